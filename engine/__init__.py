@@ -1,0 +1,15 @@
+"""verdict: decision tables in a small language, evaluated into explained verdicts.
+
+    import engine
+    rs = engine.load_ruleset("rulesets/student_health")
+    v = rs.evaluate({"nationality": "CN", ...}, as_of="2025-09-01", outputs=["enrolment"])
+    v.outputs["enrolment"]; v.explain(lang="zh"); v.to_json()
+"""
+from engine.errors import (Diagnostic, EvaluationError, FactError, RuleError, RuleSyntaxError, TraceError,
+                           VerdictError)
+from engine.ruleset import Ruleset, load_ruleset
+from engine.trace import Verdict, explain_trace, read_trace, replay
+
+__all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
+           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay"]
+__version__ = "0.1.0"

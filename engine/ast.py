@@ -1,0 +1,283 @@
+"""The surface AST: frozen attrs nodes, each with the span of the text it stands for."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import attrs
+
+from engine.span import Span
+
+
+@attrs.frozen
+class Node:
+    span: Span
+
+
+# ---------------------------------------------------------------------------- types
+
+@attrs.frozen
+class TypeExpr(Node):
+    pass
+
+
+@attrs.frozen
+class NamedType(TypeExpr):
+    """`money`, `Territory`"""
+    name: str
+
+
+@attrs.frozen
+class EnumTypeExpr(TypeExpr):
+    """`{metropole, outre_mer}`"""
+    symbols: tuple  # of Symbol
+
+
+@attrs.frozen
+class Symbol(Node):
+    name: str
+
+
+@attrs.frozen
+class ListTypeExpr(TypeExpr):
+    """`list of Document`"""
+    element: TypeExpr
+
+
+# ---------------------------------------------------------------------------- expressions
+
+@attrs.frozen
+class Expr(Node):
+    pass
+
+
+@attrs.frozen
+class Literal(Expr):
+    """`12 €` (kind money), `70%` (number 0.70), `2025-04-01`, `"text"`, `true`, `42`."""
+    kind: str  # integer | number | money | date | text | bool
+    value: Any
+
+
+@attrs.frozen
+class Name(Expr):
+    """`household_size` — an input, parameter, decision, enum symbol or country, by context."""
+    name: str
+
+
+@attrs.frozen
+class Field(Expr):
+    """`css_ceilings.free` — one output of a multi-output decision."""
+    base: Expr
+    field: str
+
+
+@attrs.frozen
+class Unary(Expr):
+    """`-x`, `not x`"""
+    op: str
+    operand: Expr
+
+
+@attrs.frozen
+class Binary(Expr):
+    """`a + b`, `a <= b`, `a and b`"""
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class IfExpr(Expr):
+    """`if c then a else b`"""
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+
+
+@attrs.frozen
+class InExpr(Expr):
+    """`x in {a, b}`"""
+    value: Expr
+    options: tuple
+
+
+@attrs.frozen
+class Call(Expr):
+    """`min(a, b)`"""
+    function: str
+    args: tuple
+
+
+# ---------------------------------------------------------------------------- unary tests
+
+@attrs.frozen
+class Test(Node):
+    pass
+
+
+@attrs.frozen
+class AnyTest(Test):
+    """`-`"""
+
+
+@attrs.frozen
+class CompareTest(Test):
+    """`<= 29`, `= metropole`, and a bare value (op `=`)."""
+    op: str
+    bound: Expr
+
+
+@attrs.frozen
+class RangeTest(Test):
+    """`30..49`, `[30..50)`, `(a..b]`"""
+    lo: Expr
+    hi: Expr
+    lo_closed: bool
+    hi_closed: bool
+
+
+@attrs.frozen
+class SetTest(Test):
+    """`{DK, CH, NO}`"""
+    values: tuple
+
+
+@attrs.frozen
+class AnyOfTest(Test):
+    """`a, b, c` — matches when one of the tests does."""
+    tests: tuple
+
+
+@attrs.frozen
+class NotTest(Test):
+    """`not {a, b}`"""
+    test: Test
+
+
+# ---------------------------------------------------------------------------- declarations
+
+@attrs.frozen
+class Declaration(Node):
+    name: str
+
+
+@attrs.frozen
+class TypeDecl(Declaration):
+    """`type Territory = {metropole, outre_mer}`"""
+    enum: EnumTypeExpr
+
+
+@attrs.frozen
+class DeclRange(Node):
+    """`0..130`, `>= 0 €`"""
+    lo: Optional[Expr]
+    lo_closed: bool
+    hi: Optional[Expr]
+    hi_closed: bool
+
+
+@attrs.frozen
+class InputDecl(Declaration):
+    """`input age : integer 0..130 default 18 "Age"`"""
+    type: TypeExpr
+    range: Optional[DeclRange]
+    default: Optional[Expr]
+    description: Optional[str]
+
+
+@attrs.frozen
+class ParameterValue(Node):
+    """`from 2024-12-22 = 30 € [source id]`"""
+    start: Any  # datetime.date
+    value: Expr
+    source: Optional[str]
+
+
+@attrs.frozen
+class ParameterDecl(Declaration):
+    """`parameter fee : money source s checked 2026-01-01` and its dated values."""
+    type: TypeExpr
+    title: Optional[str]
+    source: Optional[str]
+    checked: Any
+    values: tuple
+
+
+@attrs.frozen
+class HitPolicy(Node):
+    """`hit unique`, `hit collect sum`, `hit rule order`"""
+    policy: str       # unique first priority any collect rule_order output_order
+    aggregator: Optional[str] = None  # sum min max count (collect only)
+
+    def label(self) -> str:
+        name = self.policy.replace("_", " ")
+        return f"{name} {self.aggregator}" if self.aggregator else name
+
+
+@attrs.frozen
+class Column(Node):
+    """An input column's header: `age` or `css_ceilings.free`."""
+    expr: Expr
+    title: str
+
+
+@attrs.frozen
+class OutputColumn(Node):
+    """An output column's header: `css_participation` or `fee : money`."""
+    name: str
+    type: Optional[TypeExpr]
+
+
+@attrs.frozen
+class Cell(Node):
+    """One input cell: its tests, `-`, or `otherwise`."""
+    test: Test
+    text: str
+
+
+@attrs.frozen
+class Template(Node):
+    """A `because` text with `{name}` holes."""
+    text: str
+
+
+@attrs.frozen
+class Row(Node):
+    number: int       # 1-based, data rows only
+    cells: tuple      # of Cell
+    outputs: tuple    # of Expr
+    because: Optional[Template]
+    source: Optional[str]
+    rule_id: Optional[str]
+    is_otherwise: bool
+
+
+@attrs.frozen
+class Table(Node):
+    inputs: tuple     # of Column
+    outputs: tuple    # of OutputColumn
+    rows: tuple       # of Row
+
+
+@attrs.frozen
+class ExpressionBody(Node):
+    expr: Expr
+    because: Optional[Template]
+
+
+@attrs.frozen
+class DecisionDecl(Declaration):
+    """`decision NAME [: T] ["title"] [hit P] [valid from D [to D]] [source S] [checked D]` + body."""
+    type: Optional[TypeExpr]
+    title: Optional[str]
+    hit: HitPolicy
+    valid_from: Any
+    valid_to: Any
+    source: Optional[str]
+    checked: Any
+    body: Any  # Table | ExpressionBody
+
+
+@attrs.frozen
+class RuleFile(Node):
+    path: str
+    declarations: tuple

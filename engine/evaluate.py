@@ -1,0 +1,250 @@
+"""evaluate: compiled plan + facts + as-of date → decision records (the raw material of a verdict)."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Callable, Optional
+
+import attrs
+
+from engine import ast
+from engine.errors import Diagnostic, EvaluationError
+from engine.resolve import TEMPLATE_HOLE
+from engine.values import MONEY, EnumType, ListType, RecordType, format_value, round_money
+
+LIST_POLICIES = ("collect", "rule_order", "output_order")
+
+
+@attrs.frozen
+class RowPlan:
+    rule_id: str
+    row: ast.Row
+    tests: tuple          # fn(ctx, value) -> bool, one per input column
+    outputs: tuple        # fn(ctx) -> value, one per output column
+
+
+@attrs.frozen
+class VersionPlan:
+    """One compiled version of a decision: a table or an expression."""
+
+    name: str
+    version: object       # resolve.Version
+    columns: tuple        # fn(ctx) -> value, one per input column
+    rows: tuple           # RowPlan of the ordinary rows, in order
+    otherwise: Optional[RowPlan]
+    expression: Optional[Callable]
+    output_names: tuple
+    output_types: tuple
+    result_type: object
+
+    @property
+    def decl(self) -> ast.DecisionDecl:
+        return self.version.decl
+
+
+@attrs.frozen
+class ParameterRead:
+    name: str
+    value: object
+    effective_from: dt.date
+    source: Optional[str]
+    checked: Optional[dt.date]
+
+
+@attrs.frozen
+class RowOutcome:
+    rule_id: str
+    line: int
+    matched: bool
+    failed_column: Optional[int] = None   # index of the first test that failed
+
+
+@attrs.frozen
+class DecisionRecord:
+    """What one decision did: the inputs it read, each row's outcome, what fired, the value."""
+
+    name: str
+    plan: VersionPlan
+    inputs: tuple          # values of the input columns
+    rows: tuple            # RowOutcome (empty for expressions and untraced runs)
+    fired: tuple           # RowPlan of the rows that produced the output
+    value: object
+    parameters: tuple      # ParameterRead
+    reads: tuple           # names of decisions and inputs read, in order
+
+
+class Context:
+    """The state of one evaluation: facts, date, memoised decisions, and what was read."""
+
+    __slots__ = ("facts", "as_of", "plans", "results", "records", "traced", "_reads", "_stack")
+
+    def __init__(self, facts: dict, as_of: dt.date, plans: dict, traced: bool = True):
+        self.facts = facts
+        self.as_of = as_of
+        self.plans = plans
+        self.results: dict = {}
+        self.records: dict = {}
+        self.traced = traced
+        self._reads: list = []
+        self._stack: list = []
+
+    def parameter(self, name: str, span):
+        info = self.plans.parameters[name]
+        entry = info.value_on(self.as_of)
+        if entry is None:
+            first = info.values[0].start if info.values else None
+            raise EvaluationError(Diagnostic(
+                "error", "evaluation",
+                f"parameter `{name}` has no value on {self.as_of}; its first value is from {first}", span))
+        if self._reads:
+            self._reads[-1][name] = ParameterRead(name, entry.value, entry.start, entry.source, info.checked)
+        return entry.value
+
+    def decision(self, name: str):
+        if name in self.results:
+            return self.results[name]
+        self._reads.append({})
+        try:
+            value = evaluate_decision(self, name)
+        finally:
+            params = self._reads.pop()
+        self.results[name] = value
+        if self.traced and name in self.records:
+            self.records[name] = attrs.evolve(self.records[name], parameters=tuple(params.values()))
+        return value
+
+
+def evaluate_decision(ctx: Context, name: str):
+    plan = ctx.plans.version_on(name, ctx.as_of)
+    if plan is None:
+        info = ctx.plans.model.decisions[name]
+        periods = ", ".join(_period(v.decl) for v in info.versions)
+        raise EvaluationError(Diagnostic("error", "evaluation",
+                                         f"no version of `{name}` is valid on {ctx.as_of} (versions: {periods})",
+                                         info.span))
+    if plan.expression is not None:
+        value = _finish(plan, plan.expression(ctx))
+        if ctx.traced:
+            ctx.records[name] = DecisionRecord(name, plan, (), (), (), value, (), plan.version.dependencies)
+        return value
+    inputs = tuple(column(ctx) for column in plan.columns)
+    matched, outcomes = [], []
+    for row in plan.rows:
+        failed = None
+        for index, (test, value) in enumerate(zip(row.tests, inputs)):
+            if not test(ctx, value):
+                failed = index
+                break
+        if failed is None:
+            matched.append(row)
+        if ctx.traced:
+            outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
+    fired, value = apply_hit_policy(ctx, plan, matched, inputs)
+    if ctx.traced:
+        _evaluate_template_names(ctx, fired)
+        if plan.otherwise is not None:
+            outcomes.append(RowOutcome(plan.otherwise.rule_id, plan.otherwise.row.span.line,
+                                       bool(fired) and fired[0] is plan.otherwise))
+        ctx.records[name] = DecisionRecord(name, plan, inputs, tuple(outcomes), tuple(fired), value, (),
+                                           plan.version.dependencies)
+    return value
+
+
+def _evaluate_template_names(ctx, fired):
+    """Decisions named only in a fired row's `because` are computed too, so the text can show them."""
+    for row in fired:
+        if row.row.because is not None:
+            for match in TEMPLATE_HOLE.finditer(row.row.because.text):
+                head = match.group(1).strip().split(".")[0]
+                if head in ctx.plans.by_name:
+                    ctx.decision(head)
+
+
+def _period(decl) -> str:
+    start = decl.valid_from.isoformat() if decl.valid_from else "…"
+    end = decl.valid_to.isoformat() if decl.valid_to else "…"
+    return f"{start} to {end}"
+
+
+def _row_value(ctx, plan: VersionPlan, row: RowPlan):
+    values = [_finish_one(t, f(ctx)) for f, t in zip(row.outputs, plan.output_types)]
+    if len(values) == 1:
+        return values[0]
+    return dict(zip(plan.output_names, values))
+
+
+def _finish_one(type_, value):
+    if type_ == MONEY and isinstance(value, (Decimal, int)):
+        return round_money(Decimal(value))
+    return value
+
+
+def _finish(plan: VersionPlan, value):
+    return _finish_one(plan.result_type, value)
+
+
+def _no_match(ctx, plan: VersionPlan, inputs) -> EvaluationError:
+    shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
+    return EvaluationError(Diagnostic(
+        "error", "no-match", f"no rule of `{plan.name}` matches {shown} (as of {ctx.as_of})", plan.decl.span,
+        hint="add a row for these values, or an `otherwise` row"))
+
+
+def _priority(plan: VersionPlan, value) -> tuple:
+    """Sort key: values declared earlier in their enumeration come first (DMN priority)."""
+    values = value if isinstance(value, dict) else {plan.output_names[0]: value}
+    key = []
+    for name, type_ in zip(plan.output_names, plan.output_types):
+        if isinstance(type_, EnumType):
+            symbol = values[name]
+            key.append(type_.symbols.index(symbol) if symbol in type_.symbols else len(type_.symbols))
+    return tuple(key)
+
+
+def apply_hit_policy(ctx, plan: VersionPlan, matched: list, inputs) -> tuple[list, object]:
+    """(the rows that fired, the decision's value), per the table's hit policy."""
+    hit = plan.decl.hit
+    policy, aggregator = hit.policy, hit.aggregator
+    if not matched and plan.otherwise is not None:
+        matched = [plan.otherwise]
+        if policy in LIST_POLICIES and aggregator is None:
+            return matched, (_row_value(ctx, plan, plan.otherwise),)
+    if policy in LIST_POLICIES:
+        values = [_row_value(ctx, plan, row) for row in matched]
+        if policy == "output_order":
+            order = sorted(range(len(values)), key=lambda i: _priority(plan, values[i]))
+            matched, values = [matched[i] for i in order], [values[i] for i in order]
+        if aggregator is None:
+            return matched, tuple(values)
+        if aggregator == "count":
+            return matched, len(values)
+        if aggregator == "sum":
+            return matched, _finish(plan, sum(values, Decimal(0)) if values else 0)
+        if not values:
+            raise _no_match(ctx, plan, inputs)
+        return matched, (min if aggregator == "min" else max)(values)
+    if not matched:
+        raise _no_match(ctx, plan, inputs)
+    if policy == "first":
+        return matched[:1], _row_value(ctx, plan, matched[0])
+    if policy == "priority":
+        values = [_row_value(ctx, plan, row) for row in matched]
+        best = min(range(len(values)), key=lambda i: _priority(plan, values[i]))
+        return [matched[best]], values[best]
+    if policy == "unique":
+        if len(matched) > 1:
+            ids = ", ".join(f"{r.rule_id} (line {r.row.span.line})" for r in matched)
+            shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
+            raise EvaluationError(Diagnostic(
+                "error", "not-unique", f"`{plan.name}` is a unique table but rules {ids} all match {shown} "
+                f"(as of {ctx.as_of})", plan.decl.span, hint="make the rows exclusive, or use `hit first`"))
+        return matched, _row_value(ctx, plan, matched[0])
+    if policy == "any":
+        values = [_row_value(ctx, plan, row) for row in matched]
+        if any(v != values[0] for v in values[1:]):
+            ids = ", ".join(r.rule_id for r in matched)
+            raise EvaluationError(Diagnostic(
+                "error", "not-unique", f"rules {ids} of `{plan.name}` match and disagree (hit any), as of {ctx.as_of}",
+                plan.decl.span))
+        return matched, values[0]
+    raise AssertionError(policy)

@@ -1,0 +1,456 @@
+"""parse: rule-file text → AST (Lark LALR). The only module that catches Lark's exceptions."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Optional
+
+import lark
+from lark import Transformer, v_args
+
+from engine import ast
+from engine.errors import Diagnostic, RuleSyntaxError
+from engine.span import Span
+from engine.syntax_errors import describe_unexpected
+
+GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "verdict.lark"
+ANNOTATIONS = ("because", "source", "id")
+_parser: Optional[lark.Lark] = None
+
+
+def parser() -> lark.Lark:
+    """The Lark parser, built on first use and cached on disk by Lark (keyed by the grammar)."""
+    global _parser
+    if _parser is None:
+        _parser = lark.Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr",
+                            start=["ruleset", "expression", "unary_tests"],
+                            propagate_positions=True, maybe_placeholders=True, cache=True)
+    return _parser
+
+
+def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
+    """Parse a whole rule file. Raises RuleSyntaxError with every position in `file`."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not normalised.endswith("\n"):
+        normalised += "\n"
+    try:
+        tree = parser().parse(normalised, start="ruleset")
+        return _Builder(file).transform(tree)
+    except lark.exceptions.VisitError as error:
+        if isinstance(error.orig_exc, RuleSyntaxError):
+            raise error.orig_exc from None
+        raise
+    except lark.exceptions.UnexpectedInput as error:
+        raise _syntax_error(error, file, normalised) from None
+
+
+def parse_expression(text: str, file: str = "<expression>", line: int = 1, column: int = 1) -> ast.Expr:
+    return _parse_fragment(text, "expression", file, line, column)
+
+
+def _parse_fragment(text: str, start: str, file: str, line: int, column: int):
+    padded = " " * (column - 1) + text
+    try:
+        tree = parser().parse(padded, start=start)
+        return _Builder(file, line - 1).transform(tree)
+    except lark.exceptions.VisitError as error:
+        if isinstance(error.orig_exc, RuleSyntaxError):
+            raise error.orig_exc from None
+        raise
+    except lark.exceptions.UnexpectedInput as error:
+        raise _syntax_error(error, file, padded, line - 1, fragment=start) from None
+
+
+def _syntax_error(error, file: str, text: str, line_offset: int = 0, fragment: str = "") -> RuleSyntaxError:
+    message, hint, width = describe_unexpected(error, text, fragment)
+    line, column = error.line, error.column
+    if line is None or line < 1:  # end of input
+        lines = text.rstrip("\n").split("\n")
+        line, column = len(lines), len(lines[-1]) + 1
+    span = Span.point(file, line + line_offset, column, width)
+    return RuleSyntaxError(Diagnostic("error", "syntax", message, span, hint=hint))
+
+
+def _syntax(span: Span, message: str, hint: str | None = None) -> RuleSyntaxError:
+    return RuleSyntaxError(Diagnostic("error", "syntax", message, span, hint=hint))
+
+
+def _unquote(token: str) -> str:
+    body = token[1:-1]
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+
+
+def _date(token, span: Span) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(token))
+    except ValueError:
+        raise _syntax(span, f"`{token}` is not a valid date", "write a real calendar date as YYYY-MM-DD") from None
+
+
+@v_args(inline=True, meta=True)
+class _Builder(Transformer):
+    """Lark tree → AST. Runs as a second pass because meta is not available inside the parser."""
+
+    def __init__(self, file: str, line_offset: int = 0):
+        super().__init__()
+        self.file = file
+        self.line_offset = line_offset
+
+    def _span(self, meta) -> Span:
+        return Span.from_meta(self.file, meta, self.line_offset)
+
+    def _tok(self, token) -> Span:
+        return Span.from_token(self.file, token, self.line_offset)
+
+    # ------------------------------------------------------------------ declarations
+    def ruleset(self, meta, *declarations):
+        return ast.RuleFile(self._span(meta) if not meta.empty else Span.point(self.file, 1, 1),
+                            self.file, tuple(d for d in declarations if d is not None))
+
+    def type_decl(self, meta, name, enum):
+        return ast.TypeDecl(self._tok(name), str(name), enum)
+
+    def enum_type(self, meta, *names):
+        return ast.EnumTypeExpr(self._span(meta), tuple(ast.Symbol(self._tok(n), str(n)) for n in names))
+
+    def named_type(self, meta, name):
+        return ast.NamedType(self._tok(name), str(name))
+
+    def list_type(self, meta, element):
+        return ast.ListTypeExpr(self._span(meta), element)
+
+    def input_decl(self, meta, name, type_, range_, default, description):
+        return ast.InputDecl(self._tok(name), str(name), type_, range_, default,
+                             _unquote(description) if description else None)
+
+    def default_clause(self, meta, value):
+        return value
+
+    def closed_range(self, meta, lo, hi):
+        return ast.DeclRange(self._span(meta), lo, True, hi, True)
+
+    def half_range(self, meta, op, bound):
+        op = str(op)
+        if op in (">", ">="):
+            return ast.DeclRange(self._span(meta), bound, op == ">=", None, True)
+        if op in ("<", "<="):
+            return ast.DeclRange(self._span(meta), None, True, bound, op == "<=")
+        raise _syntax(self._tok(op), f"`{op}` cannot start a declared range",
+                      "write `a..b`, `>= a`, `> a`, `<= b` or `< b`")
+
+    def parameter_decl(self, meta, name, type_, title, source, checked, *values):
+        return ast.ParameterDecl(self._tok(name), str(name), type_, _unquote(title) if title else None,
+                                 source, checked, tuple(values))
+
+    def parameter_value(self, meta, date, value, source):
+        span = self._tok(date)
+        return ast.ParameterValue(self._span(meta), _date(date, span), value, source)
+
+    def source_clause(self, meta, name):
+        return str(name)
+
+    def checked_clause(self, meta, date):
+        return _date(date, self._tok(date))
+
+    def because_clause(self, meta, text):
+        return ast.Template(self._tok(text), _unquote(str(text)))
+
+    def hit_clause(self, meta, first, second):
+        return _hit_policy(self._span(meta), str(first), str(second) if second else None)
+
+    def validity(self, meta, start, end):
+        valid_from = _date(start, self._tok(start))
+        valid_to = _date(end, self._tok(end)) if end else None
+        if valid_to is not None and valid_to < valid_from:
+            raise _syntax(self._tok(end), f"validity ends ({valid_to}) before it starts ({valid_from})")
+        return (valid_from, valid_to)
+
+    def decision_decl(self, meta, name, type_, title, hit, validity, source, checked, body):
+        span = self._tok(name)
+        hit = hit or ast.HitPolicy(span, "unique")
+        valid_from, valid_to = validity or (None, None)
+        if isinstance(body, list):  # table lines
+            body = _build_table(self.file, str(name), body, span)
+        return ast.DecisionDecl(span, str(name), type_, _unquote(title) if title else None, hit,
+                                valid_from, valid_to, source, checked, body)
+
+    def table_body(self, meta, *lines):
+        return list(lines)
+
+    def table_line(self, meta, row):
+        return row
+
+    def expression_body(self, meta, expr, because):
+        return ast.ExpressionBody(self._span(meta), expr, because)
+
+    # ------------------------------------------------------------------ expressions
+    def if_expr(self, meta, condition, then, otherwise):
+        return ast.IfExpr(self._span(meta), condition, then, otherwise)
+
+    def or_expr(self, meta, left, right):
+        return ast.Binary(self._span(meta), "or", left, right)
+
+    def and_expr(self, meta, left, right):
+        return ast.Binary(self._span(meta), "and", left, right)
+
+    def not_expr(self, meta, operand):
+        return ast.Unary(self._span(meta), "not", operand)
+
+    def compare(self, meta, left, op, right):
+        return ast.Binary(self._span(meta), str(op), left, right)
+
+    def in_expr(self, meta, value, options):
+        return ast.InExpr(self._span(meta), value, options)
+
+    def set_expr(self, meta, *items):
+        return tuple(i for i in items if i is not None)
+
+    def binary(self, meta, left, op, right):
+        return ast.Binary(self._span(meta), str(op), left, right)
+
+    def negate(self, meta, op, operand):
+        if str(op) == "+":
+            return operand
+        if isinstance(operand, ast.Literal) and operand.kind in ("integer", "number", "money"):
+            return ast.Literal(self._span(meta), operand.kind, -operand.value)
+        return ast.Unary(self._span(meta), "-", operand)
+
+    def field(self, meta, base, name):
+        return ast.Field(self._span(meta), base, str(name))
+
+    def call(self, meta, name, *args):
+        return ast.Call(self._span(meta), str(name), tuple(a for a in args if a is not None))
+
+    def name(self, meta, token):
+        return ast.Name(self._tok(token), str(token))
+
+    def money(self, meta, number):
+        return ast.Literal(self._span(meta), "money", Decimal(str(number)))
+
+    def percent(self, meta, number):
+        return ast.Literal(self._span(meta), "number", Decimal(str(number)) / 100)
+
+    def number(self, meta, number):
+        text = str(number)
+        if "." in text:
+            return ast.Literal(self._tok(number), "number", Decimal(text))
+        return ast.Literal(self._tok(number), "integer", int(text))
+
+    def date(self, meta, token):
+        span = self._tok(token)
+        return ast.Literal(span, "date", _date(token, span))
+
+    def text(self, meta, token):
+        return ast.Literal(self._tok(token), "text", _unquote(str(token)))
+
+    def true(self, meta):
+        return ast.Literal(self._span(meta), "bool", True)
+
+    def false(self, meta):
+        return ast.Literal(self._span(meta), "bool", False)
+
+    # ------------------------------------------------------------------ unary tests
+    def unary_tests(self, meta, tests):
+        return tests
+
+    def negated_tests(self, meta, tests):
+        return ast.NotTest(self._span(meta), tests)
+
+    def positive_tests(self, meta, *tests):
+        return tests[0] if len(tests) == 1 else ast.AnyOfTest(self._span(meta), tests)
+
+    def equal_test(self, meta, value):
+        return ast.CompareTest(self._span(meta), "=", value)
+
+    def compare_test(self, meta, op, bound):
+        return ast.CompareTest(self._span(meta), str(op), bound)
+
+    def range_test(self, meta, lo, hi):
+        return ast.RangeTest(self._span(meta), lo, hi, True, True)
+
+    def closed_range_test(self, meta, lo, hi):
+        return ast.RangeTest(self._span(meta), lo, hi, True, True)
+
+    def closed_open_range_test(self, meta, lo, hi):
+        return ast.RangeTest(self._span(meta), lo, hi, True, False)
+
+    def open_closed_range_test(self, meta, lo, hi):
+        return ast.RangeTest(self._span(meta), lo, hi, False, True)
+
+    def open_range_test(self, meta, lo, hi):
+        return ast.RangeTest(self._span(meta), lo, hi, False, False)
+
+    def set_test(self, meta, values):
+        return ast.SetTest(self._span(meta), values)
+
+
+HIT_POLICIES = ("unique", "first", "priority", "any", "collect", "rule order", "output order")
+AGGREGATORS = ("sum", "min", "max", "count")
+
+
+def _hit_policy(span: Span, first: str, second: Optional[str]) -> ast.HitPolicy:
+    from engine.errors import suggestion_hint
+    words = f"{first} {second}" if second else first
+    if first == "collect" and second in AGGREGATORS + (None,):
+        return ast.HitPolicy(span, "collect", second)
+    if words in ("rule order", "output order"):
+        return ast.HitPolicy(span, words.replace(" ", "_"))
+    if second is None and first in HIT_POLICIES:
+        return ast.HitPolicy(span, first)
+    choices = HIT_POLICIES + tuple(f"collect {a}" for a in AGGREGATORS)
+    raise _syntax(span, f"unknown hit policy `{words}`",
+                  suggestion_hint(words, choices) or f"use one of: {', '.join(choices)}")
+
+
+# ---------------------------------------------------------------------------- tables
+
+_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+_OUTPUT_HEADER = re.compile(r"^([^\W\d]\w*)\s*(?::\s*(.+?))?$")
+
+
+def _split_row(text: str, column: int):
+    """Cells of one `| … | … || … |` line: [(text, start column)], and the index of `||`.
+
+    Pipes inside quoted text are kept; a `#` after whitespace outside quotes starts a comment.
+    """
+    cells, current, start, in_string, escape = [], [], None, False, False
+    divider = None
+    i, n = 1, len(text)  # text[0] is the leading pipe
+    while i < n:
+        ch = text[i]
+        if in_string:
+            current.append(ch)
+            if escape:
+                escape = False
+            elif ch == "\\":
+                escape = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+            if start is None:
+                start = i
+            current.append(ch)
+        elif ch == "|":
+            cells.append(("".join(current), column + (start if start is not None else i)))
+            current, start = [], None
+            if i + 1 < n and text[i + 1] == "|":
+                if divider is None:
+                    divider = len(cells)
+                i += 1
+        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
+            break
+        else:
+            if start is None and not ch.isspace():
+                start = i
+            current.append(ch)
+        i += 1
+    tail = "".join(current).strip()
+    if tail:
+        cells.append((tail, column + start))
+    return [(t.strip(), c) for t, c in cells], divider
+
+
+def _build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table:
+    header_token, *data_tokens = rows
+    line, column = header_token.line, header_token.column
+    cells, divider = _split_row(str(header_token), column)
+    row_span = Span(file, line, column, line, column + len(str(header_token)))
+    if divider is None:
+        raise _syntax(row_span, f"the header of table `{decision}` has no `||` between input and output columns",
+                      "write `| input columns || output columns | because |`")
+    inputs = []
+    for text, col in cells[:divider]:
+        span = Span.point(file, line, col, len(text))
+        if not text:
+            raise _syntax(span, "an input column needs a name", "write the name of an input, parameter or decision")
+        inputs.append(ast.Column(span, _parse_fragment(text, "expression", file, line, col), text))
+    outputs, annotations = [], []
+    for text, col in cells[divider:]:
+        span = Span.point(file, line, col, len(text))
+        if text in ANNOTATIONS:
+            annotations.append(text)
+            continue
+        if annotations:
+            raise _syntax(span, f"output column `{text}` comes after the annotation columns",
+                          "put output columns first, then because, source, id")
+        match = _OUTPUT_HEADER.match(text)
+        if not match:
+            raise _syntax(span, f"`{text}` is not an output column name", "write a name, optionally `name : type`")
+        type_expr = _output_type(match.group(2), file, line, col + text.index(match.group(2))) if match.group(2) else None
+        outputs.append(ast.OutputColumn(span, match.group(1), type_expr))
+    if not outputs:
+        raise _syntax(row_span, f"table `{decision}` has no output column after `||`")
+    built_rows = []
+    for token in data_tokens:
+        row_cells, row_divider = _split_row(str(token), token.column)
+        if all(_SEPARATOR_CELL.match(t) or not t for t, _ in row_cells):
+            continue
+        built_rows.append(_build_row(file, decision, token, row_cells, row_divider, inputs, outputs,
+                                     annotations, len(built_rows) + 1))
+    if not built_rows:
+        raise _syntax(header_span, f"table `{decision}` has no rows")
+    return ast.Table(header_span, tuple(inputs), tuple(outputs), tuple(built_rows))
+
+
+def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
+    span = Span.point(file, line, column, len(text))
+    words = text.split()
+    if len(words) == 3 and words[:2] == ["list", "of"]:
+        return ast.ListTypeExpr(span, ast.NamedType(span, words[2]))
+    if len(words) == 1:
+        return ast.NamedType(span, words[0])
+    raise _syntax(span, f"`{text}` is not a type", "write a type name such as money, or `list of T`")
+
+
+def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number) -> ast.Row:
+    line = token.line
+    row_span = Span(file, line, token.column, line, token.column + len(str(token).rstrip()))
+    if divider != len(inputs):
+        raise _syntax(row_span, f"this row of `{decision}` has {divider if divider is not None else 'no'} "
+                      f"input cells before `||`, the header has {len(inputs)}",
+                      "give every row one cell per input column, then `||`")
+    extra = len(cells) - divider - len(outputs) - len(annotations)
+    if len(cells) - divider < len(outputs) or extra > 0:
+        raise _syntax(row_span, f"this row of `{decision}` has {len(cells) - divider} cells after `||`, "
+                      f"the header has {len(outputs)} output and {len(annotations)} annotation columns")
+    first_text = cells[0][0] if cells else ""
+    is_otherwise = first_text == "otherwise"
+    tests = []
+    for index, (text, col) in enumerate(cells[:divider]):
+        span = Span.point(file, line, col, len(text))
+        if is_otherwise:
+            if index and text != "-":
+                raise _syntax(span, "an `otherwise` row has `-` in its other input cells")
+            tests.append(ast.Cell(span, ast.AnyTest(span), text))
+        elif text == "otherwise":
+            raise _syntax(span, "`otherwise` goes in the first input cell of a row")
+        elif text == "-":
+            tests.append(ast.Cell(span, ast.AnyTest(span), text))
+        elif not text:
+            raise _syntax(span, "this input cell is empty", "write `-` to match anything")
+        else:
+            tests.append(ast.Cell(span, _parse_fragment(text, "unary_tests", file, line, col), text))
+    output_exprs = []
+    for text, col in cells[divider:divider + len(outputs)]:
+        span = Span.point(file, line, col, len(text))
+        if not text:
+            raise _syntax(span, "this output cell is empty", "every row gives a value to each output column")
+        output_exprs.append(_parse_fragment(text, "expression", file, line, col))
+    notes = {}
+    for name, (text, col) in zip(annotations, cells[divider + len(outputs):]):
+        if text:
+            notes[name] = (text, Span.point(file, line, col, len(text)))
+    because = None
+    if "because" in notes:
+        text, span = notes["because"]
+        if text.startswith('"'):
+            if len(text) < 2 or not text.endswith('"'):
+                raise _syntax(span, "this explanation text is not closed", 'end it with `"`')
+            text = _unquote(text)
+        because = ast.Template(span, text)
+    source = notes["source"][0] if "source" in notes else None
+    rule_id = notes["id"][0] if "id" in notes else None
+    return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)

@@ -1,0 +1,718 @@
+"""resolve: parsed rule files → a typed model (names, types, versions), with diagnostics.
+
+Every name is looked up here, with "did you mean"; every expression gets a type. Errors are
+collected, not raised, so that `verdict check` can report them all at once.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import attrs
+
+from engine import ast
+from engine.countries import ISO_3166_ALPHA2
+from engine.errors import Diagnostic, suggestion_hint
+from engine.values import (BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, PRIMITIVES, TEXT, EnumType,
+                           ListType, Range, RecordType, Type, is_numeric, is_ordered, same_kind)
+
+TEMPLATE_HOLE = re.compile(r"\{([^{}]*)\}")
+LITERAL_TYPES = {"integer": INTEGER, "number": NUMBER, "money": MONEY, "date": DATE, "text": TEXT, "bool": BOOL}
+BUILTIN_NAMES = {"as_of": DATE}
+FUNCTIONS = {  # name: (min args, max args)
+    "min": (1, 99), "max": (1, 99), "round": (1, 2), "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
+    "count": (1, 1), "contains": (2, 2), "years_between": (2, 2), "months_between": (2, 2),
+    "year": (1, 1), "month": (1, 1), "day": (1, 1), "date": (3, 3),
+}
+
+
+@attrs.frozen
+class InputInfo:
+    decl: ast.InputDecl
+    type: Type
+    range: Optional[Range]
+    default: object  # NO_DEFAULT when absent
+
+
+NO_DEFAULT = object()
+
+
+@attrs.frozen
+class ParameterValue:
+    start: object
+    value: object
+    source: Optional[str]
+    span: object
+
+
+@attrs.frozen
+class ParameterInfo:
+    decl: ast.ParameterDecl
+    type: Type
+    values: tuple  # ParameterValue, by start date
+    checked: object
+
+    def value_on(self, day) -> Optional[ParameterValue]:
+        found = None
+        for value in self.values:
+            if value.start <= day:
+                found = value
+        return found
+
+
+@attrs.frozen
+class Version:
+    """One version of a decision: a table or an expression, valid over [valid_from, valid_to]."""
+
+    decl: ast.DecisionDecl
+    column_types: tuple      # one Type per input column
+    output_types: tuple      # one Type per output column (the element type for list outputs)
+    dependencies: tuple      # names read, in order of first use
+    rule_ids: tuple          # one per row (tables)
+
+    def valid_on(self, day) -> bool:
+        return ((self.decl.valid_from is None or self.decl.valid_from <= day)
+                and (self.decl.valid_to is None or day <= self.decl.valid_to))
+
+
+@attrs.frozen
+class DecisionInfo:
+    name: str
+    type: Type
+    versions: tuple
+
+    def version_on(self, day) -> Optional[Version]:
+        for version in self.versions:
+            if version.valid_on(day):
+                return version
+        return None
+
+    @property
+    def span(self):
+        return self.versions[0].decl.span
+
+
+@attrs.frozen
+class Model:
+    types: dict
+    inputs: dict
+    parameters: dict
+    decisions: dict
+    symbols: dict  # symbol -> EnumType of the first enumeration declaring it
+
+
+class _Unknown(Exception):
+    pass
+
+
+UNKNOWN = Type("unknown")  # the type of an expression already reported as wrong
+
+
+class Resolver:
+    def __init__(self, files, sources: dict, has_registry: bool):
+        self.files = files
+        self.sources = sources
+        self.has_registry = has_registry
+        self.diagnostics: list[Diagnostic] = []
+        self.types: dict[str, EnumType] = {}
+        self.inputs: dict[str, InputInfo] = {}
+        self.parameters: dict[str, ParameterInfo] = {}
+        self.decision_decls: dict[str, list[ast.DecisionDecl]] = {}
+        self.decision_types: dict[str, Type] = {}
+        self.in_progress: set[str] = set()
+        self.symbols: dict[str, EnumType] = {}
+        self.used: set[str] = set()
+
+    # ------------------------------------------------------------------ reporting
+    def error(self, code, message, span, hint=None):
+        self.diagnostics.append(Diagnostic("error", code, message, span, hint=hint))
+
+    def warning(self, code, message, span, hint=None):
+        self.diagnostics.append(Diagnostic("warning", code, message, span, hint=hint))
+
+    # ------------------------------------------------------------------ the pass
+    def run(self) -> Model:
+        self._collect_declarations()
+        for name, decls in self.decision_decls.items():
+            self.decision_type(name)
+        decisions = {}
+        for name, decls in self.decision_decls.items():
+            versions = tuple(self._version(decl) for decl in
+                             sorted(decls, key=lambda d: (d.valid_from is not None, d.valid_from or 0)))
+            decisions[name] = DecisionInfo(name, self.decision_types.get(name, UNKNOWN), versions)
+            self._check_validity(name, versions)
+        self._check_unused()
+        return Model(self.types, self.inputs, self.parameters, decisions, self.symbols)
+
+    def _collect_declarations(self):
+        seen: dict[str, ast.Declaration] = {}
+        for file in self.files:
+            for decl in file.declarations:
+                if isinstance(decl, ast.TypeDecl):
+                    self._declare(seen, decl)
+                    symbols = self._enum_symbols(decl.enum)
+                    enum = EnumType(decl.name, symbols)
+                    self.types[decl.name] = enum
+                    for symbol in symbols:
+                        self.symbols.setdefault(symbol, enum)
+        for file in self.files:
+            for decl in file.declarations:
+                if isinstance(decl, ast.InputDecl):
+                    self._declare(seen, decl)
+                    self.inputs[decl.name] = self._input(decl)
+                elif isinstance(decl, ast.ParameterDecl):
+                    self._declare(seen, decl)
+                    self.parameters[decl.name] = self._parameter(decl)
+                elif isinstance(decl, ast.DecisionDecl):
+                    previous = self.decision_decls.get(decl.name)
+                    if previous is None:
+                        self._declare(seen, decl)
+                        self.decision_decls[decl.name] = [decl]
+                    elif decl.valid_from is None or any(p.valid_from is None for p in previous):
+                        first = previous[0].span
+                        self.error("duplicate-name", f"decision `{decl.name}` is declared twice "
+                                   f"(first at {first.location()})", decl.span,
+                                   "give each version a `valid from … to …` clause, or rename one")
+                    else:
+                        previous.append(decl)
+
+    def _declare(self, seen, decl):
+        if decl.name in seen or decl.name in BUILTIN_NAMES:
+            first = seen.get(decl.name)
+            where = f" (first at {first.span.location()})" if first else " (a built-in name)"
+            self.error("duplicate-name", f"`{decl.name}` is declared twice{where}", decl.span,
+                       "names of types, inputs, parameters and decisions share one namespace")
+        else:
+            seen[decl.name] = decl
+
+    def _enum_symbols(self, enum: ast.EnumTypeExpr) -> tuple:
+        names = []
+        for symbol in enum.symbols:
+            if symbol.name in names:
+                self.error("duplicate-name", f"symbol `{symbol.name}` appears twice in this enumeration", symbol.span)
+            else:
+                names.append(symbol.name)
+        return tuple(names)
+
+    def type_of_expr(self, type_expr: ast.TypeExpr, enum_name: str = "") -> Type:
+        if isinstance(type_expr, ast.NamedType):
+            if type_expr.name in PRIMITIVES:
+                return PRIMITIVES[type_expr.name]
+            if type_expr.name in self.types:
+                return self.types[type_expr.name]
+            self.error("unknown-name", f"unknown type `{type_expr.name}`", type_expr.span,
+                       suggestion_hint(type_expr.name, list(PRIMITIVES) + list(self.types))
+                       or f"use one of {', '.join(PRIMITIVES)}, a `type` you declare, or `{{a, b}}`")
+            return UNKNOWN
+        if isinstance(type_expr, ast.EnumTypeExpr):
+            enum = EnumType(enum_name, self._enum_symbols(type_expr))
+            for symbol in enum.symbols:
+                self.symbols.setdefault(symbol, enum)
+            return enum
+        if isinstance(type_expr, ast.ListTypeExpr):
+            return ListType("list", self.type_of_expr(type_expr.element, enum_name))
+        raise AssertionError(type_expr)
+
+    def _constant(self, expr: ast.Expr, expected: Type, what: str):
+        """The value of a literal used in a declaration (range bound, default, parameter value)."""
+        from engine.compile import constant_value
+        type_ = self.expr_type(expr, expected, frozenset())
+        if type_ is UNKNOWN:
+            return None
+        if not self.compatible(expected, type_):
+            self.error("type-mismatch", f"{what} is {type_.describe()}, expected {expected.describe()}", expr.span)
+            return None
+        try:
+            return constant_value(expr, expected)
+        except ValueError as error:
+            self.error("type-mismatch", f"{what} must be a constant: {error}", expr.span)
+            return None
+
+    def _input(self, decl: ast.InputDecl) -> InputInfo:
+        type_ = self.type_of_expr(decl.type, decl.name)
+        range_ = None
+        if decl.range is not None:
+            if not is_ordered(type_):
+                self.error("type-mismatch", f"a range applies to numbers, money and dates, not to {type_.describe()}",
+                           decl.range.span)
+            else:
+                lo = self._constant(decl.range.lo, type_, "the lower bound") if decl.range.lo else None
+                hi = self._constant(decl.range.hi, type_, "the upper bound") if decl.range.hi else None
+                range_ = Range(lo, decl.range.lo_closed, hi, decl.range.hi_closed)
+        default = NO_DEFAULT
+        if decl.default is not None:
+            default = self._constant(decl.default, type_, f"the default of `{decl.name}`")
+            if range_ is not None and default is not None and not range_.contains(default):
+                self.error("type-mismatch", f"the default of `{decl.name}` is outside its range", decl.default.span)
+        return InputInfo(decl, type_, range_, default)
+
+    def _parameter(self, decl: ast.ParameterDecl) -> ParameterInfo:
+        type_ = self.type_of_expr(decl.type, decl.name)
+        self._check_source(decl.source, decl.span)
+        values = []
+        previous = None
+        for entry in decl.values:
+            if previous is not None and entry.start <= previous:
+                self.error("validity-overlap", f"the values of `{decl.name}` must be in date order; "
+                           f"{entry.start} comes after {previous}", entry.span)
+            previous = entry.start
+            self._check_source(entry.source, entry.span)
+            value = self._constant(entry.value, type_, f"the value of `{decl.name}`")
+            values.append(ParameterValue(entry.start, value, entry.source or decl.source, entry.span))
+        return ParameterInfo(decl, type_, tuple(values), decl.checked)
+
+    def _check_source(self, source_id, span):
+        if source_id and self.has_registry and source_id not in self.sources:
+            self.error("unknown-name", f"unknown source `{source_id}`", span,
+                       suggestion_hint(source_id, self.sources) or "add it to `sources` in ruleset.yaml")
+
+    # ------------------------------------------------------------------ decisions
+    def decision_type(self, name: str) -> Type:
+        if name in self.decision_types:
+            return self.decision_types[name]
+        if name in self.in_progress:
+            raise _Unknown()  # a cycle: reported by the graph stage
+        self.in_progress.add(name)
+        try:
+            decls = self.decision_decls[name]
+            result = None
+            for decl in decls:
+                type_ = self._declared_or_inferred(decl)
+                if result is None or result is UNKNOWN:
+                    result = type_
+                elif type_ is not UNKNOWN and not self.compatible(result, type_):
+                    self.error("type-mismatch", f"this version of `{name}` gives {type_.describe()}; "
+                               f"another gives {result.describe()}", decl.span)
+            self.decision_types[name] = result
+            return result
+        finally:
+            self.in_progress.discard(name)
+
+    def _declared_or_inferred(self, decl: ast.DecisionDecl) -> Type:
+        declared = self.type_of_expr(decl.type, decl.name) if decl.type is not None else None
+        body = decl.body
+        if isinstance(body, ast.ExpressionBody):
+            if declared is not None:
+                return declared
+            try:
+                return self.expr_type(body.expr, None, frozenset(), report=False)
+            except _Unknown:
+                return UNKNOWN
+        columns = []
+        for column in body.outputs:
+            column_type = self.type_of_expr(column.type, column.name) if column.type else None
+            if column_type is None and len(body.outputs) == 1 and declared is not None:
+                column_type = self._element(declared, decl.hit)
+            if column_type is None:
+                column_type = self._infer_column(decl, body, body.outputs.index(column))
+            columns.append((column.name, column_type))
+        if len(columns) == 1:
+            element = columns[0][1]
+        else:
+            element = RecordType("record", tuple(columns))
+        result = self._aggregate(element, decl.hit)
+        if declared is not None and len(body.outputs) > 1:
+            return declared
+        return declared if declared is not None else result
+
+    @staticmethod
+    def _element(declared: Type, hit: ast.HitPolicy) -> Type:
+        if hit.policy in ("collect", "rule_order", "output_order") and hit.aggregator is None:
+            return declared.element if isinstance(declared, ListType) else declared
+        return declared
+
+    @staticmethod
+    def _aggregate(element: Type, hit: ast.HitPolicy) -> Type:
+        if hit.policy in ("collect", "rule_order", "output_order"):
+            if hit.aggregator == "count":
+                return INTEGER
+            if hit.aggregator in ("sum", "min", "max"):
+                return element
+            return ListType("list", element)
+        return element
+
+    def _infer_column(self, decl, table: ast.Table, index: int) -> Type:
+        """An undeclared output column's type, from its cells; bare unknown names make an enum."""
+        found, new_symbols = None, []
+        for row in table.rows:
+            expr = row.outputs[index]
+            if isinstance(expr, ast.Name) and not self._is_known_name(expr.name):
+                if expr.name in self.symbols:
+                    type_ = self.symbols[expr.name]
+                else:
+                    if expr.name not in new_symbols:
+                        new_symbols.append(expr.name)
+                    continue
+            else:
+                try:
+                    type_ = self.expr_type(expr, None, frozenset(), report=False)
+                except _Unknown:
+                    continue
+            if found is None or found is UNKNOWN or (found == INTEGER and type_ in (NUMBER, MONEY)):
+                found = type_
+        if new_symbols:
+            if found is not None and isinstance(found, EnumType):
+                return found
+            enum = EnumType(f"{decl.name}.{table.outputs[index].name}" if len(table.outputs) > 1 else decl.name,
+                            tuple(new_symbols))
+            return enum
+        return found or UNKNOWN
+
+    def _is_known_name(self, name: str) -> bool:
+        return (name in self.inputs or name in self.parameters or name in self.decision_decls
+                or name in BUILTIN_NAMES)
+
+    def _version(self, decl: ast.DecisionDecl) -> Version:
+        self._check_source(decl.source, decl.span)
+        deps: list[str] = []
+        decision_type = self.decision_types.get(decl.name, UNKNOWN)
+        body = decl.body
+        if isinstance(body, ast.ExpressionBody):
+            type_ = self.expr_type(body.expr, decision_type, deps)
+            if decision_type is not UNKNOWN and type_ is not UNKNOWN and not self.compatible(decision_type, type_):
+                self.error("type-mismatch", f"`{decl.name}` is declared {decision_type.describe()} "
+                           f"but its expression gives {type_.describe()}", body.expr.span)
+            self._template(body.because, deps)
+            return Version(decl, (), (decision_type,), tuple(deps), (decl.name,))
+        column_types = []
+        for column in body.inputs:
+            column_types.append(self.expr_type(column.expr, None, deps))
+        output_types = self._output_types(decl, body, decision_type)
+        rule_ids = []
+        for row in body.rows:
+            rule_ids.append(row.rule_id or f"{decl.name}#{row.number}")
+            for cell, column_type, column in zip(row.cells, column_types, body.inputs):
+                self._test(cell.test, column_type, column.title, deps)
+            for expr, output_type in zip(row.outputs, output_types):
+                type_ = self.expr_type(expr, output_type, deps)
+                if type_ is not UNKNOWN and output_type is not UNKNOWN and not self.compatible(output_type, type_):
+                    self.error("type-mismatch", f"this cell gives {type_.describe()}; the column is "
+                               f"{output_type.describe()}", expr.span)
+            self._template(row.because, deps)
+            self._check_source(row.source, row.span)
+        self._check_hit_policy(decl, output_types)
+        return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids))
+
+    def _output_types(self, decl, table, decision_type) -> list:
+        element = decision_type
+        if decl.hit.policy in ("collect", "rule_order", "output_order") and isinstance(decision_type, ListType):
+            element = decision_type.element
+        if isinstance(element, RecordType):
+            return [element.field(c.name) or UNKNOWN for c in table.outputs]
+        if len(table.outputs) == 1:
+            return [element]
+        return [UNKNOWN for _ in table.outputs]
+
+    def _check_hit_policy(self, decl, output_types):
+        if decl.hit.policy in ("priority", "output_order") and not any(isinstance(t, EnumType) for t in output_types):
+            self.error("type-mismatch", f"hit policy `{decl.hit.label()}` ranks outputs by their enumeration order; "
+                       "this table has no enumeration output", decl.hit.span,
+                       "declare the output as an enumeration, or use `first`")
+        if decl.hit.aggregator in ("sum", "min", "max") and not all(is_numeric(t) or t is UNKNOWN for t in output_types):
+            self.error("type-mismatch", f"`collect {decl.hit.aggregator}` needs numeric outputs", decl.hit.span)
+
+    def _template(self, template: Optional[ast.Template], deps):
+        if template is None:
+            return
+        for match in TEMPLATE_HOLE.finditer(template.text):
+            name = match.group(1).strip()
+            head = name.split(".")[0]
+            if not self._is_known_name(head):
+                span = attrs.evolve(template.span, column=template.span.column + match.start() + 1,
+                                    end_column=template.span.column + match.end())
+                self.error("unknown-name", f"unknown name `{head}` in the explanation", span,
+                           suggestion_hint(head, self._all_names()))
+            else:
+                self._use(head, deps)
+
+    def _check_validity(self, name: str, versions: tuple):
+        dated = [v for v in versions if v.decl.valid_from is not None]
+        for earlier, later in zip(dated, dated[1:]):
+            end = earlier.decl.valid_to
+            if end is None or end >= later.decl.valid_from:
+                self.error("validity-overlap",
+                           f"two versions of `{name}` are valid on {later.decl.valid_from} "
+                           f"(the other is at {earlier.decl.span.location()})", later.decl.span,
+                           "end the earlier version the day before this one starts")
+            elif (later.decl.valid_from - end).days > 1:
+                self.warning("validity-gap",
+                             f"no version of `{name}` is valid from {end.fromordinal(end.toordinal() + 1)} "
+                             f"to {later.decl.valid_from.fromordinal(later.decl.valid_from.toordinal() - 1)}",
+                             later.decl.span)
+
+    def _check_unused(self):
+        for name, info in self.inputs.items():
+            if name not in self.used:
+                self.warning("unused", f"input `{name}` is not used by any decision", info.decl.span)
+        for name, info in self.parameters.items():
+            if name not in self.used:
+                self.warning("unused", f"parameter `{name}` is not used by any decision", info.decl.span)
+
+    # ------------------------------------------------------------------ expressions and tests
+    def _all_names(self):
+        return list(self.inputs) + list(self.parameters) + list(self.decision_decls) + list(BUILTIN_NAMES)
+
+    def _use(self, name, deps):
+        self.used.add(name)
+        if isinstance(deps, list) and name not in deps:
+            deps.append(name)
+
+    def compatible(self, expected: Type, actual: Type) -> bool:
+        if expected is UNKNOWN or actual is UNKNOWN:
+            return True
+        if expected == actual:
+            return True
+        if is_numeric(expected) and is_numeric(actual):
+            # an integer fits anywhere a number fits; a plain number fits money (e.g. `0`)
+            return not (expected == INTEGER and actual != INTEGER)
+        if isinstance(expected, EnumType) and isinstance(actual, EnumType):
+            return set(actual.symbols) <= set(expected.symbols)
+        if isinstance(expected, ListType) and isinstance(actual, ListType):
+            return self.compatible(expected.element, actual.element)
+        return False
+
+    def name_type(self, expr: ast.Name, expected: Optional[Type], deps, report=True) -> Type:
+        name = expr.name
+        if isinstance(expected, EnumType) and name in expected.symbols:
+            return expected
+        if expected == COUNTRY and name in ISO_3166_ALPHA2:
+            return COUNTRY
+        if name in self.inputs:
+            self._use(name, deps)
+            return self.inputs[name].type
+        if name in self.parameters:
+            self._use(name, deps)
+            return self.parameters[name].type
+        if name in self.decision_decls:
+            self._use(name, deps)
+            return self.decision_type(name)
+        if name in BUILTIN_NAMES:
+            return BUILTIN_NAMES[name]
+        if name in self.symbols:
+            return self.symbols[name]
+        if expected == COUNTRY and name.upper() in ISO_3166_ALPHA2 or (expected is None and name in ISO_3166_ALPHA2):
+            if expected is None:
+                return COUNTRY
+        if not report:
+            raise _Unknown()
+        if isinstance(expected, EnumType):
+            hint = suggestion_hint(name, list(expected.symbols) + self._all_names())
+            self.error("unknown-symbol", f"`{name}` is not a value of {expected.describe()}", expr.span,
+                       hint or f"use one of: {', '.join(expected.symbols)}")
+        elif expected == COUNTRY:
+            hint = f"did you mean `{name.upper()}`?" if name.upper() in ISO_3166_ALPHA2 else None
+            self.error("unknown-symbol", f"`{name}` is not an ISO 3166-1 alpha-2 country code", expr.span,
+                       hint or "write an upper-case two-letter code such as CN, DE or FR")
+        else:
+            lookalike = _lookalike_hint(name)
+            self.error("unknown-name", f"unknown name `{name}`", expr.span,
+                       lookalike or suggestion_hint(name, self._all_names() + list(self.symbols))
+                       or "declare it as an input, a parameter or a decision")
+        return UNKNOWN
+
+    def expr_type(self, expr: ast.Expr, expected: Optional[Type], deps, report=True) -> Type:
+        match expr:
+            case ast.Literal(kind=kind):
+                return LITERAL_TYPES[kind]
+            case ast.Name():
+                return self.name_type(expr, expected, deps, report)
+            case ast.Field(base=base, field=field):
+                base_type = self.expr_type(base, None, deps, report)
+                if isinstance(base_type, RecordType) and base_type.field(field) is not None:
+                    return base_type.field(field)
+                if base_type is not UNKNOWN and report:
+                    fields = [n for n, _ in base_type.fields] if isinstance(base_type, RecordType) else []
+                    self.error("unknown-name", f"`{field}` is not an output of this decision", expr.span,
+                               suggestion_hint(field, fields) or (f"its outputs are {', '.join(fields)}" if fields else
+                                                                  "only multi-output decisions have fields"))
+                elif not report:
+                    raise _Unknown()
+                return UNKNOWN
+            case ast.Unary(op="not", operand=operand):
+                self._expect(operand, BOOL, deps, report, "`not` needs a condition")
+                return BOOL
+            case ast.Unary(op="-", operand=operand):
+                type_ = self.expr_type(operand, expected, deps, report)
+                if type_ is not UNKNOWN and not is_numeric(type_) and report:
+                    self.error("type-mismatch", f"cannot negate {type_.describe()}", expr.span)
+                return type_
+            case ast.Binary(op=op, left=left, right=right) if op in ("and", "or"):
+                self._expect(left, BOOL, deps, report, f"`{op}` needs conditions")
+                self._expect(right, BOOL, deps, report, f"`{op}` needs conditions")
+                return BOOL
+            case ast.Binary(op=op, left=left, right=right) if op in ("=", "!=", "<", "<=", ">", ">="):
+                left_type = self.expr_type(left, None, deps, report) if not isinstance(left, ast.Name) or self._is_known_name(left.name) else None
+                if left_type is None:
+                    right_type = self.expr_type(right, None, deps, report)
+                    left_type = self.expr_type(left, right_type, deps, report)
+                else:
+                    right_type = self.expr_type(right, left_type, deps, report)
+                self._comparable(op, left_type, right_type, expr, report)
+                return BOOL
+            case ast.Binary(op=op, left=left, right=right):
+                return self._arithmetic(op, self.expr_type(left, None, deps, report),
+                                        self.expr_type(right, None, deps, report), expr, report)
+            case ast.IfExpr(condition=condition, then=then, otherwise=otherwise):
+                self._expect(condition, BOOL, deps, report, "`if` needs a condition")
+                then_type = self.expr_type(then, expected, deps, report)
+                else_type = self.expr_type(otherwise, expected if then_type is UNKNOWN else then_type, deps, report)
+                if then_type is UNKNOWN:
+                    return else_type
+                if else_type is not UNKNOWN and not (self.compatible(then_type, else_type) or self.compatible(else_type, then_type)):
+                    if report:
+                        self.error("type-mismatch", f"the branches give {then_type.describe()} and {else_type.describe()}",
+                                   expr.span)
+                    return UNKNOWN
+                return else_type if is_numeric(then_type) and then_type == INTEGER else then_type
+            case ast.InExpr(value=value, options=options):
+                value_type = self.expr_type(value, None, deps, report)
+                for option in options:
+                    option_type = self.expr_type(option, value_type, deps, report)
+                    self._comparable("in", value_type, option_type, option, report)
+                return BOOL
+            case ast.Call():
+                return self._call(expr, expected, deps, report)
+        raise AssertionError(expr)
+
+    def _expect(self, expr, type_, deps, report, message):
+        actual = self.expr_type(expr, type_, deps, report)
+        if actual is not UNKNOWN and actual != type_ and report:
+            self.error("type-mismatch", f"{message}; this is {actual.describe()}", expr.span)
+
+    def _comparable(self, op, left, right, expr, report):
+        if left is UNKNOWN or right is UNKNOWN or same_kind(left, right):
+            if op in ("<", "<=", ">", ">=") and left is not UNKNOWN and not is_ordered(left) and report:
+                self.error("type-mismatch", f"`{op}` compares numbers, money and dates, not {left.describe()}", expr.span)
+            return
+        if report:
+            self.error("type-mismatch", f"cannot compare {left.describe()} with {right.describe()}", expr.span)
+
+    def _arithmetic(self, op, left, right, expr, report) -> Type:
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        if not (is_numeric(left) and is_numeric(right)):
+            if report:
+                self.error("type-mismatch", f"`{op}` needs numbers or money; got {left.describe()} and {right.describe()}",
+                           expr.span)
+            return UNKNOWN
+        if op in ("+", "-"):
+            if MONEY in (left, right):
+                return MONEY
+            return INTEGER if left == right == INTEGER else NUMBER
+        if op == "*":
+            if left == MONEY and right == MONEY:
+                if report:
+                    self.error("type-mismatch", "cannot multiply money by money", expr.span)
+                return UNKNOWN
+            if MONEY in (left, right):
+                return MONEY
+            return INTEGER if left == right == INTEGER else NUMBER
+        # division
+        if left == MONEY and right != MONEY:
+            return MONEY
+        if right == MONEY and left != MONEY:
+            if report:
+                self.error("type-mismatch", "cannot divide a number by money", expr.span)
+            return UNKNOWN
+        return NUMBER
+
+    def _call(self, expr: ast.Call, expected, deps, report) -> Type:
+        name, args = expr.function, expr.args
+        if name not in FUNCTIONS:
+            if report:
+                self.error("unknown-name", f"unknown function `{name}`", expr.span,
+                           suggestion_hint(name, FUNCTIONS) or f"the functions are {', '.join(FUNCTIONS)}")
+                return UNKNOWN
+            raise _Unknown()
+        low, high = FUNCTIONS[name]
+        if not low <= len(args) <= high:
+            if report:
+                count = str(low) if low == high else f"{low} to {high}"
+                self.error("type-mismatch", f"`{name}` takes {count} argument(s), not {len(args)}", expr.span)
+            return UNKNOWN
+        types = [self.expr_type(a, expected if name in ("min", "max") else None, deps, report) for a in args]
+        if UNKNOWN in types:
+            return UNKNOWN
+        def need(predicate, what):
+            for arg, t in zip(args, types):
+                if not predicate(t) and report:
+                    self.error("type-mismatch", f"`{name}` needs {what}; this is {t.describe()}", arg.span)
+        if name in ("min", "max"):
+            need(is_ordered, "numbers, money or dates")
+            if all(is_numeric(t) for t in types):
+                return MONEY if MONEY in types else (INTEGER if all(t == INTEGER for t in types) else NUMBER)
+            return types[0]
+        if name in ("round", "floor", "ceil", "abs"):
+            need(is_numeric, "a number")
+            if name in ("floor", "ceil") or (name == "round" and len(args) == 1 and types[0] != MONEY):
+                return INTEGER
+            return types[0]
+        if name == "count":
+            need(lambda t: isinstance(t, ListType), "a list")
+            return INTEGER
+        if name == "contains":
+            if not isinstance(types[0], ListType) and report:
+                self.error("type-mismatch", f"`contains` needs a list first; this is {types[0].describe()}", args[0].span)
+            return BOOL
+        if name in ("years_between", "months_between", "year", "month", "day"):
+            need(lambda t: t == DATE, "dates")
+            return INTEGER
+        if name == "date":
+            need(lambda t: t == INTEGER, "whole numbers (year, month, day)")
+            return DATE
+        raise AssertionError(name)
+
+    def _test(self, test: ast.Test, column_type: Type, column: str, deps):
+        match test:
+            case ast.AnyTest():
+                return
+            case ast.CompareTest(op=op, bound=bound):
+                bound_type = self.expr_type(bound, column_type, deps)
+                if bound_type is UNKNOWN or column_type is UNKNOWN:
+                    return
+                if op in ("=", "!=") and column_type == BOOL and bound_type == BOOL:
+                    return
+                if not same_kind(column_type, bound_type):
+                    self.error("type-mismatch", f"`{column}` is {column_type.describe()}; this test gives "
+                               f"{bound_type.describe()}", test.span)
+                elif op not in ("=", "!=") and not is_ordered(column_type):
+                    self.error("type-mismatch", f"`{op}` compares numbers, money and dates; `{column}` is "
+                               f"{column_type.describe()}", test.span, "use a value or a set `{a, b}`")
+            case ast.RangeTest(lo=lo, hi=hi):
+                if column_type is not UNKNOWN and not is_ordered(column_type):
+                    self.error("type-mismatch", f"a range needs numbers, money or dates; `{column}` is "
+                               f"{column_type.describe()}", test.span)
+                    return
+                for bound in (lo, hi):
+                    bound_type = self.expr_type(bound, column_type, deps)
+                    if bound_type is not UNKNOWN and column_type is not UNKNOWN and not same_kind(column_type, bound_type):
+                        self.error("type-mismatch", f"`{column}` is {column_type.describe()}; this bound is "
+                                   f"{bound_type.describe()}", bound.span)
+            case ast.SetTest(values=values):
+                for value in values:
+                    self._test(ast.CompareTest(value.span, "=", value), column_type, column, deps)
+            case ast.AnyOfTest(tests=tests):
+                for inner in tests:
+                    self._test(inner, column_type, column, deps)
+            case ast.NotTest(test=inner):
+                self._test(inner, column_type, column, deps)
+
+
+_CONFUSABLES = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ѕ": "s",
+                "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+                "Т": "T", "Х": "X", "ο": "o", "α": "a", "ν": "v"}
+
+
+def _lookalike_hint(name: str) -> Optional[str]:
+    """Names with a Cyrillic or Greek letter that looks Latin: say which character it is."""
+    for index, char in enumerate(name):
+        if char in _CONFUSABLES:
+            return (f"character {index + 1} of `{name}` is U+{ord(char):04X}, a look-alike of the Latin "
+                    f"`{_CONFUSABLES[char]}`; retype it")
+    return None
+
+
+def resolve(files, sources: dict, has_registry: bool) -> tuple[Model, list[Diagnostic]]:
+    resolver = Resolver(files, sources, has_registry)
+    model = resolver.run()
+    return model, resolver.diagnostics

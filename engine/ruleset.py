@@ -1,0 +1,196 @@
+"""ruleset: load a folder (ruleset.yaml + *.rules) into one checked, compiled, immutable Ruleset."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable, Mapping, Optional
+
+from engine import ast
+from engine.compile import Compiler
+from engine.errors import Diagnostic, FactError, RuleError, VerdictError, suggestion_hint
+from engine.evaluate import Context, RowPlan, VersionPlan
+from engine.graph import evaluation_order, find_cycles, required_inputs
+from engine.parse import parse
+from engine.resolve import NO_DEFAULT, Model, Resolver
+from engine.ruleset_files import RulesetFiles, read_ruleset
+from engine.values import ListType, RecordType, coerce_fact
+
+
+class Plans:
+    """The compiled versions of every decision, by name; immutable once built."""
+
+    def __init__(self, model: Model, by_name: dict):
+        self.model = model
+        self.parameters = model.parameters
+        self.by_name = by_name
+
+    def version_on(self, name: str, day: dt.date) -> Optional[VersionPlan]:
+        for plan in self.by_name[name]:
+            if plan.version.valid_on(day):
+                return plan
+        return None
+
+
+def _compile(model: Model, resolver: Resolver) -> Plans:
+    compiler = Compiler(model, resolver)
+    by_name = {}
+    for name, info in model.decisions.items():
+        plans = []
+        for version in info.versions:
+            decl = version.decl
+            body = decl.body
+            result_type = info.type
+            if isinstance(body, ast.ExpressionBody):
+                plans.append(VersionPlan(name, version, (), (), None, compiler.expr(body.expr, result_type),
+                                         (name,), (result_type,), result_type))
+                continue
+            columns = tuple(compiler.expr(c.expr) for c in body.inputs)
+            rows, otherwise = [], None
+            for row, rule_id in zip(body.rows, version.rule_ids):
+                plan = RowPlan(rule_id, row,
+                               tuple(compiler.test(cell.test, t) for cell, t in zip(row.cells, version.column_types)),
+                               tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)))
+                if row.is_otherwise:
+                    otherwise = plan
+                else:
+                    rows.append(plan)
+            plans.append(VersionPlan(name, version, columns, tuple(rows), otherwise, None,
+                                     tuple(c.name for c in body.outputs), tuple(version.output_types), result_type))
+        by_name[name] = tuple(plans)
+    return Plans(model, by_name)
+
+
+def _as_date(value, what: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise FactError(Diagnostic("error", "fact-type", f"{what}: expected a date YYYY-MM-DD, got {value!r}"))
+
+
+class Ruleset:
+    """A loaded, checked ruleset. Immutable and safe to share between threads."""
+
+    def __init__(self, files: RulesetFiles, parsed: list, model: Model, diagnostics: list, plans: Plans):
+        self.files = files
+        self.parsed = parsed
+        self.model = model
+        self.diagnostics = diagnostics
+        self.plans = plans
+        self.name = files.name
+        self.version = files.version
+        self.sha256 = files.sha256
+
+    @property
+    def decisions(self) -> tuple:
+        return tuple(self.model.decisions)
+
+    @property
+    def inputs(self) -> tuple:
+        return tuple(self.model.inputs)
+
+    def check(self, analyse: bool = True) -> list[Diagnostic]:
+        """Every diagnostic, warnings included: what `verdict check` reports."""
+        found = list(self.diagnostics)
+        if analyse:
+            from engine.check import analyse_tables
+            found.extend(analyse_tables(self))
+        return sort_diagnostics(found)
+
+    def default_outputs(self) -> tuple:
+        return self.files.outputs or self.decisions
+
+    def prepare_facts(self, facts: Mapping, outputs: Iterable[str], as_of: dt.date) -> dict:
+        """Facts coerced to their declared types; unknown, missing and wrong facts refused."""
+        if not isinstance(facts, Mapping):
+            raise FactError(Diagnostic("error", "fact-type", f"facts must be a mapping of name → value, "
+                                       f"got {type(facts).__name__}"))
+        inputs = self.model.inputs
+        problems = []
+        prepared = {}
+        for name, raw in facts.items():
+            if not isinstance(name, str) or name not in inputs:
+                problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{name}`",
+                                           hint=suggestion_hint(str(name), inputs) or
+                                           f"the inputs are: {', '.join(inputs)}"))
+                continue
+            info = inputs[name]
+            try:
+                prepared[name] = coerce_fact(name, info.type, raw, info.range)
+            except FactError as error:
+                problems.extend(error.diagnostics)
+        for name in required_inputs(self.model, outputs, as_of):
+            if name in prepared or name in facts:
+                continue
+            info = inputs[name]
+            if info.default is not NO_DEFAULT:
+                prepared[name] = info.default
+            else:
+                described = info.type.describe() + (f" {info.range.describe(info.type)}" if info.range else "")
+                problems.append(Diagnostic("error", "missing-fact", f"missing fact `{name}` ({described})",
+                                           hint=info.decl.description or None))
+        for name, info in inputs.items():
+            if name not in prepared and info.default is not NO_DEFAULT:
+                prepared[name] = info.default
+        if problems:
+            raise FactError(problems)
+        return prepared
+
+    def evaluate(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
+        """The verdict for `facts` as of a date (default: today), for `outputs` (default: all)."""
+        from engine.trace import Verdict
+        day = _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
+        wanted = tuple(outputs) if outputs else self.default_outputs()
+        for name in wanted:
+            if name not in self.model.decisions:
+                raise VerdictError(Diagnostic("error", "unknown-output", f"unknown decision `{name}`",
+                                              hint=suggestion_hint(name, self.model.decisions) or
+                                              f"the decisions are: {', '.join(self.model.decisions)}"))
+        prepared = self.prepare_facts(facts, wanted, day)
+        ctx = Context(prepared, day, self.plans, traced=trace)
+        values = {name: ctx.decision(name) for name in wanted}
+        order = evaluation_order(self.model, wanted, day)
+        return Verdict.build(self, day, facts, prepared, wanted, values,
+                             [ctx.records[n] for n in order if n in ctx.records] if trace else [])
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    def key(d: Diagnostic):
+        span = d.span
+        return (span.file if span else "", span.line if span else 0, span.column if span else 0,
+                0 if d.is_error else 1, d.code)
+    return sorted(diagnostics, key=key)
+
+
+def load_ruleset(path) -> Ruleset:
+    """Read, parse, resolve, check and compile a ruleset; RuleError lists every error found."""
+    files = read_ruleset(path)
+    parsed, errors = [], []
+    for display, text in files.rule_texts.items():
+        try:
+            parsed.append(parse(text, display))
+        except RuleError as error:
+            errors.extend(error.diagnostics)
+    if errors:
+        raise RuleError(errors, files.rule_texts)
+    resolver = Resolver(parsed, files.sources, files.has_registry)
+    model = resolver.run()
+    diagnostics = resolver.diagnostics + find_cycles(model)
+    errors = [d for d in diagnostics if d.is_error]
+    if errors:
+        raise RuleError(sort_diagnostics(errors), files.rule_texts)
+    plans = _compile(model, resolver)
+    return Ruleset(files, parsed, model, sort_diagnostics(diagnostics), plans)
+
+
+def check_path(path) -> tuple[list[Diagnostic], dict]:
+    """All diagnostics for a ruleset path, errors included (never raises for bad rules)."""
+    try:
+        ruleset = load_ruleset(path)
+    except RuleError as error:
+        return sort_diagnostics(error.diagnostics), error.sources
+    return ruleset.check(), ruleset.files.rule_texts

@@ -1,0 +1,367 @@
+"""trace: decision records → the Verdict: stable JSON, explanation text in each language, replay."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Optional
+
+import attrs
+
+from engine import ast
+from engine.errors import Diagnostic, TraceError
+from engine.i18n import words
+from engine.resolve import TEMPLATE_HOLE
+from engine.values import EnumType, ListType, format_value, to_json_value
+
+TRACE_FORMAT = 1
+ENGINE_VERSION = "0.1.0"
+
+
+def _location(span) -> dict:
+    return {"file": span.file, "line": span.line, "column": span.column}
+
+
+class _Labels:
+    """Titles, enumeration labels and templates of one language, from messages/<lang>.yaml."""
+
+    def __init__(self, ruleset, lang: str):
+        self.lang = lang
+        self.default = lang == ruleset.files.language
+        self.messages = ruleset.files.messages.get(lang, {"because": {}, "titles": {}, "symbols": {}})
+
+    def symbol(self, value) -> str:
+        return self.messages["symbols"].get(value, value)
+
+    def value(self, value, type_) -> str:
+        if isinstance(value, str) and isinstance(type_, EnumType):
+            return self.symbol(value)
+        if isinstance(value, tuple) and isinstance(type_, ListType) and isinstance(type_.element, EnumType):
+            return ", ".join(self.symbol(v) for v in value) if value else "—"
+        return format_value(value, type_, self.lang)
+
+    def headline_value(self, value, type_) -> str:
+        shown = self.value(value, type_)
+        if isinstance(value, str) and isinstance(type_, EnumType) and shown != value:
+            return f"{shown}（{value}）" if self.lang == "zh" else f"{shown} ({value})"
+        return shown
+
+
+@attrs.frozen
+class Verdict:
+    """The outputs, and for every decision evaluated, why. `to_dict()` is the trace format."""
+
+    outputs: dict           # name -> engine value
+    trace: dict             # the JSON-ready trace
+
+    @classmethod
+    def build(cls, ruleset, as_of: dt.date, given: dict, prepared: dict, wanted, values: dict, records) -> "Verdict":
+        languages = ruleset.files.languages
+        model = ruleset.model
+        labels = {lang: _Labels(ruleset, lang) for lang in languages}
+        values_by_name = {r.name: r.value for r in records}
+
+        def hole_value(name: str, lang: str) -> str:
+            head, _, field = name.partition(".")
+            if head in values_by_name:
+                value, type_ = values_by_name[head], model.decisions[head].type
+            elif head in prepared:
+                value, type_ = prepared[head], model.inputs[head].type
+            elif head in model.parameters:
+                entry = model.parameters[head].value_on(as_of)
+                value, type_ = (entry.value if entry else None), model.parameters[head].type
+            elif head == "as_of":
+                value, type_ = as_of, None
+            else:
+                return "{" + name + "}"
+            if field and isinstance(value, dict):
+                value, type_ = value.get(field), type_.field(field) if hasattr(type_, "field") else None
+            return labels[lang].value(value, type_)
+
+        decisions, warnings = [], []
+        for record in records:
+            entry = _decision_entry(ruleset, record, labels, hole_value, as_of)
+            decisions.append(entry)
+            warnings.extend(_staleness(ruleset, record, as_of))
+        outputs_json = {name: to_json_value(values[name]) for name in wanted}
+        trace = {
+            "trace_format": TRACE_FORMAT,
+            "engine": {"name": "verdict", "version": ENGINE_VERSION},
+            "ruleset": {"name": ruleset.name, "title": ruleset.files.title, "version": ruleset.version,
+                        "sha256": ruleset.sha256},
+            "as_of": as_of.isoformat(),
+            "languages": list(languages),
+            "facts": {name: to_json_value(prepared[name]) for name in given if name in prepared},
+            "defaults": {name: to_json_value(v) for name, v in prepared.items() if name not in given},
+            "requested": list(wanted),
+            "outputs": outputs_json,
+            "display": {lang: {name: {"title": _title(ruleset, name, lang),
+                                      "value": labels[lang].headline_value(values[name], model.decisions[name].type)}
+                               for name in wanted} for lang in languages},
+            "warnings": _unique(warnings),
+            "decisions": decisions,
+        }
+        return cls(dict(values), trace)
+
+    # ------------------------------------------------------------------ views
+    def to_dict(self) -> dict:
+        return self.trace
+
+    def to_json(self) -> str:
+        return json.dumps(self.trace, ensure_ascii=False, indent=2) + "\n"
+
+    def explain(self, lang: Optional[str] = None) -> str:
+        return explain_trace(self.trace, lang)
+
+
+def _unique(items: list) -> list:
+    seen, out = set(), []
+    for item in items:
+        key = json.dumps(item, sort_keys=True)
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _title(ruleset, name: str, lang: str) -> str:
+    titles = ruleset.files.messages.get(lang, {}).get("titles", {})
+    if name in titles:
+        return titles[name]
+    decl = ruleset.model.decisions[name].versions[0].decl
+    return decl.title or "" if lang == ruleset.files.language else ""
+
+
+def _source_entry(ruleset, source_id: Optional[str]) -> Optional[dict]:
+    if not source_id:
+        return None
+    source = ruleset.files.sources.get(source_id)
+    return source.to_dict() if source else {"id": source_id}
+
+
+def _decision_entry(ruleset, record, labels: dict, hole_value, as_of) -> dict:
+    plan = record.plan
+    decl = plan.decl
+    is_table = isinstance(decl.body, ast.Table)
+    entry = {
+        "name": record.name,
+        "kind": "table" if is_table else "expression",
+        "location": _location(decl.span),
+        "valid_from": decl.valid_from.isoformat() if decl.valid_from else None,
+        "valid_to": decl.valid_to.isoformat() if decl.valid_to else None,
+    }
+    if is_table:
+        columns = decl.body.inputs
+        entry["hit_policy"] = decl.hit.label()
+        entry["inputs"] = [{"column": c.title, "value": to_json_value(v)} for c, v in zip(columns, record.inputs)]
+        rows = []
+        for outcome in record.rows:
+            row = {"rule": outcome.rule_id, "line": outcome.line, "matched": outcome.matched}
+            if outcome.failed_column is not None:
+                plan_row = next(r for r in plan.rows if r.rule_id == outcome.rule_id)
+                cell = plan_row.row.cells[outcome.failed_column]
+                row["failed"] = {"column": columns[outcome.failed_column].title, "test": cell.text,
+                                 "value": to_json_value(record.inputs[outcome.failed_column])}
+            rows.append(row)
+        entry["rows"] = rows
+    fired = []
+    for row in record.fired:
+        fired.append({"rule": row.rule_id, "line": row.row.span.line,
+                      "source": row.row.source or decl.source})
+    if not is_table:
+        fired.append({"rule": record.name, "line": decl.span.line, "source": decl.source})
+    entry["fired"] = fired
+    entry["output"] = to_json_value(record.value)
+    decision_type = ruleset.model.decisions[record.name].type
+    entry["display"] = {lang: lab.headline_value(record.value, decision_type) for lang, lab in labels.items()}
+    entry["explanation"] = {lang: _explanation(record, lab, hole_value, ruleset) for lang, lab in labels.items()}
+    source_ids = []
+    for item in fired:
+        if item["source"] and item["source"] not in source_ids:
+            source_ids.append(item["source"])
+    for read in record.parameters:
+        if read.source and read.source not in source_ids:
+            source_ids.append(read.source)
+    entry["sources"] = [_source_entry(ruleset, s) for s in source_ids]
+    parameter_types = {p.name: ruleset.model.parameters[p.name].type for p in record.parameters}
+    entry["parameters"] = [{"name": p.name, "value": to_json_value(p.value), "effective_from": p.effective_from.isoformat(),
+                            "source": p.source, "checked": p.checked.isoformat() if p.checked else None,
+                            "display": {lang: lab.value(p.value, parameter_types[p.name]) for lang, lab in labels.items()}}
+                           for p in record.parameters]
+    entry["reads"] = [n for n in record.reads if n in ruleset.model.decisions or n in ruleset.model.inputs]
+    if decl.checked:
+        entry["checked"] = decl.checked.isoformat()
+    return entry
+
+
+def _explanation(record, labels: _Labels, hole_value, ruleset) -> str:
+    plan = record.plan
+    decl = plan.decl
+    texts = []
+    rows = [(r.rule_id, r.row.because, r.row) for r in record.fired]
+    if isinstance(decl.body, ast.ExpressionBody):
+        rows = [(record.name, decl.body.because, None)]
+    for rule_id, template, row in rows:
+        text = labels.messages["because"].get(rule_id)
+        if text is None and labels.default and template is not None:
+            text = template.text
+        if text is None and labels.lang != ruleset.files.language and template is not None:
+            text = template.text  # untranslated: the original is better than nothing
+        if text is not None:
+            texts.append(TEMPLATE_HOLE.sub(lambda m: hole_value(m.group(1).strip(), labels.lang), text))
+        elif row is not None:
+            texts.append(_automatic(record, row, labels))
+    return " ".join(texts)
+
+
+def _automatic(record, row, labels: _Labels) -> str:
+    """For a row without `because`: what each non-trivial test saw."""
+    parts = []
+    for column, cell, value, type_ in zip(record.plan.decl.body.inputs, row.cells, record.inputs,
+                                          record.plan.version.column_types):
+        if isinstance(cell.test, ast.AnyTest):
+            continue
+        parts.append(f"{column.title} = {labels.value(value, type_)} {words(labels.lang)['matches']} `{cell.text}`")
+    return "; ".join(parts) + ("." if parts else "")
+
+
+def _staleness(ruleset, record, as_of) -> list:
+    found = []
+    checked = record.plan.decl.checked
+    if checked and as_of > checked:
+        found.append({"name": record.name, "checked": checked.isoformat(),
+                      "source": record.plan.decl.source or ""})
+    for read in record.parameters:
+        if read.checked and as_of > read.checked:
+            found.append({"name": read.name, "checked": read.checked.isoformat(), "source": read.source or ""})
+    return found
+
+
+# ---------------------------------------------------------------------------- text rendering
+
+def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
+    """The explanation tree of a trace: the answer, why, and what it rests on, with file:line."""
+    languages = trace.get("languages") or ["en"]
+    lang = lang if lang in languages else languages[0]
+    w = words(lang)
+    ruleset = trace["ruleset"]
+    sha = ruleset["sha256"]
+    lines = [f"{ruleset['name']} {ruleset['version']} (sha256 {sha[:8]}…{sha[-2:]}) · {w['as_of']} {trace['as_of']}", ""]
+    by_name = {d["name"]: d for d in trace["decisions"]}
+    warnings_by_name = {}
+    for warning in trace.get("warnings", []):
+        warnings_by_name.setdefault(warning["name"], []).append(warning)
+    display = trace.get("display", {}).get(lang, {})
+    for name in trace["requested"]:
+        decision = by_name.get(name)
+        shown = display.get(name, {}).get("value", json.dumps(trace["outputs"][name], ensure_ascii=False))
+        lines.append(f"{name} = {shown}")
+        if decision is None:
+            continue
+        explanation = decision["explanation"].get(lang) or decision["explanation"].get(languages[0], "")
+        if explanation:
+            lines.extend(_wrapped(w["because"], explanation))
+        for fired in decision["fired"]:
+            where = f"{decision['location']['file'].rsplit('/', 1)[-1]}:{fired['line']}"
+            source = next((s for s in decision["sources"] if s and s.get("id") == fired["source"]), None)
+            cited = ""
+            if source:
+                status = w["status"].get(source.get("status", ""), source.get("status", ""))
+                cited = f"          {w['source']} {source['id']}" + (f" ({status})" if status else "")
+            lines.append(f"  {w['rule']:<8} {fired['rule']} · {where}{cited}")
+        rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
+        for index, dep in enumerate(rests):
+            label = w["rests_on"] if index == 0 else ""
+            rule = dep["fired"][0]["rule"] if dep["fired"] else w["no_row"]
+            where = f"{dep['location']['file'].rsplit('/', 1)[-1]}:{dep['fired'][0]['line'] if dep['fired'] else dep['location']['line']}"
+            since = f"; {w['valid_from']} {dep['valid_from']}" if dep.get("valid_from") else ""
+            shown = dep.get("display", {}).get(lang) or _plain(dep["output"])
+            lines.append(f"  {label:<8} {dep['name']} = {shown}  ({rule} · {where}{since})")
+        for index, parameter in enumerate(decision.get("parameters", [])):
+            label = w["figures"] if index == 0 else ""
+            shown = parameter.get("display", {}).get(lang) or parameter["value"]
+            lines.append(f"  {label:<8} {parameter['name']} = {shown}  "
+                         f"({w['from']} {parameter['effective_from']}, {w['source']} {parameter['source']})")
+        stale = list(warnings_by_name.get(name, []))
+        for dep in rests:
+            stale.extend(warnings_by_name.get(dep["name"], []))
+        for parameter in decision.get("parameters", []):
+            stale.extend(warnings_by_name.get(parameter["name"], []))
+        for warning in _unique(stale):
+            text = w["stale"].format(checked=warning["checked"], as_of=trace["as_of"], source=warning["source"])
+            lines.extend(_wrapped(w["warning"], f"{warning['name']}: {text}"))
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _plain(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _wrapped(label: str, text: str, width: int = 96) -> list:
+    out, current = [], ""
+    for word in text.split(" "):
+        if current and len(current) + 1 + len(word) > width:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
+    return [f"  {label if i == 0 else '':<8} {line}" for i, line in enumerate(out)]
+
+
+# ---------------------------------------------------------------------------- reading and replay
+
+def read_trace(text: str, what: str = "trace") -> dict:
+    try:
+        trace = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TraceError(Diagnostic("error", "trace", f"{what}: not JSON ({error.msg} at line {error.lineno})"))
+    if not isinstance(trace, dict) or trace.get("trace_format") != TRACE_FORMAT:
+        raise TraceError(Diagnostic("error", "trace", f"{what}: not a verdict trace of format {TRACE_FORMAT}"))
+    for key in ("ruleset", "as_of", "facts", "requested", "outputs", "decisions"):
+        if key not in trace:
+            raise TraceError(Diagnostic("error", "trace", f"{what}: the trace has no `{key}`"))
+    return trace
+
+
+@attrs.frozen
+class Replay:
+    same: bool
+    hash_changed: bool
+    differences: tuple
+
+    def report(self, trace: dict, ruleset) -> str:
+        lines = []
+        if self.hash_changed:
+            lines.append(f"the ruleset changed: sha256 {trace['ruleset']['sha256'][:12]}… → {ruleset.sha256[:12]}… "
+                         f"(version {trace['ruleset']['version']} → {ruleset.version})")
+        else:
+            lines.append(f"the ruleset is unchanged (sha256 {ruleset.sha256[:12]}…)")
+        if self.same:
+            lines.append(f"same verdict: the outputs and the rules that fired are identical as of {trace['as_of']}")
+        else:
+            lines.append("the verdict differs:")
+            lines.extend(f"  {d}" for d in self.differences)
+        return "\n".join(lines) + "\n"
+
+
+def replay(trace: dict, ruleset) -> Replay:
+    """Evaluate the trace's facts again on `ruleset` and compare outputs and fired rules."""
+    facts = dict(trace["facts"])
+    verdict = ruleset.evaluate(facts, as_of=trace["as_of"], outputs=trace["requested"])
+    new = verdict.to_dict()
+    differences = []
+    for name in trace["requested"]:
+        before, after = trace["outputs"].get(name), new["outputs"].get(name)
+        if before != after:
+            differences.append(f"{name}: {_plain(before)} → {_plain(after)}")
+    fired_before = {d["name"]: [f["rule"] for f in d["fired"]] for d in trace["decisions"]}
+    fired_after = {d["name"]: [f["rule"] for f in d["fired"]] for d in new["decisions"]}
+    for name in sorted(set(fired_before) | set(fired_after)):
+        if fired_before.get(name) != fired_after.get(name):
+            differences.append(f"{name}: rules fired {fired_before.get(name)} → {fired_after.get(name)}")
+    return Replay(not differences, trace["ruleset"]["sha256"] != ruleset.sha256, tuple(differences))

@@ -1,0 +1,276 @@
+"""Value types: exact decimals for money and numbers, dates, enumerations, countries, lists.
+
+Facts arrive as Python values, or parsed from JSON or YAML; `coerce_fact` turns each into the
+engine's value for its declared type, or raises a `FactError` naming the fact and what is allowed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Optional
+
+import attrs
+
+from engine.countries import ISO_3166_ALPHA2
+from engine.errors import Diagnostic, FactError, suggestion_hint
+
+CENT = Decimal("0.01")
+# Beyond this magnitude a figure is a typing accident, not a household's resources.
+MAX_MAGNITUDE = Decimal(10) ** 15
+MAX_TEXT_LENGTH = 10_000
+MAX_LIST_LENGTH = 10_000
+
+
+@attrs.frozen
+class Type:
+    """A primitive type: bool, integer, number, money, date, text, country."""
+
+    name: str
+
+    def describe(self) -> str:
+        return self.name
+
+
+@attrs.frozen
+class EnumType(Type):
+    symbols: tuple = ()
+
+    def describe(self) -> str:
+        shown = ", ".join(self.symbols)
+        return f"{self.name} {{{shown}}}" if self.name else f"{{{shown}}}"
+
+
+@attrs.frozen
+class ListType(Type):
+    element: Type = None
+
+    def describe(self) -> str:
+        return f"list of {self.element.describe()}"
+
+
+@attrs.frozen
+class RecordType(Type):
+    fields: tuple = ()  # ((name, Type), ...)
+
+    def field(self, name: str) -> Optional[Type]:
+        return dict(self.fields).get(name)
+
+    def describe(self) -> str:
+        return "record {" + ", ".join(f"{n}: {t.describe()}" for n, t in self.fields) + "}"
+
+
+BOOL = Type("bool")
+INTEGER = Type("integer")
+NUMBER = Type("number")
+MONEY = Type("money")
+DATE = Type("date")
+TEXT = Type("text")
+COUNTRY = Type("country")
+PRIMITIVES = {t.name: t for t in (BOOL, INTEGER, NUMBER, MONEY, DATE, TEXT, COUNTRY)}
+NUMERIC = frozenset({"integer", "number", "money"})
+ORDERED = NUMERIC | {"date"}
+
+
+@attrs.frozen
+class Range:
+    """A declared range; a missing bound is unbounded. Both a validation rule and a domain."""
+
+    lo: Any = None
+    lo_closed: bool = True
+    hi: Any = None
+    hi_closed: bool = True
+
+    def contains(self, value) -> bool:
+        if self.lo is not None and (value < self.lo or (value == self.lo and not self.lo_closed)):
+            return False
+        if self.hi is not None and (value > self.hi or (value == self.hi and not self.hi_closed)):
+            return False
+        return True
+
+    def describe(self, type_: Type) -> str:
+        lo, hi = (format_value(b, type_) if b is not None else None for b in (self.lo, self.hi))
+        if lo is not None and hi is not None and self.lo_closed and self.hi_closed:
+            return f"{lo}..{hi}"
+        parts = []
+        if lo is not None:
+            parts.append(f"{'>=' if self.lo_closed else '>'} {lo}")
+        if hi is not None:
+            parts.append(f"{'<=' if self.hi_closed else '<'} {hi}")
+        return " and ".join(parts)
+
+
+def is_numeric(type_: Type) -> bool:
+    return type(type_) is Type and type_.name in NUMERIC
+
+
+def is_ordered(type_: Type) -> bool:
+    return type(type_) is Type and type_.name in ORDERED
+
+
+def same_kind(a: Type, b: Type) -> bool:
+    """Whether values of the two types can be compared (all numeric types compare together)."""
+    if is_numeric(a) and is_numeric(b):
+        return True
+    if isinstance(a, EnumType) and isinstance(b, EnumType):
+        return a.name == b.name or bool(set(a.symbols) & set(b.symbols))
+    if isinstance(a, ListType) and isinstance(b, ListType):
+        return a.element is None or b.element is None or same_kind(a.element, b.element)
+    return type(a) is type(b) and a.name == b.name
+
+
+def round_money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------- facts coming in
+
+def _fail(name: str, type_: Type, got: Any, why: str = "", hint: str | None = None) -> FactError:
+    shown = repr(got) if not isinstance(got, str) or len(got) < 60 else repr(got[:57]) + "…"
+    message = f"fact `{name}`: expected {type_.describe()}, got {shown}" + (f" ({why})" if why else "")
+    return FactError(Diagnostic("error", "fact-type", message, hint=hint))
+
+
+def _to_decimal(name: str, type_: Type, raw: Any) -> Decimal:
+    if isinstance(raw, bool):
+        raise _fail(name, type_, raw)
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise _fail(name, type_, raw, "not a finite number")
+        # The shortest repr is what the sender wrote (0.1, not 0.1000000000000000055…).
+        value = Decimal(repr(raw))
+    elif isinstance(raw, str):
+        text = raw.strip().replace("€", "").replace("_", "").strip()
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise _fail(name, type_, raw, "not a number; write digits with a dot, e.g. 9000.50") from None
+    else:
+        raise _fail(name, type_, raw)
+    if not value.is_finite():
+        raise _fail(name, type_, raw, "not a finite number")
+    if abs(value) >= MAX_MAGNITUDE:
+        raise _fail(name, type_, raw, f"larger than {MAX_MAGNITUDE:,}")
+    return value
+
+
+def coerce_fact(name: str, type_: Type, raw: Any, range_: Optional[Range] = None):
+    """The engine value for a fact `raw` of declared `type_`, or a FactError naming the fact."""
+    value = _coerce(name, type_, raw)
+    if range_ is not None and not range_.contains(value):
+        raise FactError(Diagnostic(
+            "error", "fact-range",
+            f"fact `{name}`: {format_value(value, type_)} is outside its declared range {range_.describe(type_)}"))
+    return value
+
+
+def _coerce(name: str, type_: Type, raw: Any):
+    if isinstance(type_, EnumType):
+        if not isinstance(raw, str) or raw not in type_.symbols:
+            hint = suggestion_hint(str(raw), type_.symbols) if isinstance(raw, str) else None
+            raise _fail(name, type_, raw, "", hint or f"one of: {', '.join(type_.symbols)}")
+        return raw
+    if isinstance(type_, ListType):
+        if not isinstance(raw, (list, tuple)):
+            raise _fail(name, type_, raw, "not a list")
+        if len(raw) > MAX_LIST_LENGTH:
+            raise _fail(name, type_, f"a list of {len(raw)} items", f"at most {MAX_LIST_LENGTH}")
+        return tuple(_coerce(f"{name}[{i}]", type_.element, item) for i, item in enumerate(raw))
+    kind = type_.name
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        raise _fail(name, type_, raw, "", "write true or false")
+    if kind == "integer":
+        if isinstance(raw, bool):
+            raise _fail(name, type_, raw)
+        if isinstance(raw, int):
+            if abs(raw) >= MAX_MAGNITUDE:
+                raise _fail(name, type_, raw, f"larger than {MAX_MAGNITUDE:,}")
+            return raw
+        value = _to_decimal(name, type_, raw)
+        if value != value.to_integral_value():
+            raise _fail(name, type_, raw, "not a whole number")
+        return int(value)
+    if kind in ("number", "money"):
+        value = _to_decimal(name, type_, raw)
+        if kind == "money" and value != value.quantize(CENT, rounding=ROUND_HALF_UP):
+            raise _fail(name, type_, raw, "money has at most 2 decimal places")
+        return value
+    if kind == "date":
+        if isinstance(raw, dt.datetime):
+            raise _fail(name, type_, raw, "a date has no time of day")
+        if isinstance(raw, dt.date):
+            return raw
+        if isinstance(raw, str):
+            try:
+                return dt.date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        raise _fail(name, type_, raw, "", "write the date as YYYY-MM-DD, e.g. 2001-03-14")
+    if kind == "text":
+        if not isinstance(raw, str):
+            raise _fail(name, type_, raw, "not a text")
+        if len(raw) > MAX_TEXT_LENGTH:
+            raise _fail(name, type_, raw, f"longer than {MAX_TEXT_LENGTH} characters")
+        return raw
+    if kind == "country":
+        if isinstance(raw, str) and raw in ISO_3166_ALPHA2:
+            return raw
+        hint = None
+        if isinstance(raw, str) and raw.strip().upper() in ISO_3166_ALPHA2:
+            hint = f"write `{raw.strip().upper()}` (ISO 3166-1 alpha-2, upper case)"
+        raise _fail(name, type_, raw, "not an ISO 3166-1 alpha-2 code", hint or "e.g. CN, DE, FR")
+    raise _fail(name, type_, raw)
+
+
+# ---------------------------------------------------------------------------- values going out
+
+def to_json_value(value: Any) -> Any:
+    """The JSON form of an engine value: decimals as exact strings, dates as ISO strings."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return _decimal_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    return str(value)
+
+
+def _decimal_text(value: Decimal) -> str:
+    text = format(value, "f")
+    return text
+
+
+def format_value(value: Any, type_: Optional[Type] = None, lang: str = "en") -> str:
+    """A value as a person reads it: `10,339.00 €`, `70%`, `2025-04-01`, `true`."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    name = type_.name if type_ is not None else None
+    if isinstance(value, Decimal) and name == "money" or (name == "money" and isinstance(value, int)):
+        return format_money(Decimal(value), lang)
+    if isinstance(value, Decimal):
+        return _decimal_text(value.normalize()) if value == value.to_integral_value() else _decimal_text(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        element = type_.element if isinstance(type_, ListType) else None
+        return "[" + ", ".join(format_value(v, element, lang) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {format_value(v, None, lang)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def format_money(value: Decimal, lang: str = "en") -> str:
+    text = f"{round_money(value):,.2f}"
+    if lang in ("fr", "zh"):
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return f"{text} €"
