@@ -141,7 +141,7 @@ def evaluate_decision(ctx: Context, name: str):
             outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
     fired, value = apply_hit_policy(ctx, plan, matched, inputs)
     if ctx.traced:
-        _evaluate_template_names(ctx, fired)
+        _evaluate_template_names(ctx, fired, name)
         if plan.otherwise is not None:
             outcomes.append(RowOutcome(plan.otherwise.rule_id, plan.otherwise.row.span.line,
                                        bool(fired) and fired[0] is plan.otherwise))
@@ -150,13 +150,13 @@ def evaluate_decision(ctx: Context, name: str):
     return value
 
 
-def _evaluate_template_names(ctx, fired):
+def _evaluate_template_names(ctx, fired, own_name):
     """Decisions named only in a fired row's `because` are computed too, so the text can show them."""
     for row in fired:
         if row.row.because is not None:
             for match in TEMPLATE_HOLE.finditer(row.row.because.text):
                 head = match.group(1).strip().split(".")[0]
-                if head in ctx.plans.by_name:
+                if head in ctx.plans.by_name and head != own_name:
                     ctx.decision(head)
 
 

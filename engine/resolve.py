@@ -372,7 +372,7 @@ class Resolver:
             if decision_type is not UNKNOWN and type_ is not UNKNOWN and not self.compatible(decision_type, type_):
                 self.error("type-mismatch", f"`{decl.name}` is declared {decision_type.describe()} "
                            f"but its expression gives {type_.describe()}", body.expr.span)
-            self._template(body.because, deps)
+            self._template(body.because, deps, decl.name)
             return Version(decl, (), (decision_type,), tuple(deps), (decl.name,))
         column_types = []
         for column in body.inputs:
@@ -388,7 +388,7 @@ class Resolver:
                 if type_ is not UNKNOWN and output_type is not UNKNOWN and not self.compatible(output_type, type_):
                     self.error("type-mismatch", f"this cell gives {type_.describe()}; the column is "
                                f"{output_type.describe()}", expr.span)
-            self._template(row.because, deps)
+            self._template(row.because, deps, decl.name)
             self._check_source(row.source, row.span)
         self._check_hit_policy(decl, output_types)
         return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids))
@@ -411,12 +411,14 @@ class Resolver:
         if decl.hit.aggregator in ("sum", "min", "max") and not all(is_numeric(t) or t is UNKNOWN for t in output_types):
             self.error("type-mismatch", f"`collect {decl.hit.aggregator}` needs numeric outputs", decl.hit.span)
 
-    def _template(self, template: Optional[ast.Template], deps):
+    def _template(self, template: Optional[ast.Template], deps, own_name: str):
         if template is None:
             return
         for match in TEMPLATE_HOLE.finditer(template.text):
             name = match.group(1).strip()
             head = name.split(".")[0]
+            if head == own_name:
+                continue  # the decision's own value: known once the row fires
             if not self._is_known_name(head):
                 span = attrs.evolve(template.span, column=template.span.column + match.start() + 1,
                                     end_column=template.span.column + match.end())

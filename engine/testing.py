@@ -1,0 +1,226 @@
+"""Example cases: rulesets/<name>/tests/*.yaml, run by `verdict test` and collected by pytest.
+
+A case file is a YAML list of cases:
+
+    - name: Chinese master's student, 12 months
+      as_of: 2025-09-01
+      facts: {nationality: CN, higher_education: true, stay_months: 12, holds_ceam: false}
+      expected: {enrolment: register_student_portal}
+      fired: [enrolment#7]          # optional: rule ids expected to fire
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Optional
+
+import attrs
+
+from engine.errors import VerdictError
+from engine.ruleset import Ruleset, load_ruleset
+from engine.ruleset_files import load_yaml
+from engine.values import to_json_value
+
+_loaded: dict = {}
+
+
+@attrs.frozen
+class Case:
+    file: str
+    index: int
+    name: str
+    as_of: object
+    facts: dict
+    expected: dict
+    fired: Optional[tuple]
+
+
+@attrs.frozen
+class CaseResult:
+    case: Case
+    problems: tuple          # human-readable differences; empty when the case passes
+    fired: tuple             # rule ids that fired
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@attrs.frozen
+class Report:
+    results: tuple
+    unexercised: tuple       # "rule_id (file:line)"
+    errors: tuple            # problems that stopped cases from running (bad case files)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and all(r.ok for r in self.results)
+
+    def render(self) -> str:
+        lines = []
+        for result in self.results:
+            if not result.ok:
+                lines.append(f"FAIL {result.case.file}: {result.case.name}")
+                lines.extend(f"     {p}" for p in result.problems)
+        lines.extend(f"ERROR {e}" for e in self.errors)
+        passed = sum(r.ok for r in self.results)
+        failed = len(self.results) - passed
+        if self.unexercised:
+            lines.append(f"{len(self.unexercised)} rule(s) no case exercises:")
+            lines.extend(f"  {u}" for u in self.unexercised)
+        else:
+            lines.append("every rule is exercised by at least one case")
+        lines.append(f"{passed} passed, {failed} failed")
+        return "\n".join(lines) + "\n"
+
+
+def ruleset_for(path) -> Ruleset:
+    key = str(Path(path).resolve())
+    if key not in _loaded:
+        _loaded[key] = load_ruleset(path)
+    return _loaded[key]
+
+
+def case_files(path) -> list[Path]:
+    root = Path(path)
+    folder = root if root.is_dir() else root.parent
+    return sorted((folder / "tests").glob("*.yaml"))
+
+
+def read_cases(file: Path) -> list[Case]:
+    data = load_yaml(file.read_text(encoding="utf-8"), str(file))
+    if isinstance(data, dict) and "cases" in data:
+        data = data["cases"]
+    if not isinstance(data, list):
+        raise ValueError(f"{file}: expected a list of cases")
+    cases = []
+    for index, raw in enumerate(data, 1):
+        if not isinstance(raw, dict) or "expected" not in raw:
+            raise ValueError(f"{file}: case {index} needs `expected` (and `facts`, `as_of`)")
+        fired = raw.get("fired")
+        cases.append(Case(str(file), index, str(raw.get("name", f"case {index}")), raw.get("as_of"),
+                          dict(raw.get("facts") or {}), dict(raw["expected"]),
+                          tuple(str(f) for f in fired) if fired is not None else None))
+    return cases
+
+
+def _same(expected, actual) -> bool:
+    """Compare an expected YAML value with an output's JSON form: numbers exactly, dates as text."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return expected is actual if isinstance(expected, bool) and isinstance(actual, bool) else False
+    if isinstance(expected, (int, float, Decimal)) or (isinstance(expected, str) and isinstance(actual, str)
+                                                       and _is_number(expected) and _is_number(actual)):
+        try:
+            return Decimal(str(expected)) == Decimal(str(actual))
+        except (InvalidOperation, TypeError):
+            return False
+    if isinstance(expected, dt.date):
+        return expected.isoformat() == actual
+    if isinstance(expected, list):
+        return isinstance(actual, list) and len(expected) == len(actual) and all(map(_same, expected, actual))
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and expected.keys() == actual.keys() and all(
+            _same(expected[k], actual[k]) for k in expected)
+    return expected == actual
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+        return True
+    except InvalidOperation:
+        return False
+
+
+def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
+    outputs = list(case.expected)
+    try:
+        verdict = ruleset.evaluate(case.facts, as_of=case.as_of, outputs=outputs)
+    except VerdictError as error:
+        return CaseResult(case, tuple(d.message for d in error.diagnostics), ())
+    trace = verdict.to_dict()
+    problems = []
+    for name in outputs:
+        actual = trace["outputs"][name]
+        if not _same(case.expected[name], actual):
+            problems.append(f"{name}: expected {to_json_value(case.expected[name])!r}, got {actual!r}")
+    fired = tuple(f["rule"] for d in trace["decisions"] for f in d["fired"])
+    if case.fired is not None:
+        missing = [r for r in case.fired if r not in fired]
+        if missing:
+            problems.append(f"expected rule(s) {', '.join(missing)} to fire; fired: {', '.join(fired)}")
+    return CaseResult(case, tuple(problems), fired)
+
+
+def all_rules(ruleset: Ruleset) -> list[tuple[str, str]]:
+    """(rule id, file:line) of every table row of every version."""
+    rules = []
+    for info in ruleset.model.decisions.values():
+        for version in info.versions:
+            body = version.decl.body
+            if hasattr(body, "rows"):
+                for row, rule_id in zip(body.rows, version.rule_ids):
+                    rules.append((rule_id, row.span.location().rsplit(":", 1)[0]))
+    return rules
+
+
+def run_cases(path) -> Report:
+    ruleset = ruleset_for(path)
+    results, errors = [], []
+    for file in case_files(path):
+        try:
+            cases = read_cases(file)
+        except (ValueError, OSError) as error:
+            errors.append(str(error))
+            continue
+        results.extend(run_case(ruleset, case) for case in cases)
+    exercised = {rule for r in results for rule in r.fired}
+    unexercised = tuple(f"{rule} ({where})" for rule, where in all_rules(ruleset) if rule not in exercised)
+    return Report(tuple(results), unexercised, tuple(errors))
+
+
+# ---------------------------------------------------------------------------- the pytest plugin
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == ".yaml" and file_path.parent.name == "tests" and \
+            any(file_path.parent.parent.glob("*.rules")):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
+
+
+try:
+    import pytest
+except ImportError:  # the plugin is only loaded by pytest
+    pytest = None
+
+if pytest is not None:
+    class CaseFile(pytest.File):
+        def collect(self):
+            for case in read_cases(self.path):
+                yield CaseItem.from_parent(self, name=case.name, case=case)
+
+    class CaseItem(pytest.Item):
+        def __init__(self, *, case: Case, **kwargs):
+            super().__init__(**kwargs)
+            self.case = case
+
+        def runtest(self):
+            result = run_case(ruleset_for(self.path.parent.parent), self.case)
+            if not result.ok:
+                raise CaseFailure(result)
+
+        def repr_failure(self, excinfo):
+            if isinstance(excinfo.value, CaseFailure):
+                result = excinfo.value.result
+                return f"{self.case.file}: case {self.case.index} {self.case.name!r}\n" + \
+                    "\n".join(f"  {p}" for p in result.problems)
+            return super().repr_failure(excinfo)
+
+        def reportinfo(self):
+            return self.path, None, f"{self.path.name}: {self.case.name}"
+
+    class CaseFailure(Exception):
+        def __init__(self, result: CaseResult):
+            super().__init__(result.problems)
+            self.result = result
