@@ -75,8 +75,10 @@ def _as_date(value, what: str) -> dt.date:
 class Ruleset:
     """A loaded, checked ruleset. Immutable and safe to share between threads."""
 
-    def __init__(self, files: RulesetFiles, parsed: list, model: Model, diagnostics: list, plans: Plans):
+    def __init__(self, files: RulesetFiles, parsed: list, model: Model, diagnostics: list, plans: Plans,
+                 typer: Resolver):
         self.files = files
+        self.typer = typer  # the resolver: types sub-expressions for later stages (check, compile)
         self.parsed = parsed
         self.model = model
         self.diagnostics = diagnostics
@@ -184,7 +186,7 @@ def load_ruleset(path) -> Ruleset:
     if errors:
         raise RuleError(sort_diagnostics(errors), files.rule_texts)
     plans = _compile(model, resolver)
-    return Ruleset(files, parsed, model, sort_diagnostics(diagnostics), plans)
+    return Ruleset(files, parsed, model, sort_diagnostics(diagnostics), plans, resolver)
 
 
 def check_path(path) -> tuple[list[Diagnostic], dict]:
