@@ -12,7 +12,7 @@ import attrs
 
 from engine import ast
 from engine.countries import ISO_3166_ALPHA2
-from engine.errors import Diagnostic, suggestion_hint
+from engine.errors import Diagnostic, did_you_mean, suggestion_hint
 from engine.values import (BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, PRIMITIVES, TEXT, EnumType,
                            ListType, Range, RecordType, Type, is_numeric, is_ordered, same_kind)
 
@@ -122,6 +122,7 @@ class Resolver:
         self.in_progress: set[str] = set()
         self.symbols: dict[str, EnumType] = {}
         self.used: set[str] = set()
+        self.output_column_types: dict[int, list] = {}  # id(table decl) -> one Type per output column
 
     # ------------------------------------------------------------------ reporting
     def error(self, code, message, span, hint=None):
@@ -205,7 +206,7 @@ class Resolver:
                        or f"use one of {', '.join(PRIMITIVES)}, a `type` you declare, or `{{a, b}}`")
             return UNKNOWN
         if isinstance(type_expr, ast.EnumTypeExpr):
-            enum = EnumType(enum_name, self._enum_symbols(type_expr))
+            enum = EnumType("", self._enum_symbols(type_expr))
             for symbol in enum.symbols:
                 self.symbols.setdefault(symbol, enum)
             return enum
@@ -253,8 +254,8 @@ class Resolver:
         previous = None
         for entry in decl.values:
             if previous is not None and entry.start <= previous:
-                self.error("validity-overlap", f"the values of `{decl.name}` must be in date order; "
-                           f"{entry.start} comes after {previous}", entry.span)
+                self.error("validity-overlap", f"the value from {entry.start} is listed after the value from "
+                           f"{previous}; list the values of `{decl.name}` in date order, each date once", entry.span)
             previous = entry.start
             self._check_source(entry.source, entry.span)
             value = self._constant(entry.value, type_, f"the value of `{decl.name}`")
@@ -306,6 +307,7 @@ class Resolver:
             if column_type is None:
                 column_type = self._infer_column(decl, body, body.outputs.index(column))
             columns.append((column.name, column_type))
+        self.output_column_types[id(decl)] = [t for _, t in columns]
         if len(columns) == 1:
             element = columns[0][1]
         else:
@@ -316,7 +318,10 @@ class Resolver:
         return declared if declared is not None else result
 
     @staticmethod
-    def _element(declared: Type, hit: ast.HitPolicy) -> Type:
+    def _element(declared: Type, hit: ast.HitPolicy) -> Optional[Type]:
+        """The type of the cells of a table's only output column, from the decision's type."""
+        if hit.aggregator == "count":
+            return None  # the count is an integer whatever the cells hold: infer them
         if hit.policy in ("collect", "rule_order", "output_order") and hit.aggregator is None:
             return declared.element if isinstance(declared, ListType) else declared
         return declared
@@ -394,6 +399,8 @@ class Resolver:
         return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids))
 
     def _output_types(self, decl, table, decision_type) -> list:
+        if id(decl) in self.output_column_types:
+            return [t if t is not None else UNKNOWN for t in self.output_column_types[id(decl)]]
         element = decision_type
         if decl.hit.policy in ("collect", "rule_order", "output_order") and isinstance(decision_type, ListType):
             element = decision_type.element
@@ -419,13 +426,21 @@ class Resolver:
             head = name.split(".")[0]
             if head == own_name:
                 continue  # the decision's own value: known once the row fires
+            span = attrs.evolve(template.span, column=template.span.column + match.start() + 1,
+                                end_column=template.span.column + match.end())
             if not self._is_known_name(head):
-                span = attrs.evolve(template.span, column=template.span.column + match.start() + 1,
-                                    end_column=template.span.column + match.end())
                 self.error("unknown-name", f"unknown name `{head}` in the explanation", span,
                            suggestion_hint(head, self._all_names()))
-            else:
-                self._use(head, deps)
+                continue
+            self._use(head, deps)
+            field = name.partition(".")[2].strip()
+            if field:
+                type_ = self.decision_type(head) if head in self.decision_decls else None
+                fields = [n for n, _ in type_.fields] if isinstance(type_, RecordType) else []
+                if field not in fields:
+                    self.error("unknown-name", f"`{field}` is not an output of `{head}`", span,
+                               suggestion_hint(field, fields) or (f"its outputs are {', '.join(fields)}" if fields
+                                                                  else f"`{head}` has a single output"))
 
     def _check_validity(self, name: str, versions: tuple):
         dated = [v for v in versions if v.decl.valid_from is not None]
@@ -507,9 +522,14 @@ class Resolver:
                        hint or "write an upper-case two-letter code such as CN, DE or FR")
         else:
             lookalike = _lookalike_hint(name)
+            candidates = self._all_names() + list(self.symbols)
             self.error("unknown-name", f"unknown name `{name}`", expr.span,
-                       lookalike or suggestion_hint(name, self._all_names() + list(self.symbols))
+                       lookalike or suggestion_hint(name, candidates)
                        or "declare it as an input, a parameter or a decision")
+            # The name meant is used: one typo should not also make it an `unused` warning.
+            meant = did_you_mean(name, candidates) or _unconfuse(name)
+            if meant:
+                self.used.add(meant)
         return UNKNOWN
 
     def expr_type(self, expr: ast.Expr, expected: Optional[Type], deps, report=True) -> Type:
@@ -550,6 +570,9 @@ class Resolver:
                 else:
                     right_type = self.expr_type(right, left_type, deps, report)
                 self._comparable(op, left_type, right_type, expr, report)
+                if report and (_money_mix(left_type, right_type, right) or _money_mix(right_type, left_type, left)):
+                    self.error("type-mismatch", f"cannot compare {left_type.describe()} with {right_type.describe()}",
+                               expr.span)
                 return BOOL
             case ast.Binary(op=op, left=left, right=right):
                 return self._arithmetic(op, self.expr_type(left, None, deps, report),
@@ -621,6 +644,8 @@ class Resolver:
     def _call(self, expr: ast.Call, expected, deps, report) -> Type:
         name, args = expr.function, expr.args
         if name not in FUNCTIONS:
+            for arg in args:
+                self.expr_type(arg, None, deps, report)
             if report:
                 self.error("unknown-name", f"unknown function `{name}`", expr.span,
                            suggestion_hint(name, FUNCTIONS) or f"the functions are {', '.join(FUNCTIONS)}")
@@ -628,6 +653,8 @@ class Resolver:
             raise _Unknown()
         low, high = FUNCTIONS[name]
         if not low <= len(args) <= high:
+            for arg in args:  # still resolve the arguments: their names are used, their errors real
+                self.expr_type(arg, None, deps, report)
             if report:
                 count = str(low) if low == high else f"{low} to {high}"
                 self.error("type-mismatch", f"`{name}` takes {count} argument(s), not {len(args)}", expr.span)
@@ -674,7 +701,7 @@ class Resolver:
                     return
                 if op in ("=", "!=") and column_type == BOOL and bound_type == BOOL:
                     return
-                if not same_kind(column_type, bound_type):
+                if not same_kind(column_type, bound_type) or _money_mix(column_type, bound_type, bound):
                     self.error("type-mismatch", f"`{column}` is {column_type.describe()}; this test gives "
                                f"{bound_type.describe()}", test.span)
                 elif op not in ("=", "!=") and not is_ordered(column_type):
@@ -687,7 +714,8 @@ class Resolver:
                     return
                 for bound in (lo, hi):
                     bound_type = self.expr_type(bound, column_type, deps)
-                    if bound_type is not UNKNOWN and column_type is not UNKNOWN and not same_kind(column_type, bound_type):
+                    if bound_type is not UNKNOWN and column_type is not UNKNOWN and (
+                            not same_kind(column_type, bound_type) or _money_mix(column_type, bound_type, bound)):
                         self.error("type-mismatch", f"`{column}` is {column_type.describe()}; this bound is "
                                    f"{bound_type.describe()}", bound.span)
             case ast.SetTest(values=values):
@@ -700,9 +728,21 @@ class Resolver:
                 self._test(inner, column_type, column, deps)
 
 
+def _money_mix(column_type: Type, value_type: Type, value: ast.Expr) -> bool:
+    """Money compared with a count or a rate (`age >= 18 €`): a mistake. A plain number literal
+    against money (`amount >= 0`) is fine: it is read as euros."""
+    if column_type == MONEY:
+        return value_type in (INTEGER, NUMBER) and not isinstance(value, ast.Literal)
+    return value_type == MONEY and column_type in (INTEGER, NUMBER)
+
+
 _CONFUSABLES = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ѕ": "s",
                 "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
                 "Т": "T", "Х": "X", "ο": "o", "α": "a", "ν": "v"}
+
+
+def _unconfuse(name: str) -> str:
+    return "".join(_CONFUSABLES.get(c, c) for c in name)
 
 
 def _lookalike_hint(name: str) -> Optional[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable, Mapping, Optional
 
+import attrs
+
 from engine import ast
 from engine.compile import Compiler
 from engine.errors import Diagnostic, FactError, RuleError, VerdictError, suggestion_hint
@@ -18,10 +20,11 @@ from engine.values import ListType, RecordType, coerce_fact
 class Plans:
     """The compiled versions of every decision, by name; immutable once built."""
 
-    def __init__(self, model: Model, by_name: dict):
+    def __init__(self, model: Model, by_name: dict, compiler: Optional[Compiler] = None):
         self.model = model
         self.parameters = model.parameters
         self.by_name = by_name
+        self.compiler = compiler  # kept for the generated code (codegen), made when first needed
 
     def version_on(self, name: str, day: dt.date) -> Optional[VersionPlan]:
         for plan in self.by_name[name]:
@@ -52,11 +55,13 @@ def _compile(model: Model, resolver: Resolver) -> Plans:
                 if row.is_otherwise:
                     otherwise = plan
                 else:
-                    rows.append(plan)
+                    rows.append(attrs.evolve(plan, index=len(rows)))
+            if otherwise is not None:
+                otherwise = attrs.evolve(otherwise, index=len(rows))
             plans.append(VersionPlan(name, version, columns, tuple(rows), otherwise, None,
                                      tuple(c.name for c in body.outputs), tuple(version.output_types), result_type))
         by_name[name] = tuple(plans)
-    return Plans(model, by_name)
+    return Plans(model, by_name, compiler)
 
 
 def _as_date(value, what: str) -> dt.date:
@@ -143,7 +148,33 @@ class Ruleset:
         return prepared
 
     def evaluate(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
-        """The verdict for `facts` as of a date (default: today), for `outputs` (default: all)."""
+        """The verdict for `facts` as of a date (default: today), for `outputs` (default: all).
+
+        Runs generated code (engine/codegen.py); `trace=False` skips the trace records (then
+        `to_dict()` has no decisions), and the trace JSON is built on the first `to_dict()`."""
+        day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            from engine.fastpath import FastPath
+            fast = self.__dict__["_fast"] = FastPath(self)
+        return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
+
+    def decision_function(self, name: str, as_of=None):
+        """Decision `name` as of a date, as a plain function of the inputs it needs:
+        `fn(**inputs)` (or positionally, in the order of `fn.inputs`) → its value.
+
+        For hot loops: it skips fact validation (give engine values: int, Decimal, symbols as str,
+        datetime.date) and keeps no trace. An input with a default may be left out."""
+        day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            from engine.fastpath import FastPath
+            fast = self.__dict__["_fast"] = FastPath(self)
+        return fast.decision_function(name, day)
+
+    def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
+        """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
+        slower, and simple enough to check the generated code against."""
         from engine.trace import Verdict
         day = _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
         wanted = tuple(outputs) if outputs else self.default_outputs()
@@ -168,8 +199,8 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=key)
 
 
-def load_ruleset(path) -> Ruleset:
-    """Read, parse, resolve, check and compile a ruleset; RuleError lists every error found."""
+def _front_end(path):
+    """Read, parse and resolve: (files, parsed files, model, resolver, every diagnostic so far)."""
     files = read_ruleset(path)
     parsed, errors = [], []
     for display, text in files.rule_texts.items():
@@ -181,18 +212,28 @@ def load_ruleset(path) -> Ruleset:
         raise RuleError(errors, files.rule_texts)
     resolver = Resolver(parsed, files.sources, files.has_registry)
     model = resolver.run()
-    diagnostics = resolver.diagnostics + find_cycles(model)
+    return files, parsed, model, resolver, sort_diagnostics(resolver.diagnostics + find_cycles(model))
+
+
+def load_ruleset(path) -> Ruleset:
+    """Read, parse, resolve, check and compile a ruleset; RuleError lists every error found."""
+    files, parsed, model, resolver, diagnostics = _front_end(path)
     errors = [d for d in diagnostics if d.is_error]
     if errors:
-        raise RuleError(sort_diagnostics(errors), files.rule_texts)
+        raise RuleError(errors, files.rule_texts)
     plans = _compile(model, resolver)
-    return Ruleset(files, parsed, model, sort_diagnostics(diagnostics), plans, resolver)
+    return Ruleset(files, parsed, model, diagnostics, plans, resolver)
 
 
 def check_path(path) -> tuple[list[Diagnostic], dict]:
-    """All diagnostics for a ruleset path, errors included (never raises for bad rules)."""
+    """All diagnostics for a ruleset path, warnings included (never raises for bad rules).
+
+    Table analysis needs a ruleset without errors; with errors, the rest is still reported."""
     try:
-        ruleset = load_ruleset(path)
+        files, parsed, model, resolver, diagnostics = _front_end(path)
     except RuleError as error:
         return sort_diagnostics(error.diagnostics), error.sources
-    return ruleset.check(), ruleset.files.rule_texts
+    if any(d.is_error for d in diagnostics):
+        return diagnostics, files.rule_texts
+    ruleset = Ruleset(files, parsed, model, diagnostics, _compile(model, resolver), resolver)
+    return ruleset.check(), files.rule_texts

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import reprlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Optional
 
@@ -125,8 +126,21 @@ def round_money(value: Decimal) -> Decimal:
 
 # ---------------------------------------------------------------------------- facts coming in
 
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxtuple, _SHOWN.maxdict, _SHOWN.maxset = 3, 5, 5, 5, 5
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 60, 60, 40
+
+
+def shown_value(got: Any) -> str:
+    """A short repr of a wrong fact: bounded in length and depth, whatever was sent."""
+    if isinstance(got, str) and len(got) >= 60:
+        return repr(got[:57]) + "…"
+    shown = _SHOWN.repr(got)
+    return shown if len(shown) <= 120 else shown[:119] + "…"
+
+
 def _fail(name: str, type_: Type, got: Any, why: str = "", hint: str | None = None) -> FactError:
-    shown = repr(got) if not isinstance(got, str) or len(got) < 60 else repr(got[:57]) + "…"
+    shown = shown_value(got)
     message = f"fact `{name}`: expected {type_.describe()}, got {shown}" + (f" ({why})" if why else "")
     return FactError(Diagnostic("error", "fact-type", message, hint=hint))
 
@@ -148,7 +162,8 @@ def _to_decimal(name: str, type_: Type, raw: Any) -> Decimal:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise _fail(name, type_, raw, "not a number; write digits with a dot, e.g. 9000.50") from None
+            example = "a whole number, e.g. 12" if type_.name == "integer" else "digits with a dot, e.g. 9000.50"
+            raise _fail(name, type_, raw, f"not a number; write {example}") from None
     else:
         raise _fail(name, type_, raw)
     if not value.is_finite():
@@ -198,8 +213,11 @@ def _coerce(name: str, type_: Type, raw: Any):
         return int(value)
     if kind in ("number", "money"):
         value = _to_decimal(name, type_, raw)
-        if kind == "money" and value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-            raise _fail(name, type_, raw, "money has at most 2 decimal places")
+        if kind == "money":
+            cents = value.quantize(CENT, rounding=ROUND_HALF_UP)
+            if value != cents:
+                raise _fail(name, type_, raw, "money has at most 2 decimal places")
+            return cents  # one canonical form: 12000.5, "12000.50" and 12000.50 € are the same fact
         return value
     if kind == "date":
         if isinstance(raw, dt.datetime):
@@ -265,7 +283,8 @@ def format_value(value: Any, type_: Optional[Type] = None, lang: str = "en") -> 
         element = type_.element if isinstance(type_, ListType) else None
         return "[" + ", ".join(format_value(v, element, lang) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {format_value(v, None, lang)}" for k, v in value.items()) + "}"
+        fields = dict(type_.fields) if isinstance(type_, RecordType) else {}
+        return "{" + ", ".join(f"{k}: {format_value(v, fields.get(k), lang)}" for k, v in value.items()) + "}"
     return str(value)
 
 
