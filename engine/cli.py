@@ -3,29 +3,41 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
-from pathlib import Path
 
 from engine.errors import Diagnostic, VerdictError, render_all
 from engine.ruleset import check_path, load_ruleset
-from engine.ruleset_files import load_yaml
+from engine.ruleset_files import byte_position, load_yaml
 
 
-def _read_input(path: str, what: str) -> str:
+MAX_FACTS_FILE_BYTES = 1_000_000  # far beyond any real case; parsing YAML in Python is slow past it
+
+
+def _read_input(path: str, what: str, limit: int | None = None) -> str:
     try:
-        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
+        if path == "-":
+            data = sys.stdin.buffer.read(limit + 1) if limit else sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as file:
+                data = file.read(limit + 1) if limit else file.read()
     except OSError as error:
         raise VerdictError(Diagnostic("error", "not-found", f"{what} {path}: {error.strerror}")) from None
+    if limit and len(data) > limit:
+        raise VerdictError(Diagnostic("error", "fact-type", f"{what} {path}: more than {limit:,} bytes; "
+                                      f"facts are a few lines of names and values"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line, column = byte_position(data, error.start)
         raise VerdictError(Diagnostic("error", "fact-type",
-                                      f"{what} {path}: byte {error.start} is not UTF-8; save the file as UTF-8")) from None
+                                      f"{what} {path}:{line}:{column}: byte 0x{data[error.start]:02x} is not UTF-8; "
+                                      f"save the file as UTF-8")) from None
 
 
 def read_facts(path: str) -> dict:
     """Facts from a YAML or JSON file (JSON is YAML); plain data only."""
-    text = _read_input(path, "facts file")
+    text = _read_input(path, "facts file", MAX_FACTS_FILE_BYTES)
     try:
         facts = load_yaml(text, f"facts file {path}")
     except ValueError as error:
@@ -47,7 +59,7 @@ def cmd_check(args) -> int:
         print(json.dumps({"diagnostics": [d.to_dict() for d in diagnostics]}, ensure_ascii=False, indent=2))
     else:
         if diagnostics:
-            print(render_all(diagnostics, sources))
+            print(terminal_safe(render_all(diagnostics, sources)))
             print()
         print(f"{errors} error(s), {warnings} warning(s)")
     return 1 if errors else 0
@@ -56,25 +68,29 @@ def cmd_check(args) -> int:
 def cmd_eval(args) -> int:
     ruleset = load_ruleset(args.path)
     facts = read_facts(args.facts)
-    verdict = ruleset.evaluate(facts, as_of=args.as_of, outputs=args.output or None)
+    try:
+        verdict = ruleset.evaluate(facts, as_of=args.as_of, outputs=args.output or None)
+    except VerdictError as error:
+        error.sources = error.sources or ruleset.files.rule_texts  # show the rule's line under the message
+        raise
     if args.format == "json":
         sys.stdout.write(verdict.to_json())
     else:
-        sys.stdout.write(verdict.explain(args.lang or ruleset.files.language))
+        sys.stdout.write(terminal_safe(verdict.explain(args.lang or ruleset.files.language)))
     return 0
 
 
 def cmd_test(args) -> int:
     from engine.testing import run_cases
     report = run_cases(args.path)
-    sys.stdout.write(report.render())
+    sys.stdout.write(terminal_safe(report.render()))
     return 0 if report.ok else 1
 
 
 def cmd_explain(args) -> int:
     from engine.trace import explain_trace, read_trace
     trace = read_trace(_read_input(args.trace, "trace"), args.trace)
-    sys.stdout.write(explain_trace(trace, args.lang))
+    sys.stdout.write(terminal_safe(explain_trace(trace, args.lang)))
     return 0
 
 
@@ -83,7 +99,7 @@ def cmd_replay(args) -> int:
     trace = read_trace(_read_input(args.trace, "trace"), args.trace)
     ruleset = load_ruleset(args.path)
     result = replay(trace, ruleset)
-    sys.stdout.write(result.report(trace, ruleset))
+    sys.stdout.write(terminal_safe(result.report(trace, ruleset)))
     return 0 if result.same else 1
 
 
@@ -116,17 +132,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Control characters (and bidirectional overrides) from rule files or facts must not reach the
+# terminal, where they could hide or rewrite what is shown; each becomes U+FFFD, one column wide.
+_UNSAFE = dict.fromkeys([c for c in range(0x20) if c not in (0x09, 0x0A)] + list(range(0x7F, 0xA0))
+                        + [0x061C, 0x200E, 0x200F] + list(range(0x202A, 0x202F)) + list(range(0x2066, 0x206A)),
+                        "\ufffd")
+
+
+def terminal_safe(text: str) -> str:
+    return text.translate(_UNSAFE)
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except VerdictError as error:
-        sys.stderr.write(error.render() + "\n")
+        sys.stderr.write(terminal_safe(error.render()) + "\n")
         return 2
     except KeyboardInterrupt:
         return 130
     except RecursionError:
         sys.stderr.write("error: the input is nested too deeply to process\n")
+        return 2
+    except BrokenPipeError:  # `verdict eval … | head`: the reader left; say nothing more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as error:  # a bug: a short message, never a traceback (VERDICT_DEBUG=1 shows it)
+        if os.environ.get("VERDICT_DEBUG") == "1":
+            raise
+        sys.stderr.write(terminal_safe(
+            f"internal error: {type(error).__name__}: {str(error)[:500]}\n"
+            "this is a bug in verdict, not in your rules or facts; please report it with the command and "
+            "the files that caused it (VERDICT_DEBUG=1 shows the details)\n"))
         return 2
 
 

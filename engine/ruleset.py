@@ -121,9 +121,12 @@ class Ruleset:
         prepared = {}
         for name, raw in facts.items():
             if not isinstance(name, str) or name not in inputs:
-                problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{name}`",
-                                           hint=suggestion_hint(str(name), inputs) or
-                                           f"the inputs are: {', '.join(inputs)}"))
+                if isinstance(name, str) and name in self.model.decisions:
+                    reads = ", ".join(required_inputs(self.model, [name], as_of)) or "no input"
+                    hint = f"`{name}` is a decision the ruleset computes, not a fact; it reads {reads}"
+                else:
+                    hint = suggestion_hint(str(name), inputs) or f"the inputs are: {', '.join(inputs)}"
+                problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{name}`", hint=hint))
                 continue
             info = inputs[name]
             try:

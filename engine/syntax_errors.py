@@ -38,14 +38,16 @@ def _word(name: str, parser: lark.Lark) -> str:
     return name.lower()
 
 
-def _found(error) -> tuple[str, int]:
+def _found(error, fragment: str) -> tuple[str, int]:
     if isinstance(error, lark.exceptions.UnexpectedCharacters):
-        return f"the character `{error.char}`", 1
+        if not error.char.isprintable():  # a control or invisible character: name it, do not print it
+            return f"invisible character U+{ord(error.char):04X}", 1
+        return f"character `{error.char}`", 1
     token = getattr(error, "token", None)
     if token is None or token.type == "$END":
-        return "the end of the text", 1
+        return ("end of the cell" if fragment == "unary_tests" else "end of the text"), 1
     if token.type == "_NL":
-        return "the end of the line", 1
+        return "end of the line", 1
     if token.type == "TABLE_ROW":
         return "a table row", 1
     value = str(token)
@@ -55,8 +57,21 @@ def _found(error) -> tuple[str, int]:
 def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str | None, int]:
     """(message, hint, width of the caret) for a Lark UnexpectedInput."""
     from engine.parse import parser
-    found, width = _found(error)
-    expected = sorted(getattr(error, "expected", None) or getattr(error, "allowed", None) or ())
+    found, width = _found(error, fragment)
+    expected = getattr(error, "expected", None) or getattr(error, "allowed", None) or ()
+    try:
+        # LALR merges states, so `expected` can list tokens that would fail a step later;
+        # `accepts` tries each one on a copy of the parser and keeps those that really fit.
+        accepted = error.accepts if isinstance(error, lark.exceptions.UnexpectedToken) else None
+    except Exception:  # noqa: BLE001 - a refinement only; the plain list is still right
+        accepted = None
+    expected = sorted(accepted or expected)
+    if fragment:  # a cell or a header ends where its text ends: no line or file end to speak of
+        expected = [name for name in expected if name not in ("$END", "_NL")]
+    elif len(expected) > 1:
+        at_line_start = getattr(getattr(error, "token", None), "column", 0) == 1
+        # At the start of a line, a blank line or the end of the file are not what anyone meant.
+        expected = [name for name in expected if name != "$END" and not (at_line_start and name == "_NL")]
     words = []
     for name in expected:
         word = _word(name, parser())
@@ -70,8 +85,18 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
             pass
         elif error.char in "€$£":
             hint = "write money as a number followed by ` €`, e.g. `25 €`"
+        elif error.char == '"':
+            hint = 'a quoted text ends with `"` on the same line; write \\" for a quote inside it'
+        elif not error.char.isprintable():
+            hint = "delete this character (it may have come from copying text from another program)"
         elif ord(error.char) > 127 and not error.char.isalnum():
             hint = "only ASCII operators and punctuation are allowed outside quoted text"
+    token = getattr(error, "token", None)
+    if token is not None and getattr(token, "type", "") == "NAME":
+        from engine.errors import suggestion_hint
+        from engine.resolve import _lookalike_hint
+        keywords = [w.strip("`") for w in words if w.startswith("`") and w[1:-1].isalpha()]
+        hint = _lookalike_hint(str(token)) or suggestion_hint(str(token), keywords) or hint
     if fragment == "unary_tests":
         hint = hint or "an input cell is `-`, a value, a comparison (`<= 29`), a range (`30..49`), a set (`{a, b}`) or `not …`"
     if not words:

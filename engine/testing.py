@@ -55,7 +55,7 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not self.errors and all(r.ok for r in self.results)
+        return bool(self.results) and not self.errors and all(r.ok for r in self.results)
 
     def render(self) -> str:
         lines = []
@@ -64,6 +64,8 @@ class Report:
                 lines.append(f"FAIL {result.case.file}: {result.case.name}")
                 lines.extend(f"     {p}" for p in result.problems)
         lines.extend(f"ERROR {e}" for e in self.errors)
+        if not self.results and not self.errors:
+            lines.append("no example cases found: write them in tests/*.yaml beside the rule files")
         passed = sum(r.ok for r in self.results)
         failed = len(self.results) - passed
         if self.unexercised:

@@ -211,20 +211,20 @@ def test_crlf_and_missing_final_newline_parse_the_same():
 
 @pytest.mark.parametrize("text, line, column, message", [
     ("input x : integer\ndecision d : integer = (x + 1\n", 2, 30,
-     "unexpected the end of the line; expected `)`"),
+     "unexpected end of the line; expected `)`"),
     ("input x : integer\ndecision d : integer = x + 1)\n", 2, 29,
      "unexpected `)`; expected `because` or the end of the line"),
     ("inptu age : integer\n", 1, 1,
-     "unexpected `inptu`; expected `decision`, `input`, `parameter`, `type` or the end of the line"),
+     "unexpected `inptu`; expected `decision`, `input`, `parameter` or `type`"),
     ("input x integer\n", 1, 9, "unexpected `integer`; expected `:`"),
     ("input x : list integer\n", 1, 16, "unexpected `integer`; expected `of`"),
     ("type T = {}\n", 1, 11, "unexpected `}`; expected a name"),
     ("parameter p : money\n  from 2020-01-01 25 €\n", 2, 19, "unexpected `25`; expected `=`"),
     ("decision d : integer = 1 because x\n", 1, 34, 'unexpected `x`; expected a quoted text ("…")'),
     ("decision d valid 2020-01-01\n  | x || d\n", 1, 18, "unexpected `2020-01-01`; expected `from`"),
-    ("decision d : integer = if x then 1\n", 1, 35, "unexpected the end of the line; expected `else`"),
+    ("decision d : integer = if x then 1\n", 1, 35, "unexpected end of the line; expected `else`"),
     ("input x : integer\ndecision d hit first\n", 2, 21,
-     "unexpected the end of the text; expected a table row starting with `|`"),
+     "unexpected end of the text; expected a table row starting with `|`"),
 ])
 def test_syntax_errors_in_words_at_exact_positions(text, line, column, message):
     diagnostic = syntax_error(text)
@@ -283,7 +283,7 @@ def test_error_inside_a_cell_is_positioned_in_the_file():
 def test_error_in_an_output_cell_is_positioned_in_the_file():
     diagnostic = syntax_error("decision d hit first\n  | x || d\n  | 1 || (1\n")
     assert (diagnostic.span.line, diagnostic.span.column) == (3, 11)
-    assert diagnostic.message == "unexpected the end of the text; expected `)`"
+    assert diagnostic.message == "unexpected end of the text; expected `)`"
 
 
 def test_error_positions_survive_crlf():
@@ -298,7 +298,7 @@ def test_error_positions_survive_crlf():
 def test_unexpected_character_hints(char, hint):
     diagnostic = syntax_error(f"input x : integer\ndecision d : integer = x {char} 1\n")
     assert (diagnostic.span.line, diagnostic.span.column) == (2, 26)
-    assert diagnostic.message.startswith(f"unexpected the character `{char}`; expected ")
+    assert diagnostic.message.startswith(f"unexpected character `{char}`; expected ")
     assert diagnostic.hint == hint
 
 
@@ -348,7 +348,7 @@ def test_rendered_syntax_error_shows_the_line_and_a_caret():
         parse(text, "r.rules")
     rendered = excinfo.value.diagnostics[0].render({"r.rules": text})
     assert rendered == (
-        "r.rules:2:32: error[syntax]: unexpected the end of the line; expected `)`\n"
+        "r.rules:2:32: error[syntax]: unexpected end of the line; expected `)`\n"
         "   2 | decision d : integer = (age + 1\n"
         "     |                                ^")
 
@@ -358,11 +358,10 @@ def test_rendered_error_underlines_the_whole_token_and_shows_the_hint():
     with pytest.raises(RuleSyntaxError) as excinfo:
         parse(text, "r.rules")
     assert excinfo.value.diagnostics[0].render({"r.rules": text}) == (
-        "r.rules:1:1: error[syntax]: unexpected `inptu`; expected `decision`, `input`, `parameter`, `type` "
-        "or the end of the line\n"
+        "r.rules:1:1: error[syntax]: unexpected `inptu`; expected `decision`, `input`, `parameter` or `type`\n"
         "   1 | inptu age : integer\n"
         "     | ^^^^^\n"
-        "  = a declaration ends at the end of its line; anything more must be one of the clauses expected here")
+        "  = did you mean `input`?")
 
 
 def test_str_of_a_rule_error_is_the_rendered_text():
