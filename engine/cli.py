@@ -53,6 +53,11 @@ def read_facts(path: str) -> dict:
 
 def cmd_check(args) -> int:
     diagnostics, sources = check_path(args.path)
+    if args.suggest and not any(d.is_error for d in diagnostics):
+        from engine.simplify import suggest
+        diff = suggest(load_ruleset(args.path))
+        sys.stdout.write(terminal_safe(diff) if diff else "no table can be simplified\n")
+        return 0
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
     if args.format == "json":
@@ -109,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report errors and warnings in a ruleset")
     check.add_argument("path", help="a ruleset folder or a .rules file")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--suggest", action="store_true",
+                       help="propose simplified tables (adjacent rows with the same output merged), as a diff")
     check.set_defaults(run=cmd_check)
     ev = sub.add_parser("eval", help="evaluate facts and explain the verdict")
     ev.add_argument("path", help="a ruleset folder or a .rules file")
