@@ -7,6 +7,14 @@ A case file is a YAML list of cases:
       facts: {nationality: CN, higher_education: true, stay_months: 12, holds_ceam: false}
       expected: {enrolment: register_student_portal}
       fired: [enrolment#7]          # optional: rule ids expected to fire
+
+A case may instead expect an error, e.g. a date before a rule took effect, or a deliberate gap:
+
+    - name: no reimbursement rate is encoded under 16
+      as_of: 2025-09-01
+      facts: {birth_date: 2012-01-01, has_medecin_traitant: true}
+      outputs: [reimbursement_rate]
+      error: "no rule of `reimbursement_rate` matches"   # a part of the error message
 """
 from __future__ import annotations
 
@@ -34,6 +42,8 @@ class Case:
     facts: dict
     expected: dict
     fired: Optional[tuple]
+    error: Optional[str] = None       # a part of the expected error message
+    outputs: Optional[tuple] = None   # decisions to compute when `expected` does not name them
 
 
 @attrs.frozen
@@ -98,12 +108,15 @@ def read_cases(file: Path) -> list[Case]:
         raise ValueError(f"{file}: expected a list of cases")
     cases = []
     for index, raw in enumerate(data, 1):
-        if not isinstance(raw, dict) or "expected" not in raw:
-            raise ValueError(f"{file}: case {index} needs `expected` (and `facts`, `as_of`)")
+        if not isinstance(raw, dict) or ("expected" not in raw and "error" not in raw):
+            raise ValueError(f"{file}: case {index} needs `expected` or `error` (and `facts`, `as_of`)")
         fired = raw.get("fired")
+        outputs = raw.get("outputs")
         cases.append(Case(str(file), index, str(raw.get("name", f"case {index}")), raw.get("as_of"),
-                          dict(raw.get("facts") or {}), dict(raw["expected"]),
-                          tuple(str(f) for f in fired) if fired is not None else None))
+                          dict(raw.get("facts") or {}), dict(raw.get("expected") or {}),
+                          tuple(str(f) for f in fired) if fired is not None else None,
+                          str(raw["error"]) if raw.get("error") is not None else None,
+                          tuple(outputs) if outputs else None))
     return cases
 
 
@@ -136,11 +149,17 @@ def _is_number(text: str) -> bool:
 
 
 def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
-    outputs = list(case.expected)
+    outputs = list(case.outputs or case.expected) or None
     try:
         verdict = ruleset.evaluate(case.facts, as_of=case.as_of, outputs=outputs)
     except VerdictError as error:
-        return CaseResult(case, tuple(d.message for d in error.diagnostics), ())
+        messages = tuple(d.message for d in error.diagnostics)
+        if case.error is not None and any(case.error in m for m in messages):
+            return CaseResult(case, (), ())
+        return CaseResult(case, messages, ())
+    if case.error is not None:
+        return CaseResult(case, (f"expected an error containing {case.error!r}, got a verdict",), ())
+    outputs = list(case.expected)
     trace = verdict.to_dict()
     problems = []
     for name in outputs:

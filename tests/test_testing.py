@@ -1,0 +1,79 @@
+"""`verdict test`: example cases, expected errors, and the rules no case exercises."""
+from engine.cli import main
+from engine.testing import run_cases
+
+RULES = """input a : integer
+parameter p : integer
+  from 2020-01-01 = 1
+decision d : integer
+  | a || d |
+  | 1 || p |
+  | 3 || 3 |
+"""
+
+CASES = """- name: ok
+  as_of: 2020-01-01
+  facts: {a: 1}
+  expected: {d: 1}
+  fired: ["d#1"]
+- name: the day before the parameter
+  as_of: 2019-12-31
+  facts: {a: 1}
+  outputs: [d]
+  error: "has no value on 2019-12-31"
+- name: a gap
+  as_of: 2020-01-01
+  facts: {a: 2}
+  outputs: [d]
+  error: "no rule of `d` matches"
+"""
+
+
+def write(tmp_path, cases: str):
+    (tmp_path / "r.rules").write_text(RULES, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "c.yaml").write_text(cases, encoding="utf-8")
+    return tmp_path
+
+
+def test_passing_cases_and_the_rows_left_unexercised(tmp_path, capsys):
+    folder = write(tmp_path, CASES)
+    assert main(["test", str(folder)]) == 0
+    assert capsys.readouterr().out == (f"1 rule(s) no case exercises:\n  d#2 ({folder}/r.rules:7)\n"
+                                       "3 passed, 0 failed\n")
+
+
+def test_a_failing_case_says_what_differs(tmp_path, capsys):
+    folder = write(tmp_path, CASES + """- name: wrong value
+  as_of: 2020-01-01
+  facts: {a: 3}
+  expected: {d: 4}
+- name: wrong error
+  as_of: 2020-01-01
+  facts: {a: 1}
+  outputs: [d]
+  error: "boom"
+- name: wrong rule
+  as_of: 2020-01-01
+  facts: {a: 3}
+  expected: {d: 3}
+  fired: ["d#1"]
+""")
+    assert main(["test", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert f"FAIL {folder}/tests/c.yaml: wrong value\n     d: expected 4, got 3\n" in out
+    assert "FAIL" in out and "wrong error\n     expected an error containing 'boom', got a verdict\n" in out
+    assert "wrong rule\n     expected rule(s) d#1 to fire; fired: d#2\n" in out
+    assert out.endswith("every rule is exercised by at least one case\n3 passed, 3 failed\n")
+
+
+def test_no_cases_is_a_failure(tmp_path, capsys):
+    (tmp_path / "r.rules").write_text(RULES, encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    assert "no example cases found" in capsys.readouterr().out
+
+
+def test_a_malformed_case_file_is_reported(tmp_path):
+    folder = write(tmp_path, "- name: no expectation\n  facts: {a: 1}\n")
+    report = run_cases(folder)
+    assert not report.ok and "case 1 needs `expected` or `error`" in report.errors[0]
