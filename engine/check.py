@@ -17,7 +17,7 @@ from engine import analysis as an
 from engine import ast
 from engine.compile import Compiler
 from engine.countries import COUNTRY_CODES
-from engine.errors import Diagnostic
+from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import Context
 from engine.values import EnumType, Type, to_json_value
 
@@ -28,12 +28,17 @@ class _NotAnalysable(Exception):
     """A bound that depends on facts: the table's shape is not known before evaluation."""
 
 
-def analyse_tables(ruleset) -> list[Diagnostic]:
+def analyse_tables(ruleset, skipped: Optional[list] = None) -> list[Diagnostic]:
+    """Findings of every table version; those that cannot be analysed go to `skipped` (their decls)."""
     found = []
     for info in ruleset.model.decisions.values():
         for version in info.versions:
             if isinstance(version.decl.body, ast.Table):
-                found.extend(_analyse_version(ruleset, version))
+                try:
+                    found.extend(_analyse_version(ruleset, version))
+                except _NotAnalysable:
+                    if skipped is not None:
+                        skipped.append(version.decl)
     return found
 
 
@@ -258,10 +263,7 @@ def _period_words(period, several: bool) -> str:
 def _analyse_version(ruleset, version) -> list[Diagnostic]:
     decl, table = version.decl, version.decl.body
     model = ruleset.model
-    try:
-        domains = [column_domain(model, c, t) for c, t in zip(table.inputs, version.column_types)]
-    except _NotAnalysable:
-        return []
+    domains = [column_domain(model, c, t) for c, t in zip(table.inputs, version.column_types)]
     compiler = Compiler(model, ruleset.typer)
     policy = decl.hit.policy if decl.hit.aggregator is None else f"collect {decl.hit.aggregator}"
     hit = {"unique": "unique", "any": "any", "first": "first"}.get(policy, "priority")
@@ -279,9 +281,7 @@ def _analyse_version(ruleset, version) -> list[Diagnostic]:
             boxes = [an.Row(tuple(cells.cell(cell.test, d, t) for cell, d, t in
                                   zip(row.cells, domains, version.column_types)),
                             _output_key(ruleset, row), row.span.line) for row, _ in rows]
-        except _NotAnalysable:
-            return []
-        except Exception:  # a parameter without a value in this period: evaluation reports it
+        except EvaluationError:  # a parameter without a value in this period: evaluation reports it
             continue
         findings = an.analyse(an.Table(columns, tuple(boxes), hit, has_otherwise))
         when = _period_words(period, len(periods) > 1)

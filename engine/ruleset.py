@@ -100,12 +100,13 @@ class Ruleset:
     def inputs(self) -> tuple:
         return tuple(self.model.inputs)
 
-    def check(self, analyse: bool = True) -> list[Diagnostic]:
-        """Every diagnostic, warnings included: what `verdict check` reports."""
+    def check(self, analyse: bool = True, skipped: Optional[list] = None) -> list[Diagnostic]:
+        """Every diagnostic, warnings included: what `verdict check` reports. Tables whose bounds
+        read facts cannot be analysed; their declarations are appended to `skipped`."""
         found = list(self.diagnostics)
         if analyse:
             from engine.check import analyse_tables
-            found.extend(analyse_tables(self))
+            found.extend(analyse_tables(self, skipped))
         return sort_diagnostics(found)
 
     def default_outputs(self) -> tuple:
@@ -228,10 +229,11 @@ def load_ruleset(path) -> Ruleset:
     return Ruleset(files, parsed, model, diagnostics, plans, resolver)
 
 
-def check_path(path) -> tuple[list[Diagnostic], dict]:
+def check_path(path, skipped: Optional[list] = None) -> tuple[list[Diagnostic], dict]:
     """All diagnostics for a ruleset path, warnings included (never raises for bad rules).
 
-    Table analysis needs a ruleset without errors; with errors, the rest is still reported."""
+    Table analysis needs a ruleset without errors; with errors, the rest is still reported.
+    Table versions that could not be analysed are appended to `skipped`."""
     try:
         files, parsed, model, resolver, diagnostics = _front_end(path)
     except RuleError as error:
@@ -239,4 +241,4 @@ def check_path(path) -> tuple[list[Diagnostic], dict]:
     if any(d.is_error for d in diagnostics):
         return diagnostics, files.rule_texts
     ruleset = Ruleset(files, parsed, model, diagnostics, _compile(model, resolver), resolver)
-    return ruleset.check(), files.rule_texts
+    return ruleset.check(skipped=skipped), files.rule_texts

@@ -288,7 +288,7 @@ def test_test_command_reports_a_bad_case_file(capsys, mini_copy):
     (mini_copy / "tests" / "cases.yaml").write_text("- name: no expectation\n  facts: {}\n", encoding="utf-8")
     code, out, _ = run(capsys, "test", str(mini_copy))
     assert code == 1
-    assert f"ERROR {mini_copy}/tests/cases.yaml: case 1 needs `expected` (and `facts`, `as_of`)" in out.splitlines()
+    assert f"ERROR {mini_copy}/tests/cases.yaml: case 1 needs `expected` or `error` (and `facts`, `as_of`)" in out.splitlines()
 
 
 # ============================================================================ explain
