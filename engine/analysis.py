@@ -1,4 +1,4 @@
-"""stage: one decision table (engine.analysis_model) → Findings: overlapping rows, gaps, masked rows.
+"""stage: one decision table (analysis_model) → Findings: overlapping rows, gaps, masked rows.
 
 Exact over the declared domains, after Calvanese, Dumas, Laurson, Maggi, Montali, Teinemaa,
 "Semantics, analysis and simplification of DMN decision tables", Information Systems 2018: each
@@ -15,13 +15,18 @@ those leaves:
 - gaps: the empty branches, merged where two differ in one column only.
 
 A branch stops as soon as it can tell nothing more (fewer than two rows when only overlaps are
-asked for), which keeps a grid-like table near-linear; columns are taken in the order that splits
-the rows best. Overlapping pairs are kept as leaf sets, not pairs, so a table of n rows that all
-overlap costs O(n), not O(n²), until the reported pairs are picked (at most `max_overlaps`).
+asked for; a row that is `-` in every remaining column when only gaps are), which keeps a
+grid-like table near-linear; columns are taken in the order that splits the rows best. Only the
+lowest `max_overlaps + 1` pairs are kept, so n rows that all overlap cost O(n log n), not O(n²).
+Tables whose rows overlap each other in many ways can still need far more work (the number of
+branches grows like n^columns); a work budget stops those, and the findings say they are
+incomplete.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+import heapq
+import random
+from typing import Optional
 
 from engine.analysis_axes import Axis, build_axis
 from engine.analysis_describe import describe_cell, describe_region, format_value
@@ -33,7 +38,7 @@ from engine.analysis_model import (  # re-exported: the analyser's whole API is 
 )
 
 __all__ = [
-    "analyse", "describe_region", "describe_cell", "format_value",
+    "analyse", "describe_region", "describe_cell", "format_value", "MAX_WORK",
     "Table", "Column", "Row", "OrderedDomain", "FiniteDomain", "TextDomain", "BOOLEAN",
     "DISCRETE", "DENSE", "DATE", "Interval", "IntervalSet", "ValueSet", "TextSet",
     "Findings", "Overlap", "Gap", "Masked",
@@ -43,9 +48,21 @@ __all__ = [
 
 # Raw gap boxes kept before merging; past it the report is marked truncated.
 RAW_GAP_LIMIT = 20_000
+# Work allowed to one table, in units of roughly a microsecond on a laptop core. A 5,000-row
+# grid-like table needs about 150,000; thousands of rows overlapping each other at random can need
+# a hundred times more, and are reported incomplete instead of stalling `verdict check`.
+MAX_WORK = 2_000_000
 
 
-def analyse(table: Table, *, max_overlaps: int = 100, max_gaps: int = 20) -> Findings:
+def analyse(table: Table, *, max_overlaps: int = 100, max_gaps: int = 20,
+            max_work: int = MAX_WORK) -> Findings:
+    """Overlaps (`unique`, `any`), gaps (without `otherwise`) and masked rows (`first`) of a table.
+
+    Reports at most `max_overlaps` pairs (the lowest) and `max_gaps` regions, and says so in the
+    `*_truncated` flags. A table that needs more than `max_work` units of work is left half-way:
+    what is reported is still true, but `complete` is False, the truncated flags of what was
+    asked for are set, and no row is reported masked (that needs the whole walk).
+    """
     _check(table)
     columns, rows = table.columns, table.rows
     axes = [build_axis(col.domain, [row.cells[k] for row in rows]) for k, col in enumerate(columns)]
@@ -55,16 +72,17 @@ def analyse(table: Table, *, max_overlaps: int = 100, max_gaps: int = 20) -> Fin
     live = frozenset(range(len(rows))) - set(empty)
 
     hit = " ".join(table.hit.lower().split())
-    outputs = [row.output for row in rows]
-    conflict: Optional[Callable] = None
-    if hit == "unique":
-        conflict = lambda group: len(group) > 1  # noqa: E731
-    elif hit == "any":
-        conflict = lambda group: _mixed(group, outputs)  # noqa: E731
+    pairs: Optional[_LowestPairs] = None
+    if hit == "unique":  # every two rows conflict: each row is its own kind
+        pairs = _LowestPairs(max_overlaps, list(range(len(rows))))
+    elif hit == "any":  # rows conflict when their outputs differ
+        pairs = _LowestPairs(max_overlaps, [row.output for row in rows])
+    want_gaps = not table.has_otherwise
 
     order = _column_order(axes, live)
-    walk = _Walk([axes[k] for k in order], conflict, not table.has_otherwise, hit == "first")
+    walk = _Walk([axes[k] for k in order], pairs, want_gaps, hit == "first", _Meter(max_work))
     walk.run(live)
+    complete = not walk.exhausted
 
     # Everything below speaks the table's column order again.
     place = {k: pos for pos, k in enumerate(order)}
@@ -75,22 +93,24 @@ def analyse(table: Table, *, max_overlaps: int = 100, max_gaps: int = 20) -> Fin
     def example(box: tuple) -> dict:  # box in table order
         return {col.name: ax.example(ranges) for col, ax, ranges in zip(columns, axes, box)}
 
-    pairs, more_pairs = _pairs(walk.cliques, outputs, hit == "any", max_overlaps)
-    overlaps = tuple(Overlap(i, j, example(unsorted(walk.cliques[cid][1]))) for i, j, cid in pairs)
+    found = sorted(pairs.boxes.items()) if pairs else []
+    overlaps = tuple(Overlap(i, j, example(unsorted(box))) for (i, j), box in found[:max_overlaps])
 
     boxes = sorted(unsorted(box) for box in _merge(walk.gaps))
     gaps = tuple(Gap(example(box), tuple(ax.cell(ranges) for ax, ranges in zip(axes, box)))
                  for box in boxes[:max_gaps])
 
     masked: tuple = ()
-    if hit == "first":
+    if hit == "first" and complete:
         masked = tuple(Masked(r, tuple(sorted(walk.shadows.get(r, ()))),
                               example(tuple(ax.ranges[r] for ax in axes)))
                        for r in sorted(live - walk.winners))
 
-    return Findings(overlaps=overlaps, gaps=gaps, masked=masked, empty=empty,
-                    overlaps_truncated=more_pairs,
-                    gaps_truncated=walk.gaps_overflow or len(boxes) > max_gaps)
+    return Findings(
+        overlaps=overlaps, gaps=gaps, masked=masked, empty=empty,
+        overlaps_truncated=len(found) > max_overlaps or (pairs is not None and not complete),
+        gaps_truncated=walk.gaps_overflow or len(boxes) > max_gaps or (want_gaps and not complete),
+        complete=complete)
 
 
 def _check(table: Table) -> None:
@@ -104,20 +124,35 @@ def _check(table: Table) -> None:
                              f"the table {len(table.columns)} columns")
 
 
-def _mixed(group: frozenset, outputs: list) -> bool:
-    it = iter(group)
-    first = outputs[next(it)]
-    return any(outputs[r] != first for r in it)
-
-
 # ---------------------------------------------------------------------------- the sweep
 
-def partition(axis: Axis, rows: frozenset) -> list:
-    """Rows active here → [(slab ranges, rows whose cell covers them)], one entry per distinct set.
+class _OutOfWork(Exception):
+    pass
+
+
+class _Meter:
+    """Counts work down from a budget; raises _OutOfWork when it is spent.
+
+    Units approximate microseconds: a Python step per row swept or group made, a fifth of one
+    per row copied into a set (done in C).
+    """
+
+    def __init__(self, budget: int):
+        self.left = budget
+
+    def charge(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise _OutOfWork
+
+
+def partition(axis: Axis, rows: frozenset, meter: _Meter) -> list:
+    """Rows active here → [(slab ranges, rows whose cell covers them)], one per distinct set.
 
     Rows covering the whole column (`-`) are in every piece: they are added once per distinct set
     instead of being swept, so a wildcard-heavy column costs little.
     """
+    meter.charge(2 * len(rows))
     full_of, ranges_of = axis.full, axis.ranges
     full, starts, ends = [], {}, {}
     for r in rows:
@@ -138,6 +173,7 @@ def partition(axis: Axis, rows: frozenset) -> list:
             active.difference_update(ends[a])
         if a in starts:
             active.update(starts[a])
+        meter.charge(3 + len(active) // 5)
         key = frozenset(active)
         ranges = groups.get(key)
         if ranges is None:
@@ -146,70 +182,115 @@ def partition(axis: Axis, rows: frozenset) -> list:
             ranges[-1] = (ranges[-1][0], b)
         else:
             ranges.append((a, b))
+    meter.charge(len(groups) * (len(fixed) // 5))
     return [(tuple(ranges), key | fixed if key else fixed) for key, ranges in groups.items()]
 
 
 def _column_order(axes: list, rows: frozenset) -> list:
-    """Columns that split the rows into the smallest sets first (Σ |set|² over the pieces)."""
-    def spread(k: int) -> int:
-        return sum(len(group) ** 2 for _, group in partition(axes[k], rows))
-    return sorted(range(len(axes)), key=lambda k: (spread(k), k))
+    """Columns that split the rows into the smallest sets first: Σ |set|² over a column's pieces.
+
+    Only a heuristic, so the sets are told apart by a hash (XOR of a random key per row, updated
+    as rows start and end) instead of being built: this costs O(rows) per column even when the
+    sets are huge.
+    """
+    if not axes:
+        return []
+    draw = random.Random(0)  # fixed seed: the same table is always walked the same way
+    keys = [draw.getrandbits(64) for _ in axes[0].ranges]
+
+    def spread(axis: Axis) -> int:
+        full, flips, counts = 0, {}, {}
+        for r in rows:
+            if axis.full[r]:
+                full += 1
+                continue
+            for s, e in axis.ranges[r]:
+                flips[s] = flips.get(s, 0) ^ keys[r]
+                flips[e] = flips.get(e, 0) ^ keys[r]
+                counts[s] = counts.get(s, 0) + 1
+                counts[e] = counts.get(e, 0) - 1
+        sizes, sig, size = {}, 0, 0
+        for cut in sorted(set(flips) | {0}):
+            if cut == axis.n:
+                break
+            sig ^= flips.get(cut, 0)
+            size += counts.get(cut, 0)
+            sizes[sig] = size + full
+        return sum(n * n for n in sizes.values())
+
+    return sorted(range(len(axes)), key=lambda k: (spread(axes[k]), k))
 
 
 class _Walk:
-    """The column-by-column recursion; collects gap boxes, overlap leaf sets and `first` winners.
+    """The column-by-column recursion; collects gap boxes, overlapping pairs and `first` winners.
 
     Boxes and paths are tuples of slab ranges, one per column, in the walk's column order.
     """
 
-    def __init__(self, axes: list, conflict: Optional[Callable], want_gaps: bool,
-                 want_first: bool):
+    def __init__(self, axes: list, pairs: Optional[_LowestPairs], want_gaps: bool,
+                 want_first: bool, meter: _Meter):
         self.axes = axes
-        self.conflict = conflict
+        self.pairs = pairs
         self.want_gaps = want_gaps
         self.want_first = want_first
+        self.meter = meter
+        self.exhausted = False
         self.gaps: list = []
         self.gaps_overflow = False
-        self.cliques: list = []   # (rows that all match the box, box)
         self.winners: set = set()  # rows that fire somewhere under `first`
         self.shadows: dict = {}   # row → rows that fire instead of it somewhere
+        # tail[r]: the first column (walk order) from which row r is `-` in every column; below
+        # a branch holding such a row at that depth, nothing is uncovered.
+        self.tail = [len(axes)] * (len(axes[0].ranges) if axes else 0)
+        for r in range(len(self.tail)):
+            while self.tail[r] > 0 and axes[self.tail[r] - 1].full[r]:
+                self.tail[r] -= 1
 
     def run(self, rows: frozenset) -> None:
-        if rows:
-            self._visit(0, rows, [])
-        elif self.want_gaps:
-            self._gap([])
+        if not rows:
+            if self.want_gaps:
+                self._gap([])
+            return
+        try:
+            self._visit(0, rows, [], self.want_gaps)
+        except _OutOfWork:
+            self.exhausted = True
 
-    def _visit(self, k: int, rows: frozenset, path: list) -> None:
+    def _visit(self, k: int, rows: frozenset, path: list, gaps: bool) -> None:
         if k == len(self.axes):
             self._leaf(rows, tuple(path))
             return
-        for ranges, group in partition(self.axes[k], rows):
+        tail = self.tail
+        for ranges, group in partition(self.axes[k], rows, self.meter):
             path.append(ranges)
             if not group:
-                if self.want_gaps:
+                if gaps and self.want_gaps:
                     self._gap(path)
-            elif self._worth(group):
-                self._visit(k + 1, group, path)
-            elif self.want_first:
-                # A lone row: it fires on all of its box below this branch.
-                self.winners.add(min(group))
+            else:
+                below = gaps and self.want_gaps and all(tail[r] > k + 1 for r in group)
+                if below or self._worth(group):
+                    self._visit(k + 1, group, path, below)
+                elif self.want_first:
+                    # A lone row: it fires on all of its box below this branch.
+                    self.winners.add(min(group))
             path.pop()
 
     def _worth(self, group: frozenset) -> bool:
-        return (self.want_gaps
-                or (self.want_first and len(group) > 1)
-                or (self.conflict is not None and self.conflict(group)))
+        """Can the branch still tell something besides gaps?"""
+        if self.want_first and len(group) > 1:
+            return True
+        return self.pairs is not None and self.pairs.may_gain(group)
 
     def _leaf(self, rows: frozenset, box: tuple) -> None:
+        self.meter.charge(len(rows))
         if self.want_first:
             winner = min(rows)
             self.winners.add(winner)
             for r in rows:
                 if r != winner:
                     self.shadows.setdefault(r, set()).add(winner)
-        if self.conflict is not None and self.conflict(rows):
-            self.cliques.append((rows, box))
+        if self.pairs is not None and len(rows) > 1:
+            self.pairs.offer(rows, box)
 
     def _gap(self, path: list) -> None:
         rest = tuple(ax.whole for ax in self.axes[len(path):])
@@ -219,43 +300,66 @@ class _Walk:
             self.want_gaps = False
 
 
-# ---------------------------------------------------------------------------- reports
+class _LowestPairs:
+    """The `cap + 1` lowest pairs (i < j) of conflicting rows seen, each with a box both match.
 
-def _pairs(cliques: list, outputs: list, any_policy: bool, cap: int) -> tuple:
-    """Leaf sets → the lowest `cap` pairs (i, j, leaf index), i < j; and whether more exist.
-
-    Under `any` only rows with different outputs pair up: members are bucketed by output so a
-    row only looks at the other buckets.
+    Rows conflict when their kinds differ. Keeping one pair more than is reported tells whether
+    the report is truncated, and bounds the work: once `cap + 1` pairs are kept, only lower pairs
+    are looked at, so a leaf of n rows that all overlap costs O(n log n), not O(n²).
     """
-    member_of: dict = {}
-    for cid, (rows, _) in enumerate(cliques):
-        for r in rows:
-            member_of.setdefault(r, []).append(cid)
-    buckets: list = []
-    if any_policy:
-        for rows, _ in cliques:
-            by_output: dict = {}
-            for r in rows:
-                by_output.setdefault(outputs[r], []).append(r)
-            buckets.append(by_output)
-    found: list = []
-    for i in sorted(member_of):
-        partners: dict = {}
-        for cid in member_of[i]:
-            if any_policy:
-                others = [js for out, js in buckets[cid].items() if out != outputs[i]]
-            else:
-                others = [cliques[cid][0]]
-            for js in others:
-                for j in js:
-                    if j > i and j not in partners:
-                        partners[j] = cid
-        for j in sorted(partners):
-            if len(found) == cap:
-                return found, True
-            found.append((i, j, partners[j]))
-    return found, False
 
+    def __init__(self, cap: int, kinds: list):
+        self.keep = cap + 1
+        self.kinds = kinds
+        self.heap: list = []   # kept pairs, negated: heap[0] is the highest
+        self.boxes: dict = {}  # kept pair → box
+
+    def _above(self, pair: tuple) -> bool:
+        """Is the pair no better than what is kept already?"""
+        return len(self.heap) >= self.keep and pair >= (-self.heap[0][0], -self.heap[0][1])
+
+    def may_gain(self, rows: frozenset) -> bool:
+        if len(rows) < 2:
+            return False
+        if len(self.heap) >= self.keep and self._above(tuple(heapq.nsmallest(2, rows))):
+            return False
+        kinds = self.kinds
+        it = iter(rows)
+        first = kinds[next(it)]
+        return any(kinds[r] != first for r in it)
+
+    def offer(self, rows: frozenset, box: tuple) -> None:
+        kinds = self.kinds
+        ms = sorted(rows)
+        n = len(ms)
+        # skip[p]: the first position after p whose kind differs from that of ms[p]
+        skip = [n] * n
+        for p in range(n - 2, -1, -1):
+            skip[p] = p + 1 if kinds[ms[p + 1]] != kinds[ms[p]] else skip[p + 1]
+        for p, a in enumerate(ms):
+            if self._above((a, a)):  # every later pair starts at a higher row
+                return
+            q = skip[p]
+            while q < n:
+                pair = (a, ms[q])
+                if self._above(pair):
+                    break
+                self._add(pair, box)
+                q += 1
+                if q < n and kinds[ms[q]] == kinds[a]:
+                    q = skip[q]
+
+    def _add(self, pair: tuple, box: tuple) -> None:
+        if pair in self.boxes:
+            return
+        self.boxes[pair] = box
+        heapq.heappush(self.heap, (-pair[0], -pair[1]))
+        if len(self.heap) > self.keep:
+            i, j = heapq.heappop(self.heap)
+            del self.boxes[(-i, -j)]
+
+
+# ---------------------------------------------------------------------------- reports
 
 def _merge(boxes: list) -> list:
     """Disjoint boxes → fewer disjoint boxes: two that differ in one column only become one."""

@@ -1,4 +1,4 @@
-"""stage: one column (its domain and every row's cell) → an axis of numbered slabs, and slabs → cells.
+"""stage: one column (its domain, every row's cell) → an axis of numbered slabs; slabs → cells.
 
 The analysis works on integers only. Each column's domain is cut into slabs, numbered 0..n-1,
 such that every row's cell is exactly a union of slabs; a cell becomes a tuple of half-open slab
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable
 
 from engine.analysis_model import (
     DATE, DENSE, Domain, FiniteDomain, Interval, IntervalSet, OrderedDomain, TextDomain, TextSet,
@@ -140,7 +140,7 @@ class OrderedCodec:
                     return dt.date.fromordinal(a)
                 if b is not None and b < _MAX_DAY:
                     return dt.date.fromordinal(b)
-                return dt.date.fromordinal(min(max(_NICE_DAY, a), b))
+                return dt.date.fromordinal(_NICE_DAY)  # the whole calendar
             return a if a is not None else (b if b is not None else 0)
         lo, lo_closed, hi, hi_closed = self.bounds(s, e)
         if lo is not None and lo_closed:
@@ -154,8 +154,9 @@ class OrderedCodec:
             return k
         if hi_closed:
             return hi
-        with localcontext() as ctx:  # exact: enough digits for any sum of two bounds
-            ctx.prec = 2 * max(len(lo.as_tuple().digits), len(hi.as_tuple().digits)) + 60
+        with localcontext() as ctx:  # exact: as many digits as the two bounds span, and one more
+            lowest = min(lo.as_tuple().exponent, hi.as_tuple().exponent)
+            ctx.prec = max(28, max(lo.adjusted(), hi.adjusted()) - lowest + 3)
             return lo + (hi - lo) / 2
 
 
@@ -174,7 +175,7 @@ def has_dates(domain: OrderedDomain, cells: Iterable[Any]) -> bool:
 # ---------------------------------------------------------------------------- axes
 
 class Axis:
-    """One column as slabs: `n` slabs; per row, `ranges[r]` and whether it covers all (`full[r]`)."""
+    """One column as `n` slabs; per row, its `ranges[r]` and whether they cover all (`full[r]`)."""
 
     n: int
     ranges: list
@@ -195,7 +196,8 @@ class OrderedAxis(Axis):
         self.codec = codec = OrderedCodec(domain, has_dates(domain, cells))
         spans = [codec.spans(cell) for cell in cells]
         if codec.lo < codec.hi:
-            self.cuts = sorted({codec.lo, codec.hi, *(c for sp in spans for pair in sp for c in pair)})
+            ends = {c for sp in spans for pair in sp for c in pair}
+            self.cuts = sorted(ends | {codec.lo, codec.hi})
         else:  # empty declared range
             self.cuts = []
         index = {c: i for i, c in enumerate(self.cuts)}

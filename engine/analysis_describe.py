@@ -1,4 +1,4 @@
-"""stage: a region (one cell per column) → a short human description, e.g. `age 30..60 and flag = false`.
+"""stage: a region (one cell per column) → a short description: `age 30..60 and flag = false`.
 
 Notation, per column (columns whose cell is the whole declared domain are left out; a region
 that leaves out every column is "any input"):
@@ -55,7 +55,7 @@ def format_value(v: Any) -> str:
 def _decimal(d: Decimal) -> str:
     if d == d.to_integral_value():
         return str(int(d))
-    return format(d.normalize(), "f")
+    return format(d, "f").rstrip("0")  # not normalize(): it rounds to the context's precision
 
 
 def _quote(s: str) -> str:

@@ -1,4 +1,4 @@
-"""stage: converted decision table → the AST-free model that `engine.analysis` reads and reports in.
+"""stage: converted decision table → the AST-free model that engine.analysis reads and reports in.
 
 A table is a list of rows; each row is a box in the input space: one cell per column, each cell a
 set of values of that column's declared domain. The caller (the AST converter) builds these
@@ -46,7 +46,7 @@ class OrderedDomain:
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in (DISCRETE, DENSE, DATE):
-            raise ValueError(f"OrderedDomain kind must be discrete, dense or date, not {self.kind!r}")
+            raise ValueError(f"OrderedDomain kind must be discrete, dense or date: {self.kind!r}")
 
 
 @attrs.frozen
@@ -213,8 +213,11 @@ class Findings:
     masked: tuple = ()
     # Rows that no input in the declared domains can match (e.g. `> 200` on `integer 0..130`).
     empty: tuple = ()
-    overlaps_truncated: bool = False
-    gaps_truncated: bool = False
+    overlaps_truncated: bool = False  # more overlapping pairs exist (or may) than are reported
+    gaps_truncated: bool = False      # more gap regions exist (or may) than are reported
+    # False when analyse() ran out of work budget: what is reported is true, but maybe not all
+    # of it, and masked rows are not reported at all.
+    complete: bool = True
 
     @property
     def truncated(self) -> bool:

@@ -263,6 +263,8 @@ def _period_words(period, several: bool) -> str:
 def _analyse_version(ruleset, version) -> list[Diagnostic]:
     decl, table = version.decl, version.decl.body
     model = ruleset.model
+    if len({c.title for c in table.inputs}) < len(table.inputs):
+        raise _NotAnalysable()  # two columns test one input: they are not independent dimensions
     domains = [column_domain(model, c, t) for c, t in zip(table.inputs, version.column_types)]
     compiler = Compiler(model, ruleset.typer)
     policy = decl.hit.policy if decl.hit.aggregator is None else f"collect {decl.hit.aggregator}"
@@ -337,8 +339,12 @@ def _diagnostics(decl, rows, columns, findings, when: str) -> list[Diagnostic]:
             "warning", "gap", f"no row of `{name}` matches {region}{when}; for example {_shown(gap.example, columns)}",
             decl.span, hint="add a row for these inputs, or an `otherwise` row",
             example=_example(gap.example), extra={"region": region}))
-    if findings.gaps_truncated:
+    if findings.gaps_truncated and findings.complete:
         out.append(Diagnostic("warning", "gap", f"`{name}` has more gaps than are shown here{when}", decl.span))
+    if not findings.complete:
+        out.append(Diagnostic("warning", "gap", f"`{name}` is too irregular to analyse completely{when}: the "
+                              "overlaps and gaps shown are real, but others may be missing", decl.span,
+                              hint="split the table, or give its rows fewer overlapping ranges"))
     for masked in findings.masked:
         row, rule_id = rows[masked.row]
         by = ", ".join(f"{rows[b][1]} (line {rows[b][0].span.line})" for b in masked.by)

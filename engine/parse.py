@@ -19,6 +19,22 @@ GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "verdict.lar
 ANNOTATIONS = ("because", "source", "id")
 _parser: Optional[lark.Lark] = None
 
+# Limits on rule files (docs/errors.md): far beyond any real policy, and low enough that hostile
+# input cannot exhaust the stack or the memory. The file size limit is in ruleset_files.py.
+MAX_LINE_LENGTH = 10_000        # characters in one line
+MAX_NESTING_DEPTH = 100         # brackets, and operations nested in one expression or cell
+MAX_TABLE_ROWS = 200_000        # rows of one table
+MAX_TABLE_COLUMNS = 100         # columns of one table (inputs, outputs and annotations)
+MAX_NUMBER_DIGITS = 28          # significant digits of a number written in a rule (exact arithmetic)
+# Nodes of the Lark tree that are not a level of nesting inside an expression.
+_DECLARATION_NODES = frozenset({
+    "ruleset", "type_decl", "enum_type", "named_type", "list_type", "input_decl", "default_clause",
+    "closed_range", "half_range", "parameter_decl", "parameter_value", "decision_decl", "table_body",
+    "table_line", "expression_body", "hit_clause", "validity", "source_clause", "checked_clause",
+    "because_clause", "unary_tests", "positive_tests", "equal_test",
+    # leaves: a value is not a level of nesting
+    "name", "number", "money", "percent", "date", "text", "true", "false"})
+
 
 def parser() -> lark.Lark:
     """The Lark parser, built on first use and cached on disk by Lark (keyed by the grammar)."""
@@ -35,8 +51,10 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
     normalised = text.replace("\r\n", "\n").replace("\r", "\n")
     if not normalised.endswith("\n"):
         normalised += "\n"
+    _check_lines(normalised, file)
     try:
         tree = parser().parse(normalised, start="ruleset")
+        _check_depth(tree, file)
         return _Builder(file).transform(tree)
     except lark.exceptions.VisitError as error:
         if isinstance(error.orig_exc, RuleSyntaxError):
@@ -50,10 +68,28 @@ def parse_expression(text: str, file: str = "<expression>", line: int = 1, colum
     return _parse_fragment(text, "expression", file, line, column)
 
 
+# Cells repeat: the same text at the same column (an aligned table) parses to the same tree, and
+# the tree is only read afterwards, so it is parsed once. Bounded, so a huge file cannot grow it.
+_fragment_trees: dict = {}
+_FRAGMENT_CACHE_SIZE = 50_000
+
+
+def _fragment_tree(padded: str, start: str):
+    key = (start, padded)
+    tree = _fragment_trees.get(key)
+    if tree is None:
+        tree = parser().parse(padded, start=start)
+        if len(_fragment_trees) >= _FRAGMENT_CACHE_SIZE:
+            _fragment_trees.clear()
+        _fragment_trees[key] = tree
+    return tree
+
+
 def _parse_fragment(text: str, start: str, file: str, line: int, column: int):
     padded = " " * (column - 1) + text
     try:
-        tree = parser().parse(padded, start=start)
+        tree = _fragment_tree(padded, start)
+        _check_depth(tree, file, line - 1)
         return _Builder(file, line - 1).transform(tree)
     except lark.exceptions.VisitError as error:
         if isinstance(error.orig_exc, RuleSyntaxError):
@@ -71,6 +107,73 @@ def _syntax_error(error, file: str, text: str, line_offset: int = 0, fragment: s
         line, column = len(lines), len(lines[-1]) + 1
     span = Span.point(file, line + line_offset, column, width)
     return RuleSyntaxError(Diagnostic("error", "syntax", message, span, hint=hint))
+
+
+def _check_lines(text: str, file: str) -> None:
+    """Refuse over-long lines and brackets nested too deeply, before Lark sees the text."""
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE_LENGTH:
+            raise _syntax(Span.point(file, number, MAX_LINE_LENGTH + 1),
+                          f"this line is {len(line):,} characters long; the limit is {MAX_LINE_LENGTH:,}",
+                          "split the declaration, or move long texts into messages/<lang>.yaml")
+        if "(" not in line and "[" not in line and "{" not in line:
+            continue
+        depth, in_string, escape = 0, False, False
+        for index, char in enumerate(line):
+            if in_string:
+                if escape:
+                    escape = False
+                elif char == "\\":
+                    escape = True
+                elif char == '"':
+                    in_string = False
+            elif char == '"':
+                in_string = True
+            elif char == "#":
+                break
+            elif char in "([{":
+                depth += 1
+                if depth > MAX_NESTING_DEPTH:
+                    raise _syntax(Span.point(file, number, index + 1),
+                                  f"brackets are nested more than {MAX_NESTING_DEPTH} deep here",
+                                  "split the expression into several decisions")
+            elif char in ")]}":
+                depth = max(0, depth - 1)
+
+
+def _check_depth(tree, file: str, line_offset: int = 0) -> None:
+    """Refuse an expression nested more than MAX_NESTING_DEPTH operations deep (`1 + 1 + … + 1`,
+    `not not … x`, `a.b.c…`): the later passes recurse over the tree and would exhaust the stack.
+    The error points at the start of the whole expression."""
+    stack = [(tree, 0, None)]
+    while stack:
+        node, depth, top = stack.pop()
+        if node.data not in _DECLARATION_NODES:
+            depth += 1
+            top = top or node
+            if depth > MAX_NESTING_DEPTH:
+                meta = top.meta
+                line = getattr(meta, "line", 1) + line_offset
+                span = Span.point(file, line, getattr(meta, "column", 1))
+                raise _syntax(span, f"this expression is nested more than {MAX_NESTING_DEPTH} levels deep "
+                              "(every operator, `not`, `if`, function call and `.` is a level)",
+                              "split it into several decisions")
+        for child in node.children:
+            if isinstance(child, lark.Tree):
+                stack.append((child, depth, top))
+
+
+def _number_text(token, span: Span) -> str:
+    """The text of a number literal, refused when it has more digits than arithmetic keeps exact."""
+    text = str(token)
+    whole, _, fraction = text.partition(".")
+    whole = whole.lstrip("0")
+    if len(whole) > 15 or len(whole) + len(fraction) > MAX_NUMBER_DIGITS:
+        shown = text if len(text) <= 40 else text[:37] + "…"
+        raise _syntax(span, f"the number `{shown}` is too long: at most 15 digits before the point "
+                      f"and {MAX_NUMBER_DIGITS} digits in all",
+                      "no figure in a policy needs more; check for a typing accident")
+    return text
 
 
 def _syntax(span: Span, message: str, hint: str | None = None) -> RuleSyntaxError:
@@ -227,13 +330,13 @@ class _Builder(Transformer):
         return ast.Name(self._tok(token), str(token))
 
     def money(self, meta, number):
-        return ast.Literal(self._span(meta), "money", Decimal(str(number)))
+        return ast.Literal(self._span(meta), "money", Decimal(_number_text(number, self._tok(number))))
 
     def percent(self, meta, number):
-        return ast.Literal(self._span(meta), "number", Decimal(str(number)) / 100)
+        return ast.Literal(self._span(meta), "number", Decimal(_number_text(number, self._tok(number))) / 100)
 
     def number(self, meta, number):
-        text = str(number)
+        text = _number_text(number, self._tok(number))
         if "." in text:
             return ast.Literal(self._tok(number), "number", Decimal(text))
         return ast.Literal(self._tok(number), "integer", int(text))
@@ -358,6 +461,12 @@ def _build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table
     line, column = header_token.line, header_token.column
     cells, divider = _split_row(str(header_token), column)
     row_span = Span(file, line, column, line, column + len(str(header_token)))
+    if len(cells) > MAX_TABLE_COLUMNS:
+        raise _syntax(row_span, f"table `{decision}` has {len(cells)} columns; the limit is {MAX_TABLE_COLUMNS}",
+                      "split the table into several decisions")
+    if len(data_tokens) > MAX_TABLE_ROWS:
+        raise _syntax(header_span, f"table `{decision}` has {len(data_tokens):,} rows; the limit is {MAX_TABLE_ROWS:,}",
+                      "split the table into several decisions")
     if divider is None:
         raise _syntax(row_span, f"the header of table `{decision}` has no `||` between input and output columns",
                       "write `| input columns || output columns | because |`")
