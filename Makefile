@@ -13,8 +13,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+DEMO_OUTPUTS := --output enrolment --output enrolment_documents --output css_status \
+	--output css_monthly_participation --output gp_reimbursement --output ceam_usable
+
 demo: $(STAMP)
-	$(BIN)/verdict eval rulesets/student_health --facts examples/wang.yaml --as-of 2025-09-01
+	@echo "== Wang, a Chinese master's student arriving in Paris (examples/wang.yaml), as of 2025-09-01"
+	$(BIN)/verdict eval rulesets/student_health --facts examples/wang.yaml --as-of 2025-09-01 $(DEMO_OUTPUTS)
+	@echo "== The same verdict in Chinese, for the two questions he asks first"
+	$(BIN)/verdict eval rulesets/student_health --facts examples/wang.yaml --as-of 2025-09-01 \
+		--output enrolment --output css_status --lang zh
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
