@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from typing import Iterable, Optional, Sequence
 
 import attrs
@@ -45,16 +46,33 @@ class Diagnostic:
         lines = [head]
         text = (sources or {}).get(self.span.file) if self.span else None
         if text is not None:
-            source_lines = text.splitlines()
+            source_lines = _source_lines(text)
             if 1 <= self.span.line <= len(source_lines):
                 line_text = source_lines[self.span.line - 1].replace("\t", " ")
                 gutter = f"{self.span.line:>4} | "
                 width = (self.span.end_column - self.span.column) if self.span.end_line == self.span.line else len(line_text) - self.span.column + 1
+                offset = self.span.column - 1
+                if len(line_text) > SHOWN_LINE_WIDTH:  # a window of the line around the caret
+                    start = max(0, min(offset - SHOWN_LINE_WIDTH // 3, len(line_text) - SHOWN_LINE_WIDTH))
+                    end = start + SHOWN_LINE_WIDTH
+                    prefix = "…" if start else ""
+                    line_text = prefix + line_text[start:end] + ("…" if end < len(line_text) else "")
+                    width = min(width, end - offset)
+                    offset = offset - start + len(prefix)
                 lines.append(gutter + line_text)
-                lines.append(" " * (len(gutter) - 2) + "| " + " " * (self.span.column - 1) + "^" * max(1, width))
+                lines.append(" " * (len(gutter) - 2) + "| " + " " * offset + "^" * max(1, width))
         if self.hint:
             lines.append(f"  = {self.hint}")
         return "\n".join(lines)
+
+
+SHOWN_LINE_WIDTH = 120  # a longer source line is shown as a window around the caret
+
+
+@functools.lru_cache(maxsize=16)
+def _source_lines(text: str) -> list:
+    """Lines as the parser counts them: only \\n, \\r\\n and \\r end a line (not \\f, \\v or U+2028)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 class VerdictError(Exception):
@@ -114,7 +132,8 @@ def render_all(diagnostics: Sequence[Diagnostic], sources: Optional[dict] = None
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
     """The closest candidate by edit similarity, or None when nothing is close enough."""
-    candidates = list(candidates)
+    name = str(name)  # facts and outputs may name things with numbers or None
+    candidates = [str(c) for c in candidates]
     by_case = {c.lower(): c for c in candidates}
     if name.lower() in by_case:
         return by_case[name.lower()]

@@ -9,6 +9,7 @@ import attrs
 import yaml
 
 from engine.errors import Diagnostic, RuleError
+from engine.span import Span
 
 MAX_RULE_FILE_BYTES = 2_000_000
 
@@ -53,8 +54,16 @@ class SafeLoader(yaml.SafeLoader):
 def _construct_mapping(loader, node, deep=False):
     seen = set()
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":  # `<<: *base`: merged keys may be overridden
+            continue
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
+        try:
+            duplicate = hash(key) is not None and key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a name, a number or a date, not a list or a mapping",
+                key_node.start_mark) from None
+        if duplicate:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key `{key}`", key_node.start_mark)
         seen.add(key)
     return yaml.SafeLoader.construct_mapping(loader, node, deep)
@@ -62,21 +71,107 @@ def _construct_mapping(loader, node, deep=False):
 
 SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+
+def _kept_as_written(construct):
+    """A scalar YAML cannot build (`2001-13-45`, an int of 5,000 digits) stays the text written, so
+    the check of the fact that receives it names the fact and says what is wrong."""
+    def lenient(loader, node):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+    return lenient
+
+
+for _tag, _construct in (("timestamp", yaml.SafeLoader.construct_yaml_timestamp),
+                         ("int", yaml.SafeLoader.construct_yaml_int),
+                         ("float", yaml.SafeLoader.construct_yaml_float)):
+    SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _kept_as_written(_construct))
+
 MAX_YAML_ALIASES = 100
+MAX_YAML_VALUES = 1_000_000  # values in a YAML document once its aliases are expanded
 
 
 def load_yaml(text: str, what: str):
     """Safe YAML: plain data only, duplicate keys refused, alias bombs refused."""
     if text.count("*") > MAX_YAML_ALIASES and _alias_count(text) > MAX_YAML_ALIASES:
         raise ValueError(f"{what}: more than {MAX_YAML_ALIASES} YAML aliases; aliases are not needed here")
+    loader = None
     try:
-        return yaml.load(text, Loader=SafeLoader)
+        loader = SafeLoader(text)  # the reader refuses control characters here, with a mark
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expanded_size(node, what)
+        return loader.construct_document(node)
+    except yaml.constructor.ConstructorError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = error.problem or error.context or ""
+        if problem.startswith("could not determine a constructor for the tag"):
+            tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+            problem = (f"the YAML tag `{tag}` is not allowed; write plain values (text, numbers, true/false, "
+                       f"dates, lists and mappings)")
+        raise ValueError(f"{what}: {problem}{where}") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ValueError(f"{what}: {error.problem or error.context}{where}") from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
+        raise ValueError(f"{what}: the control character U+{code:04X} at line {line}, column {column} "
+                         f"is not allowed; delete it") from None
     except yaml.YAMLError as error:
         raise ValueError(f"{what}: {error}") from None
+    except RecursionError:
+        raise ValueError(f"{what}: the lists and mappings are nested too deeply") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def _check_expanded_size(root, what: str) -> None:
+    """Refuse a document that aliases would expand beyond MAX_YAML_VALUES values ("billion laughs"),
+    or that contains itself through an alias. Iterative: counts each distinct node once."""
+    size: dict = {}
+    active: set = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            active.discard(key)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            if size[key] > MAX_YAML_VALUES:
+                raise ValueError(f"{what}: with its aliases expanded the document has more than "
+                                 f"{MAX_YAML_VALUES:,} values; write the data out plainly")
+            continue
+        if key in size:
+            continue
+        if key in active:
+            mark = node.start_mark
+            raise ValueError(f"{what}: an alias refers to the list or mapping that contains it, at line "
+                             f"{mark.line + 1}, column {mark.column + 1}")
+        active.add(key)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in active:
+                mark = child.start_mark
+                raise ValueError(f"{what}: an alias refers to the list or mapping that contains it, at line "
+                                 f"{mark.line + 1}, column {mark.column + 1}")
+            if id(child) not in size:
+                stack.append((child, False))
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _alias_count(text: str) -> int:
@@ -96,11 +191,18 @@ def _read_text(path: Path, display: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[:error.start].count(b"\n") + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise RuleError(Diagnostic("error", "syntax",
-                                   f"{display}:{line}:{column}: byte 0x{data[error.start]:02x} is not UTF-8",
+        line, column = byte_position(data, error.start)
+        raise RuleError(Diagnostic("error", "syntax", f"byte 0x{data[error.start]:02x} is not UTF-8",
+                                   Span.point(display, line, column),
                                    hint="save the file as UTF-8")) from None
+
+
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of the byte at `offset`, both from 1; the column counts characters."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line = data.count(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return line, column
 
 
 def read_ruleset(path: str | Path) -> RulesetFiles:
@@ -144,20 +246,47 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
                 data = load_yaml(text, str(message_path)) or {}
             except ValueError as error:
                 raise RuleError(Diagnostic("error", "syntax", str(error))) from None
-            messages[message_path.stem] = {k: dict(data.get(k) or {}) for k in ("because", "titles", "symbols")}
+            messages[message_path.stem] = _messages(data, message_path)
     digest = hashlib.sha256()
     for name, data in sorted(hashed):
         digest.update(name.encode() + b"\0" + data + b"\0")
     sources, has_registry = _sources(meta.get("sources"), meta_path)
     language = str(meta.get("language", "en"))
-    languages = tuple(str(x) for x in meta.get("languages", [language]))
+    languages = tuple(str(x) for x in _names(meta.get("languages", [language]), "languages", meta_path))
     if language not in languages:
         languages = (language,) + languages
     return RulesetFiles(
         root=str(path), name=str(meta.get("name", name_default)), title=str(meta.get("title", "")),
         version=str(meta.get("version", "0")), language=language, languages=languages,
-        outputs=tuple(meta.get("outputs") or ()), sources=sources, has_registry=has_registry,
+        outputs=tuple(str(x) for x in _names(meta.get("outputs") or (), "outputs", meta_path)),
+        sources=sources, has_registry=has_registry,
         rule_texts=rule_texts, messages=messages, sha256=digest.hexdigest())
+
+
+def _names(raw, key: str, meta_path: Path) -> list:
+    """A list setting of ruleset.yaml (one name alone is a list of one); anything else is refused."""
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, (list, tuple)) and all(isinstance(x, (str, int, float)) for x in raw):
+        return list(raw)
+    raise RuleError(Diagnostic("error", "syntax", f"{meta_path}: `{key}` must be a list of names, e.g. [en, fr]"))
+
+
+def _messages(data, path: Path) -> dict:
+    """The translations of a messages/<lang>.yaml: mappings of name → text under because, titles, symbols."""
+    if not isinstance(data, dict):
+        raise RuleError(Diagnostic("error", "syntax", f"{path}: expected a mapping with `because`, `titles` "
+                                   f"and `symbols`"))
+    out = {}
+    for section in ("because", "titles", "symbols"):
+        entries = data.get(section) or {}
+        if not isinstance(entries, dict):
+            raise RuleError(Diagnostic("error", "syntax", f"{path}: `{section}` must be a mapping of name → text"))
+        for name, text in entries.items():
+            if not isinstance(text, (str, int, float)) or isinstance(text, bool):
+                raise RuleError(Diagnostic("error", "syntax", f"{path}: `{section}.{name}` must be a text"))
+        out[section] = {str(name): str(text) for name, text in entries.items()}
+    return out
 
 
 def _sources(raw, meta_path: Path) -> tuple[dict, bool]:
