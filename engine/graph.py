@@ -1,8 +1,15 @@
-"""graph: the decisions' requirements graph — cycles spelled out, and what an output needs."""
+"""graph: the decisions' requirements graph — cycles spelled out, depth bounded, what an output needs.
+
+Every walk here is iterative: a ruleset may chain many decisions, and the stack must not be the
+limit.
+"""
 from __future__ import annotations
 
 from engine.errors import Diagnostic
 from engine.resolve import Model
+
+# Deeper chains of decisions than any policy has; evaluation recurses once per level.
+MAX_DECISION_DEPTH = 500
 
 
 def decision_edges(model: Model, day=None) -> dict:
@@ -21,72 +28,88 @@ def decision_edges(model: Model, day=None) -> dict:
     return edges
 
 
+def _post_order(edges: dict, roots) -> list:
+    """Nodes reachable from `roots`, each after the nodes it reads; cycles are cut, not followed."""
+    order, state = [], {}
+    for root in roots:
+        if root in state:
+            continue
+        stack = [(root, iter(edges.get(root, ())))]
+        state[root] = 1
+        while stack:
+            node, targets = stack[-1]
+            for target in targets:
+                if target not in state:
+                    state[target] = 1
+                    stack.append((target, iter(edges.get(target, ()))))
+                    break
+            else:
+                stack.pop()
+                state[node] = 2
+                order.append(node)
+    return order
+
+
 def find_cycles(model: Model) -> list[Diagnostic]:
-    """One `cycle` error per cycle, spelled `a → b → a`, at the first decision's span."""
+    """One `cycle` error per cycle, spelled `a → b → a`, at the first decision's span; and one
+    error when decisions depend on each other more than MAX_DECISION_DEPTH levels deep."""
     edges = decision_edges(model)
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    stack: list[str] = []
+    state: dict[str, int] = {}  # 1 = on the path, 2 = done
     reported: set[frozenset] = set()
     diagnostics = []
-
-    def visit(node: str):
-        state[node] = 1
-        stack.append(node)
-        for target in edges.get(node, ()):
-            if state.get(target) == 1:
-                cycle = stack[stack.index(target):] + [target]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
-                    diagnostics.append(Diagnostic(
-                        "error", "cycle", "these decisions depend on each other: " + " → ".join(cycle),
-                        model.decisions[target].span, hint="a decision cannot depend on itself, even indirectly"))
-            elif state.get(target) is None:
-                visit(target)
-        stack.pop()
-        state[node] = 2
-
-    for name in model.decisions:
-        if state.get(name) is None:
-            visit(name)
+    for root in model.decisions:
+        if root in state:
+            continue
+        path = [root]
+        stack = [iter(edges.get(root, ()))]
+        state[root] = 1
+        while stack:
+            for target in stack[-1]:
+                if state.get(target) == 1:
+                    cycle = path[path.index(target):] + [target]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        diagnostics.append(Diagnostic(
+                            "error", "cycle", "these decisions depend on each other: " + " → ".join(cycle),
+                            model.decisions[target].span, hint="a decision cannot depend on itself, even indirectly"))
+                elif target not in state:
+                    state[target] = 1
+                    path.append(target)
+                    stack.append(iter(edges.get(target, ())))
+                    break
+            else:
+                stack.pop()
+                state[path.pop()] = 2
+    if not diagnostics:
+        diagnostics.extend(_too_deep(model, edges))
     return diagnostics
+
+
+def _too_deep(model: Model, edges: dict) -> list[Diagnostic]:
+    depth: dict[str, int] = {}
+    for name in _post_order(edges, model.decisions):
+        depth[name] = 1 + max((depth[t] for t in edges.get(name, ())), default=0)
+        if depth[name] > MAX_DECISION_DEPTH:
+            return [Diagnostic("error", "cycle", f"`{name}` rests on a chain of more than {MAX_DECISION_DEPTH} "
+                               "decisions, each reading the next", model.decisions[name].span,
+                               hint="no policy needs such a chain; compute the steps in fewer decisions")]
+    return []
 
 
 def required_inputs(model: Model, outputs, day) -> list[str]:
     """The inputs that computing `outputs` as of `day` reads, in a stable order."""
-    seen_decisions: set[str] = set()
     inputs: list[str] = []
-
-    def visit(name: str):
-        if name in seen_decisions:
-            return
-        seen_decisions.add(name)
+    for name in reversed(_post_order(decision_edges(model, day), outputs)):
         version = model.decisions[name].version_on(day)
         if version is None:
-            return
+            continue
         for dep in version.dependencies:
-            if dep in model.decisions:
-                visit(dep)
-            elif dep in model.inputs and dep not in inputs:
+            if dep in model.inputs and dep not in inputs:
                 inputs.append(dep)
-
-    for output in outputs:
-        visit(output)
     return inputs
 
 
 def evaluation_order(model: Model, outputs, day) -> list[str]:
     """The decisions `outputs` need, each after the ones it reads (topological order)."""
-    order: list[str] = []
-    edges = decision_edges(model, day)
-
-    def visit(name: str):
-        if name in order:
-            return
-        for dep in edges.get(name, ()):
-            visit(dep)
-        order.append(name)
-
-    for output in outputs:
-        visit(output)
-    return order
+    return _post_order(decision_edges(model, day), outputs)

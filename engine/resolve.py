@@ -134,6 +134,12 @@ class Resolver:
     # ------------------------------------------------------------------ the pass
     def run(self) -> Model:
         self._collect_declarations()
+        # Type the decisions a decision reads before it, so inference never recurses down a chain.
+        for name in self._reading_order():
+            try:
+                self.decision_type(name)
+            except _Unknown:
+                pass  # a cycle: reported by the graph stage
         for name, decls in self.decision_decls.items():
             self.decision_type(name)
         decisions = {}
@@ -177,6 +183,28 @@ class Resolver:
                     else:
                         previous.append(decl)
 
+    def _reading_order(self) -> list:
+        """Decisions, each after the decisions its text names (cycles cut), without recursion."""
+        reads = {name: [n for decl in decls for n in _names_in(decl) if n in self.decision_decls and n != name]
+                 for name, decls in self.decision_decls.items()}
+        order, seen = [], set()
+        for root in reads:
+            if root in seen:
+                continue
+            seen.add(root)
+            stack = [(root, iter(reads[root]))]
+            while stack:
+                node, targets = stack[-1]
+                for target in targets:
+                    if target not in seen:
+                        seen.add(target)
+                        stack.append((target, iter(reads[target])))
+                        break
+                else:
+                    stack.pop()
+                    order.append(node)
+        return order
+
     def _declare(self, seen, decl):
         if decl.name in seen or decl.name in BUILTIN_NAMES:
             first = seen.get(decl.name)
@@ -185,6 +213,9 @@ class Resolver:
                        "names of types, inputs, parameters and decisions share one namespace")
         else:
             seen[decl.name] = decl
+        lookalike = _lookalike_hint(decl.name)
+        if lookalike:
+            self.warning("lookalike", f"the name `{decl.name}` mixes scripts", decl.span, lookalike)
 
     def _enum_symbols(self, enum: ast.EnumTypeExpr) -> tuple:
         names = []
@@ -232,7 +263,7 @@ class Resolver:
     def _input(self, decl: ast.InputDecl) -> InputInfo:
         type_ = self.type_of_expr(decl.type, decl.name)
         range_ = None
-        if decl.range is not None:
+        if decl.range is not None and type_ is not UNKNOWN:
             if not is_ordered(type_):
                 self.error("type-mismatch", f"a range applies to numbers, money and dates, not to {type_.describe()}",
                            decl.range.span)
@@ -240,6 +271,11 @@ class Resolver:
                 lo = self._constant(decl.range.lo, type_, "the lower bound") if decl.range.lo else None
                 hi = self._constant(decl.range.hi, type_, "the upper bound") if decl.range.hi else None
                 range_ = Range(lo, decl.range.lo_closed, hi, decl.range.hi_closed)
+                if lo is not None and hi is not None and (lo > hi or (lo == hi and not (range_.lo_closed and range_.hi_closed))):
+                    self.error("type-mismatch", f"the range of `{decl.name}` is empty: no value is both "
+                               f"{'>=' if range_.lo_closed else '>'} {lo} and {'<=' if range_.hi_closed else '<'} {hi}",
+                               decl.range.span, "write the smaller bound first, e.g. 1..5")
+                    range_ = None
         default = NO_DEFAULT
         if decl.default is not None:
             default = self._constant(decl.default, type_, f"the default of `{decl.name}`")
@@ -523,6 +559,9 @@ class Resolver:
         else:
             lookalike = _lookalike_hint(name)
             candidates = self._all_names() + list(self.symbols)
+            twin = next((c for c in candidates if c != name and _unconfuse(c) == _unconfuse(name)), None)
+            if twin and not lookalike:
+                lookalike = f"`{twin}` is declared, but {_lookalike_hint(twin)}"
             self.error("unknown-name", f"unknown name `{name}`", expr.span,
                        lookalike or suggestion_hint(name, candidates)
                        or "declare it as an input, a parameter or a decision")
@@ -726,6 +765,20 @@ class Resolver:
                     self._test(inner, column_type, column, deps)
             case ast.NotTest(test=inner):
                 self._test(inner, column_type, column, deps)
+
+
+def _names_in(node) -> list:
+    """Every bare name in a node's text (inputs, decisions, symbols alike), without recursion."""
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Name):
+            found.append(item.name)
+        elif isinstance(item, ast.Node):
+            stack.extend(getattr(item, f.name) for f in item.__attrs_attrs__ if f.name != "span")
+        elif isinstance(item, tuple):
+            stack.extend(item)
+    return found
 
 
 def _money_mix(column_type: Type, value_type: Type, value: ast.Expr) -> bool:
