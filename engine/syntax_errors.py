@@ -99,7 +99,8 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
         hint = _lookalike_hint(str(token)) or suggestion_hint(str(token), keywords) or hint
     if fragment == "unary_tests":
         hint = hint or "an input cell is `-`, a value, a comparison (`<= 29`), a range (`30..49`), a set (`{a, b}`) or `not …`"
-    if not words:
+    if not words or (hint and isinstance(error, lark.exceptions.UnexpectedCharacters)):
+        # a stray character has a specific hint; the lexer's list of what could follow says less
         return f"unexpected {found}", hint, width
     if len(words) > 8:
         words = words[:8] + ["…"]

@@ -298,7 +298,7 @@ def test_error_positions_survive_crlf():
 def test_unexpected_character_hints(char, hint):
     diagnostic = syntax_error(f"input x : integer\ndecision d : integer = x {char} 1\n")
     assert (diagnostic.span.line, diagnostic.span.column) == (2, 26)
-    assert diagnostic.message.startswith(f"unexpected character `{char}`; expected ")
+    assert diagnostic.message == f"unexpected character `{char}`"  # the hint says what to write
     assert diagnostic.hint == hint
 
 
