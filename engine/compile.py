@@ -5,16 +5,18 @@ Names are bound here, once, so evaluation does no lookups by string beyond the c
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import math
 import operator
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation
-from typing import Callable
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from typing import Callable, Optional
+
+import attrs
 
 from engine import ast
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, EvaluationError
-from engine.values import COUNTRY, MONEY, EnumType, Type, round_money
+from engine.values import BOOL, COUNTRY, DATE, INTEGER, MONEY, TEXT, EnumType, Type, is_ordered
 
 COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}
@@ -94,24 +96,83 @@ class Compiler:
                 return self._call(expr, expected)
         raise AssertionError(expr)
 
-    def _name(self, name: str, expected, span) -> Callable:
+    def name_kind(self, name: str, expected) -> str:
+        """What a bare name stands for where a value of type `expected` is wanted:
+        "constant" (an enumeration symbol or a country code, the name itself), "input",
+        "parameter", "decision" or "as_of". The one place this order is written down."""
         model = self.model
         if isinstance(expected, EnumType) and name in expected.symbols:
-            return lambda ctx: name
+            return "constant"
         if expected == COUNTRY and name in ISO_3166_ALPHA2:
-            return lambda ctx: name
+            return "constant"
         if name in model.inputs:
-            return lambda ctx: ctx.facts[name]
+            return "input"
         if name in model.parameters:
-            return lambda ctx: ctx.parameter(name, span)
+            return "parameter"
         if name in model.decisions:
-            return lambda ctx: ctx.decision(name)
+            return "decision"
         if name == "as_of":
+            return "as_of"
+        # A symbol of some enumeration, a country code, or an undeclared symbol of an inferred
+        # output enumeration.
+        return "constant"
+
+    def _name(self, name: str, expected, span) -> Callable:
+        kind = self.name_kind(name, expected)
+        if kind == "input":
+            return lambda ctx: ctx.facts[name]
+        if kind == "parameter":
+            return lambda ctx: ctx.parameter(name, span)
+        if kind == "decision":
+            return lambda ctx: ctx.decision(name)
+        if kind == "as_of":
             return lambda ctx: ctx.as_of
-        if name in model.symbols or name in ISO_3166_ALPHA2:
-            return lambda ctx: name
-        # An undeclared symbol of an inferred output enumeration.
         return lambda ctx: name
+
+    # ------------------------------------------------------------------ constants
+    def is_constant(self, expr: ast.Expr, expected=None) -> bool:
+        """Whether `expr` reads nothing (no input, parameter, decision or date): a literal, a
+        symbol, or a negated literal. Its value is then `self.expr(expr, expected)(None)`."""
+        if isinstance(expr, ast.Literal):
+            return True
+        if isinstance(expr, ast.Name):
+            return self.name_kind(expr.name, expected) == "constant"
+        if isinstance(expr, ast.Unary) and expr.op == "-":
+            return isinstance(expr.operand, ast.Literal)
+        return False
+
+    def test_is_constant(self, test: ast.Test, column_type) -> bool:
+        """Whether a unary test compares the column's value with constants only: its outcome
+        then depends on that value alone, and can be computed again later, or in advance."""
+        match test:
+            case ast.AnyTest():
+                return True
+            case ast.CompareTest(bound=bound):
+                return self.is_constant(bound, column_type)
+            case ast.RangeTest(lo=lo, hi=hi):
+                return self.is_constant(lo, column_type) and self.is_constant(hi, column_type)
+            case ast.SetTest(values=values):
+                return all(self.is_constant(v, column_type) for v in values)
+            case ast.AnyOfTest(tests=tests):
+                return all(self.test_is_constant(t, column_type) for t in tests)
+            case ast.NotTest(test=inner):
+                return self.test_is_constant(inner, column_type)
+        return False
+
+    def constants_of_test(self, test: ast.Test, column_type) -> list:
+        """The constant values a constant test compares with (for an index's boundaries)."""
+        match test:
+            case ast.CompareTest(bound=bound):
+                return [self.expr(bound, column_type)(None)]
+            case ast.RangeTest(lo=lo, hi=hi):
+                return [self.expr(lo, column_type)(None), self.expr(hi, column_type)(None)]
+            case ast.SetTest(values=values):
+                return [self.expr(v, column_type)(None) for v in values]
+            case ast.AnyOfTest(tests=tests):
+                return [c for t in tests for c in self.constants_of_test(t, column_type)]
+            case ast.NotTest(test=inner):
+                return self.constants_of_test(inner, column_type)
+        return []
 
     @staticmethod
     def _arithmetic(op, a, b, span) -> Callable:
@@ -145,6 +206,8 @@ class Compiler:
             return lambda ctx: int(Decimal(args[0](ctx)).to_integral_value(ROUND_CEILING))
         if name == "round":
             if len(args) == 1:
+                if self.type_of(expr.args[0]) != MONEY:  # typed integer by the resolver
+                    return lambda ctx: int(Decimal(args[0](ctx)).to_integral_value(ROUND_HALF_UP))
                 return lambda ctx: Decimal(args[0](ctx)).to_integral_value(ROUND_HALF_UP)
             return lambda ctx: Decimal(args[0](ctx)).quantize(Decimal(1).scaleb(-int(args[1](ctx))), ROUND_HALF_UP)
         if name == "count":
@@ -152,7 +215,7 @@ class Compiler:
         if name == "contains":
             return lambda ctx: args[1](ctx) in args[0](ctx)
         if name == "years_between":
-            return lambda ctx: whole_months(args[0](ctx), args[1](ctx)) // 12
+            return lambda ctx: whole_years(args[0](ctx), args[1](ctx))
         if name == "months_between":
             return lambda ctx: whole_months(args[0](ctx), args[1](ctx))
         if name == "year":
@@ -207,9 +270,208 @@ class Compiler:
         raise AssertionError(test)
 
 
+# ---------------------------------------------------------------------------- table indexes
+#
+# A table whose tests all compare with constants is indexed: for each input column, the constants
+# cut the column's values into segments (for an ordered column: each constant, and the open
+# intervals between them; otherwise: each constant, and "any other value"); every value of a
+# segment passes or fails each row's test alike. A row set is an int, bit (rows - 1 - r) standing
+# for row r, so that the lowest matching row is `rows - q.bit_length()`. The rows a set of values
+# matches is the AND of one segment's mask per column: no scan, and the matched rows, in order,
+# are exactly those a scan finds.
+
+DENSE_KEYS = 4096                 # up to this many segment combinations, the answers are tabulated
+MAX_INDEX_BYTES = 256 * 2 ** 20   # beyond this, a table is scanned instead
+_OTHER = object()                 # a value equal to no constant
+_EMPTY = object()                 # a segment no value can fall in (between consecutive dates)
+
+
+@attrs.frozen
+class ColumnIndex:
+    """One input column of an indexed table: a value's segment, and each segment's rows."""
+
+    ordered: bool
+    points: dict        # constant -> its segment
+    bounds: tuple       # the constants in order (ordered columns): open segment i*2 lies below bounds[i]
+    other: int          # the segment of any value that is no constant (unordered columns)
+    masks: tuple        # per segment, the rows whose test passes there
+
+    def segment(self, value) -> int:
+        found = self.points.get(value)
+        if found is not None:
+            return found
+        return bisect.bisect_right(self.bounds, value) * 2 if self.ordered else self.other
+
+
+@attrs.frozen
+class TableIndex:
+    rows: int
+    columns: tuple      # ColumnIndex per input column
+    strides: tuple      # key = sum(segment * stride)
+    dense: Optional[tuple]  # per key, the matched rows, when there are at most DENSE_KEYS keys
+
+    def matched(self, values) -> tuple:
+        """The rows (ascending) whose tests all pass for these column values."""
+        if self.dense is not None:
+            return self.dense[sum(c.segment(v) * s for c, v, s in zip(self.columns, values, self.strides))]
+        rows = (1 << self.rows) - 1
+        for column, value in zip(self.columns, values):
+            rows &= column.masks[column.segment(value)]
+        return rows_of(rows, self.rows)
+
+
+def rows_of(mask: int, count: int) -> tuple:
+    """The rows of a row set, ascending."""
+    found = []
+    while mask:
+        top = mask.bit_length()
+        found.append(count - top)
+        mask ^= 1 << (top - 1)
+    return tuple(found)
+
+
+def index_table(compiler: "Compiler", plan) -> Optional[TableIndex]:
+    """The index of a table whose tests all compare with constants, or None (then it is scanned)."""
+    rows = plan.rows
+    types = plan.version.column_types
+    if not rows or not types:
+        return None
+    for column_type in types:
+        if not (is_ordered(column_type) or column_type in (BOOL, TEXT, COUNTRY) or isinstance(column_type, EnumType)):
+            return None
+    if not all(compiler.test_is_constant(cell.test, t) for row in rows for cell, t in zip(row.row.cells, types)):
+        return None
+    columns = []
+    for position, column_type in enumerate(types):
+        column = _index_column(compiler, rows, position, column_type)
+        if column is None:
+            return None
+        columns.append(column)
+    if sum(len(c.masks) for c in columns) * (len(rows) // 8 + 1) > MAX_INDEX_BYTES:
+        return None
+    strides, stride = [], 1
+    for column in reversed(columns):
+        strides.append(stride)
+        stride *= len(column.masks)
+    strides.reverse()
+    index = TableIndex(len(rows), tuple(columns), tuple(strides), None)
+    if stride <= DENSE_KEYS:
+        dense = []
+        for key in range(stride):
+            mask = (1 << len(rows)) - 1
+            for column, step in zip(columns, strides):
+                mask &= column.masks[key // step % len(column.masks)]
+            dense.append(rows_of(mask, len(rows)))
+        index = attrs.evolve(index, dense=tuple(dense))
+    return index
+
+
+def _index_column(compiler, rows, position, column_type) -> Optional[ColumnIndex]:
+    tests = [row.row.cells[position].test for row in rows]
+    constants = [c for test in tests for c in compiler.constants_of_test(test, column_type)]
+    ordered = is_ordered(column_type)
+    if ordered:
+        try:
+            bounds = tuple(sorted(set(constants)))
+        except TypeError:
+            return None
+        points = {b: 2 * i + 1 for i, b in enumerate(bounds)}
+        samples = []
+        for segment in range(2 * len(bounds) + 1):
+            if segment % 2:
+                samples.append(bounds[segment // 2])
+            else:
+                samples.append(_between(bounds[segment // 2 - 1] if segment else None,
+                                        bounds[segment // 2] if segment // 2 < len(bounds) else None,
+                                        column_type))
+        if len(points) != len(bounds) or any(s is None for s in samples):
+            return None
+        other = -1
+    else:
+        points = {}
+        for constant in constants:
+            points.setdefault(constant, len(points))
+        bounds = ()
+        other = len(points)
+        samples = list(points) + [_OTHER]
+    count = len(rows)
+    if len(samples) * (count // 8 + 1) > MAX_INDEX_BYTES:
+        return None
+    members = [bytearray(count // 8 + 1) for _ in samples]
+    for r, (row, test) in enumerate(zip(rows, tests)):
+        segments = _segments(compiler, test, column_type, ordered, points, bounds, len(samples))
+        if segments is None:
+            check = row.tests[position]
+            segments = [s for s, sample in enumerate(samples) if sample is not _EMPTY and check(None, sample)]
+        bit = count - 1 - r
+        byte, flag = bit >> 3, 1 << (bit & 7)
+        for segment in segments:
+            members[segment][byte] |= flag
+    masks = tuple(int.from_bytes(m, "little") for m in members)
+    if column_type == INTEGER and bounds and all(b == int(b) for b in bounds) and bounds[-1] - bounds[0] <= 2048:
+        # every whole number around the constants gets its segment too: one dict look-up, no bisection
+        for whole in range(int(bounds[0]) - 1, int(bounds[-1]) + 2):
+            points.setdefault(whole, bisect.bisect_right(bounds, whole) * 2)
+    return ColumnIndex(ordered, points, bounds, other, masks)
+
+
+def _between(low, high, column_type):
+    """A value strictly between two constants (None: unbounded), _EMPTY if there is none, or
+    None if none can be found (then the column is not indexed)."""
+    try:
+        if column_type == DATE:
+            if low is None and high is None:
+                return dt.date(2000, 1, 1)
+            candidate = low + dt.timedelta(days=1) if low is not None else high - dt.timedelta(days=1)
+            if high is not None and candidate >= high:
+                return _EMPTY
+            return candidate
+        if low is None and high is None:
+            return 0
+        if low is None:
+            return high - 1
+        if high is None:
+            return low + 1
+        middle = (Decimal(low) + Decimal(high)) / 2
+        return middle if low < middle < high else None
+    except (OverflowError, ArithmeticError, TypeError):
+        return None
+
+
+def _segments(compiler, test, column_type, ordered, points, bounds, size) -> Optional[list]:
+    """The segments a common test passes in, worked out directly (None: ask the test itself)."""
+    def point(expr):
+        return points[compiler.expr(expr, column_type)(None)]
+    match test:
+        case ast.AnyTest():
+            return list(range(size))
+        case ast.CompareTest(op="=", bound=bound):
+            return [point(bound)]
+        case ast.SetTest(values=values):
+            return sorted({point(v) for v in values})
+        case ast.CompareTest(op="!=", bound=bound):
+            at = point(bound)
+            return [s for s in range(size) if s != at]
+        case ast.CompareTest(op=op, bound=bound) if ordered:
+            at = point(bound)
+            low, high = {"<": (0, at - 1), "<=": (0, at), ">": (at + 1, size - 1), ">=": (at, size - 1)}[op]
+            return list(range(low, high + 1))
+        case ast.RangeTest(lo=lo, hi=hi, lo_closed=lo_closed, hi_closed=hi_closed) if ordered:
+            low = point(lo) if lo_closed else point(lo) + 1
+            high = point(hi) if hi_closed else point(hi) - 1
+            return list(range(low, high + 1))
+    return None
+
+
 def _is_constant_symbol(expr: ast.Name, column_type) -> bool:
     return ((isinstance(column_type, EnumType) and expr.name in column_type.symbols)
             or (column_type == COUNTRY and expr.name in ISO_3166_ALPHA2))
+
+
+def whole_years(start: dt.date, end: dt.date) -> int:
+    """Whole years from `start` to `end`, towards zero (an age; negative when `end` is earlier)."""
+    months = whole_months(start, end)
+    return months // 12 if months >= 0 else -(-months // 12)
 
 
 def whole_months(start: dt.date, end: dt.date) -> int:

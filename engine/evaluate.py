@@ -10,7 +10,7 @@ import attrs
 from engine import ast
 from engine.errors import Diagnostic, EvaluationError
 from engine.resolve import TEMPLATE_HOLE
-from engine.values import MONEY, EnumType, ListType, RecordType, format_value, round_money
+from engine.values import MONEY, EnumType, format_value, round_money
 
 LIST_POLICIES = ("collect", "rule_order", "output_order")
 
@@ -21,6 +21,7 @@ class RowPlan:
     row: ast.Row
     tests: tuple          # fn(ctx, value) -> bool, one per input column
     outputs: tuple        # fn(ctx) -> value, one per output column
+    index: int = -1       # position among the table's rows; the `otherwise` row comes after the others
 
 
 @attrs.frozen
@@ -92,10 +93,7 @@ class Context:
         info = self.plans.parameters[name]
         entry = info.value_on(self.as_of)
         if entry is None:
-            first = info.values[0].start if info.values else None
-            raise EvaluationError(Diagnostic(
-                "error", "evaluation",
-                f"parameter `{name}` has no value on {self.as_of}; its first value is from {first}", span))
+            raise no_parameter_value(self.as_of, info, span)
         if self._reads:
             self._reads[-1][name] = ParameterRead(name, entry.value, entry.start, entry.source, info.checked)
         return entry.value
@@ -117,11 +115,7 @@ class Context:
 def evaluate_decision(ctx: Context, name: str):
     plan = ctx.plans.version_on(name, ctx.as_of)
     if plan is None:
-        info = ctx.plans.model.decisions[name]
-        periods = ", ".join(_period(v.decl) for v in info.versions)
-        raise EvaluationError(Diagnostic("error", "evaluation",
-                                         f"no version of `{name}` is valid on {ctx.as_of} (versions: {periods})",
-                                         info.span))
+        raise no_version(ctx.as_of, ctx.plans.model.decisions[name])
     if plan.expression is not None:
         value = _finish(plan, plan.expression(ctx))
         if ctx.traced:
@@ -139,7 +133,7 @@ def evaluate_decision(ctx: Context, name: str):
             matched.append(row)
         if ctx.traced:
             outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
-    fired, value = apply_hit_policy(ctx, plan, matched, inputs)
+    fired, value = hit_policy(ctx.as_of, plan, matched, inputs, lambda row: _row_value(ctx, plan, row))
     if ctx.traced:
         _evaluate_template_names(ctx, fired, name)
         if plan.otherwise is not None:
@@ -179,15 +173,47 @@ def _finish_one(type_, value):
     return value
 
 
+finish_value = _finish_one
+
+
+def finish_money(value):
+    """A money value as a decision gives it: rounded to the cent."""
+    if isinstance(value, (Decimal, int)):
+        return round_money(Decimal(value))
+    return value
+
+
 def _finish(plan: VersionPlan, value):
     return _finish_one(plan.result_type, value)
 
 
-def _no_match(ctx, plan: VersionPlan, inputs) -> EvaluationError:
+def no_match(as_of, plan: VersionPlan, inputs) -> EvaluationError:
     shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
     return EvaluationError(Diagnostic(
-        "error", "no-match", f"no rule of `{plan.name}` matches {shown} (as of {ctx.as_of})", plan.decl.span,
+        "error", "no-match", f"no rule of `{plan.name}` matches {shown} (as of {as_of})", plan.decl.span,
         hint="add a row for these values, or an `otherwise` row"))
+
+
+def not_unique(as_of, plan: VersionPlan, matched: list, inputs) -> EvaluationError:
+    ids = ", ".join(f"{r.rule_id} (line {r.row.span.line})" for r in matched)
+    shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
+    return EvaluationError(Diagnostic(
+        "error", "not-unique", f"`{plan.name}` is a unique table but rules {ids} all match {shown} "
+        f"(as of {as_of})", plan.decl.span, hint="make the rows exclusive, or use `hit first`"))
+
+
+def no_version(as_of, info) -> EvaluationError:
+    periods = ", ".join(_period(v.decl) for v in info.versions)
+    return EvaluationError(Diagnostic("error", "evaluation",
+                                      f"no version of `{info.name}` is valid on {as_of} (versions: {periods})",
+                                      info.span))
+
+
+def no_parameter_value(as_of, info, span) -> EvaluationError:
+    first = info.values[0].start if info.values else None
+    return EvaluationError(Diagnostic(
+        "error", "evaluation",
+        f"parameter `{info.decl.name}` has no value on {as_of}; its first value is from {first}", span))
 
 
 def _priority(plan: VersionPlan, value) -> tuple:
@@ -203,14 +229,20 @@ def _priority(plan: VersionPlan, value) -> tuple:
 
 def apply_hit_policy(ctx, plan: VersionPlan, matched: list, inputs) -> tuple[list, object]:
     """(the rows that fired, the decision's value), per the table's hit policy."""
+    return hit_policy(ctx.as_of, plan, matched, inputs, lambda row: _row_value(ctx, plan, row))
+
+
+def hit_policy(as_of, plan: VersionPlan, matched: list, inputs, row_value) -> tuple[list, object]:
+    """(the rows that fired, the decision's value), per the table's hit policy; `row_value(row)`
+    computes a row's output. Shared by the closures and the generated code."""
     hit = plan.decl.hit
     policy, aggregator = hit.policy, hit.aggregator
     if not matched and plan.otherwise is not None:
         matched = [plan.otherwise]
         if policy in LIST_POLICIES and aggregator is None:
-            return matched, (_row_value(ctx, plan, plan.otherwise),)
+            return matched, (row_value(plan.otherwise),)
     if policy in LIST_POLICIES:
-        values = [_row_value(ctx, plan, row) for row in matched]
+        values = [row_value(row) for row in matched]
         if policy == "output_order":
             order = sorted(range(len(values)), key=lambda i: _priority(plan, values[i]))
             matched, values = [matched[i] for i in order], [values[i] for i in order]
@@ -219,32 +251,28 @@ def apply_hit_policy(ctx, plan: VersionPlan, matched: list, inputs) -> tuple[lis
         if aggregator == "count":
             return matched, len(values)
         if aggregator == "sum":
-            return matched, _finish(plan, sum(values, Decimal(0)) if values else 0)
+            return matched, _finish(plan, sum(values, 0))  # integers stay integers
         if not values:
-            raise _no_match(ctx, plan, inputs)
+            raise no_match(as_of, plan, inputs)
         return matched, (min if aggregator == "min" else max)(values)
     if not matched:
-        raise _no_match(ctx, plan, inputs)
+        raise no_match(as_of, plan, inputs)
     if policy == "first":
-        return matched[:1], _row_value(ctx, plan, matched[0])
+        return matched[:1], row_value(matched[0])
     if policy == "priority":
-        values = [_row_value(ctx, plan, row) for row in matched]
+        values = [row_value(row) for row in matched]
         best = min(range(len(values)), key=lambda i: _priority(plan, values[i]))
         return [matched[best]], values[best]
     if policy == "unique":
         if len(matched) > 1:
-            ids = ", ".join(f"{r.rule_id} (line {r.row.span.line})" for r in matched)
-            shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
-            raise EvaluationError(Diagnostic(
-                "error", "not-unique", f"`{plan.name}` is a unique table but rules {ids} all match {shown} "
-                f"(as of {ctx.as_of})", plan.decl.span, hint="make the rows exclusive, or use `hit first`"))
-        return matched, _row_value(ctx, plan, matched[0])
+            raise not_unique(as_of, plan, matched, inputs)
+        return matched, row_value(matched[0])
     if policy == "any":
-        values = [_row_value(ctx, plan, row) for row in matched]
+        values = [row_value(row) for row in matched]
         if any(v != values[0] for v in values[1:]):
             ids = ", ".join(r.rule_id for r in matched)
             raise EvaluationError(Diagnostic(
-                "error", "not-unique", f"rules {ids} of `{plan.name}` match and disagree (hit any), as of {ctx.as_of}",
+                "error", "not-unique", f"rules {ids} of `{plan.name}` match and disagree (hit any), as of {as_of}",
                 plan.decl.span))
         return matched, values[0]
     raise AssertionError(policy)

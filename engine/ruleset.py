@@ -17,6 +17,9 @@ from engine.ruleset_files import RulesetFiles, read_ruleset
 from engine.values import ListType, RecordType, coerce_fact
 
 
+MAX_FACT_PROBLEMS = 50  # past this, a list of problems helps nobody: the facts are of another kind
+
+
 class Plans:
     """The compiled versions of every decision, by name; immutable once built."""
 
@@ -25,6 +28,7 @@ class Plans:
         self.parameters = model.parameters
         self.by_name = by_name
         self.compiler = compiler  # kept for the generated code (codegen), made when first needed
+        self.indexes: dict = {}   # id(table plan) -> its index (compile.index_table), made when first needed
 
     def version_on(self, name: str, day: dt.date) -> Optional[VersionPlan]:
         for plan in self.by_name[name]:
@@ -127,7 +131,10 @@ class Ruleset:
                     hint = f"`{name}` is a decision the ruleset computes, not a fact; it reads {reads}"
                 else:
                     hint = suggestion_hint(str(name), inputs) or f"the inputs are: {', '.join(inputs)}"
-                problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{name}`", hint=hint))
+                shown = str(name) if len(str(name)) <= 60 else str(name)[:57] + "…"
+                problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{shown}`", hint=hint))
+                if len(problems) >= MAX_FACT_PROBLEMS:
+                    break
                 continue
             info = inputs[name]
             try:
@@ -148,6 +155,10 @@ class Ruleset:
             if name not in prepared and info.default is not NO_DEFAULT:
                 prepared[name] = info.default
         if problems:
+            if len(problems) > MAX_FACT_PROBLEMS:
+                hidden = len(problems) - MAX_FACT_PROBLEMS
+                problems = problems[:MAX_FACT_PROBLEMS] + [
+                    Diagnostic("error", "fact-type", f"… and {hidden} more problem(s) with these facts")]
             raise FactError(problems)
         return prepared
 
@@ -161,6 +172,8 @@ class Ruleset:
         if fast is None:
             from engine.fastpath import FastPath
             fast = self.__dict__["_fast"] = FastPath(self)
+        if isinstance(outputs, str):  # one name, not its letters
+            outputs = (outputs,)
         return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
 
     def decision_function(self, name: str, as_of=None):
@@ -181,6 +194,8 @@ class Ruleset:
         slower, and simple enough to check the generated code against."""
         from engine.trace import Verdict
         day = _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
+        if isinstance(outputs, str):  # one name, not its letters
+            outputs = [outputs]
         wanted = tuple(outputs) if outputs else self.default_outputs()
         for name in wanted:
             if name not in self.model.decisions:

@@ -1,0 +1,201 @@
+"""batch: JSON Lines of facts → JSON Lines of verdicts, in input order, on every core.
+
+Each input line is either an object of facts, or an envelope
+`{"facts": {...}, "as_of": "YYYY-MM-DD", "outputs": ["name", ...]}` (`as_of` and `outputs`
+optional; the command line gives the defaults). An object is an envelope when its `facts` is an
+object and it has no key besides `facts`, `as_of` and `outputs`. Blank lines are skipped.
+
+Each output line is `{"line": N, "outputs": {...}}` (with `"trace": {...}` under `--trace`), or
+`{"line": N, "error": "...", "diagnostics": [...]}`: a bad line never stops the batch. N is the
+line's number in the input, from 1.
+
+The input is cut into chunks of whole lines; worker processes (forked, so the loaded ruleset is
+shared) each turn a chunk into output text, and the chunks are written back in order.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from typing import BinaryIO, Optional, TextIO
+
+from engine.errors import VerdictError
+from engine.values import to_json_value
+
+CHUNK_BYTES = 1 << 18         # about a quarter of a megabyte of input lines per task
+ENVELOPE_KEYS = frozenset({"facts", "as_of", "outputs"})
+
+_state: Optional[tuple] = None  # (ruleset, as_of, outputs, trace) in this process
+
+
+def run(ruleset, source: BinaryIO, out: BinaryIO, *, as_of=None, outputs=None, trace: bool = False,
+        jobs: Optional[int] = None, progress: Optional[TextIO] = None, total: Optional[int] = None) -> tuple:
+    """Evaluates every line of `source`, writes one line per verdict to `out`; returns
+    (lines evaluated, error lines). `jobs`: worker processes (default: every core; 1: none).
+    `progress`: a text stream for a progress bar (`total`: the input's size in bytes, if known)."""
+    global _state
+    if isinstance(as_of, str):
+        from engine.ruleset import _as_date
+        as_of = _as_date(as_of, "as_of")
+    _state = (ruleset, as_of, tuple(outputs) if outputs else None, trace)
+    jobs = jobs or _cores()
+    meter = _Progress(progress, total) if progress is not None else None
+    chunks = _chunks(source)
+    counts = [0, 0]
+
+    def write(result: tuple):
+        text, lines, errors, size = result
+        out.write(text)
+        counts[0] += lines
+        counts[1] += errors
+        if meter:
+            meter.advance(size, counts[0])
+
+    first = next(chunks, None)
+    second = next(chunks, None) if first is not None else None
+    if second is None or jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for chunk in (c for c in (first, second) if c is not None):
+            write(_work(chunk))
+        for chunk in chunks:
+            write(_work(chunk))
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
+            pending = collections.deque()
+            for chunk in _chain((first, second), chunks):
+                pending.append(pool.apply_async(_work, (chunk,)))
+                if len(pending) >= 2 * jobs:
+                    write(pending.popleft().get())
+            while pending:
+                write(pending.popleft().get())
+    out.flush()
+    if meter:
+        meter.done(counts[0])
+    return counts[0], counts[1]
+
+
+def _quiet_worker():
+    """Ctrl-C is the parent's to handle (it stops the pool): no traceback from each worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _chain(first: tuple, rest):
+    yield from first
+    yield from rest
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _chunks(source: BinaryIO):
+    """(number of the chunk's first line, bytes of whole lines) pieces of the input."""
+    line = 1
+    rest = b""
+    while True:
+        data = source.read(CHUNK_BYTES)
+        if not data:
+            break
+        data = rest + data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            rest = data
+            continue
+        piece, rest = data[:cut], data[cut:]
+        yield line, piece
+        line += piece.count(b"\n")
+    if rest:
+        yield line, rest
+
+
+def _work(chunk: tuple) -> tuple:
+    """A chunk of input lines → (output text, lines evaluated, error lines, input bytes)."""
+    first, data = chunk
+    ruleset, as_of, outputs, trace = _state
+    written, lines, errors = [], 0, 0
+    for number, raw in enumerate(data.split(b"\n"), first):
+        if not raw.strip():
+            continue
+        lines += 1
+        result = _line(ruleset, number, raw, as_of, outputs, trace)
+        if "error" in result:
+            errors += 1
+        written.append(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
+    text = "\n".join(written)
+    return (text + "\n" if written else "").encode("utf-8"), lines, errors, len(data)
+
+
+def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError) as error:
+        where = f" at column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
+        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
+        return {"line": number, "error": f"not a JSON line: {message}{where}"}
+    if not isinstance(data, dict):
+        return {"line": number, "error": f"expected an object of facts, got {type(data).__name__}"}
+    facts = data
+    if isinstance(data.get("facts"), dict) and data.keys() <= ENVELOPE_KEYS:
+        facts = data["facts"]
+        as_of = data.get("as_of", as_of)
+        if "outputs" in data:
+            outputs = data["outputs"]
+            if not (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs)):
+                return {"line": number, "error": "`outputs` must be a list of decision names"}
+    try:
+        verdict = ruleset.evaluate(facts, as_of=as_of, outputs=outputs, trace=trace)
+        result = {"line": number, "outputs": {k: to_json_value(v) for k, v in verdict.outputs.items()}}
+        if trace:
+            result["trace"] = verdict.to_dict()
+        return result
+    except VerdictError as error:
+        diagnostics = [d.to_dict() for d in error.diagnostics]
+        return {"line": number, "error": "; ".join(d["message"] for d in diagnostics), "diagnostics": diagnostics}
+    except RecursionError:
+        return {"line": number, "error": "the input is nested too deeply to process"}
+    except Exception as error:  # a bug: say so on this line, and go on with the others
+        return {"line": number, "error": f"internal error: {type(error).__name__}: {str(error)[:500]}"}
+
+
+class _Progress:
+    """A one-line progress bar, redrawn at most five times a second."""
+
+    def __init__(self, stream, total: Optional[int]):
+        self.stream = stream
+        self.total = total
+        self.start = self.shown = time.monotonic()
+        self.done_bytes = 0
+
+    def advance(self, size: int, lines: int):
+        self.done_bytes += size
+        now = time.monotonic()
+        if now - self.shown >= 0.2:
+            self.shown = now
+            self._draw(lines, now)
+
+    def _draw(self, lines: int, now: float):
+        rate = lines / max(now - self.start, 1e-9)
+        if self.total:
+            share = min(self.done_bytes / self.total, 1.0)
+            bar = "#" * int(share * 30)
+            head = f"[{bar:<30}] {share:4.0%} "
+        else:
+            head = ""
+        self.stream.write(f"\r{head}{lines:,} lines, {rate:,.0f}/s ")
+        self.stream.flush()
+
+    def done(self, lines: int):
+        self._draw(lines, time.monotonic())
+        self.stream.write("\n")
+        self.stream.flush()
+
+
+def progress_stream():
+    """Standard error when it is a terminal (a progress bar there), else None."""
+    return sys.stderr if sys.stderr.isatty() else None
