@@ -8,7 +8,9 @@
 from engine.errors import (Diagnostic, EvaluationError, FactError, RuleError, RuleSyntaxError, TraceError,
                            VerdictError)
 from engine.ruleset import Ruleset, load_ruleset
-from engine.trace import Verdict, explain_trace, read_trace, replay
+from engine.explain import explain_trace
+from engine.replay import read_trace, replay
+from engine.trace import Verdict
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
            "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay"]

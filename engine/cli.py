@@ -126,14 +126,15 @@ def cmd_test(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from engine.trace import explain_trace, read_trace
+    from engine.explain import explain_trace
+    from engine.replay import read_trace
     trace = read_trace(_read_input(args.trace, "trace"), args.trace)
     sys.stdout.write(terminal_safe(explain_trace(trace, args.lang)))
     return 0
 
 
 def cmd_replay(args) -> int:
-    from engine.trace import read_trace, replay
+    from engine.replay import read_trace, replay
     trace = read_trace(_read_input(args.trace, "trace"), args.trace)
     ruleset = load_ruleset(args.path)
     result = replay(trace, ruleset)

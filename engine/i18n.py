@@ -3,21 +3,28 @@
 WORDS = {
     "en": {"because": "because", "rule": "rule", "source": "source", "rests_on": "rests on",
            "figures": "figures", "warning": "warning", "as_of": "as of", "matches": "matches",
-           "valid_from": "valid from", "from": "from", "no_row": "no rule fired",
+           "valid_from": "valid from {date}", "from": "from {date}", "no_row": "no rule fired",
            "stale": "this value was last checked on {checked}; as of {as_of} a newer figure may apply (source {source}).",
            "status": {"OFFICIAL": "OFFICIAL", "SECONDARY": "SECONDARY", "DERIVED": "DERIVED", "SEED": "SEED"}},
     "fr": {"because": "parce que", "rule": "règle", "source": "source", "rests_on": "repose sur",
            "figures": "montants", "warning": "attention", "as_of": "au", "matches": "correspond à",
-           "valid_from": "en vigueur depuis le", "from": "depuis le", "no_row": "aucune règle appliquée",
+           "valid_from": "en vigueur depuis le {date}", "from": "depuis le {date}", "no_row": "aucune règle appliquée",
            "stale": "cette valeur a été vérifiée pour la dernière fois le {checked} ; au {as_of}, un montant plus récent peut s'appliquer (source {source}).",
            "status": {"OFFICIAL": "OFFICIELLE", "SECONDARY": "SECONDAIRE", "DERIVED": "CALCULÉE", "SEED": "GUIDE"}},
     "zh": {"because": "原因", "rule": "规则", "source": "来源", "rests_on": "依据",
            "figures": "数值", "warning": "注意", "as_of": "适用日期", "matches": "符合",
-           "valid_from": "起适用", "from": "起", "no_row": "没有适用的规则",
+           "valid_from": "{date} 起适用", "from": "{date} 起", "no_row": "没有适用的规则",
            "stale": "该数值最后核实于 {checked}；截至 {as_of} 可能已有更新的标准（来源 {source}）。",
            "status": {"OFFICIAL": "官方来源", "SECONDARY": "二手来源", "DERIVED": "推算值", "SEED": "原始指南"}},
 }
 
+LABELS = ("because", "rule", "rests_on", "figures", "warning")
+
 
 def words(lang: str) -> dict:
     return WORDS.get(lang, WORDS["en"])
+
+
+def parenthesised(text: str, lang: str) -> str:
+    """`(text)`, with the full-width brackets Chinese typesetting uses."""
+    return f"（{text}）" if lang == "zh" else f"({text})"

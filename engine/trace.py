@@ -7,10 +7,7 @@ import weakref
 from json.encoder import encode_basestring
 from typing import Optional
 
-import attrs
-
 from engine import ast
-from engine.errors import Diagnostic, TraceError
 from engine.i18n import words
 from engine.resolve import TEMPLATE_HOLE
 from engine.values import EnumType, ListType, format_value, to_json_value
@@ -35,6 +32,8 @@ class _Labels:
         return self.messages["symbols"].get(value, value)
 
     def value(self, value, type_) -> str:
+        if isinstance(value, bool):
+            return self.messages["symbols"].get("true" if value else "false", "true" if value else "false")
         if isinstance(value, str) and isinstance(type_, EnumType):
             return self.symbol(value)
         if isinstance(value, tuple) and isinstance(type_, ListType) and isinstance(type_.element, EnumType):
@@ -57,6 +56,8 @@ class Verdict:
     __slots__ = ("outputs", "_trace", "_builder")
 
     def __init__(self, outputs: dict, trace: Optional[dict] = None, builder=None):
+        if any(type(v) is tuple for v in outputs.values()):
+            outputs = {k: _as_list(v) for k, v in outputs.items()}  # the API promises lists
         self.outputs = outputs      # name -> engine value
         self._trace = trace         # the JSON-ready trace, or None until `builder()` has made it
         self._builder = builder
@@ -98,7 +99,12 @@ class Verdict:
             return json.dumps(self.trace, ensure_ascii=False, indent=2) + "\n"
 
     def explain(self, lang: Optional[str] = None) -> str:
+        from engine.explain import explain_trace
         return explain_trace(self.trace, lang)
+
+
+def _as_list(value):
+    return [_as_list(v) for v in value] if type(value) is tuple else value
 
 
 # json.dumps(indent=...) never uses the C encoder; for the plain data of a trace this gives the
@@ -192,7 +198,8 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
                     "sha256": ruleset.sha256},
         "as_of": as_of.isoformat(),
         "languages": list(languages),
-        "facts": {name: to_json_value(prepared[name]) for name in given if name in prepared},
+        # declaration order, not the caller's: the same facts give the same bytes
+        "facts": {name: to_json_value(prepared[name]) for name in model.inputs if name in given and name in prepared},
         "defaults": {name: to_json_value(v) for name, v in prepared.items() if name not in given},
         "requested": list(wanted),
         "outputs": outputs_json,
@@ -337,134 +344,3 @@ def _staleness(ruleset, record, as_of) -> list:
         if read.checked and as_of > read.checked:
             found.append({"name": read.name, "checked": read.checked.isoformat(), "source": read.source or ""})
     return found
-
-
-# ---------------------------------------------------------------------------- text rendering
-
-def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
-    """The explanation tree of a trace: the answer, why, and what it rests on, with file:line."""
-    languages = trace.get("languages") or ["en"]
-    lang = lang if lang in languages else languages[0]
-    w = words(lang)
-    ruleset = trace["ruleset"]
-    sha = ruleset["sha256"]
-    lines = [f"{ruleset['name']} {ruleset['version']} (sha256 {sha[:8]}…{sha[-2:]}) · {w['as_of']} {trace['as_of']}", ""]
-    by_name = {d["name"]: d for d in trace["decisions"]}
-    warnings_by_name = {}
-    for warning in trace.get("warnings", []):
-        warnings_by_name.setdefault(warning["name"], []).append(warning)
-    display = trace.get("display", {}).get(lang, {})
-    for name in trace["requested"]:
-        decision = by_name.get(name)
-        shown = display.get(name, {}).get("value", json.dumps(trace["outputs"][name], ensure_ascii=False))
-        lines.append(f"{name} = {shown}")
-        if decision is None:
-            continue
-        explanation = decision["explanation"].get(lang) or decision["explanation"].get(languages[0], "")
-        if explanation:
-            lines.extend(_wrapped(w["because"], explanation))
-        for fired in decision["fired"]:
-            where = f"{decision['location']['file'].rsplit('/', 1)[-1]}:{fired['line']}"
-            source = next((s for s in decision["sources"] if s and s.get("id") == fired["source"]), None)
-            cited = ""
-            if source:
-                status = w["status"].get(source.get("status", ""), source.get("status", ""))
-                cited = f"          {w['source']} {source['id']}" + (f" ({status})" if status else "")
-            lines.append(f"  {w['rule']:<8} {fired['rule']} · {where}{cited}")
-        rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
-        for index, dep in enumerate(rests):
-            label = w["rests_on"] if index == 0 else ""
-            rule = dep["fired"][0]["rule"] if dep["fired"] else w["no_row"]
-            where = f"{dep['location']['file'].rsplit('/', 1)[-1]}:{dep['fired'][0]['line'] if dep['fired'] else dep['location']['line']}"
-            since = f"; {w['valid_from']} {dep['valid_from']}" if dep.get("valid_from") else ""
-            shown = dep.get("display", {}).get(lang) or _plain(dep["output"])
-            lines.append(f"  {label:<8} {dep['name']} = {shown}  ({rule} · {where}{since})")
-        for index, parameter in enumerate(decision.get("parameters", [])):
-            label = w["figures"] if index == 0 else ""
-            shown = parameter.get("display", {}).get(lang) or parameter["value"]
-            lines.append(f"  {label:<8} {parameter['name']} = {shown}  "
-                         f"({w['from']} {parameter['effective_from']}, {w['source']} {parameter['source']})")
-        stale = list(warnings_by_name.get(name, []))
-        for dep in rests:
-            stale.extend(warnings_by_name.get(dep["name"], []))
-        for parameter in decision.get("parameters", []):
-            stale.extend(warnings_by_name.get(parameter["name"], []))
-        for warning in _unique(stale):
-            text = w["stale"].format(checked=warning["checked"], as_of=trace["as_of"], source=warning["source"])
-            lines.extend(_wrapped(w["warning"], f"{warning['name']}: {text}"))
-        lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _plain(value) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _wrapped(label: str, text: str, width: int = 96) -> list:
-    out, current = [], ""
-    for word in text.split(" "):
-        if current and len(current) + 1 + len(word) > width:
-            out.append(current)
-            current = word
-        else:
-            current = f"{current} {word}" if current else word
-    out.append(current)
-    return [f"  {label if i == 0 else '':<8} {line}" for i, line in enumerate(out)]
-
-
-# ---------------------------------------------------------------------------- reading and replay
-
-def read_trace(text: str, what: str = "trace") -> dict:
-    try:
-        trace = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise TraceError(Diagnostic("error", "trace", f"{what}: not JSON ({error.msg} at line {error.lineno})"))
-    if not isinstance(trace, dict) or trace.get("trace_format") != TRACE_FORMAT:
-        raise TraceError(Diagnostic("error", "trace", f"{what}: not a verdict trace of format {TRACE_FORMAT}"))
-    for key in ("ruleset", "as_of", "facts", "requested", "outputs", "decisions"):
-        if key not in trace:
-            raise TraceError(Diagnostic("error", "trace", f"{what}: the trace has no `{key}`"))
-    return trace
-
-
-@attrs.frozen
-class Replay:
-    same: bool
-    hash_changed: bool
-    differences: tuple
-
-    def report(self, trace: dict, ruleset) -> str:
-        lines = []
-        if self.hash_changed:
-            lines.append(f"the ruleset changed: sha256 {trace['ruleset']['sha256'][:12]}… → {ruleset.sha256[:12]}… "
-                         f"(version {trace['ruleset']['version']} → {ruleset.version})")
-        else:
-            lines.append(f"the ruleset is unchanged (sha256 {ruleset.sha256[:12]}…)")
-        if self.same:
-            lines.append(f"same verdict: the outputs and the rules that fired are identical as of {trace['as_of']}")
-        else:
-            lines.append("the verdict differs:")
-            lines.extend(f"  {d}" for d in self.differences)
-        return "\n".join(lines) + "\n"
-
-
-def replay(trace: dict, ruleset) -> Replay:
-    """Evaluate the trace's facts again on `ruleset` and compare outputs and fired rules."""
-    facts = dict(trace["facts"])
-    verdict = ruleset.evaluate(facts, as_of=trace["as_of"], outputs=trace["requested"])
-    new = verdict.to_dict()
-    differences = []
-    for name in trace["requested"]:
-        before, after = trace["outputs"].get(name), new["outputs"].get(name)
-        if before != after:
-            differences.append(f"{name}: {_plain(before)} → {_plain(after)}")
-    fired_before = {d["name"]: [f["rule"] for f in d["fired"]] for d in trace["decisions"]}
-    fired_after = {d["name"]: [f["rule"] for f in d["fired"]] for d in new["decisions"]}
-    for name in sorted(set(fired_before) | set(fired_after)):
-        if fired_before.get(name) != fired_after.get(name):
-            differences.append(f"{name}: rules fired {fired_before.get(name)} → {fired_after.get(name)}")
-    return Replay(not differences, trace["ruleset"]["sha256"] != ruleset.sha256, tuple(differences))

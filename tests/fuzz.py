@@ -647,7 +647,7 @@ class Fuzzer:
             again = ruleset.evaluate(facts, as_of=as_of, outputs=outputs).to_json()
             if again != text:
                 raise AssertionError("two evaluations of the same facts differ")
-            from engine.trace import read_trace, replay
+            from engine.replay import read_trace, replay
             result = replay(read_trace(text), ruleset)
             if not result.same:
                 raise AssertionError(f"the trace does not replay: {result.differences}")
@@ -674,7 +674,8 @@ class Fuzzer:
         self._evaluate(rng, self.target, read, as_of_text, outputs if isinstance(outputs, list) else None)
 
     def _trace(self, rng, outcome: Outcome):
-        from engine.trace import explain_trace, read_trace, replay
+        from engine.explain import explain_trace
+        from engine.replay import read_trace, replay
         trace = junk_trace(rng, self.base_trace)
         text = json.dumps(trace)
         if rng.random() < 0.2:

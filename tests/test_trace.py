@@ -200,13 +200,13 @@ def test_explain_text(verdict):
     for line in [
         "band = reduced",
         "  because  Resources of 12,000.50 € are above 10,166.00 € but not above 138% of it.",
-        "  rule     band_reduced · costs.rules:16          source guide (SECONDARY)",
+        "  rule     band_reduced · costs.rules:16    source guide (SECONDARY)",
         "  figures  free_ceiling = 10,166.00 €  (from 2024-04-01, source tarifs)",
         "reimbursed = 19.00 €",
-        "  rule     reimbursed · costs.rules:20          source tarifs (OFFICIAL)",
+        "  rule     reimbursed · costs.rules:20    source tarifs (OFFICIAL)",
         "patient_pays = 30.00 €",
         "  because  You advance the full fee of 30.00 €.",
-        "  rule     patient_pays#4 · costs.rules:27          source tarifs (OFFICIAL)",
+        "  rule     patient_pays#4 · costs.rules:27    source tarifs (OFFICIAL)",
         "  rests on band = reduced  (band_reduced · costs.rules:16)",
         "           reimbursed = 19.00 €  (reimbursed · costs.rules:20)",
         "  figures  consultation_fee = 30.00 €  (from 2024-12-22, source tarifs)",
@@ -217,8 +217,8 @@ def test_explain_text(verdict):
 
 
 def test_explain_warns_about_a_figure_checked_before_the_date(verdict):
-    assert ("  warning  free_ceiling: this value was last checked on 2025-01-01; as of 2025-06-01 a newer figure may\n"
-            "           apply (source tarifs).\n") in verdict.explain()
+    assert ("  warning  free_ceiling: this value was last checked on 2025-01-01; as of 2025-06-01 a newer figure\n"
+            "           may apply (source tarifs).\n") in verdict.explain()
 
 
 def test_no_staleness_warning_on_or_before_the_checked_date(mini, mini_facts):
@@ -231,8 +231,8 @@ def test_explain_in_another_language(verdict):
     text = verdict.explain("fr")
     assert text.splitlines()[0].endswith("· au 2025-06-01")
     assert "band = réduit (reduced)" in text.splitlines()
-    assert "  parce que Vous avancez le tarif complet de 30,00 €." in text.splitlines()
-    assert "  règle    band_reduced · costs.rules:16          source guide (SECONDAIRE)" in text.splitlines()
+    assert "  parce que  Vous avancez le tarif complet de 30,00 €." in text.splitlines()
+    assert "  règle      band_reduced · costs.rules:16    source guide (SECONDAIRE)" in text.splitlines()
     assert "  repose sur band = réduit (reduced)  (band_reduced · costs.rules:16)" in text.splitlines()
 
 
