@@ -100,7 +100,8 @@ def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, language
         cited = ""
         if source:
             status = w["status"].get(source.get("status", ""), source.get("status", ""))
-            cited = f"    {w['source']} {source['id']}" + (f" {parenthesised(status, lang)}" if status else "")
+            gap = "" if lang == "zh" else " "  # full-width brackets carry their own space
+            cited = f"    {w['source']} {source['id']}" + (f"{gap}{parenthesised(status, lang)}" if status else "")
         out.line("rule", f"{fired['rule']} · {where}{cited}", first=index == 0)
     rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
     for index, dep in enumerate(rests):
