@@ -266,7 +266,7 @@ class ExpressionBody(Node):
 
 @attrs.frozen
 class DecisionDecl(Declaration):
-    """`decision NAME [: T] ["title"] [hit P] [valid from D [to D]] [source S] [checked D]` + body."""
+    """`decision NAME [: T [RANGE]] ["title"] [hit P] [valid from D [to D]] [source S] [checked D]` + body."""
     type: Optional[TypeExpr]
     title: Optional[str]
     hit: HitPolicy
@@ -275,6 +275,7 @@ class DecisionDecl(Declaration):
     source: Optional[str]
     checked: Any
     body: Any  # Table | ExpressionBody
+    range: Optional[DeclRange] = None  # the values the decision may give: checked at evaluation
 
 
 @attrs.frozen

@@ -24,9 +24,9 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from engine import ast
-from engine.compile import _is_constant_symbol, index_table, rows_of, whole_months, whole_years
+from engine.compile import _is_constant_symbol, index_table, rows_of, to_whole, whole_months, whole_years
 from engine.errors import Diagnostic, EvaluationError
-from engine.evaluate import (finish_money, finish_value, hit_policy, no_match, no_parameter_value, no_version,
+from engine.evaluate import (check_range, finish_money, finish_value, hit_policy, no_match, no_parameter_value, no_version,
                              not_unique)
 from engine.resolve import TEMPLATE_HOLE
 from engine.values import MONEY
@@ -62,11 +62,11 @@ def _make_date(as_of, span, y, m, d):
 
 
 def _floor(value):
-    return int(Decimal(value).to_integral_value("ROUND_FLOOR"))
+    return to_whole(value, "ROUND_FLOOR")
 
 
 def _ceil(value):
-    return int(Decimal(value).to_integral_value("ROUND_CEILING"))
+    return to_whole(value, "ROUND_CEILING")
 
 
 def _pick(as_of, plan, rows, inputs):
@@ -287,7 +287,7 @@ class Generator:
             return f"{u.obj(_ceil)}({args[0]})"
         if name == "round" and len(args) == 1:
             if self.compiler.type_of(expr.args[0]) != MONEY:  # typed integer by the resolver
-                return f"int(Decimal({args[0]}).to_integral_value('ROUND_HALF_UP'))"
+                return f"{u.obj(to_whole)}({args[0]}, 'ROUND_HALF_UP')"
             return f"Decimal({args[0]}).to_integral_value('ROUND_HALF_UP')"
         if name == "round":
             return f"Decimal({args[0]}).quantize(Decimal(1).scaleb(-int({args[1]})), 'ROUND_HALF_UP')"
@@ -357,6 +357,8 @@ class Generator:
             record = "(None, None, (), v, R)"
         else:
             record = self._table(j, plan, depth)
+        if plan.version.range is not None:
+            u.emit(depth, f"{u.obj(check_range)}(v, {u.obj(plan)}, a)")
         if store:
             u.emit(depth, f"m[{j}] = v")
         if self.traced:

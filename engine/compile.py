@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import decimal
 import operator
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Callable, Optional
@@ -201,13 +202,13 @@ class Compiler:
         if name == "abs":
             return lambda ctx: abs(args[0](ctx))
         if name == "floor":
-            return lambda ctx: int(Decimal(args[0](ctx)).to_integral_value(ROUND_FLOOR))
+            return lambda ctx: to_whole(args[0](ctx), ROUND_FLOOR)
         if name == "ceil":
-            return lambda ctx: int(Decimal(args[0](ctx)).to_integral_value(ROUND_CEILING))
+            return lambda ctx: to_whole(args[0](ctx), ROUND_CEILING)
         if name == "round":
             if len(args) == 1:
                 if self.type_of(expr.args[0]) != MONEY:  # typed integer by the resolver
-                    return lambda ctx: int(Decimal(args[0](ctx)).to_integral_value(ROUND_HALF_UP))
+                    return lambda ctx: to_whole(args[0](ctx), ROUND_HALF_UP)
                 return lambda ctx: Decimal(args[0](ctx)).to_integral_value(ROUND_HALF_UP)
             return lambda ctx: Decimal(args[0](ctx)).quantize(Decimal(1).scaleb(-int(args[1](ctx))), ROUND_HALF_UP)
         if name == "count":
@@ -466,6 +467,17 @@ def _segments(compiler, test, column_type, ordered, points, bounds, size) -> Opt
 def _is_constant_symbol(expr: ast.Name, column_type) -> bool:
     return ((isinstance(column_type, EnumType) and expr.name in column_type.symbols)
             or (column_type == COUNTRY and expr.name in ISO_3166_ALPHA2))
+
+
+MAX_WHOLE = Decimal(10) ** 28  # a whole number past exact arithmetic's 28 digits is a runaway formula
+
+
+def to_whole(value, rounding: str) -> int:
+    """`floor`, `ceil` and `round` to a whole number: an int, refused past 28 digits."""
+    number = Decimal(value)
+    if not number.is_finite() or abs(number) >= MAX_WHOLE:
+        raise decimal.Overflow(f"{number} has more digits than exact arithmetic keeps")
+    return int(number.to_integral_value(rounding))
 
 
 def whole_years(start: dt.date, end: dt.date) -> int:

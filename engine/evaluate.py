@@ -118,6 +118,8 @@ def evaluate_decision(ctx: Context, name: str):
         raise no_version(ctx.as_of, ctx.plans.model.decisions[name])
     if plan.expression is not None:
         value = _finish(plan, plan.expression(ctx))
+        if plan.version.range is not None:
+            check_range(value, plan, ctx.as_of)
         if ctx.traced:
             ctx.records[name] = DecisionRecord(name, plan, (), (), (), value, (), plan.version.dependencies)
         return value
@@ -134,6 +136,8 @@ def evaluate_decision(ctx: Context, name: str):
         if ctx.traced:
             outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
     fired, value = hit_policy(ctx.as_of, plan, matched, inputs, lambda row: _row_value(ctx, plan, row))
+    if plan.version.range is not None:
+        check_range(value, plan, ctx.as_of)
     if ctx.traced:
         _evaluate_template_names(ctx, fired, name)
         if plan.otherwise is not None:
@@ -200,6 +204,20 @@ def not_unique(as_of, plan: VersionPlan, matched: list, inputs) -> EvaluationErr
     return EvaluationError(Diagnostic(
         "error", "not-unique", f"`{plan.name}` is a unique table but rules {ids} all match {shown} "
         f"(as of {as_of})", plan.decl.span, hint="make the rows exclusive, or use `hit first`"))
+
+
+def check_range(value, plan: VersionPlan, as_of):
+    """The decision's value, if it lies in the range its header declares; else an EvaluationError."""
+    range_ = plan.version.range
+    values = value if isinstance(value, (tuple, list)) else (value,)
+    for item in values:
+        if not range_.contains(item):
+            raise EvaluationError(Diagnostic(
+                "error", "out-of-range",
+                f"`{plan.name}` gives {format_value(item, plan.result_type if not isinstance(value, (tuple, list)) else None)}, "
+                f"outside its declared range {range_.describe(plan.output_types[0])} (as of {as_of})",
+                plan.decl.span, hint="the rules or the facts give a value the declaration says cannot happen"))
+    return value
 
 
 def no_version(as_of, info) -> EvaluationError:
@@ -271,8 +289,9 @@ def hit_policy(as_of, plan: VersionPlan, matched: list, inputs, row_value) -> tu
         values = [row_value(row) for row in matched]
         if any(v != values[0] for v in values[1:]):
             ids = ", ".join(r.rule_id for r in matched)
+            shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
             raise EvaluationError(Diagnostic(
-                "error", "not-unique", f"rules {ids} of `{plan.name}` match and disagree (hit any), as of {as_of}",
-                plan.decl.span))
+                "error", "not-unique", f"rules {ids} of `{plan.name}` all match {shown} and disagree (hit any), "
+                f"as of {as_of}", plan.decl.span, hint="rows of an `any` table may overlap only where they agree"))
         return matched, values[0]
     raise AssertionError(policy)

@@ -270,14 +270,14 @@ class _Builder(Transformer):
             raise _syntax(self._tok(end), f"validity ends ({valid_to}) before it starts ({valid_from})")
         return (valid_from, valid_to)
 
-    def decision_decl(self, meta, name, type_, title, hit, validity, source, checked, body):
+    def decision_decl(self, meta, name, type_, range_, title, hit, validity, source, checked, body):
         span = self._tok(name)
         hit = hit or ast.HitPolicy(span, "unique")
         valid_from, valid_to = validity or (None, None)
         if isinstance(body, list):  # table lines
             body = _build_table(self.file, str(name), body, span)
         return ast.DecisionDecl(span, str(name), type_, _unquote(title) if title else None, hit,
-                                valid_from, valid_to, source, checked, body)
+                                valid_from, valid_to, source, checked, body, range_)
 
     def table_body(self, meta, *lines):
         return list(lines)
@@ -303,6 +303,12 @@ class _Builder(Transformer):
 
     def compare(self, meta, left, op, right):
         return ast.Binary(self._span(meta), str(op), left, right)
+
+    def equal(self, meta, left, right):
+        return ast.Binary(self._span(meta), "=", left, right)
+
+    def not_equal(self, meta, left, right):
+        return ast.Binary(self._span(meta), "!=", left, right)
 
     def in_expr(self, meta, value, options):
         return ast.InExpr(self._span(meta), value, options)
@@ -369,6 +375,12 @@ class _Builder(Transformer):
 
     def compare_test(self, meta, op, bound):
         return ast.CompareTest(self._span(meta), str(op), bound)
+
+    def equal_compare_test(self, meta, bound):
+        return ast.CompareTest(self._span(meta), "=", bound)
+
+    def not_equal_compare_test(self, meta, bound):
+        return ast.CompareTest(self._span(meta), "!=", bound)
 
     def range_test(self, meta, lo, hi):
         return ast.RangeTest(self._span(meta), lo, hi, True, True)

@@ -69,6 +69,7 @@ class Version:
     output_types: tuple      # one Type per output column (the element type for list outputs)
     dependencies: tuple      # names read, in order of first use
     rule_ids: tuple          # one per row (tables)
+    range: Optional[Range] = None  # the declared range of the decision's values
 
     def valid_on(self, day) -> bool:
         return ((self.decl.valid_from is None or self.decl.valid_from <= day)
@@ -262,26 +263,31 @@ class Resolver:
 
     def _input(self, decl: ast.InputDecl) -> InputInfo:
         type_ = self.type_of_expr(decl.type, decl.name)
-        range_ = None
-        if decl.range is not None and type_ is not UNKNOWN:
-            if not is_ordered(type_):
-                self.error("type-mismatch", f"a range applies to numbers, money and dates, not to {type_.describe()}",
-                           decl.range.span)
-            else:
-                lo = self._constant(decl.range.lo, type_, "the lower bound") if decl.range.lo else None
-                hi = self._constant(decl.range.hi, type_, "the upper bound") if decl.range.hi else None
-                range_ = Range(lo, decl.range.lo_closed, hi, decl.range.hi_closed)
-                if lo is not None and hi is not None and (lo > hi or (lo == hi and not (range_.lo_closed and range_.hi_closed))):
-                    self.error("type-mismatch", f"the range of `{decl.name}` is empty: no value is both "
-                               f"{'>=' if range_.lo_closed else '>'} {lo} and {'<=' if range_.hi_closed else '<'} {hi}",
-                               decl.range.span, "write the smaller bound first, e.g. 1..5")
-                    range_ = None
+        range_ = self._declared_range(decl.name, decl.range, type_)
         default = NO_DEFAULT
         if decl.default is not None:
             default = self._constant(decl.default, type_, f"the default of `{decl.name}`")
             if range_ is not None and default is not None and not range_.contains(default):
                 self.error("type-mismatch", f"the default of `{decl.name}` is outside its range", decl.default.span)
         return InputInfo(decl, type_, range_, default)
+
+    def _declared_range(self, name: str, declared: Optional[ast.DeclRange], type_: Type) -> Optional[Range]:
+        """The Range of `input x : T RANGE` or `decision x : T RANGE`, or None (reported if wrong)."""
+        if declared is None or type_ is UNKNOWN:
+            return None
+        if not is_ordered(type_):
+            self.error("type-mismatch", f"a range applies to numbers, money and dates, not to {type_.describe()}",
+                       declared.span)
+            return None
+        lo = self._constant(declared.lo, type_, "the lower bound") if declared.lo else None
+        hi = self._constant(declared.hi, type_, "the upper bound") if declared.hi else None
+        range_ = Range(lo, declared.lo_closed, hi, declared.hi_closed)
+        if lo is not None and hi is not None and (lo > hi or (lo == hi and not (range_.lo_closed and range_.hi_closed))):
+            self.error("type-mismatch", f"the range of `{name}` is empty: no value is both "
+                       f"{'>=' if range_.lo_closed else '>'} {lo} and {'<=' if range_.hi_closed else '<'} {hi}",
+                       declared.span, "write the smaller bound first, e.g. 1..5")
+            return None
+        return range_
 
     def _parameter(self, decl: ast.ParameterDecl) -> ParameterInfo:
         type_ = self.type_of_expr(decl.type, decl.name)
@@ -414,7 +420,8 @@ class Resolver:
                 self.error("type-mismatch", f"`{decl.name}` is declared {decision_type.describe()} "
                            f"but its expression gives {type_.describe()}", body.expr.span)
             self._template(body.because, deps, decl.name)
-            return Version(decl, (), (decision_type,), tuple(deps), (decl.name,))
+            return Version(decl, (), (decision_type,), tuple(deps), (decl.name,),
+                           self._declared_range(decl.name, decl.range, decision_type))
         column_types = []
         for column in body.inputs:
             column_types.append(self.expr_type(column.expr, None, deps))
@@ -432,7 +439,8 @@ class Resolver:
             self._template(row.because, deps, decl.name)
             self._check_source(row.source, row.span)
         self._check_hit_policy(decl, output_types)
-        return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids))
+        return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids),
+                       self._declared_range(decl.name, decl.range, decision_type))
 
     def _output_types(self, decl, table, decision_type) -> list:
         if id(decl) in self.output_column_types:

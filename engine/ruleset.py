@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from typing import Iterable, Mapping, Optional
 
 import attrs
 
 from engine import ast
 from engine.compile import Compiler
-from engine.errors import Diagnostic, FactError, RuleError, VerdictError, suggestion_hint
+from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, suggestion_hint
 from engine.evaluate import Context, RowPlan, VersionPlan
 from engine.graph import evaluation_order, find_cycles, required_inputs
 from engine.parse import parse
@@ -174,7 +175,10 @@ class Ruleset:
             fast = self.__dict__["_fast"] = FastPath(self)
         if isinstance(outputs, str):  # one name, not its letters
             outputs = (outputs,)
-        return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
+        try:
+            return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
+        except (EvaluationError, decimal.DecimalException, OverflowError) as error:
+            raise self._in_context(error, facts, day) from None
 
     def decision_function(self, name: str, as_of=None):
         """Decision `name` as of a date, as a plain function of the inputs it needs:
@@ -188,6 +192,9 @@ class Ruleset:
             from engine.fastpath import FastPath
             fast = self.__dict__["_fast"] = FastPath(self)
         return fast.decision_function(name, day)
+
+    def _in_context(self, error, facts, day) -> EvaluationError:
+        return _context_of(self, error, facts, day)
 
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
         """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
@@ -204,10 +211,49 @@ class Ruleset:
                                               f"the decisions are: {', '.join(self.model.decisions)}"))
         prepared = self.prepare_facts(facts, wanted, day)
         ctx = Context(prepared, day, self.plans, traced=trace)
-        values = {name: ctx.decision(name) for name in wanted}
+        try:
+            values = {name: ctx.decision(name) for name in wanted}
+        except (EvaluationError, decimal.DecimalException, OverflowError) as error:
+            raise self._in_context(error, facts, day) from None
         order = evaluation_order(self.model, wanted, day)
         return Verdict.build(self, day, facts, prepared, wanted, values,
                              [ctx.records[n] for n in order if n in ctx.records] if trace else [])
+
+
+def _decision_at(model: Model, span) -> Optional[tuple]:
+    """(name, version) of the decision whose text contains `span`: the last header above it."""
+    best = None
+    if span is None:
+        return None
+    for name, info in model.decisions.items():
+        for version in info.versions:
+            where = version.decl.span
+            if where.file == span.file and where.line <= span.line and (best is None or where.line > best[1].decl.span.line):
+                best = (name, version)
+    return best
+
+
+def _context_of(ruleset, error, facts, day) -> EvaluationError:
+    """An evaluation error that names its decision and the facts that decision read."""
+    if not isinstance(error, EvaluationError):
+        # decimal's own limits (about 10^999999, or 28 significant digits for places): no span to show
+        return EvaluationError(Diagnostic(
+            "error", "evaluation", f"a computation went beyond exact arithmetic ({type(error).__name__}) "
+            f"as of {day}", hint="check the facts for an absurd figure, or the rules for a runaway formula"))
+    diagnostics = []
+    for diagnostic in error.diagnostics:
+        found = _decision_at(ruleset.model, diagnostic.span)
+        message = diagnostic.message
+        if found is not None and f"`{found[0]}`" not in message:
+            # e.g. a division by zero deep in an expression: say in which decision, with which facts
+            name, version = found
+            message = f"in `{name}`: {message}"
+            read = [n for n in version.dependencies if n in ruleset.model.inputs and isinstance(facts, Mapping)
+                    and n in facts]
+            if read:
+                message += "; with " + ", ".join(f"{n} = {str(facts[n])[:40]}" for n in read)
+        diagnostics.append(attrs.evolve(diagnostic, message=message))
+    return EvaluationError(diagnostics, error.sources)
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ TERMINAL_WORDS = {
     "NUMBER": "a number",
     "DATE": "a date (YYYY-MM-DD)",
     "STRING": 'a quoted text ("…")',
-    "COMPARATOR": "a comparison (<, <=, >, >=, =, !=)",
+    "ORDER_OP": "a comparison (<, <=, >, >=)",
     "ADD_OP": "`+` or `-`",
     "MUL_OP": "`*` or `/`",
     "TABLE_ROW": "a table row starting with `|`",

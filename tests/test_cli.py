@@ -201,7 +201,7 @@ def test_eval_bad_facts_exits_2_and_prints_nothing_on_stdout(capsys, golden_cwd,
      "error[unknown-output]: unknown decision `nope`\n  = the decisions are: band, reimbursed, patient_pays, eu_citizen\n"),
     (["--facts", "nofile.yaml"], "error[not-found]: facts file nofile.yaml: No such file or directory\n"),
     (["--facts", "mini/facts.yaml", "--as-of", "2016-01-01", "--output", "reimbursed"],
-     "mini/costs.rules:20:75: error[evaluation]: parameter `consultation_fee` has no value on 2016-01-01; "
+     "mini/costs.rules:20:75: error[evaluation]: in `reimbursed`: parameter `consultation_fee` has no value on 2016-01-01; "
      "its first value is from 2017-05-01\n"),
 ])
 def test_eval_other_failures_exit_2(capsys, golden_cwd, argv, stderr):

@@ -196,7 +196,8 @@ def test_any_disagreeing_rows_are_an_error_naming_them(ws):
         rs.evaluate({"n": 6}, as_of=AS_OF)
     diagnostic = error_of(excinfo)
     assert diagnostic.code == "not-unique"
-    assert diagnostic.message == "rules d#1, d#2, d#3 of `d` match and disagree (hit any), as of 2025-06-01"
+    assert diagnostic.message == ("rules d#1, d#2, d#3 of `d` all match n = 6 and disagree (hit any), "
+                                  "as of 2025-06-01")
     assert (diagnostic.span.line, diagnostic.span.column) == (3, 10)
 
 
@@ -610,7 +611,7 @@ def test_division_by_zero_is_an_evaluation_error(ws, text, facts):
     with pytest.raises(EvaluationError) as excinfo:
         expr(ws, text, facts)
     diagnostic = error_of(excinfo)
-    assert diagnostic.message == "division by zero (as of 2025-06-01)"
+    assert diagnostic.message.startswith("in `r`: division by zero (as of 2025-06-01)")
     assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == ("r.rules", 9, 15)
 
 
@@ -724,7 +725,7 @@ def test_collect_sum_of_integers_is_usable_as_an_integer(ws):
 def test_date_that_is_not_a_calendar_date_is_an_evaluation_error(ws):
     with pytest.raises(EvaluationError) as excinfo:
         expr(ws, "date(2025, 2, 29)")
-    assert error_of(excinfo).message == "date(2025, 2, 29) is not a calendar date (as of 2025-06-01)"
+    assert error_of(excinfo).message == "in `r`: date(2025, 2, 29) is not a calendar date (as of 2025-06-01)"
 
 
 def test_count_and_contains_on_a_collect_decision(ws):
@@ -805,7 +806,8 @@ def test_parameter_before_its_first_date_is_an_error_naming_it(ws):
     with pytest.raises(EvaluationError) as excinfo:
         rs.evaluate({}, as_of="2017-04-30")
     diagnostic = error_of(excinfo)
-    assert diagnostic.message == "parameter `fee` has no value on 2017-04-30; its first value is from 2017-05-01"
+    assert diagnostic.message == \
+        "in `r`: parameter `fee` has no value on 2017-04-30; its first value is from 2017-05-01"
     assert (diagnostic.span.line, diagnostic.span.column) == (5, 22)
 
 
@@ -823,7 +825,7 @@ def test_parameter_before_its_first_date_in_a_table_cell(ws):
     with pytest.raises(EvaluationError) as excinfo:
         rs.evaluate({"a": 5}, as_of="2023-12-31")
     assert error_of(excinfo).message == \
-        "parameter `ceiling` has no value on 2023-12-31; its first value is from 2024-01-01"
+        "in `r`: parameter `ceiling` has no value on 2023-12-31; its first value is from 2024-01-01; with a = 5"
 
 
 def test_parameter_read_is_traced_with_its_effective_date(ws):
