@@ -46,7 +46,7 @@ class Compiler:
         self.typer = typer
 
     def type_of(self, expr, expected=None):
-        from engine.resolve import _Unknown
+        from engine.typecheck import _Unknown
         try:
             return self.typer.expr_type(expr, expected, frozenset(), report=False)
         except _Unknown:

@@ -15,7 +15,7 @@ from engine.graph import evaluation_order, find_cycles, required_inputs
 from engine.parse import parse
 from engine.resolve import NO_DEFAULT, Model, Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
-from engine.values import ListType, RecordType, coerce_fact
+from engine.values import coerce_fact
 
 
 MAX_FACT_PROBLEMS = 50  # past this, a list of problems helps nobody: the facts are of another kind

@@ -94,7 +94,7 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
     token = getattr(error, "token", None)
     if token is not None and getattr(token, "type", "") == "NAME":
         from engine.errors import suggestion_hint
-        from engine.resolve import _lookalike_hint
+        from engine.typecheck import _lookalike_hint
         keywords = [w.strip("`") for w in words if w.startswith("`") and w[1:-1].isalpha()]
         hint = _lookalike_hint(str(token)) or suggestion_hint(str(token), keywords) or hint
     if fragment == "unary_tests":

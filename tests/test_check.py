@@ -1,13 +1,10 @@
 """The table checker end to end: rule text → `overlap`, `gap`, `masked-rule` with lines and examples."""
 import itertools
 import re
-from decimal import Decimal
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.errors import VerdictError
 from engine.ruleset import load_ruleset
 
 HEADER = """type Flag = {red, green, blue}

@@ -1,6 +1,5 @@
 """`verdict check --suggest`: adjacent rows with the same output merge, and nothing else changes."""
 import itertools
-from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

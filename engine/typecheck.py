@@ -1,0 +1,323 @@
+"""typecheck: the types of expressions and unary tests, with "did you mean" for unknown names.
+
+A mixin of the resolver: it reads the declarations the resolver has collected (inputs,
+parameters, decisions, symbols) and reports through its `error`.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from engine import ast
+from engine.countries import ISO_3166_ALPHA2
+from engine.errors import did_you_mean, suggestion_hint
+from engine.values import (BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, TEXT, EnumType, ListType, RecordType, Type,
+                           is_numeric, is_ordered, same_kind)
+
+LITERAL_TYPES = {"integer": INTEGER, "number": NUMBER, "money": MONEY, "date": DATE, "text": TEXT, "bool": BOOL}
+BUILTIN_NAMES = {"as_of": DATE}
+FUNCTIONS = {  # name: (min args, max args)
+    "min": (1, 99), "max": (1, 99), "round": (1, 2), "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
+    "count": (1, 1), "contains": (2, 2), "years_between": (2, 2), "months_between": (2, 2),
+    "year": (1, 1), "month": (1, 1), "day": (1, 1), "date": (3, 3),
+}
+
+
+class _Unknown(Exception):
+    pass
+
+
+UNKNOWN = Type("unknown")  # the type of an expression already reported as wrong
+
+
+class ExpressionTyper:
+    """Types of expressions and tests; `report=False` asks quietly (raising _Unknown instead)."""
+
+    def _all_names(self):
+        return list(self.inputs) + list(self.parameters) + list(self.decision_decls) + list(BUILTIN_NAMES)
+
+    def _use(self, name, deps):
+        self.used.add(name)
+        if isinstance(deps, list) and name not in deps:
+            deps.append(name)
+
+    def compatible(self, expected: Type, actual: Type) -> bool:
+        if expected is UNKNOWN or actual is UNKNOWN:
+            return True
+        if expected == actual:
+            return True
+        if is_numeric(expected) and is_numeric(actual):
+            # an integer fits anywhere a number fits; a plain number fits money (e.g. `0`)
+            return not (expected == INTEGER and actual != INTEGER)
+        if isinstance(expected, EnumType) and isinstance(actual, EnumType):
+            return set(actual.symbols) <= set(expected.symbols)
+        if isinstance(expected, ListType) and isinstance(actual, ListType):
+            return self.compatible(expected.element, actual.element)
+        return False
+
+    def name_type(self, expr: ast.Name, expected: Optional[Type], deps, report=True) -> Type:
+        name = expr.name
+        if isinstance(expected, EnumType) and name in expected.symbols:
+            return expected
+        if expected == COUNTRY and name in ISO_3166_ALPHA2:
+            return COUNTRY
+        if name in self.inputs:
+            self._use(name, deps)
+            return self.inputs[name].type
+        if name in self.parameters:
+            self._use(name, deps)
+            return self.parameters[name].type
+        if name in self.decision_decls:
+            self._use(name, deps)
+            return self.decision_type(name)
+        if name in BUILTIN_NAMES:
+            return BUILTIN_NAMES[name]
+        if name in self.symbols:
+            return self.symbols[name]
+        if expected == COUNTRY and name.upper() in ISO_3166_ALPHA2 or (expected is None and name in ISO_3166_ALPHA2):
+            if expected is None:
+                return COUNTRY
+        if not report:
+            raise _Unknown()
+        if isinstance(expected, EnumType):
+            hint = suggestion_hint(name, list(expected.symbols) + self._all_names())
+            self.error("unknown-symbol", f"`{name}` is not a value of {expected.describe()}", expr.span,
+                       hint or f"use one of: {', '.join(expected.symbols)}")
+        elif expected == COUNTRY:
+            hint = f"did you mean `{name.upper()}`?" if name.upper() in ISO_3166_ALPHA2 else None
+            self.error("unknown-symbol", f"`{name}` is not an ISO 3166-1 alpha-2 country code", expr.span,
+                       hint or "write an upper-case two-letter code such as CN, DE or FR")
+        else:
+            lookalike = _lookalike_hint(name)
+            candidates = self._all_names() + list(self.symbols)
+            twin = next((c for c in candidates if c != name and _unconfuse(c) == _unconfuse(name)), None)
+            if twin and not lookalike:
+                lookalike = f"`{twin}` is declared, but {_lookalike_hint(twin)}"
+            self.error("unknown-name", f"unknown name `{name}`", expr.span,
+                       lookalike or suggestion_hint(name, candidates)
+                       or "declare it as an input, a parameter or a decision")
+            # The name meant is used: one typo should not also make it an `unused` warning.
+            meant = did_you_mean(name, candidates) or _unconfuse(name)
+            if meant:
+                self.used.add(meant)
+        return UNKNOWN
+
+    def expr_type(self, expr: ast.Expr, expected: Optional[Type], deps, report=True) -> Type:
+        match expr:
+            case ast.Literal(kind=kind):
+                return LITERAL_TYPES[kind]
+            case ast.Name():
+                return self.name_type(expr, expected, deps, report)
+            case ast.Field(base=base, field=field):
+                base_type = self.expr_type(base, None, deps, report)
+                if isinstance(base_type, RecordType) and base_type.field(field) is not None:
+                    return base_type.field(field)
+                if base_type is not UNKNOWN and report:
+                    fields = [n for n, _ in base_type.fields] if isinstance(base_type, RecordType) else []
+                    self.error("unknown-name", f"`{field}` is not an output of this decision", expr.span,
+                               suggestion_hint(field, fields) or (f"its outputs are {', '.join(fields)}" if fields else
+                                                                  "only multi-output decisions have fields"))
+                elif not report:
+                    raise _Unknown()
+                return UNKNOWN
+            case ast.Unary(op="not", operand=operand):
+                self._expect(operand, BOOL, deps, report, "`not` needs a condition")
+                return BOOL
+            case ast.Unary(op="-", operand=operand):
+                type_ = self.expr_type(operand, expected, deps, report)
+                if type_ is not UNKNOWN and not is_numeric(type_) and report:
+                    self.error("type-mismatch", f"cannot negate {type_.describe()}", expr.span)
+                return type_
+            case ast.Binary(op=op, left=left, right=right) if op in ("and", "or"):
+                self._expect(left, BOOL, deps, report, f"`{op}` needs conditions")
+                self._expect(right, BOOL, deps, report, f"`{op}` needs conditions")
+                return BOOL
+            case ast.Binary(op=op, left=left, right=right) if op in ("=", "!=", "<", "<=", ">", ">="):
+                left_type = self.expr_type(left, None, deps, report) if not isinstance(left, ast.Name) or self._is_known_name(left.name) else None
+                if left_type is None:
+                    right_type = self.expr_type(right, None, deps, report)
+                    left_type = self.expr_type(left, right_type, deps, report)
+                else:
+                    right_type = self.expr_type(right, left_type, deps, report)
+                self._comparable(op, left_type, right_type, expr, report)
+                if report and (_money_mix(left_type, right_type, right) or _money_mix(right_type, left_type, left)):
+                    self.error("type-mismatch", f"cannot compare {left_type.describe()} with {right_type.describe()}",
+                               expr.span)
+                return BOOL
+            case ast.Binary(op=op, left=left, right=right):
+                return self._arithmetic(op, self.expr_type(left, None, deps, report),
+                                        self.expr_type(right, None, deps, report), expr, report)
+            case ast.IfExpr(condition=condition, then=then, otherwise=otherwise):
+                self._expect(condition, BOOL, deps, report, "`if` needs a condition")
+                then_type = self.expr_type(then, expected, deps, report)
+                else_type = self.expr_type(otherwise, expected if then_type is UNKNOWN else then_type, deps, report)
+                if then_type is UNKNOWN:
+                    return else_type
+                if else_type is not UNKNOWN and not (self.compatible(then_type, else_type) or self.compatible(else_type, then_type)):
+                    if report:
+                        self.error("type-mismatch", f"the branches give {then_type.describe()} and {else_type.describe()}",
+                                   expr.span)
+                    return UNKNOWN
+                return else_type if is_numeric(then_type) and then_type == INTEGER else then_type
+            case ast.InExpr(value=value, options=options):
+                value_type = self.expr_type(value, None, deps, report)
+                for option in options:
+                    option_type = self.expr_type(option, value_type, deps, report)
+                    self._comparable("in", value_type, option_type, option, report)
+                return BOOL
+            case ast.Call():
+                return self._call(expr, expected, deps, report)
+        raise AssertionError(expr)
+
+    def _expect(self, expr, type_, deps, report, message):
+        actual = self.expr_type(expr, type_, deps, report)
+        if actual is not UNKNOWN and actual != type_ and report:
+            self.error("type-mismatch", f"{message}; this is {actual.describe()}", expr.span)
+
+    def _comparable(self, op, left, right, expr, report):
+        if left is UNKNOWN or right is UNKNOWN or same_kind(left, right):
+            if op in ("<", "<=", ">", ">=") and left is not UNKNOWN and not is_ordered(left) and report:
+                self.error("type-mismatch", f"`{op}` compares numbers, money and dates, not {left.describe()}", expr.span)
+            return
+        if report:
+            self.error("type-mismatch", f"cannot compare {left.describe()} with {right.describe()}", expr.span)
+
+    def _arithmetic(self, op, left, right, expr, report) -> Type:
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        if not (is_numeric(left) and is_numeric(right)):
+            if report:
+                self.error("type-mismatch", f"`{op}` needs numbers or money; got {left.describe()} and {right.describe()}",
+                           expr.span)
+            return UNKNOWN
+        if op in ("+", "-"):
+            if MONEY in (left, right):
+                return MONEY
+            return INTEGER if left == right == INTEGER else NUMBER
+        if op == "*":
+            if left == MONEY and right == MONEY:
+                if report:
+                    self.error("type-mismatch", "cannot multiply money by money", expr.span)
+                return UNKNOWN
+            if MONEY in (left, right):
+                return MONEY
+            return INTEGER if left == right == INTEGER else NUMBER
+        # division
+        if left == MONEY and right != MONEY:
+            return MONEY
+        if right == MONEY and left != MONEY:
+            if report:
+                self.error("type-mismatch", "cannot divide a number by money", expr.span)
+            return UNKNOWN
+        return NUMBER
+
+    def _call(self, expr: ast.Call, expected, deps, report) -> Type:
+        name, args = expr.function, expr.args
+        if name not in FUNCTIONS:
+            for arg in args:
+                self.expr_type(arg, None, deps, report)
+            if report:
+                self.error("unknown-name", f"unknown function `{name}`", expr.span,
+                           suggestion_hint(name, FUNCTIONS) or f"the functions are {', '.join(FUNCTIONS)}")
+                return UNKNOWN
+            raise _Unknown()
+        low, high = FUNCTIONS[name]
+        if not low <= len(args) <= high:
+            for arg in args:  # still resolve the arguments: their names are used, their errors real
+                self.expr_type(arg, None, deps, report)
+            if report:
+                count = str(low) if low == high else f"{low} to {high}"
+                self.error("type-mismatch", f"`{name}` takes {count} argument(s), not {len(args)}", expr.span)
+            return UNKNOWN
+        types = [self.expr_type(a, expected if name in ("min", "max") else None, deps, report) for a in args]
+        if UNKNOWN in types:
+            return UNKNOWN
+        def need(predicate, what):
+            for arg, t in zip(args, types):
+                if not predicate(t) and report:
+                    self.error("type-mismatch", f"`{name}` needs {what}; this is {t.describe()}", arg.span)
+        if name in ("min", "max"):
+            need(is_ordered, "numbers, money or dates")
+            if all(is_numeric(t) for t in types):
+                return MONEY if MONEY in types else (INTEGER if all(t == INTEGER for t in types) else NUMBER)
+            return types[0]
+        if name in ("round", "floor", "ceil", "abs"):
+            need(is_numeric, "a number")
+            if name in ("floor", "ceil") or (name == "round" and len(args) == 1 and types[0] != MONEY):
+                return INTEGER
+            return types[0]
+        if name == "count":
+            need(lambda t: isinstance(t, ListType), "a list")
+            return INTEGER
+        if name == "contains":
+            if not isinstance(types[0], ListType) and report:
+                self.error("type-mismatch", f"`contains` needs a list first; this is {types[0].describe()}", args[0].span)
+            return BOOL
+        if name in ("years_between", "months_between", "year", "month", "day"):
+            need(lambda t: t == DATE, "dates")
+            return INTEGER
+        if name == "date":
+            need(lambda t: t == INTEGER, "whole numbers (year, month, day)")
+            return DATE
+        raise AssertionError(name)
+
+    def _test(self, test: ast.Test, column_type: Type, column: str, deps):
+        match test:
+            case ast.AnyTest():
+                return
+            case ast.CompareTest(op=op, bound=bound):
+                bound_type = self.expr_type(bound, column_type, deps)
+                if bound_type is UNKNOWN or column_type is UNKNOWN:
+                    return
+                if op in ("=", "!=") and column_type == BOOL and bound_type == BOOL:
+                    return
+                if not same_kind(column_type, bound_type) or _money_mix(column_type, bound_type, bound):
+                    self.error("type-mismatch", f"`{column}` is {column_type.describe()}; this test gives "
+                               f"{bound_type.describe()}", test.span)
+                elif op not in ("=", "!=") and not is_ordered(column_type):
+                    self.error("type-mismatch", f"`{op}` compares numbers, money and dates; `{column}` is "
+                               f"{column_type.describe()}", test.span, "use a value or a set `{a, b}`")
+            case ast.RangeTest(lo=lo, hi=hi):
+                if column_type is not UNKNOWN and not is_ordered(column_type):
+                    self.error("type-mismatch", f"a range needs numbers, money or dates; `{column}` is "
+                               f"{column_type.describe()}", test.span)
+                    return
+                for bound in (lo, hi):
+                    bound_type = self.expr_type(bound, column_type, deps)
+                    if bound_type is not UNKNOWN and column_type is not UNKNOWN and (
+                            not same_kind(column_type, bound_type) or _money_mix(column_type, bound_type, bound)):
+                        self.error("type-mismatch", f"`{column}` is {column_type.describe()}; this bound is "
+                                   f"{bound_type.describe()}", bound.span)
+            case ast.SetTest(values=values):
+                for value in values:
+                    self._test(ast.CompareTest(value.span, "=", value), column_type, column, deps)
+            case ast.AnyOfTest(tests=tests):
+                for inner in tests:
+                    self._test(inner, column_type, column, deps)
+            case ast.NotTest(test=inner):
+                self._test(inner, column_type, column, deps)
+
+
+def _money_mix(column_type: Type, value_type: Type, value: ast.Expr) -> bool:
+    """Money compared with a count or a rate (`age >= 18 €`): a mistake. A plain number literal
+    against money (`amount >= 0`) is fine: it is read as euros."""
+    if column_type == MONEY:
+        return value_type in (INTEGER, NUMBER) and not isinstance(value, ast.Literal)
+    return value_type == MONEY and column_type in (INTEGER, NUMBER)
+
+
+_CONFUSABLES = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ѕ": "s",
+                "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+                "Т": "T", "Х": "X", "ο": "o", "α": "a", "ν": "v"}
+
+
+def _unconfuse(name: str) -> str:
+    return "".join(_CONFUSABLES.get(c, c) for c in name)
+
+
+def _lookalike_hint(name: str) -> Optional[str]:
+    """Names with a Cyrillic or Greek letter that looks Latin: say which character it is."""
+    for index, char in enumerate(name):
+        if char in _CONFUSABLES:
+            return (f"character {index + 1} of `{name}` is U+{ord(char):04X}, a look-alike of the Latin "
+                    f"`{_CONFUSABLES[char]}`; retype it")
+    return None
