@@ -16,7 +16,6 @@ from engine.span import Span
 from engine.syntax_errors import describe_unexpected
 
 GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "verdict.lark"
-ANNOTATIONS = ("because", "source", "id")
 _parser: Optional[lark.Lark] = None
 
 # Limits on rule files (docs/errors.md): far beyond any real policy, and low enough that hostile
@@ -275,7 +274,8 @@ class _Builder(Transformer):
         hit = hit or ast.HitPolicy(span, "unique")
         valid_from, valid_to = validity or (None, None)
         if isinstance(body, list):  # table lines
-            body = _build_table(self.file, str(name), body, span)
+            from engine.parse_table import build_table  # it parses cells with this module
+            body = build_table(self.file, str(name), body, span)
         return ast.DecisionDecl(span, str(name), type_, _unquote(title) if title else None, hit,
                                 valid_from, valid_to, source, checked, body, range_)
 
@@ -417,161 +417,3 @@ def _hit_policy(span: Span, first: str, second: Optional[str]) -> ast.HitPolicy:
     choices = HIT_POLICIES + tuple(f"collect {a}" for a in AGGREGATORS)
     raise _syntax(span, f"unknown hit policy `{words}`",
                   suggestion_hint(words, choices) or f"use one of: {', '.join(choices)}")
-
-
-# ---------------------------------------------------------------------------- tables
-
-_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
-_OUTPUT_HEADER = re.compile(r"^([^\W\d]\w*)\s*(?::\s*(.+?))?$")
-
-
-def _split_row(text: str, column: int):
-    """Cells of one `| … | … || … |` line: [(text, start column)], and the index of `||`.
-
-    Pipes inside quoted text are kept; a `#` after whitespace outside quotes starts a comment.
-    """
-    cells, current, start, in_string, escape = [], [], None, False, False
-    divider = None
-    i, n = 1, len(text)  # text[0] is the leading pipe
-    while i < n:
-        ch = text[i]
-        if in_string:
-            current.append(ch)
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-            if start is None:
-                start = i
-            current.append(ch)
-        elif ch == "|":
-            cells.append(("".join(current), column + (start if start is not None else i)))
-            current, start = [], None
-            if i + 1 < n and text[i + 1] == "|":
-                if divider is None:
-                    divider = len(cells)
-                i += 1
-        elif ch == "#" and (i == 0 or text[i - 1] in " \t"):
-            break
-        else:
-            if start is None and not ch.isspace():
-                start = i
-            current.append(ch)
-        i += 1
-    tail = "".join(current).strip()
-    if tail:
-        cells.append((tail, column + start))
-    return [(t.strip(), c) for t, c in cells], divider
-
-
-def _build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table:
-    header_token, *data_tokens = rows
-    line, column = header_token.line, header_token.column
-    cells, divider = _split_row(str(header_token), column)
-    row_span = Span(file, line, column, line, column + len(str(header_token)))
-    if len(cells) > MAX_TABLE_COLUMNS:
-        raise _syntax(row_span, f"table `{decision}` has {len(cells)} columns; the limit is {MAX_TABLE_COLUMNS}",
-                      "split the table into several decisions")
-    if len(data_tokens) > MAX_TABLE_ROWS:
-        raise _syntax(header_span, f"table `{decision}` has {len(data_tokens):,} rows; the limit is {MAX_TABLE_ROWS:,}",
-                      "split the table into several decisions")
-    if divider is None:
-        raise _syntax(row_span, f"the header of table `{decision}` has no `||` between input and output columns",
-                      "write `| input columns || output columns | because |`")
-    inputs = []
-    for text, col in cells[:divider]:
-        span = Span.point(file, line, col, len(text))
-        if not text:
-            raise _syntax(span, "an input column needs a name", "write the name of an input, parameter or decision")
-        inputs.append(ast.Column(span, _parse_fragment(text, "expression", file, line, col), text))
-    outputs, annotations = [], []
-    for text, col in cells[divider:]:
-        span = Span.point(file, line, col, len(text))
-        if text in ANNOTATIONS:
-            annotations.append(text)
-            continue
-        if annotations:
-            raise _syntax(span, f"output column `{text}` comes after the annotation columns",
-                          "put output columns first, then because, source, id")
-        match = _OUTPUT_HEADER.match(text)
-        if not match:
-            raise _syntax(span, f"`{text}` is not an output column name", "write a name, optionally `name : type`")
-        type_expr = _output_type(match.group(2), file, line, col + text.index(match.group(2))) if match.group(2) else None
-        outputs.append(ast.OutputColumn(span, match.group(1), type_expr))
-    if not outputs:
-        raise _syntax(row_span, f"table `{decision}` has no output column after `||`")
-    built_rows = []
-    for token in data_tokens:
-        row_cells, row_divider = _split_row(str(token), token.column)
-        if all(_SEPARATOR_CELL.match(t) or not t for t, _ in row_cells):
-            continue
-        built_rows.append(_build_row(file, decision, token, row_cells, row_divider, inputs, outputs,
-                                     annotations, len(built_rows) + 1))
-    if not built_rows:
-        raise _syntax(header_span, f"table `{decision}` has no rows")
-    return ast.Table(header_span, tuple(inputs), tuple(outputs), tuple(built_rows))
-
-
-def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
-    span = Span.point(file, line, column, len(text))
-    words = text.split()
-    if len(words) == 3 and words[:2] == ["list", "of"]:
-        return ast.ListTypeExpr(span, ast.NamedType(span, words[2]))
-    if len(words) == 1:
-        return ast.NamedType(span, words[0])
-    raise _syntax(span, f"`{text}` is not a type", "write a type name such as money, or `list of T`")
-
-
-def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number) -> ast.Row:
-    line = token.line
-    row_span = Span(file, line, token.column, line, token.column + len(str(token).rstrip()))
-    if divider != len(inputs):
-        raise _syntax(row_span, f"this row of `{decision}` has {divider if divider is not None else 'no'} "
-                      f"input cells before `||`, the header has {len(inputs)}",
-                      "give every row one cell per input column, then `||`")
-    extra = len(cells) - divider - len(outputs) - len(annotations)
-    if len(cells) - divider < len(outputs) or extra > 0:
-        raise _syntax(row_span, f"this row of `{decision}` has {len(cells) - divider} cells after `||`, "
-                      f"the header has {len(outputs)} output and {len(annotations)} annotation columns")
-    first_text = cells[0][0] if cells else ""
-    is_otherwise = first_text == "otherwise"
-    tests = []
-    for index, (text, col) in enumerate(cells[:divider]):
-        span = Span.point(file, line, col, len(text))
-        if is_otherwise:
-            if index and text != "-":
-                raise _syntax(span, "an `otherwise` row has `-` in its other input cells")
-            tests.append(ast.Cell(span, ast.AnyTest(span), text))
-        elif text == "otherwise":
-            raise _syntax(span, "`otherwise` goes in the first input cell of a row")
-        elif text == "-":
-            tests.append(ast.Cell(span, ast.AnyTest(span), text))
-        elif not text:
-            raise _syntax(span, "this input cell is empty", "write `-` to match anything")
-        else:
-            tests.append(ast.Cell(span, _parse_fragment(text, "unary_tests", file, line, col), text))
-    output_exprs = []
-    for text, col in cells[divider:divider + len(outputs)]:
-        span = Span.point(file, line, col, len(text))
-        if not text:
-            raise _syntax(span, "this output cell is empty", "every row gives a value to each output column")
-        output_exprs.append(_parse_fragment(text, "expression", file, line, col))
-    notes = {}
-    for name, (text, col) in zip(annotations, cells[divider + len(outputs):]):
-        if text:
-            notes[name] = (text, Span.point(file, line, col, len(text)))
-    because = None
-    if "because" in notes:
-        text, span = notes["because"]
-        if text.startswith('"'):
-            if len(text) < 2 or not text.endswith('"'):
-                raise _syntax(span, "this explanation text is not closed", 'end it with `"`')
-            text = _unquote(text)
-        because = ast.Template(span, text)
-    source = notes["source"][0] if "source" in notes else None
-    rule_id = notes["id"][0] if "id" in notes else None
-    return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)

@@ -266,8 +266,8 @@ def test_the_column_limit(tmp_path):
 def test_the_row_limit(tmp_path, monkeypatch):
     """The real limit is 200,000 rows; the mechanism is tested with a small one (parsing 200,001
     rows takes seconds)."""
-    import engine.parse
-    monkeypatch.setattr(engine.parse, "MAX_TABLE_ROWS", 5)
+    import engine.parse_table
+    monkeypatch.setattr(engine.parse_table, "MAX_TABLE_ROWS", 5)
     rows = "".join(f"  | {k} || {k} |\n" for k in range(5))
     load_text(tmp_path, "input a : integer\ndecision d : integer\n  | a || d |\n" + rows)
     error = refusal(tmp_path, "input a : integer\ndecision d : integer\n  | a || d |\n" + rows + "  | 9 || 9 |\n")
