@@ -10,6 +10,7 @@ import re
 import unicodedata
 from typing import Optional
 
+from engine.errors import Diagnostic, VerdictError
 from engine.i18n import LABELS, parenthesised, words
 
 WIDTH = 100  # columns of explanation text after the label
@@ -67,7 +68,11 @@ def _file_line(file: str, line) -> str:
 def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     """The explanation tree of a (validated) trace, in `lang` if the trace has it."""
     languages = trace.get("languages") or ["en"]
-    lang = lang if lang in languages else languages[0]
+    if lang is None:
+        lang = languages[0]
+    elif lang not in languages:
+        raise VerdictError(Diagnostic("error", "unknown-language", f"this verdict has no explanation in `{lang}`",
+                                      hint=f"its languages are: {', '.join(languages)}"))
     out = _Writer(lang)
     w = out.w
     ruleset = trace["ruleset"]
@@ -100,24 +105,30 @@ def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, language
         cited = ""
         if source:
             status = w["status"].get(source.get("status", ""), source.get("status", ""))
-            gap = "" if lang == "zh" else " "  # full-width brackets carry their own space
-            cited = f"    {w['source']} {source['id']}" + (f"{gap}{parenthesised(status, lang)}" if status else "")
+            space = "" if lang == "zh" else " "
+            cited = f"    {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
         out.line("rule", f"{fired['rule']} · {where}{cited}", first=index == 0)
     rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
     for index, dep in enumerate(rests):
         rule = dep["fired"][0]["rule"] if dep["fired"] else w["no_row"]
         where = _file_line(dep["location"]["file"], dep["fired"][0]["line"] if dep["fired"] else dep["location"]["line"])
-        since = f"; {w['valid_from'].format(date=dep['valid_from'])}" if dep.get("valid_from") else ""
+        separator = "；" if lang == "zh" else "; "
+        since = f"{separator}{w['valid_from'].format(date=dep['valid_from'])}" if dep.get("valid_from") else ""
         shown = dep.get("display", {}).get(lang) or _plain(dep["output"])
-        out.line("rests_on", f"{dep['name']} = {shown}  {parenthesised(f'{rule} · {where}{since}', lang)}",
+        out.line("rests_on", f"{dep['name']} = {shown}{_gap(lang)}{parenthesised(f'{rule} · {where}{since}', lang)}",
                  first=index == 0)
     for index, parameter in enumerate(decision.get("parameters", [])):
         shown = parameter.get("display", {}).get(lang) or parameter["value"]
         note = f"{w['from'].format(date=parameter['effective_from'])}, {w['source']} {parameter['source']}"
-        out.line("figures", f"{parameter['name']} = {shown}  {parenthesised(note, lang)}", first=index == 0)
+        out.line("figures", f"{parameter['name']} = {shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
     for warning in _stale_beneath(decision, by_name, warnings_by_name):
         text = w["stale"].format(checked=warning["checked"], as_of=trace["as_of"], source=warning["source"])
         out.wrapped("warning", f"{warning['name']}: {text}")
+
+
+def _gap(lang: str) -> str:
+    """Space before a bracketed note: full-width Chinese brackets bring their own."""
+    return "" if lang == "zh" else "  "
 
 
 def _stale_beneath(decision, by_name, warnings_by_name) -> list:

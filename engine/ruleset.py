@@ -108,7 +108,8 @@ class Ruleset:
     def check(self, analyse: bool = True, skipped: Optional[list] = None) -> list[Diagnostic]:
         """Every diagnostic, warnings included: what `verdict check` reports. Tables whose bounds
         read facts cannot be analysed; their declarations are appended to `skipped`."""
-        found = list(self.diagnostics)
+        from engine.translations import check_translations
+        found = list(self.diagnostics) + check_translations(self)
         if analyse:
             from engine.check import analyse_tables
             found.extend(analyse_tables(self, skipped))
@@ -300,6 +301,6 @@ def check_path(path, skipped: Optional[list] = None) -> tuple[list[Diagnostic], 
     except RuleError as error:
         return sort_diagnostics(error.diagnostics), error.sources
     if any(d.is_error for d in diagnostics):
-        return diagnostics, files.rule_texts
+        return diagnostics, files.texts
     ruleset = Ruleset(files, parsed, model, diagnostics, _compile(model, resolver), resolver)
-    return ruleset.check(skipped=skipped), files.rule_texts
+    return ruleset.check(skipped=skipped), files.texts

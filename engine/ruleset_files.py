@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import attrs
@@ -44,6 +45,19 @@ class RulesetFiles:
     rule_texts: dict              # display path -> text
     messages: dict                # lang -> {"because": {}, "titles": {}, "symbols": {}}
     sha256: str
+    message_texts: dict = attrs.field(factory=dict)  # lang -> (display path, text) of messages/<lang>.yaml
+    settings: dict = attrs.field(factory=dict)       # ruleset.yaml as read (the checker warns of unknown keys)
+    settings_path: str = ""
+    settings_text: str = ""
+
+    @property
+    def texts(self) -> dict:
+        """Every file a diagnostic may point into: display path -> text."""
+        found = dict(self.rule_texts)
+        found.update(dict(self.message_texts.values()))
+        if self.settings_path:
+            found[self.settings_path] = self.settings_text
+        return found
 
 
 class SafeLoader(yaml.SafeLoader):
@@ -69,6 +83,14 @@ def _construct_mapping(loader, node, deep=False):
 
 
 SafeLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+# YAML 1.2 booleans: only true and false. Under YAML 1.1's rules `NO` (Norway), `yes`, `on` and
+# `off` are booleans too, and a country code or a word would silently become true or false.
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+SafeLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))
 
 
 def _kept_as_written(construct):
@@ -235,7 +257,7 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         text = _read_text(rule_path, display)
         rule_texts[display] = text
         hashed.append((rule_path.name, text.encode()))
-    messages = {}
+    messages, message_texts = {}, {}
     messages_dir = folder / "messages"
     if root.is_dir() and messages_dir.is_dir():
         for message_path in sorted(messages_dir.glob("*.yaml")):
@@ -246,6 +268,8 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             except ValueError as error:
                 raise RuleError(Diagnostic("error", "syntax", str(error))) from None
             messages[message_path.stem] = _messages(data, message_path)
+            display = str(message_path) if root.is_file() else str(Path(path) / "messages" / message_path.name)
+            message_texts[message_path.stem] = (display, text)
     digest = hashlib.sha256()
     for name, data in sorted(hashed):
         digest.update(name.encode() + b"\0" + data + b"\0")
@@ -259,7 +283,8 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         version=str(meta.get("version", "0")), language=language, languages=languages,
         outputs=tuple(str(x) for x in _names(meta.get("outputs") or (), "outputs", meta_path)),
         sources=sources, has_registry=has_registry,
-        rule_texts=rule_texts, messages=messages, sha256=digest.hexdigest())
+        rule_texts=rule_texts, messages=messages, sha256=digest.hexdigest(), message_texts=message_texts,
+        settings=meta, settings_path=str(meta_path) if meta else "", settings_text=meta_text if meta else "")
 
 
 def _names(raw, key: str, meta_path: Path) -> list:

@@ -139,9 +139,9 @@ class ExpressionTyper:
                 else:
                     right_type = self.expr_type(right, left_type, deps, report)
                 self._comparable(op, left_type, right_type, expr, report)
-                if report and (_money_mix(left_type, right_type, right) or _money_mix(right_type, left_type, left)):
+                if report and (_money_against(left_type, right_type, right) or _money_against(right_type, left_type, left)):
                     self.error("type-mismatch", f"cannot compare {left_type.describe()} with {right_type.describe()}",
-                               expr.span)
+                               expr.span, "money compares with money (`5 €`) or with a number written in the rule (`5`)")
                 return BOOL
             case ast.Binary(op=op, left=left, right=right):
                 return self._arithmetic(op, self.expr_type(left, None, deps, report),
@@ -297,12 +297,15 @@ class ExpressionTyper:
                 self._test(inner, column_type, column, deps)
 
 
+def _money_against(money_side: Type, other_type: Type, other: ast.Expr) -> bool:
+    """Money compared with a count or a rate (`fine <= penalty_rate`): a mistake. A plain number
+    literal against money (`fine <= 5`, `amount >= 0`) is fine: it is read as euros."""
+    return money_side == MONEY and other_type in (INTEGER, NUMBER) and not isinstance(other, ast.Literal)
+
+
 def _money_mix(column_type: Type, value_type: Type, value: ast.Expr) -> bool:
-    """Money compared with a count or a rate (`age >= 18 €`): a mistake. A plain number literal
-    against money (`amount >= 0`) is fine: it is read as euros."""
-    if column_type == MONEY:
-        return value_type in (INTEGER, NUMBER) and not isinstance(value, ast.Literal)
-    return value_type == MONEY and column_type in (INTEGER, NUMBER)
+    """A cell of a column: the column is never a literal, so `18 €` in an `age` column is a mistake."""
+    return _money_against(column_type, value_type, value) or (value_type == MONEY and column_type in (INTEGER, NUMBER))
 
 
 _CONFUSABLES = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ѕ": "s",

@@ -291,6 +291,6 @@ def format_value(value: Any, type_: Optional[Type] = None, lang: str = "en") -> 
 
 def format_money(value: Decimal, lang: str = "en") -> str:
     text = f"{round_money(value):,.2f}"
-    if lang in ("fr", "zh"):
+    if lang == "fr":  # 10 339,00 € (Chinese writes 10,339.00 €, as English does)
         text = text.replace(",", "\u202f").replace(".", ",")
     return f"{text} €"

@@ -56,7 +56,12 @@ def mini_copy(tmp_path):
 # ============================================================================ check
 
 def test_check_clean_ruleset_exits_0(capsys, golden_cwd):
-    assert run(capsys, "check", "mini") == (0, "0 error(s), 0 warning(s)\n", "")
+    # the fixture leaves most French explanations untranslated on purpose (to test the fallback)
+    code, out, err = run(capsys, "check", "mini")
+    assert (code, err) == (0, "")
+    assert out.startswith("mini/messages/fr.yaml:1:1: warning[missing-translation]: 4 explanation(s) have no `fr` "
+                          "translation: band_reduced, reimbursed, patient_pays#1, patient_pays#2\n")
+    assert out.endswith("\n0 error(s), 1 warning(s)\n")
 
 
 def test_check_with_errors_exits_1_and_renders_them(capsys, bad_rules):
@@ -98,7 +103,7 @@ def test_check_format_json(capsys, tmp_path):
 
 def test_check_format_json_of_a_clean_ruleset(capsys, golden_cwd):
     code, out, _ = run(capsys, "check", "mini", "--format", "json")
-    assert (code, json.loads(out)) == (0, {"diagnostics": []})
+    assert code == 0 and [d["code"] for d in json.loads(out)["diagnostics"]] == ["missing-translation"]
 
 
 def test_check_format_json_of_a_syntax_error(capsys, tmp_path):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import VerdictError
+
 import engine
 from engine import TraceError, explain_trace, read_trace, replay
 from engine.cli import read_facts
@@ -236,8 +238,13 @@ def test_explain_in_another_language(verdict):
     assert "  repose sur band = réduit (reduced)  (band_reduced · costs.rules:16)" in text.splitlines()
 
 
-def test_explain_of_an_unknown_language_falls_back_to_the_default(verdict):
-    assert verdict.explain("xx") == verdict.explain("en") == verdict.explain()
+def test_explain_in_an_unknown_language_is_refused_naming_the_languages(verdict):
+    assert verdict.explain("en") == verdict.explain()
+    with pytest.raises(VerdictError) as excinfo:
+        verdict.explain("xx")
+    [diagnostic] = excinfo.value.diagnostics
+    assert (diagnostic.code, diagnostic.message, diagnostic.hint) == (
+        "unknown-language", "this verdict has no explanation in `xx`", "its languages are: en, fr")
 
 
 def test_explain_of_a_saved_trace_is_the_same_text(verdict, tmp_path):

@@ -1,0 +1,88 @@
+"""translations: messages/<lang>.yaml and ruleset.yaml → diagnostics, so that no explanation
+reaches a student with a wrong key, a `{hole}` that names nothing, or silently in English.
+
+- a key of `because` that is no rule id, of `titles` that is no decision, of `symbols` that is no
+  enumeration symbol: error `unknown-name` (with "did you mean");
+- a `{name}` in a translated text that is no input, parameter or decision: error `unknown-name`;
+- an explanation with no translation in a declared language: warning `missing-translation`;
+- a key of ruleset.yaml the engine does not read: warning `unknown-setting`.
+"""
+from __future__ import annotations
+
+import re
+
+from engine import ast
+from engine.errors import Diagnostic, suggestion_hint
+from engine.resolve import BUILTIN_NAMES, TEMPLATE_HOLE
+from engine.span import Span
+
+SETTINGS = ("name", "title", "version", "language", "languages", "outputs", "sources")
+SHOWN_MISSING = 5
+
+
+def _span_of(path: str, text: str, key: str, within: str = "") -> Span:
+    """Where `key:` is written in a YAML file (after the `within:` section when given)."""
+    lines = text.split("\n")
+    start = 0
+    if within:
+        start = next((i for i, line in enumerate(lines) if re.match(rf"^{re.escape(within)}\s*:", line)), 0)
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:")
+    for number in range(start, len(lines)):
+        if pattern.match(lines[number]):
+            column = len(lines[number]) - len(lines[number].lstrip()) + 1
+            return Span.point(path, number + 1, column, len(key))
+    return Span.point(path, 1, 1)
+
+
+def check_translations(ruleset) -> list[Diagnostic]:
+    files, model = ruleset.files, ruleset.model
+    found = []
+    rule_ids, explained = set(), []   # every rule id; those with a `because` in the rule files
+    for name, info in model.decisions.items():
+        for version in info.versions:
+            body = version.decl.body
+            if isinstance(body, ast.Table):
+                for row, rule_id in zip(body.rows, version.rule_ids):
+                    rule_ids.add(rule_id)
+                    if row.because is not None and rule_id not in explained:
+                        explained.append(rule_id)
+            else:
+                rule_ids.add(name)
+                if body.because is not None and name not in explained:
+                    explained.append(name)
+    names = set(model.inputs) | set(model.parameters) | set(model.decisions) | set(BUILTIN_NAMES)
+    symbols = set(model.symbols) | {"true", "false"} | {
+        s for info in model.decisions.values() if hasattr(info.type, "symbols") for s in info.type.symbols}
+    for lang, messages in sorted(files.messages.items()):
+        path, text = files.message_texts.get(lang, (f"messages/{lang}.yaml", ""))
+        for section, known, what in (("because", rule_ids, "rule"), ("titles", set(model.decisions), "decision"),
+                                     ("symbols", symbols, "symbol")):
+            for key, value in messages.get(section, {}).items():
+                span = _span_of(path, text, str(key), section)
+                if key not in known:
+                    found.append(Diagnostic("error", "unknown-name", f"no {what} is called `{key}`", span,
+                                            hint=suggestion_hint(str(key), known) or f"`{section}` is keyed by {what}"))
+                    continue
+                for hole in TEMPLATE_HOLE.finditer(str(value)):
+                    head = hole.group(1).strip().split(".")[0]
+                    if head not in names:
+                        found.append(Diagnostic("error", "unknown-name", f"unknown name `{head}` in the "
+                                                f"translation of `{key}`", span, hint=suggestion_hint(head, names)))
+        if lang != files.language and lang in files.languages:
+            missing = [rule_id for rule_id in explained if rule_id not in messages.get("because", {})]
+            if missing:
+                shown = ", ".join(missing[:SHOWN_MISSING]) + (" …" if len(missing) > SHOWN_MISSING else "")
+                found.append(Diagnostic("warning", "missing-translation",
+                                        f"{len(missing)} explanation(s) have no `{lang}` translation: {shown}",
+                                        Span.point(path, 1, 1), hint="they are shown in the default language"))
+    for lang in files.languages:
+        if lang != files.language and lang not in files.messages:
+            found.append(Diagnostic("warning", "missing-translation",
+                                    f"`{lang}` is declared in ruleset.yaml but there is no messages/{lang}.yaml",
+                                    Span.point(files.settings_path or "ruleset.yaml", 1, 1)))
+    for key in files.settings:
+        if key not in SETTINGS:
+            found.append(Diagnostic("warning", "unknown-setting", f"the setting `{key}` is not one the engine reads",
+                                    _span_of(files.settings_path, files.settings_text, str(key)),
+                                    hint=suggestion_hint(str(key), SETTINGS) or f"the settings are {', '.join(SETTINGS)}"))
+    return found

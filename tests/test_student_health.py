@@ -1,0 +1,73 @@
+"""The bundled ruleset as its users meet it: checked clean, every row exercised, every figure sourced."""
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine.ruleset import check_path
+from engine.testing import run_cases
+
+RULESET = Path(__file__).resolve().parent.parent / "rulesets" / "student_health"
+STATUSES = {"OFFICIAL", "SECONDARY", "DERIVED", "SEED"}
+
+
+@pytest.fixture(scope="module")
+def rs():
+    return engine.load_ruleset(RULESET)
+
+
+def test_check_finds_no_error_and_only_the_two_deliberate_gaps():
+    diagnostics, _ = check_path(RULESET)
+    assert [d for d in diagnostics if d.is_error] == []
+    assert sorted((d.code, d.message.split(";")[0]) for d in diagnostics) == [
+        ("gap", "no row of `reimbursement_base` matches doctor_sector = sector_2"),
+        ("gap", "no row of `reimbursement_rate` matches age <= 15")]
+
+
+def test_every_case_passes_and_every_row_is_exercised():
+    report = run_cases(RULESET)
+    assert report.ok and report.unexercised == ()
+    assert len(report.results) >= 60
+
+
+def test_every_source_has_a_known_status_and_every_citation_is_registered(rs):
+    assert {s.status for s in rs.files.sources.values()} <= STATUSES
+    assert {"SEED", "OFFICIAL", "SECONDARY", "DERIVED"} <= {s.status for s in rs.files.sources.values()}
+    for info in rs.model.decisions.values():
+        for version in info.versions:
+            decl = version.decl
+            rows = getattr(decl.body, "rows", ())
+            for row in rows:
+                assert (row.source or decl.source) in rs.files.sources, f"{decl.name} row {row.number}"
+            if not rows and decl.name != "age":  # `age` is a definition (whole years on the date), not a rule
+                assert decl.source in rs.files.sources, decl.name
+    for info in rs.model.parameters.values():
+        assert all(v.source in rs.files.sources for v in info.values), info.decl.name
+
+
+def test_the_interface_names_exist_with_their_types(rs):
+    inputs = {"nationality": "country", "birth_date": "date", "higher_education": "bool", "stay_months": "integer",
+              "holds_ceam": "bool", "holds_s1": "bool", "quebec_form": "bool", "salaried": "bool",
+              "annual_work_hours": "integer", "birth_certificate_language": "text", "household_size": "integer",
+              "annual_resources": "money", "insured_in": "country", "destination": "country",
+              "has_medecin_traitant": "bool"}
+    for name, type_name in inputs.items():
+        assert rs.model.inputs[name].type.name == type_name, name
+    assert rs.model.inputs["territory"].type.symbols == ("metropole", "outre_mer")
+    assert rs.model.inputs["doctor_sector"].type.symbols == ("sector_1", "sector_2_optam", "sector_2")
+    decisions = {"zone", "age", "enrolment", "enrolment_documents", "css_free_ceiling", "css_participation_ceiling",
+                 "css_status", "css_monthly_participation", "ceam_usable", "consultation_fee", "reimbursement_rate",
+                 "participation_forfaitaire", "gp_reimbursement", "can_work_without_permit"}
+    assert decisions <= set(rs.model.decisions)
+    assert rs.model.decisions["enrolment"].type.symbols == (
+        "register_student_portal", "exempt_ceam", "exempt_quebec", "register_local_cpam", "private_cover_short_stay",
+        "not_concerned")
+
+
+def test_a_css_figure_past_its_checked_date_still_answers_with_a_warning(rs):
+    facts = {"household_size": 1, "territory": "metropole", "annual_resources": 9000}
+    assert rs.evaluate(facts, as_of="2026-03-31", outputs=["css_status"]).to_dict()["warnings"] == []
+    verdict = rs.evaluate(facts, as_of="2026-04-01", outputs=["css_status"])
+    assert verdict.outputs["css_status"] == "free"
+    assert [w["name"] for w in verdict.to_dict()["warnings"]] == ["css_free_ceiling", "css_participation_ceiling"]
+    assert "css_free_ceiling: this value was last checked on 2026-03-31" in verdict.explain()
