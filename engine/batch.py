@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import json
+from decimal import Decimal
 import multiprocessing
 import os
 import signal
@@ -133,7 +134,7 @@ def _work(chunk: tuple) -> tuple:
 
 def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict:
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_float=Decimal)  # exact: 0.1 is 0.1, not a binary float
     except (ValueError, RecursionError) as error:
         where = f" at column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
         message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)

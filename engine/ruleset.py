@@ -15,7 +15,7 @@ from engine.graph import evaluation_order, find_cycles, required_inputs
 from engine.parse import parse
 from engine.resolve import NO_DEFAULT, Model, Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
-from engine.values import coerce_fact
+from engine.values import ENGINE_CONTEXT, coerce_fact
 
 
 MAX_FACT_PROBLEMS = 50  # past this, a list of problems helps nobody: the facts are of another kind
@@ -112,7 +112,8 @@ class Ruleset:
         found = list(self.diagnostics) + check_translations(self)
         if analyse:
             from engine.check import analyse_tables
-            found.extend(analyse_tables(self, skipped))
+            with decimal.localcontext(ENGINE_CONTEXT):  # bounds over parameters are computed
+                found.extend(analyse_tables(self, skipped))
         return sort_diagnostics(found)
 
     def default_outputs(self) -> tuple:
@@ -177,25 +178,25 @@ class Ruleset:
         if isinstance(outputs, str):  # one name, not its letters
             outputs = (outputs,)
         try:
-            return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
-        except (EvaluationError, decimal.DecimalException, OverflowError) as error:
-            raise self._in_context(error, facts, day) from None
+            with decimal.localcontext(ENGINE_CONTEXT):
+                return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
+        except (EvaluationError, decimal.DecimalException, OverflowError, RecursionError) as error:
+            raise _context_of(self, error, facts, day) from None
 
     def decision_function(self, name: str, as_of=None):
         """Decision `name` as of a date, as a plain function of the inputs it needs:
         `fn(**inputs)` (or positionally, in the order of `fn.inputs`) → its value.
 
         For hot loops: it skips fact validation (give engine values: int, Decimal, symbols as str,
-        datetime.date) and keeps no trace. An input with a default may be left out."""
+        datetime.date) and keeps no trace. An input with a default may be left out. It runs in the
+        caller's decimal context: wrap the loop in `decimal.localcontext(engine.values.ENGINE_CONTEXT)`
+        when the program changed its own. A list value comes as a tuple here."""
         day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
         fast = self.__dict__.get("_fast")
         if fast is None:
             from engine.fastpath import FastPath
             fast = self.__dict__["_fast"] = FastPath(self)
         return fast.decision_function(name, day)
-
-    def _in_context(self, error, facts, day) -> EvaluationError:
-        return _context_of(self, error, facts, day)
 
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
         """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
@@ -213,9 +214,10 @@ class Ruleset:
         prepared = self.prepare_facts(facts, wanted, day)
         ctx = Context(prepared, day, self.plans, traced=trace)
         try:
-            values = {name: ctx.decision(name) for name in wanted}
-        except (EvaluationError, decimal.DecimalException, OverflowError) as error:
-            raise self._in_context(error, facts, day) from None
+            with decimal.localcontext(ENGINE_CONTEXT):
+                values = {name: ctx.decision(name) for name in wanted}
+        except (EvaluationError, decimal.DecimalException, OverflowError, RecursionError) as error:
+            raise _context_of(self, error, facts, day) from None
         order = evaluation_order(self.model, wanted, day)
         return Verdict.build(self, day, facts, prepared, wanted, values,
                              [ctx.records[n] for n in order if n in ctx.records] if trace else [])
@@ -236,6 +238,10 @@ def _decision_at(model: Model, span) -> Optional[tuple]:
 
 def _context_of(ruleset, error, facts, day) -> EvaluationError:
     """An evaluation error that names its decision and the facts that decision read."""
+    if isinstance(error, RecursionError):
+        return EvaluationError(Diagnostic(
+            "error", "evaluation", f"the decisions read each other too deeply to evaluate as of {day}",
+            hint="compute the steps in fewer decisions"))
     if not isinstance(error, EvaluationError):
         # decimal's own limits (about 10^999999, or 28 significant digits for places): no span to show
         return EvaluationError(Diagnostic(

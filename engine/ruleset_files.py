@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import attrs
@@ -104,9 +105,20 @@ def _kept_as_written(construct):
     return lenient
 
 
+def _exact_number(loader, node):
+    """A YAML float as the exact decimal written (`99999999999999.99`, `1.10`), never a binary float;
+    `.nan` and `.inf` stay floats, for the fact check to refuse by name."""
+    text = loader.construct_scalar(node).replace("_", "")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return yaml.SafeLoader.construct_yaml_float(loader, node)
+    return value if value.is_finite() else yaml.SafeLoader.construct_yaml_float(loader, node)
+
+
 for _tag, _construct in (("timestamp", yaml.SafeLoader.construct_yaml_timestamp),
                          ("int", yaml.SafeLoader.construct_yaml_int),
-                         ("float", yaml.SafeLoader.construct_yaml_float)):
+                         ("float", _exact_number)):
     SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _kept_as_written(_construct))
 
 MAX_YAML_ALIASES = 100

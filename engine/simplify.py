@@ -10,6 +10,7 @@ that both match would change a sum or a count). The result is shown as a unified
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 import json
 from decimal import Decimal
@@ -19,6 +20,7 @@ from engine import ast
 from engine.check import _Cells, _NotAnalysable, _union, column_domain
 from engine.compile import Compiler
 from engine.evaluate import Context
+from engine.values import ENGINE_CONTEXT
 
 MERGEABLE = ("unique", "first", "any", "priority")
 
@@ -26,11 +28,12 @@ MERGEABLE = ("unique", "first", "any", "priority")
 def simplified_texts(ruleset) -> dict[str, str]:
     """file → its text with mergeable rows merged, for every file that has any."""
     edits: dict[str, dict[int, str | None]] = {}  # file -> line -> new text (None: delete)
-    for info in ruleset.model.decisions.values():
-        for version in info.versions:
-            body = version.decl.body
-            if isinstance(body, ast.Table) and version.decl.hit.policy in MERGEABLE and not version.decl.hit.aggregator:
-                _merge_table(ruleset, version, edits)
+    with decimal.localcontext(ENGINE_CONTEXT):
+        for info in ruleset.model.decisions.values():
+            for version in info.versions:
+                body = version.decl.body
+                if isinstance(body, ast.Table) and version.decl.hit.policy in MERGEABLE and not version.decl.hit.aggregator:
+                    _merge_table(ruleset, version, edits)
     texts = {}
     for file, changes in edits.items():
         old = ruleset.files.rule_texts[file].split("\n")
@@ -112,9 +115,12 @@ def _merged_cell(cells: _Cells, domain, column_type, text_a: str, text_b: str):
     from engine.parse import _parse_fragment
     if "-" in (text_a, text_b):
         return "-"
+    tests = [_parse_fragment(t, "unary_tests", "<merged>", 1, 1) for t in (text_a, text_b)]
+    if not all(cells.compiler.test_is_constant(t, column_type) for t in tests):
+        # a bound that reads a parameter changes with the date: keep both tests as written
+        return f"{text_a}, {text_b}"
     try:
-        union = _union(domain, [cells.cell(_parse_fragment(t, "unary_tests", "<merged>", 1, 1), domain, column_type)
-                                for t in (text_a, text_b)])
+        union = _union(domain, [cells.cell(t, domain, column_type) for t in tests])
     except _NotAnalysable:
         return f"{text_a}, {text_b}"
     return render_cell(domain, column_type, union) or f"{text_a}, {text_b}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import weakref
 from json.encoder import encode_basestring
@@ -10,7 +11,7 @@ from typing import Optional
 from engine import ast
 from engine.i18n import words
 from engine.resolve import TEMPLATE_HOLE
-from engine.values import EnumType, ListType, format_value, to_json_value
+from engine.values import ENGINE_CONTEXT, EnumType, ListType, format_value, to_json_value
 
 TRACE_FORMAT = 1
 ENGINE_VERSION = "0.1.0"
@@ -69,10 +70,12 @@ class Verdict:
     @property
     def trace(self) -> dict:
         """The JSON-ready trace."""
-        if self._trace is None:
-            self._trace = self._builder()
-            self._builder = None
-        return self._trace
+        trace = self._trace
+        if trace is None:
+            builder = self._builder  # read once: another thread may be building it too
+            with decimal.localcontext(ENGINE_CONTEXT):
+                trace = self._trace = builder()
+        return trace
 
     def __eq__(self, other):
         if not isinstance(other, Verdict):

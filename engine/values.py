@@ -6,6 +6,7 @@ engine's value for its declared type, or raises a `FactError` naming the fact an
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
 import reprlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -17,6 +18,10 @@ from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, FactError, suggestion_hint
 
 CENT = Decimal("0.01")
+# Every evaluation runs in this context, whatever the embedding program set for its own thread:
+# 28 significant digits, and errors (not silent infinities or NaN) on overflow and invalid results.
+ENGINE_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, Emax=999_999, Emin=-999_999,
+                                 traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
 # Beyond this magnitude a figure is a typing accident, not a household's resources.
 MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_TEXT_LENGTH = 10_000
@@ -135,6 +140,9 @@ def shown_value(got: Any) -> str:
     """A short repr of a wrong fact: bounded in length and depth, whatever was sent."""
     if isinstance(got, str) and len(got) >= 60:
         return repr(got[:57]) + "…"
+    if isinstance(got, Decimal):  # as the sender wrote it, not Decimal('…')
+        text = str(got)
+        return text if len(text) <= 60 else text[:59] + "…"
     shown = _SHOWN.repr(got)
     return shown if len(shown) <= 120 else shown[:119] + "…"
 

@@ -142,7 +142,8 @@ def test_range_bounds_are_inclusive(rs):
 def test_not_a_finite_number(rs, value):
     (code, message, _), = refuse(rs, resources=value)
     assert code == "fact-type"
-    assert message == f"fact `resources`: expected money, got {value!r} (not a finite number)"
+    shown = str(value) if isinstance(value, D) else repr(value)  # a Decimal as written, not Decimal('…')
+    assert message == f"fact `resources`: expected money, got {shown} (not a finite number)"
 
 
 def test_float_money_that_is_not_a_whole_number_of_cents(rs):
@@ -262,3 +263,18 @@ def test_the_caller_facts_are_not_modified(rs):
     facts = dict(BASE)
     rs.evaluate(facts, as_of="2025-06-01")
     assert facts == BASE
+
+
+def test_decimals_in_yaml_and_json_are_read_exactly():
+    from engine.ruleset_files import load_yaml
+    facts = load_yaml("resources: 99999999999999.99\nversion: 1.10\n", "facts")
+    assert facts == {"resources": D("99999999999999.99"), "version": D("1.10")}
+
+
+def test_evaluation_ignores_the_callers_decimal_context(rs):
+    import decimal
+    expected = rs.evaluate(BASE, as_of="2025-06-01").to_json()
+    with decimal.localcontext() as ctx:
+        ctx.prec = 4
+        ctx.traps[decimal.Inexact] = True
+        assert rs.evaluate(BASE, as_of="2025-06-01").to_json() == expected

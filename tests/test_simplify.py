@@ -93,3 +93,22 @@ def test_the_suggested_table_gives_the_same_verdicts(tmp_path, rows):
     for n, flag in itertools.product(range(5), ["red", "green", "blue"]):
         facts = {"n": n, "flag": flag}
         assert after.evaluate(facts, as_of="2025-01-01").outputs == before.evaluate(facts, as_of="2025-01-01").outputs
+
+
+def test_bounds_that_read_a_parameter_are_kept_as_written(tmp_path, capsys):
+    path = tmp_path / "p.rules"
+    path.write_text("""input amount : money
+parameter low : money
+  from 2020-01-01 = 500 €
+parameter high : money
+  from 2020-01-01 = 700 €
+  from 2024-01-01 = 900 €
+decision band : text hit first
+  | amount         || band  |
+  | <= low         || "low" |
+  | (low..high]    || "low" |
+  | otherwise      || "high" |
+""", encoding="utf-8")
+    assert main(["check", str(path), "--suggest"]) == 0
+    out = capsys.readouterr().out
+    assert '+  | <= low, (low..high] || "low" |' in out  # not `<= 700 €`: `high` changes in 2024
