@@ -101,7 +101,7 @@ def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, language
         out.wrapped("because", explanation)
     for index, fired in enumerate(decision["fired"]):
         where = _file_line(decision["location"]["file"], fired["line"])
-        source = next((s for s in decision.get("sources", []) if s and s.get("id") == fired["source"]), None)
+        source = next((s for s in decision.get("sources", []) if s and s.get("id") == fired.get("source")), None)
         cited = ""
         if source:
             status = w["status"].get(source.get("status", ""), source.get("status", ""))
@@ -111,7 +111,7 @@ def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, language
     rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
     for index, dep in enumerate(rests):
         rule = dep["fired"][0]["rule"] if dep["fired"] else w["no_row"]
-        where = _file_line(dep["location"]["file"], dep["fired"][0]["line"] if dep["fired"] else dep["location"]["line"])
+        where = _file_line(dep["location"]["file"], dep["fired"][0]["line"] if dep["fired"] else dep["location"].get("line"))
         separator = "；" if lang == "zh" else "; "
         since = f"{separator}{w['valid_from'].format(date=dep['valid_from'])}" if dep.get("valid_from") else ""
         shown = dep.get("display", {}).get(lang) or _plain(dep["output"])
@@ -119,7 +119,7 @@ def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, language
                  first=index == 0)
     for index, parameter in enumerate(decision.get("parameters", [])):
         shown = parameter.get("display", {}).get(lang) or parameter["value"]
-        note = f"{w['from'].format(date=parameter['effective_from'])}, {w['source']} {parameter['source']}"
+        note = f"{w['from'].format(date=parameter['effective_from'])}, {w['source']} {parameter.get('source')}"
         out.line("figures", f"{parameter['name']} = {shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
     for warning in _stale_beneath(decision, by_name, warnings_by_name):
         text = w["stale"].format(checked=warning["checked"], as_of=trace["as_of"], source=warning["source"])

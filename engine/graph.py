@@ -8,8 +8,8 @@ from __future__ import annotations
 from engine.errors import Diagnostic
 from engine.resolve import Model
 
-# Deeper chains of decisions than any policy has; evaluation recurses once per level.
-MAX_DECISION_DEPTH = 500
+# Far deeper than any policy (the bundled one is 6 deep); evaluation recurses a few frames per level.
+MAX_DECISION_DEPTH = 100
 
 
 def decision_edges(model: Model, day=None) -> dict:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -35,13 +37,29 @@ _DECLARATION_NODES = frozenset({
     "name", "number", "money", "percent", "date", "text", "true", "false"})
 
 
+def _cache_file(grammar: str):
+    """A private place for Lark's cached parser, or False. Lark's cache is a pickle, and loading a
+    pickle runs code: so never a shared, guessable file in /tmp, only one in a folder of ours that
+    nobody else may write."""
+    try:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "verdict"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+        if status.st_uid != os.getuid() or status.st_mode & 0o022:
+            return False
+        digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
+        return str(folder / f"grammar-{digest}.lark")
+    except (OSError, RuntimeError, AttributeError):  # no home, read-only disk, no getuid (Windows)
+        return False
+
+
 def parser() -> lark.Lark:
-    """The Lark parser, built on first use and cached on disk by Lark (keyed by the grammar)."""
+    """The Lark parser, built on first use and cached on disk (keyed by the grammar and Lark)."""
     global _parser
     if _parser is None:
-        _parser = lark.Lark(GRAMMAR_PATH.read_text(encoding="utf-8"), parser="lalr",
-                            start=["ruleset", "expression", "unary_tests"],
-                            propagate_positions=True, maybe_placeholders=True, cache=True)
+        grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
+        _parser = lark.Lark(grammar, parser="lalr", start=["ruleset", "expression", "unary_tests"],
+                            propagate_positions=True, maybe_placeholders=True, cache=_cache_file(grammar))
     return _parser
 
 

@@ -445,6 +445,10 @@ class Resolver(ExpressionTyper):
         return [UNKNOWN for _ in table.outputs]
 
     def _check_hit_policy(self, decl, output_types):
+        if decl.hit.aggregator == "count" and any(row.is_otherwise for row in decl.body.rows):
+            row = next(row for row in decl.body.rows if row.is_otherwise)
+            self.error("type-mismatch", "an `otherwise` row in a `collect count` table would count itself",
+                       row.span, "remove it: with no matching row the count is 0")
         if decl.hit.policy in ("priority", "output_order") and not any(isinstance(t, EnumType) for t in output_types):
             self.error("type-mismatch", f"hit policy `{decl.hit.label()}` ranks outputs by their enumeration order; "
                        "this table has no enumeration output", decl.hit.span,

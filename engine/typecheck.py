@@ -10,7 +10,7 @@ from typing import Optional
 from engine import ast
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import did_you_mean, suggestion_hint
-from engine.values import (BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, TEXT, EnumType, ListType, RecordType, Type,
+from engine.values import (CENT, BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, TEXT, EnumType, ListType, RecordType, Type,
                            is_numeric, is_ordered, same_kind)
 
 LITERAL_TYPES = {"integer": INTEGER, "number": NUMBER, "money": MONEY, "date": DATE, "text": TEXT, "bool": BOOL}
@@ -103,7 +103,10 @@ class ExpressionTyper:
 
     def expr_type(self, expr: ast.Expr, expected: Optional[Type], deps, report=True) -> Type:
         match expr:
-            case ast.Literal(kind=kind):
+            case ast.Literal(kind=kind, value=value):
+                if kind == "money" and report and value != value.quantize(CENT):
+                    self.error("type-mismatch", f"{value} € has more than 2 decimal places", expr.span,
+                               "money is written in euros and cents, e.g. 12.35 €")
                 return LITERAL_TYPES[kind]
             case ast.Name():
                 return self.name_type(expr, expected, deps, report)

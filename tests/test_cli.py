@@ -284,7 +284,7 @@ def test_test_command_reports_failures_and_exits_1(capsys, mini_copy):
     code, out, _ = run(capsys, "test", str(mini_copy))
     assert code == 1
     assert out.splitlines()[:2] == [f"FAIL {mini_copy}/tests/cases.yaml: reduced band, no card",
-                                    "     patient_pays: expected '29.00', got '30.00'"]  # YAML read 29.00 as a float
+                                    "     patient_pays: expected \"29.00\", got \"30.00\""]  # as written, exactly
     assert out.splitlines()[-1] == "1 passed, 1 failed"
 
 

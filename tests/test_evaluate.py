@@ -341,7 +341,7 @@ def test_otherwise_row_of_a_list_policy_is_a_one_item_list(ws, policy):
 
 
 @pytest.mark.parametrize("policy, expected_no_match, expected_match", [
-    ("collect sum", 7, 2), ("collect min", 7, 2), ("collect max", 7, 2), ("collect count", 1, 1),
+    ("collect sum", 7, 2), ("collect min", 7, 2), ("collect max", 7, 2),
 ])
 def test_otherwise_row_of_an_aggregate(ws, policy, expected_no_match, expected_match):
     rs = ws.load(f"""
@@ -353,6 +353,18 @@ def test_otherwise_row_of_an_aggregate(ws, policy, expected_no_match, expected_m
         """)
     assert out(rs, {"n": 1}) == expected_no_match
     assert out(rs, {"n": 6}) == expected_match
+
+
+def test_an_otherwise_row_cannot_be_counted(ws):
+    diagnostics = ws.diagnostics("""
+        input n : integer
+        decision d hit collect count
+          | n         || d
+          | >= 5      || 2
+          | otherwise || 7
+        """)
+    assert [(d.code, d.span.line, d.message) for d in diagnostics] == [
+        ("type-mismatch", 5, "an `otherwise` row in a `collect count` table would count itself")]
 
 
 def test_otherwise_row_is_reported_as_fired_with_its_number(ws):

@@ -733,11 +733,16 @@ def test_a_long_chain_of_inferred_decisions_loads_or_is_refused(tmp_path):
         pass
 
 
-def test_a_chain_of_250_decisions_evaluates(tmp_path):
-    ruleset = load_text(tmp_path, _chain(250, typed=True, reverse=False))
-    verdict = ruleset.evaluate({"n": 0}, as_of=AS_OF, outputs=["x249"])
-    assert verdict.outputs["x249"] == 250
-    verdict.to_json(), verdict.explain()
+def test_a_chain_at_the_depth_limit_evaluates_both_ways_and_one_more_is_refused(tmp_path):
+    from engine.graph import MAX_DECISION_DEPTH
+    ruleset = load_text(tmp_path, _chain(MAX_DECISION_DEPTH, typed=True, reverse=False))
+    last = f"x{MAX_DECISION_DEPTH - 1}"
+    for run in (ruleset.evaluate, ruleset.interpret):
+        verdict = run({"n": 0}, as_of=AS_OF, outputs=[last])
+        assert verdict.outputs[last] == MAX_DECISION_DEPTH
+        verdict.to_json(), verdict.explain()
+    error = refusal(tmp_path, _chain(MAX_DECISION_DEPTH + 1, typed=True, reverse=False))
+    assert f"rests on a chain of more than {MAX_DECISION_DEPTH} decisions" in error.render()
 
 
 def test_a_very_long_chain_of_decisions_evaluates_or_is_refused(tmp_path):
