@@ -13,6 +13,16 @@ class Node:
     span: Span
 
 
+def shape(node):
+    """A node without its positions: equal for the same text written in two places."""
+    if isinstance(node, Node):
+        return (type(node).__name__,) + tuple(shape(getattr(node, f.name)) for f in node.__attrs_attrs__
+                                              if f.name != "span")
+    if isinstance(node, tuple):
+        return tuple(shape(n) for n in node)
+    return node
+
+
 # ---------------------------------------------------------------------------- types
 
 @attrs.frozen

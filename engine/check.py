@@ -282,7 +282,7 @@ def _analyse_version(ruleset, version) -> list[Diagnostic]:
         try:
             boxes = [an.Row(tuple(cells.cell(cell.test, d, t) for cell, d, t in
                                   zip(row.cells, domains, version.column_types)),
-                            _output_key(ruleset, row), row.span.line) for row, _ in rows]
+                            _output_key(row), row.span.line) for row, _ in rows]
         except EvaluationError:  # a parameter without a value in this period: evaluation reports it
             continue
         findings = an.analyse(an.Table(columns, tuple(boxes), hit, has_otherwise))
@@ -295,18 +295,9 @@ def _analyse_version(ruleset, version) -> list[Diagnostic]:
     return found
 
 
-def _output_key(ruleset, row: ast.Row) -> tuple:
-    """What a row outputs, comparable between rows: constants by value, formulas by their text."""
-    key = []
-    for expr in row.outputs:
-        if isinstance(expr, ast.Literal):
-            key.append(expr.value)
-        elif isinstance(expr, ast.Name):
-            key.append(expr.name)
-        else:
-            text = ruleset.files.rule_texts.get(expr.span.file, "").split("\n")[expr.span.line - 1]
-            key.append(text[expr.span.column - 1:expr.span.end_column - 1])
-    return tuple(key)
+def _output_key(row: ast.Row) -> tuple:
+    """What a row outputs, comparable between rows: the outputs' expressions without positions."""
+    return tuple(ast.shape(expr) for expr in row.outputs)
 
 
 def _example(example: dict) -> dict:

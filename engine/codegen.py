@@ -446,7 +446,7 @@ class Generator:
             if simple:
                 test = "len(h) == 1" if policy == "unique" else "h"
                 emit(f"r = h[0] if {test} else {u.obj(_pick)}(a, {P}, h, {inputs})")
-        if fired is not None:
+        if fired is not None:  # the answer was tabulated above
             pass
         elif simple:
             if functions is None:

@@ -77,7 +77,7 @@ class DecisionRecord:
 class Context:
     """The state of one evaluation: facts, date, memoised decisions, and what was read."""
 
-    __slots__ = ("facts", "as_of", "plans", "results", "records", "traced", "_reads", "_stack")
+    __slots__ = ("facts", "as_of", "plans", "results", "records", "traced", "_reads")
 
     def __init__(self, facts: dict, as_of: dt.date, plans: dict, traced: bool = True):
         self.facts = facts
@@ -87,7 +87,6 @@ class Context:
         self.records: dict = {}
         self.traced = traced
         self._reads: list = []
-        self._stack: list = []
 
     def parameter(self, name: str, span):
         info = self.plans.parameters[name]
@@ -165,19 +164,10 @@ def _period(decl) -> str:
 
 
 def _row_value(ctx, plan: VersionPlan, row: RowPlan):
-    values = [_finish_one(t, f(ctx)) for f, t in zip(row.outputs, plan.output_types)]
+    values = [finish_value(t, f(ctx)) for f, t in zip(row.outputs, plan.output_types)]
     if len(values) == 1:
         return values[0]
     return dict(zip(plan.output_names, values))
-
-
-def _finish_one(type_, value):
-    if type_ == MONEY and isinstance(value, (Decimal, int)):
-        return round_money(Decimal(value))
-    return value
-
-
-finish_value = _finish_one
 
 
 def finish_money(value):
@@ -187,8 +177,13 @@ def finish_money(value):
     return value
 
 
+def finish_value(type_, value):
+    """A value as a decision gives it: money rounded to the cent, anything else as computed."""
+    return finish_money(value) if type_ == MONEY else value
+
+
 def _finish(plan: VersionPlan, value):
-    return _finish_one(plan.result_type, value)
+    return finish_value(plan.result_type, value)
 
 
 def no_match(as_of, plan: VersionPlan, inputs) -> EvaluationError:
@@ -243,11 +238,6 @@ def _priority(plan: VersionPlan, value) -> tuple:
             symbol = values[name]
             key.append(type_.symbols.index(symbol) if symbol in type_.symbols else len(type_.symbols))
     return tuple(key)
-
-
-def apply_hit_policy(ctx, plan: VersionPlan, matched: list, inputs) -> tuple[list, object]:
-    """(the rows that fired, the decision's value), per the table's hit policy."""
-    return hit_policy(ctx.as_of, plan, matched, inputs, lambda row: _row_value(ctx, plan, row))
 
 
 def hit_policy(as_of, plan: VersionPlan, matched: list, inputs, row_value) -> tuple[list, object]:

@@ -74,9 +74,7 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
         _check_depth(tree, file)
         return _Builder(file).transform(tree)
     except lark.exceptions.VisitError as error:
-        if isinstance(error.orig_exc, RuleSyntaxError):
-            raise error.orig_exc from None
-        raise
+        raise _unwrapped(error, file) from None
     except lark.exceptions.UnexpectedInput as error:
         raise _syntax_error(error, file, normalised) from None
 
@@ -109,11 +107,17 @@ def _parse_fragment(text: str, start: str, file: str, line: int, column: int):
         _check_depth(tree, file, line - 1)
         return _Builder(file, line - 1).transform(tree)
     except lark.exceptions.VisitError as error:
-        if isinstance(error.orig_exc, RuleSyntaxError):
-            raise error.orig_exc from None
-        raise
+        raise _unwrapped(error, file) from None
     except lark.exceptions.UnexpectedInput as error:
         raise _syntax_error(error, file, padded, line - 1, fragment=start) from None
+
+
+def _unwrapped(error, file: str) -> RuleSyntaxError:
+    """The error raised while building the AST, out of Lark's wrapper; never a bare VisitError."""
+    if isinstance(error.orig_exc, RuleSyntaxError):
+        return error.orig_exc
+    return RuleSyntaxError(Diagnostic("error", "syntax", f"{file}: this text could not be read "
+                                      f"({type(error.orig_exc).__name__}: {str(error.orig_exc)[:200]})"))
 
 
 def _syntax_error(error, file: str, text: str, line_offset: int = 0, fragment: str = "") -> RuleSyntaxError:

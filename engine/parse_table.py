@@ -93,7 +93,7 @@ def build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table:
         match = _OUTPUT_HEADER.match(text)
         if not match:
             raise _syntax(span, f"`{text}` is not an output column name", "write a name, optionally `name : type`")
-        type_expr = _output_type(match.group(2), file, line, col + text.index(match.group(2))) if match.group(2) else None
+        type_expr = _output_type(match.group(2), file, line, col + match.start(2)) if match.group(2) else None
         outputs.append(ast.OutputColumn(span, match.group(1), type_expr))
     if not outputs:
         raise _syntax(row_span, f"table `{decision}` has no output column after `||`")

@@ -284,7 +284,8 @@ def format_value(value: Any, type_: Optional[Type] = None, lang: str = "en") -> 
     if isinstance(value, Decimal) and name == "money" or (name == "money" and isinstance(value, int)):
         return format_money(Decimal(value), lang)
     if isinstance(value, Decimal):
-        text = _decimal_text(value.normalize()) if value == value.to_integral_value() else _decimal_text(value)
+        # a whole number without its trailing zeros (30, not 30.00); normalize() would round to the context
+        text = f"{value:f}".split(".")[0] if value == value.to_integral_value() else _decimal_text(value)
         return text.replace(".", ",") if lang == "fr" else text  # 0,7 in French
     if isinstance(value, dt.date):
         return value.isoformat()
