@@ -90,27 +90,54 @@ def _check_decision(what: str, index: int, decision) -> None:
 
 @attrs.frozen
 class Replay:
-    same: bool
+    same: bool                 # the same outputs, rules fired and figures
     hash_changed: bool
-    differences: tuple
+    differences: tuple         # what changed in the verdict, the earliest decisions first
+    notes: tuple = ()          # what changed without changing the verdict (explanations, titles)
 
     def report(self, trace: dict, ruleset) -> str:
         lines = []
         if self.hash_changed:
+            version = (f"version {trace['ruleset']['version']} → {ruleset.version}"
+                       if trace["ruleset"]["version"] != ruleset.version else
+                       f"still version {ruleset.version}: the content changed without a new version")
             lines.append(f"the ruleset changed: sha256 {trace['ruleset']['sha256'][:12]}… → {ruleset.sha256[:12]}… "
-                         f"(version {trace['ruleset']['version']} → {ruleset.version})")
+                         f"({version})")
         else:
             lines.append(f"the ruleset is unchanged (sha256 {ruleset.sha256[:12]}…)")
         if self.same:
-            lines.append(f"same verdict: the outputs and the rules that fired are identical as of {trace['as_of']}")
+            lines.append(f"same verdict: the outputs, the rules that fired and the figures are identical as of "
+                         f"{trace['as_of']}")
         else:
             lines.append("the verdict differs:")
             lines.extend(f"  {d}" for d in self.differences)
+        if self.notes:
+            lines.append("the explanations read differently:")
+            lines.extend(f"  {n}" for n in self.notes)
         return "\n".join(lines) + "\n"
 
 
+def _shown(entry: dict, key: str = "output") -> str:
+    """A value as the trace displays it (`10,339.00 €`), else its JSON."""
+    display = entry.get("display")
+    if key == "output" and isinstance(display, dict) and display:
+        return str(next(iter(display.values())))
+    return _plain(entry.get(key))
+
+
+def _figure(parameter: dict) -> str:
+    display = parameter.get("display")
+    shown = str(next(iter(display.values()))) if isinstance(display, dict) and display else _plain(parameter.get("value"))
+    return f"{shown} from {parameter.get('effective_from')}"
+
+
 def replay(trace: dict, ruleset) -> Replay:
-    """Evaluate the trace's facts again on `ruleset` and compare outputs and fired rules."""
+    """Evaluate the trace's facts again on `ruleset` and compare every decision it rests on:
+    outputs, rules fired, the figures read; explanations are compared too, as notes."""
+    if trace["ruleset"]["name"] != ruleset.name:
+        raise TraceError(Diagnostic("error", "trace", f"this trace is a verdict of the ruleset "
+                                    f"`{trace['ruleset']['name']}`, not of `{ruleset.name}`",
+                                    hint="replay it against the ruleset that gave it, in its newer version"))
     hash_changed = trace["ruleset"]["sha256"] != ruleset.sha256
     try:
         new = ruleset.evaluate(dict(trace["facts"]), as_of=trace["as_of"], outputs=trace["requested"]).to_dict()
@@ -118,14 +145,34 @@ def replay(trace: dict, ruleset) -> Replay:
         # The ruleset now refuses these facts or cannot answer: that is a different verdict.
         reasons = tuple(f"the ruleset no longer gives a verdict: {d.message}" for d in error.diagnostics)
         return Replay(False, hash_changed, reasons)
-    differences = []
-    for name in trace["requested"]:
-        before, after = trace["outputs"].get(name), new["outputs"].get(name)
-        if before != after:
-            differences.append(f"{name}: {_plain(before)} → {_plain(after)}")
-    fired_before = {d["name"]: [f["rule"] for f in d["fired"]] for d in trace["decisions"]}
-    fired_after = {d["name"]: [f["rule"] for f in d["fired"]] for d in new["decisions"]}
-    for name in sorted(set(fired_before) | set(fired_after)):
-        if fired_before.get(name) != fired_after.get(name):
-            differences.append(f"{name}: rules fired {fired_before.get(name)} → {fired_after.get(name)}")
-    return Replay(not differences, hash_changed, tuple(differences))
+    before = {d["name"]: d for d in trace["decisions"]}
+    after = {d["name"]: d for d in new["decisions"]}
+    differences, notes = [], []
+    figures: dict = {}  # parameter -> (before, after, decisions reading it): the causes, listed first
+    for name in list(after) + [n for n in before if n not in after]:  # the order of evaluation
+        old, now = before.get(name), after.get(name)
+        if old is None or now is None:
+            differences.append(f"{name}: {'no longer computed' if now is None else 'now computed'}")
+            continue
+        line = now["fired"][0]["line"] if now["fired"] else now["location"].get("line")
+        where = f"{now['location']['file'].rsplit('/', 1)[-1]}:{line}"
+        if old.get("output") != now.get("output"):
+            differences.append(f"{name}: {_shown(old)} → {_shown(now)}  ({where})")
+        old_rules, new_rules = [f["rule"] for f in old["fired"]], [f["rule"] for f in now["fired"]]
+        if old_rules != new_rules:
+            differences.append(f"{name}: rules fired {', '.join(old_rules) or 'none'} → {', '.join(new_rules) or 'none'}")
+        old_figures = {p["name"]: p for p in old.get("parameters", [])}
+        for figure in now.get("parameters", []):
+            previous = old_figures.get(figure["name"])
+            if previous is not None and (previous.get("value"), previous.get("effective_from")) != (
+                    figure.get("value"), figure.get("effective_from")):
+                readers = figures.setdefault(figure["name"], (previous, figure, []))[2]
+                readers.append(name)
+        for lang, text in now.get("explanation", {}).items():
+            if old.get("explanation", {}).get(lang, text) != text:
+                notes.append(f"{name} ({lang}): {text}")
+    causes = [f"{name}: {_figure(old)} → {_figure(now)}  (read by {', '.join(readers)})"
+              for name, (old, now, readers) in figures.items()]
+    differences = causes + differences
+    # Explanations follow the outputs: worth listing only when the outputs did not change.
+    return Replay(not differences, hash_changed, tuple(differences), () if differences else tuple(notes))

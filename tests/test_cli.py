@@ -339,7 +339,8 @@ def test_explain_missing_trace_exits_2(capsys, tmp_path):
 def test_replay_unchanged_exits_0(capsys, golden_cwd, saved_trace):
     code, out, err = run(capsys, "replay", str(saved_trace), "mini")
     assert (code, err) == (0, "")
-    assert out.splitlines()[1] == "same verdict: the outputs and the rules that fired are identical as of 2025-06-01"
+    assert out.splitlines()[1] == ("same verdict: the outputs, the rules that fired and the figures are identical "
+                                   "as of 2025-06-01")
 
 
 def test_replay_changed_exits_1_and_names_the_changed_output(capsys, saved_trace, mini_copy):
@@ -349,9 +350,12 @@ def test_replay_changed_exits_1_and_names_the_changed_output(capsys, saved_trace
     code, out, err = run(capsys, "replay", str(saved_trace), str(mini_copy))
     assert (code, err) == (1, "")
     assert out.splitlines()[0].startswith("the ruleset changed: sha256 ")
-    assert out.splitlines()[1:] == ["the verdict differs:", "  band: reduced → free", "  patient_pays: 30.00 → 0.00",
-                                    "  band: rules fired ['band_reduced'] → ['band_free']",
-                                    "  patient_pays: rules fired ['patient_pays#4'] → ['patient_pays#1']"]
+    assert out.splitlines()[1:] == [
+        "the verdict differs:",
+        "  free_ceiling: 10,166.00 € from 2024-04-01 → 12,500.00 € from 2024-04-01  (read by band)",
+        "  band: reduced → free  (costs.rules:15)", "  band: rules fired band_reduced → band_free",
+        "  patient_pays: 30.00 € → 0.00 €  (costs.rules:24)",
+        "  patient_pays: rules fired patient_pays#4 → patient_pays#1"]
 
 
 def test_replay_bad_trace_exits_2(capsys, golden_cwd, tmp_path):

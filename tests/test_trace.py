@@ -297,7 +297,7 @@ def test_replay_on_the_same_ruleset_is_the_same(trace, mini):
     assert (result.same, result.hash_changed, result.differences) == (True, False, ())
     assert result.report(trace, mini) == (
         f"the ruleset is unchanged (sha256 {mini.sha256[:12]}…)\n"
-        "same verdict: the outputs and the rules that fired are identical as of 2025-06-01\n")
+        "same verdict: the outputs, the rules that fired and the figures are identical as of 2025-06-01\n")
 
 
 @pytest.fixture
@@ -316,12 +316,16 @@ def test_replay_on_a_changed_ruleset_names_the_changed_outputs(trace, changed_co
     changed = engine.load_ruleset(changed_copy)
     result = replay(trace, changed)
     assert (result.same, result.hash_changed) == (False, True)
-    assert result.differences == ("reimbursed: 19.00 → 19.70", "patient_pays: 30.00 → 31.00")
+    assert result.differences == (
+        "consultation_fee: 30.00 € from 2024-12-22 → 31.00 € from 2024-12-22  (read by reimbursed, patient_pays)",
+        "reimbursed: 19.00 € → 19.70 €  (costs.rules:20)", "patient_pays: 30.00 € → 31.00 €  (costs.rules:27)")
     assert result.report(trace, changed) == (
-        f"the ruleset changed: sha256 {mini.sha256[:12]}… → {changed.sha256[:12]}… (version 1.2 → 1.2)\n"
+        f"the ruleset changed: sha256 {mini.sha256[:12]}… → {changed.sha256[:12]}… "
+        "(still version 1.2: the content changed without a new version)\n"
         "the verdict differs:\n"
-        "  reimbursed: 19.00 → 19.70\n"
-        "  patient_pays: 30.00 → 31.00\n")
+        "  consultation_fee: 30.00 € from 2024-12-22 → 31.00 € from 2024-12-22  (read by reimbursed, patient_pays)\n"
+        "  reimbursed: 19.00 € → 19.70 €  (costs.rules:20)\n"
+        "  patient_pays: 30.00 € → 31.00 €  (costs.rules:27)\n")
 
 
 def test_replay_notices_a_different_rule_firing_with_the_same_output(ws):
@@ -339,9 +343,9 @@ def test_replay_notices_a_different_rule_firing_with_the_same_output(ws):
           | n     || d
           | >= 5  || "yes"
           | -     || "yes"
-        """, "r2.rules")
+        """, "later/r.rules")  # the same ruleset `r`, in a later version
     result = replay(trace, after)
-    assert result.differences == ("d: rules fired ['d#1'] → ['d#2']",)
+    assert result.differences == ("d: rules fired d#1 → d#2",)
 
 
 def test_replay_of_an_unchanged_copy_is_the_same_even_elsewhere(trace, tmp_path):
