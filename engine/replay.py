@@ -55,6 +55,10 @@ def read_trace(text: str, what: str = "trace") -> dict:
         raise _refuse(what, "`decisions` must be a list")
     for index, decision in enumerate(trace["decisions"], 1):
         _check_decision(what, index, decision)
+    by_name = {d["name"]: d for d in trace["decisions"]}
+    for name in trace["requested"]:
+        if name in by_name and by_name[name].get("output") != trace["outputs"].get(name):
+            raise _refuse(what, f"the output of `{name}` is not the one its decision gave: the trace was edited")
     return trace
 
 

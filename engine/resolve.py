@@ -464,8 +464,9 @@ class Resolver(ExpressionTyper):
             head = name.split(".")[0]
             if head == own_name:
                 continue  # the decision's own value: known once the row fires
-            span = attrs.evolve(template.span, column=template.span.column + match.start() + 1,
-                                end_column=template.span.column + match.end())
+            quoted = template.span.end_column - template.span.column == len(template.text) + 2
+            offset = template.span.column + (1 if quoted else 0)  # past the opening quote
+            span = attrs.evolve(template.span, column=offset + match.start(), end_column=offset + match.end())
             if not self._is_known_name(head):
                 self.error("unknown-name", f"unknown name `{head}` in the explanation", span,
                            suggestion_hint(head, self._all_names()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import math
+import re
 import reprlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Optional
@@ -236,7 +237,8 @@ def _coerce(name: str, type_: Type, raw: Any):
             try:
                 return dt.date.fromisoformat(raw.strip())
             except ValueError:
-                pass
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+                    raise _fail(name, type_, raw, "not a day of the calendar", "check the month and the day") from None
         raise _fail(name, type_, raw, "", "write the date as YYYY-MM-DD, e.g. 2001-03-14")
     if kind == "text":
         if not isinstance(raw, str):
