@@ -190,7 +190,8 @@ def no_match(as_of, plan: VersionPlan, inputs) -> EvaluationError:
     shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
     return EvaluationError(Diagnostic(
         "error", "no-match", f"no rule of `{plan.name}` matches {shown} (as of {as_of})", plan.decl.span,
-        hint="add a row for these values, or an `otherwise` row"))
+        hint="the rules give no answer for these values (`verdict check` reports this gap); "
+             "its author can add a row or an `otherwise` row"))
 
 
 def not_unique(as_of, plan: VersionPlan, matched: list, inputs) -> EvaluationError:

@@ -313,7 +313,7 @@ def test_no_match_without_otherwise_names_decision_and_inputs(ws, policy):
     assert diagnostic.code == "no-match"
     assert diagnostic.message == "no rule of `level` matches age = 17, territory = outre_mer (as of 2025-06-01)"
     assert (diagnostic.span.line, diagnostic.span.column) == (4, 10)
-    assert diagnostic.hint == "add a row for these values, or an `otherwise` row"
+    assert diagnostic.hint == "the rules give no answer for these values (`verdict check` reports this gap); its author can add a row or an `otherwise` row"
 
 
 OTHERWISE = """
