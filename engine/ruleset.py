@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import threading
 from typing import Iterable, Mapping, Optional
 
 import attrs
@@ -18,6 +19,7 @@ from engine.ruleset_files import RulesetFiles, read_ruleset
 from engine.values import ENGINE_CONTEXT, coerce_fact
 
 
+_FAST_PATH_LOCK = threading.Lock()
 MAX_FACT_PROBLEMS = 50  # past this, a list of problems helps nobody: the facts are of another kind
 
 
@@ -171,10 +173,7 @@ class Ruleset:
         Runs generated code (engine/codegen.py); `trace=False` skips the trace records (then
         `to_dict()` has no decisions), and the trace JSON is built on the first `to_dict()`."""
         day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
-        fast = self.__dict__.get("_fast")
-        if fast is None:
-            from engine.fastpath import FastPath
-            fast = self.__dict__["_fast"] = FastPath(self)
+        fast = self.__dict__.get("_fast") or self._fast_path()
         if isinstance(outputs, str):  # one name, not its letters
             outputs = (outputs,)
         try:
@@ -182,6 +181,15 @@ class Ruleset:
                 return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
         except (EvaluationError, decimal.DecimalException, OverflowError, RecursionError) as error:
             raise _context_of(self, error, facts, day) from None
+
+    def _fast_path(self):
+        """The generated-code evaluator, made once even when threads ask at the same moment."""
+        with _FAST_PATH_LOCK:
+            fast = self.__dict__.get("_fast")
+            if fast is None:
+                from engine.fastpath import FastPath
+                fast = self.__dict__["_fast"] = FastPath(self)
+            return fast
 
     def decision_function(self, name: str, as_of=None):
         """Decision `name` as of a date, as a plain function of the inputs it needs:
@@ -192,10 +200,7 @@ class Ruleset:
         caller's decimal context: wrap the loop in `decimal.localcontext(engine.values.ENGINE_CONTEXT)`
         when the program changed its own. A list value comes as a tuple here."""
         day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
-        fast = self.__dict__.get("_fast")
-        if fast is None:
-            from engine.fastpath import FastPath
-            fast = self.__dict__["_fast"] = FastPath(self)
+        fast = self.__dict__.get("_fast") or self._fast_path()
         return fast.decision_function(name, day)
 
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
