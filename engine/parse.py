@@ -130,6 +130,25 @@ def _syntax_error(error, file: str, text: str, line_offset: int = 0, fragment: s
     return RuleSyntaxError(Diagnostic("error", "syntax", message, span, hint=hint))
 
 
+def quoted_mask(line: str) -> list[bool]:
+    """For each character of a line, whether it belongs to a quoted text ("…", quotes included;
+    a backslash escapes the next character). Brackets, pipes and `#` there are just text."""
+    mask, in_string, escape = [], False, False
+    for char in line:
+        if in_string:
+            mask.append(True)
+            if escape:
+                escape = False
+            elif char == "\\":
+                escape = True
+            elif char == '"':
+                in_string = False
+        else:
+            in_string = char == '"'
+            mask.append(in_string)
+    return mask
+
+
 def _check_lines(text: str, file: str) -> None:
     """Refuse over-long lines and brackets nested too deeply, before Lark sees the text."""
     for number, line in enumerate(text.split("\n"), 1):
@@ -139,18 +158,11 @@ def _check_lines(text: str, file: str) -> None:
                           "split the declaration, or move long texts into messages/<lang>.yaml")
         if "(" not in line and "[" not in line and "{" not in line:
             continue
-        depth, in_string, escape = 0, False, False
-        for index, char in enumerate(line):
-            if in_string:
-                if escape:
-                    escape = False
-                elif char == "\\":
-                    escape = True
-                elif char == '"':
-                    in_string = False
-            elif char == '"':
-                in_string = True
-            elif char == "#":
+        depth = 0
+        for index, (char, quoted) in enumerate(zip(line, quoted_mask(line))):
+            if quoted:
+                continue
+            if char == "#":
                 break
             elif char in "([{":
                 depth += 1

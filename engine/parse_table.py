@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from engine import ast
-from engine.parse import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, _parse_fragment, _syntax, _unquote
+from engine.parse import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, _parse_fragment, _syntax, _unquote, quoted_mask
 from engine.span import Span
 
 ANNOTATIONS = ("because", "source", "id")
@@ -23,21 +23,13 @@ def _split_row(text: str, column: int):
 
     Pipes inside quoted text are kept; a `#` after whitespace outside quotes starts a comment.
     """
-    cells, current, start, in_string, escape = [], [], None, False, False
+    cells, current, start = [], [], None
     divider = None
+    quoted = quoted_mask(text)
     i, n = 1, len(text)  # text[0] is the leading pipe
     while i < n:
         ch = text[i]
-        if in_string:
-            current.append(ch)
-            if escape:
-                escape = False
-            elif ch == "\\":
-                escape = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
+        if quoted[i]:
             if start is None:
                 start = i
             current.append(ch)
