@@ -24,7 +24,8 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from engine import ast
-from engine.compile import _is_constant_symbol, index_table, rows_of, to_whole, whole_months, whole_years
+from engine.compile import index_table, rows_of, to_whole, whole_months, whole_years
+from engine.typecheck import is_symbol_of
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import (check_range, finish_money, finish_value, hit_policy, no_match, no_parameter_value, no_version,
                              not_unique)
@@ -319,7 +320,7 @@ class Generator:
             case ast.SetTest(values=values):
                 if not values:
                     return "False"
-                if all(isinstance(v, ast.Literal) or (isinstance(v, ast.Name) and _is_constant_symbol(v, column_type))
+                if all(isinstance(v, ast.Literal) or (isinstance(v, ast.Name) and is_symbol_of(v.name, column_type))
                        for v in values):  # the closures' own condition for a set of constants
                     return f"({x} in {self.unit.frozen([self.expr(v, column_type) for v in values])})"
                 return "(" + " or ".join(f"({x} == {self.expr(v, column_type)})" for v in values) + ")"

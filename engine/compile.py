@@ -15,23 +15,12 @@ from typing import Callable, Optional
 import attrs
 
 from engine import ast
-from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, EvaluationError
-from engine.values import BOOL, COUNTRY, DATE, INTEGER, MONEY, TEXT, EnumType, Type, is_ordered
+from engine.typecheck import is_symbol_of
+from engine.values import BOOL, COUNTRY, DATE, INTEGER, MONEY, TEXT, EnumType, is_ordered
 
 COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}
-
-
-def constant_value(expr: ast.Expr, type_: Type):
-    """The value of a constant expression in a declaration (a literal, possibly negated)."""
-    if isinstance(expr, ast.Literal):
-        return expr.value
-    if isinstance(expr, ast.Name) and isinstance(type_, EnumType) and expr.name in type_.symbols:
-        return expr.name
-    if isinstance(expr, ast.Name) and type_ == COUNTRY and expr.name in ISO_3166_ALPHA2:
-        return expr.name
-    raise ValueError("write a literal value here")
 
 
 def _fail(ctx, span, message: str):
@@ -100,11 +89,9 @@ class Compiler:
     def name_kind(self, name: str, expected) -> str:
         """What a bare name stands for where a value of type `expected` is wanted:
         "constant" (an enumeration symbol or a country code, the name itself), "input",
-        "parameter", "decision" or "as_of". The one place this order is written down."""
+        "parameter", "decision" or "as_of" — in the order typecheck.name_type resolves names."""
         model = self.model
-        if isinstance(expected, EnumType) and name in expected.symbols:
-            return "constant"
-        if expected == COUNTRY and name in ISO_3166_ALPHA2:
+        if is_symbol_of(name, expected):
             return "constant"
         if name in model.inputs:
             return "input"
@@ -242,7 +229,7 @@ class Compiler:
                 return lambda ctx, value: True
             case ast.CompareTest(op=op, bound=bound):
                 bound_fn = self.expr(bound, column_type)
-                if isinstance(bound, ast.Literal) or (isinstance(bound, ast.Name) and _is_constant_symbol(bound, column_type)):
+                if isinstance(bound, ast.Literal) or (isinstance(bound, ast.Name) and is_symbol_of(bound.name, column_type)):
                     constant = bound_fn(None)
                     if op == "=":
                         return lambda ctx, value: value == constant
@@ -257,7 +244,7 @@ class Compiler:
                 return lambda ctx, value: low(lo_fn(ctx), value) and high(value, hi_fn(ctx))
             case ast.SetTest(values=values):
                 fns = tuple(self.expr(v, column_type) for v in values)
-                if all(isinstance(v, ast.Literal) or (isinstance(v, ast.Name) and _is_constant_symbol(v, column_type))
+                if all(isinstance(v, ast.Literal) or (isinstance(v, ast.Name) and is_symbol_of(v.name, column_type))
                        for v in values):
                     members = frozenset(f(None) for f in fns)
                     return lambda ctx, value: value in members
@@ -462,11 +449,6 @@ def _segments(compiler, test, column_type, ordered, points, bounds, size) -> Opt
             high = point(hi) if hi_closed else point(hi) - 1
             return list(range(low, high + 1))
     return None
-
-
-def _is_constant_symbol(expr: ast.Name, column_type) -> bool:
-    return ((isinstance(column_type, EnumType) and expr.name in column_type.symbols)
-            or (column_type == COUNTRY and expr.name in ISO_3166_ALPHA2))
 
 
 MAX_WHOLE = Decimal(10) ** 28  # a whole number past exact arithmetic's 28 digits is a runaway formula

@@ -12,7 +12,7 @@ import attrs
 
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
-from engine.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown
+from engine.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
 from engine.values import (INTEGER, MONEY, NUMBER, PRIMITIVES, EnumType, ListType, Range, RecordType, Type,
                            is_numeric, is_ordered)
 
@@ -238,18 +238,18 @@ class Resolver(ExpressionTyper):
 
     def _constant(self, expr: ast.Expr, expected: Type, what: str):
         """The value of a literal used in a declaration (range bound, default, parameter value)."""
-        from engine.compile import constant_value
         type_ = self.expr_type(expr, expected, frozenset())
         if type_ is UNKNOWN:
             return None
         if not self.compatible(expected, type_):
             self.error("type-mismatch", f"{what} is {type_.describe()}, expected {expected.describe()}", expr.span)
             return None
-        try:
-            return constant_value(expr, expected)
-        except ValueError as error:
-            self.error("type-mismatch", f"{what} must be a constant: {error}", expr.span)
-            return None
+        if isinstance(expr, ast.Literal):
+            return expr.value
+        if isinstance(expr, ast.Name) and is_symbol_of(expr.name, expected):
+            return expr.name
+        self.error("type-mismatch", f"{what} must be a constant: write a literal value here", expr.span)
+        return None
 
     def _input(self, decl: ast.InputDecl) -> InputInfo:
         type_ = self.type_of_expr(decl.type, decl.name)

@@ -22,6 +22,13 @@ FUNCTIONS = {  # name: (min args, max args)
 }
 
 
+def is_symbol_of(name: str, type_) -> bool:
+    """Whether a bare name is a value of `type_` itself: a symbol of its enumeration, or a country
+    code in a country column. This comes first when a name is resolved (before inputs and decisions)."""
+    return ((isinstance(type_, EnumType) and name in type_.symbols)
+            or (type_ == COUNTRY and name in ISO_3166_ALPHA2))
+
+
 class _Unknown(Exception):
     pass
 
@@ -56,10 +63,8 @@ class ExpressionTyper:
 
     def name_type(self, expr: ast.Name, expected: Optional[Type], deps, report=True) -> Type:
         name = expr.name
-        if isinstance(expected, EnumType) and name in expected.symbols:
+        if is_symbol_of(name, expected):
             return expected
-        if expected == COUNTRY and name in ISO_3166_ALPHA2:
-            return COUNTRY
         if name in self.inputs:
             self._use(name, deps)
             return self.inputs[name].type
