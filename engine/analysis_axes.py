@@ -15,6 +15,7 @@ same rows of this column, so one representative value per slab decides everythin
 """
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from typing import Any, Iterable
@@ -174,8 +175,9 @@ def has_dates(domain: OrderedDomain, cells: Iterable[Any]) -> bool:
 
 # ---------------------------------------------------------------------------- axes
 
-class Axis:
-    """One column as `n` slabs; per row, its `ranges[r]` and whether they cover all (`full[r]`)."""
+class Axis(abc.ABC):
+    """One column as `n` slabs; per row, its `ranges[r]` and whether they cover all (`full[r]`).
+    Each kind of domain (ordered, finite, text) says how slabs map back to cells and values."""
 
     n: int
     ranges: list
@@ -184,11 +186,13 @@ class Axis:
         self.whole = ((0, self.n),)
         self.full = [rg == self.whole for rg in self.ranges]
 
-    def cell(self, ranges: tuple) -> Any:  # slab ranges → the model's cell
-        raise NotImplementedError
+    @abc.abstractmethod
+    def cell(self, ranges: tuple) -> Any:
+        """Slab ranges → the model's cell."""
 
-    def example(self, ranges: tuple) -> Any:  # slab ranges (non-empty) → one value in them
-        raise NotImplementedError
+    @abc.abstractmethod
+    def example(self, ranges: tuple) -> Any:
+        """Slab ranges (non-empty) → one value in them."""
 
 
 class OrderedAxis(Axis):

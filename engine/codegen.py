@@ -24,7 +24,8 @@ from bisect import bisect_right
 from decimal import Decimal
 
 from engine import ast
-from engine.compile import index_table, rows_of, to_whole, whole_months, whole_years
+from engine.compile import to_whole, whole_months, whole_years
+from engine.index import index_table, rows_of
 from engine.typecheck import is_symbol_of
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import (check_range, finish_money, finish_value, hit_policy, no_match, no_parameter_value, no_version,

@@ -31,7 +31,7 @@ class Plans:
         self.parameters = model.parameters
         self.by_name = by_name
         self.compiler = compiler  # kept for the generated code (codegen), made when first needed
-        self.indexes: dict = {}   # id(table plan) -> its index (compile.index_table), made when first needed
+        self.indexes: dict = {}   # id(table plan) -> its index (index.index_table), made when first needed
 
     def version_on(self, name: str, day: dt.date) -> Optional[VersionPlan]:
         for plan in self.by_name[name]:

@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import codegen, compile as compile_stage, fastpath
+from engine import codegen, fastpath
+from engine import index as compile_stage
 from engine.errors import FactError, RuleError, VerdictError
 from engine.values import coerce_fact, to_json_value
 
