@@ -6,8 +6,8 @@ values and errors; tests/test_codegen.py holds the two paths to that. The rules 
 - the source is built from checked AST nodes only, and every literal goes into it through `repr`;
 - every identifier in it is made here (`d3`, `x0`, `c12`, ...): no name or text of a rule file or
   of the facts is ever an identifier, and objects (plans, indexes, spans) are passed in, not written;
-- `_check` reads the generated source back before it runs (identifiers, attributes, constants), and
-  `_run` is the one line that runs it, marked `# repr-only codegen`.
+- codegen_unit.run_checked reads the generated source back before it runs (identifiers,
+  attributes, constants), and holds the one line that runs it, marked `# repr-only codegen`.
 
 One unit of generated code is a factory `def factory(K): ... return (fn, ...)`: `K` brings the
 objects, and the functions close over them. The decision functions take `(m, f, a)`: the memo of
@@ -17,13 +17,12 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-import ast as pyast
 import datetime
-import re
 from bisect import bisect_right
 from decimal import Decimal
 
 from engine import ast
+from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.compile import to_whole, whole_months, whole_years
 from engine.index import index_table, rows_of
 from engine.typecheck import is_symbol_of
@@ -36,18 +35,9 @@ from engine.values import MONEY
 UNSET = type("Unset", (), {"__repr__": lambda self: "UNSET", "__slots__": ()})()
 
 PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
-_SAFE_BUILTINS = {"len": len, "min": min, "max": max, "abs": abs, "int": int, "tuple": tuple, "dict": dict,
-                  "zip": zip, "frozenset": frozenset, "True": True, "False": False, "None": None}
-_ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "quantize", "scaleb", "to_integral_value",
-                         "bit_length", "date"})
-_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
 UNROLLED_ROWS = 2000  # a table scanned (not indexed) with more rows is tested by a loop, not by unrolled code
-
-
-class Unsupported(Exception):
-    """A construct the generator does not know: the ruleset is then evaluated by the closures."""
 
 
 # ---------------------------------------------------------------------------- runtime helpers
@@ -125,72 +115,6 @@ def _template_decisions(functions, wanted, fired, m, f, a, T):
         for j in wanted[row.index]:
             if m[j] is UNSET:
                 functions[j](m, f, a, T)
-
-
-# ---------------------------------------------------------------------------- source building
-
-class Unit:
-    """The source of one factory: its identifiers, hoisted constants and the objects in K."""
-
-    def __init__(self):
-        self.lines: list[str] = []
-        self.helpers: list[str] = []    # functions at the factory's level (row outputs)
-        self.taken: list[str] = []      # `k3 = K[3]`: the objects passed in
-        self.bindings: list[str] = []   # what comes after the objects in K (parameter values, ...)
-        self.constants: list[str] = []  # `c0 = Decimal('8')`: literals made once
-        self.objects: list = []
-        self._object_names: dict = {}
-        self._constants: dict = {}
-        self.names: set = {"K", "Decimal", "datetime"}
-        self._counters: dict = {}
-
-    def name(self, prefix: str) -> str:
-        count = self._counters.get(prefix, 0)
-        self._counters[prefix] = count + 1
-        return self.local(f"{prefix}{count}")
-
-    def local(self, identifier: str) -> str:
-        if not _IDENTIFIER.match(identifier):
-            raise AssertionError(identifier)
-        self.names.add(identifier)
-        return identifier
-
-    def obj(self, value) -> str:
-        """A name for an object passed in through K (a plan, an index, a span, a helper)."""
-        key = id(value)
-        if key not in self._object_names:
-            name = self.name("k")
-            self.taken.append(f"{name} = K[{len(self.objects)}]")
-            self.objects.append(value)
-            self._object_names[key] = name
-        return self._object_names[key]
-
-    def literal(self, value) -> str:
-        """A literal value as source: through repr, hoisted into the factory when it is a call."""
-        if value is None or type(value) in (bool, int, str):
-            return repr(value)
-        if type(value) in (Decimal, datetime.date):
-            key = (type(value), repr(value))
-            if key not in self._constants:
-                name = self.name("c")
-                self.constants.append(f"{name} = {repr(value)}")
-                self._constants[key] = name
-            return self._constants[key]
-        raise Unsupported(f"literal of type {type(value).__name__}")
-
-    def frozen(self, literals: list) -> str:
-        name = self.name("c")
-        self.constants.append(f"{name} = frozenset(({''.join(item + ', ' for item in literals)}))")
-        return name
-
-    def emit(self, depth: int, line: str, helper: bool = False):
-        (self.helpers if helper else self.lines).append("    " * depth + line)
-
-    def source(self, returned: list) -> str:
-        preamble = self.taken + self.bindings + self.constants
-        body = ["def factory(K):"] + ["    " + line for line in preamble] + self.helpers + self.lines
-        body.append(f"    return ({''.join(name + ', ' for name in returned)})")
-        return "\n".join(body) + "\n"
 
 
 class Generator:
@@ -607,31 +531,5 @@ def _compile_unit(gen: Generator, returned: list, extras: list, what: str):
     for p in range(len(gen.present)):
         if f"p{p}" in u.names:
             u.bindings.append(f"p{p} = K[{count + len(extras) + p}]")
-    source = u.source(returned)
-    tree = pyast.parse(source, filename=f"<verdict {what}>")
-    _check(tree, u.names)
-    namespace = {"__builtins__": _SAFE_BUILTINS, "Decimal": Decimal, "datetime": datetime}
-    code = compile(tree, f"<verdict {what}>", "exec")
-    _run(code, namespace)
+    namespace = run_checked(u.source(returned), u.names, what)
     return namespace["factory"], list(u.objects)
-
-
-def _check(tree, names: set):
-    """The generated source, read back: only identifiers made here, known attributes, plain literals."""
-    allowed = names | set(_SAFE_BUILTINS) | {"factory"}
-    for node in pyast.walk(tree):
-        if isinstance(node, pyast.Name) and node.id not in allowed:
-            raise AssertionError(f"generated code uses an unknown name {node.id!r}")
-        if isinstance(node, pyast.Attribute) and node.attr not in _ATTRIBUTES:
-            raise AssertionError(f"generated code uses an unknown attribute {node.attr!r}")
-        if isinstance(node, pyast.Constant) and type(node.value) not in (int, str, bool, type(None)):
-            raise AssertionError(f"generated code holds a constant of type {type(node.value).__name__}")
-        if isinstance(node, (pyast.Import, pyast.ImportFrom, pyast.Global, pyast.Nonlocal, pyast.Lambda,
-                             pyast.ClassDef, pyast.AsyncFunctionDef, pyast.Await, pyast.Yield, pyast.YieldFrom)):
-            raise AssertionError(f"generated code holds a {type(node).__name__}")
-        if isinstance(node, pyast.FunctionDef) and node.name not in allowed:
-            raise AssertionError(f"generated code defines an unknown function {node.name!r}")
-
-
-def _run(code, namespace: dict):
-    exec(code, namespace)  # repr-only codegen
