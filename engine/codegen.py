@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 from bisect import bisect_right
-from decimal import Decimal
 
 from engine import ast
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)

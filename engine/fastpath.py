@@ -19,7 +19,7 @@ from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError, suggestion_hint
 from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
-from engine.resolve import NO_DEFAULT
+from engine.model import NO_DEFAULT
 from engine.trace import Verdict, build_trace
 from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, EnumType, ListType, coerce_fact
 

@@ -6,7 +6,7 @@ limit.
 from __future__ import annotations
 
 from engine.errors import Diagnostic
-from engine.resolve import Model
+from engine.model import Model
 
 # Far deeper than any policy (the bundled one is 6 deep); evaluation recurses a few frames per level.
 MAX_DECISION_DEPTH = 100

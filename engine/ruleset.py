@@ -14,7 +14,8 @@ from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, Ver
 from engine.evaluate import Context, RowPlan, VersionPlan
 from engine.graph import evaluation_order, find_cycles, required_inputs
 from engine.parse import parse
-from engine.resolve import NO_DEFAULT, Model, Resolver
+from engine.model import NO_DEFAULT, Model
+from engine.resolve import Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
 from engine.values import ENGINE_CONTEXT, coerce_fact
 

@@ -1,0 +1,87 @@
+"""model: what resolution makes of a ruleset — inputs, parameters with their dated values, and
+decisions with their versions — as frozen data every later stage reads.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import attrs
+
+from engine import ast
+from engine.values import Range, Type
+
+
+@attrs.frozen
+class InputInfo:
+    decl: ast.InputDecl
+    type: Type
+    range: Optional[Range]
+    default: object  # NO_DEFAULT when absent
+
+
+NO_DEFAULT = object()
+
+
+@attrs.frozen
+class ParameterValue:
+    start: object
+    value: object
+    source: Optional[str]
+    span: object
+
+
+@attrs.frozen
+class ParameterInfo:
+    decl: ast.ParameterDecl
+    type: Type
+    values: tuple  # ParameterValue, by start date
+    checked: object
+
+    def value_on(self, day) -> Optional[ParameterValue]:
+        found = None
+        for value in self.values:
+            if value.start <= day:
+                found = value
+        return found
+
+
+@attrs.frozen
+class Version:
+    """One version of a decision: a table or an expression, valid over [valid_from, valid_to]."""
+
+    decl: ast.DecisionDecl
+    column_types: tuple      # one Type per input column
+    output_types: tuple      # one Type per output column (the element type for list outputs)
+    dependencies: tuple      # names read, in order of first use
+    rule_ids: tuple          # one per row (tables)
+    range: Optional[Range] = None  # the declared range of the decision's values
+
+    def valid_on(self, day) -> bool:
+        return ((self.decl.valid_from is None or self.decl.valid_from <= day)
+                and (self.decl.valid_to is None or day <= self.decl.valid_to))
+
+
+@attrs.frozen
+class DecisionInfo:
+    name: str
+    type: Type
+    versions: tuple
+
+    def version_on(self, day) -> Optional[Version]:
+        for version in self.versions:
+            if version.valid_on(day):
+                return version
+        return None
+
+    @property
+    def span(self):
+        return self.versions[0].decl.span
+
+
+@attrs.frozen
+class Model:
+    types: dict
+    inputs: dict
+    parameters: dict
+    decisions: dict
+    symbols: dict  # symbol -> EnumType of the first enumeration declaring it
