@@ -17,103 +17,24 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-import datetime
 from bisect import bisect_right
 
 from engine import ast
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
-from engine.compile import to_whole, whole_months, whole_years
+from engine.evaluate import check_range, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
-from engine.typecheck import is_symbol_of
-from engine.errors import Diagnostic, EvaluationError
-from engine.evaluate import (check_range, finish_money, finish_value, hit_policy, no_match, no_parameter_value, no_version,
-                             not_unique)
 from engine.resolve import TEMPLATE_HOLE
+from engine.runtime import (UNSET, _caller, _ceil, _floor, _hits, _pick, _scan_constant_tests, _tabulate,
+                            _template_decisions, _traced_caller, fail, make_date, to_whole, whole_months,
+                            whole_years)
+from engine.typecheck import is_symbol_of
 from engine.values import MONEY
 
-UNSET = type("Unset", (), {"__repr__": lambda self: "UNSET", "__slots__": ()})()
 
 PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
 UNROLLED_ROWS = 2000  # a table scanned (not indexed) with more rows is tested by a loop, not by unrolled code
-
-
-# ---------------------------------------------------------------------------- runtime helpers
-
-def _fail(as_of, span, message: str):
-    raise EvaluationError(Diagnostic("error", "evaluation", f"{message} (as of {as_of})", span))
-
-
-def _make_date(as_of, span, y, m, d):
-    try:
-        return datetime.date(y, m, d)
-    except (ValueError, TypeError, OverflowError):
-        _fail(as_of, span, f"date({y}, {m}, {d}) is not a calendar date")
-
-
-def _floor(value):
-    return to_whole(value, "ROUND_FLOOR")
-
-
-def _ceil(value):
-    return to_whole(value, "ROUND_CEILING")
-
-
-def _pick(as_of, plan, rows, inputs):
-    """The row that fires in a `unique` or `first` table when not exactly one row matched."""
-    if not rows:
-        if plan.otherwise is not None:
-            return plan.otherwise.index
-        raise no_match(as_of, plan, inputs)
-    if len(rows) > 1 and plan.decl.hit.policy == "unique":
-        raise not_unique(as_of, plan, [plan.rows[i] for i in rows], inputs)
-    return rows[0]
-
-
-def _hits(as_of, plan, rows, inputs, constants, functions, call):
-    """(fired rows, value) for the other hit policies, through the shared `hit_policy`."""
-    def row_value(row):
-        value = constants[row.index]
-        return call(functions[row.index]) if value is UNSET else value
-    return hit_policy(as_of, plan, [plan.rows[i] for i in rows], inputs, row_value)
-
-
-def _tabulate(plan, rows, dense: tuple, values: list) -> tuple:
-    """For a table whose rows all give constants: per key, the value and the rows that fire
-    (UNSET and None where the hit policy raises an error, left for run time to raise)."""
-    answers, fired = [], []
-    for matched in dense:
-        try:
-            rows_fired, value = hit_policy(None, plan, [rows[i] for i in matched], (), lambda row: values[row.index])
-        except EvaluationError:
-            answers.append(UNSET)
-            fired.append(None)
-            continue
-        answers.append(value)
-        fired.append(tuple(rows_fired))
-    return tuple(answers), tuple(fired)
-
-
-def _scan_constant_tests(rows, values) -> list:
-    """The rows (in order) whose tests, all against constants, pass: a big table not indexed."""
-    return [row.index for row in rows if all(test(None, value) for test, value in zip(row.tests, values))]
-
-
-def _caller(m, f, a):
-    return lambda fn: fn(m, f, a)
-
-
-def _traced_caller(m, f, a, T, R):
-    return lambda fn: fn(m, f, a, T, R)
-
-
-def _template_decisions(functions, wanted, fired, m, f, a, T):
-    """Decisions named only in a fired row's `because` are computed too (as the closures do)."""
-    for row in fired:
-        for j in wanted[row.index]:
-            if m[j] is UNSET:
-                functions[j](m, f, a, T)
 
 
 class Generator:
@@ -165,7 +86,7 @@ class Generator:
                 return f"({self.expr(left)} {expr.op} {self.expr(right)})"
             case ast.Binary(op="/", left=left, right=right):
                 divisor = self.unit.name("z")
-                return (f"({self.unit.obj(_fail)}(a, {self.unit.obj(expr.span)}, 'division by zero') "
+                return (f"({self.unit.obj(fail)}(a, {self.unit.obj(expr.span)}, 'division by zero') "
                         f"if ({divisor} := {self.expr(right)}) == 0 else Decimal({self.expr(left)}) / Decimal({divisor}))")
             case ast.IfExpr(condition=condition, then=then, otherwise=otherwise):
                 return f"({self.expr(then, expected)} if {self.expr(condition)} else {self.expr(otherwise, expected)})"
@@ -227,7 +148,7 @@ class Generator:
         if name in ("year", "month", "day") and len(args) == 1:
             return f"{args[0]}.{name}"
         if name == "date" and len(args) == 3:
-            return f"{u.obj(_make_date)}(a, {u.obj(expr.span)}, {args[0]}, {args[1]}, {args[2]})"
+            return f"{u.obj(make_date)}(a, {u.obj(expr.span)}, {args[0]}, {args[1]}, {args[2]})"
         raise Unsupported(f"function {name}")
 
     # ------------------------------------------------------------------ unary tests

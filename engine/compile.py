@@ -5,23 +5,17 @@ Names are bound here, once, so evaluation does no lookups by string beyond the c
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import operator
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from engine import ast
-from engine.errors import Diagnostic, EvaluationError
+from engine.runtime import fail, make_date, to_whole, whole_months, whole_years
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
 
 COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
            ">": operator.gt, ">=": operator.ge}
-
-
-def _fail(ctx, span, message: str):
-    raise EvaluationError(Diagnostic("error", "evaluation", f"{message} (as of {ctx.as_of})", span))
 
 
 class Compiler:
@@ -171,7 +165,7 @@ class Compiler:
         def divide(ctx):
             divisor = b(ctx)
             if divisor == 0:
-                _fail(ctx, span, "division by zero")
+                fail(ctx.as_of, span, "division by zero")
             return Decimal(a(ctx)) / Decimal(divisor)
         return divide
 
@@ -210,13 +204,7 @@ class Compiler:
         if name == "day":
             return lambda ctx: args[0](ctx).day
         if name == "date":
-            def make_date(ctx):
-                y, m, d = (f(ctx) for f in args)
-                try:
-                    return dt.date(y, m, d)
-                except (ValueError, TypeError, OverflowError):
-                    _fail(ctx, span, f"date({y}, {m}, {d}) is not a calendar date")
-            return make_date
+            return lambda ctx: make_date(ctx.as_of, span, *(f(ctx) for f in args))
         raise AssertionError(name)
 
     # ------------------------------------------------------------------ unary tests
@@ -253,33 +241,3 @@ class Compiler:
                 fn = self.test(inner, column_type)
                 return lambda ctx, value: not fn(ctx, value)
         raise AssertionError(test)
-
-
-MAX_WHOLE = Decimal(10) ** 28  # a whole number past exact arithmetic's 28 digits is a runaway formula
-
-
-def to_whole(value, rounding: str) -> int:
-    """`floor`, `ceil` and `round` to a whole number: an int, refused past 28 digits."""
-    number = Decimal(value)
-    if not number.is_finite() or abs(number) >= MAX_WHOLE:
-        raise decimal.Overflow(f"{number} has more digits than exact arithmetic keeps")
-    return int(number.to_integral_value(rounding))
-
-
-def whole_years(start: dt.date, end: dt.date) -> int:
-    """Whole years from `start` to `end`, towards zero (an age; negative when `end` is earlier)."""
-    months = whole_months(start, end)
-    return months // 12 if months >= 0 else -(-months // 12)
-
-
-def whole_months(start: dt.date, end: dt.date) -> int:
-    """Whole calendar months from `start` to `end` (negative when `end` is earlier)."""
-    if end < start:
-        return -whole_months(end, start)
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if end.day < start.day:
-        # A birthday on the 29th-31st is reached on the month's last day when the month is shorter.
-        last_day = (dt.date(end.year + end.month // 12, end.month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        if not (end.day == last_day and start.day > last_day):
-            months -= 1
-    return months
