@@ -33,6 +33,12 @@ ENVELOPE_KEYS = frozenset({"facts", "as_of", "outputs"})
 _state: Optional[tuple] = None  # (ruleset, as_of, outputs, trace) in this process
 
 
+def _error_line(number: int, code: str, message: str) -> dict:
+    """An error line with the same shape as a refused line's: `error` and one diagnostic."""
+    return {"line": number, "error": message,
+            "diagnostics": [{"severity": "error", "code": code, "message": message}]}
+
+
 def run(ruleset, source: BinaryIO, out: BinaryIO, *, as_of=None, outputs=None, trace: bool = False,
         jobs: Optional[int] = None, progress: Optional[TextIO] = None, total: Optional[int] = None) -> tuple:
     """Evaluates every line of `source`, writes one line per verdict to `out`; returns
@@ -138,9 +144,9 @@ def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict
     except (ValueError, RecursionError) as error:
         where = f" at column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
         message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-        return {"line": number, "error": f"not a JSON line: {message}{where}"}
+        return _error_line(number, "batch-line", f"not a JSON line: {message}{where}")
     if not isinstance(data, dict):
-        return {"line": number, "error": f"expected an object of facts, got {type(data).__name__}"}
+        return _error_line(number, "batch-line", f"expected an object of facts, got {type(data).__name__}")
     facts = data
     if isinstance(data.get("facts"), dict) and data.keys() <= ENVELOPE_KEYS:
         facts = data["facts"]
@@ -148,7 +154,7 @@ def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict
         if "outputs" in data:
             outputs = data["outputs"]
             if not (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs)):
-                return {"line": number, "error": "`outputs` must be a list of decision names"}
+                return _error_line(number, "batch-line", "`outputs` must be a list of decision names")
     try:
         verdict = ruleset.evaluate(facts, as_of=as_of, outputs=outputs, trace=trace)
         result = {"line": number, "outputs": {k: to_json_value(v) for k, v in verdict.outputs.items()}}
@@ -159,9 +165,9 @@ def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict
         diagnostics = [d.to_dict() for d in error.diagnostics]
         return {"line": number, "error": "; ".join(d["message"] for d in diagnostics), "diagnostics": diagnostics}
     except RecursionError:
-        return {"line": number, "error": "the input is nested too deeply to process"}
+        return _error_line(number, "batch-line", "the input is nested too deeply to process")
     except Exception as error:  # a bug: say so on this line, and go on with the others
-        return {"line": number, "error": f"internal error: {type(error).__name__}: {str(error)[:500]}"}
+        return _error_line(number, "internal", f"internal error: {type(error).__name__}: {str(error)[:500]}")
 
 
 class _Progress:

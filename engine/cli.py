@@ -58,6 +58,8 @@ def cmd_check(args) -> int:
         from engine.simplify import suggest
         diff = suggest(load_ruleset(args.path))
         sys.stdout.write(terminal_safe(diff) if diff else "no table can be simplified\n")
+        if diff and sys.stdout.isatty():
+            sys.stderr.write(f"to apply it: verdict check {args.path} --suggest | patch -p0\n")
         return 0
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = len(diagnostics) - errors
@@ -93,13 +95,17 @@ def cmd_eval(args) -> int:
     if args.format == "json":
         sys.stdout.write(verdict.to_json())
     else:
-        sys.stdout.write(terminal_safe(verdict.explain(args.lang or ruleset.files.language)))
+        sys.stdout.write(terminal_safe(verdict.explain(args.lang)))
     return 0
 
 
 def cmd_batch(args) -> int:
     """JSON Lines in, one verdict (or error) per line out, in order: see engine/batch.py."""
     from engine import batch
+    if args.lang or args.format == "text" or args.facts:
+        raise VerdictError(Diagnostic(
+            "error", "usage", "--batch writes one JSON verdict per line: --facts, --lang and --format text do not apply",
+            hint="save a line's trace (--trace) and render it with `verdict explain`"))
     ruleset = load_ruleset(args.path)
     if args.as_of is not None:  # a bad default date is one error, not one per line
         from engine.ruleset import _as_date
@@ -160,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--jobs", type=int, help="with --batch: worker processes (default: every core)")
     ev.add_argument("--as-of", dest="as_of", help="the date of the evaluation, YYYY-MM-DD (default: today)")
     ev.add_argument("--output", action="append", help="a decision to compute (repeatable; default: all)")
-    ev.add_argument("--format", choices=["text", "json"], default="text")
+    ev.add_argument("--format", choices=["text", "json"], help="text (the explanation, the default) or json (the trace)", default=None)
     ev.add_argument("--lang", help="language of the explanation (default: the ruleset's)")
     ev.set_defaults(run=cmd_eval)
     test = sub.add_parser("test", help="run the ruleset's example cases (tests/*.yaml)")

@@ -47,8 +47,9 @@ def suggest(ruleset) -> str:
     diffs = []
     for file, text in sorted(simplified_texts(ruleset).items()):
         old = ruleset.files.rule_texts[file]
+        # the tab keeps "(suggested)" out of the file name, so `patch -p0` applies the diff as it is
         diffs.extend(difflib.unified_diff(old.splitlines(keepends=True), text.splitlines(keepends=True),
-                                          f"{file}", f"{file} (suggested)"))
+                                          f"{file}", f"{file}", "", "(suggested)"))
     return "".join(diffs)
 
 

@@ -38,7 +38,7 @@ def test_suggest_merges_neighbours_with_the_same_output(tmp_path, capsys):
     path.write_text(RULES, encoding="utf-8")
     assert main(["check", str(path), "--suggest"]) == 0
     assert capsys.readouterr().out == f"""--- {path}
-+++ {path} (suggested)
++++ {path}\t(suggested)
 @@ -7,16 +7,13 @@
    | age    | flag  || fee  |
    |--------|-------||------|
