@@ -292,3 +292,17 @@ class DecisionDecl(Declaration):
 class RuleFile(Node):
     path: str
     declarations: tuple
+
+
+def names_in(node) -> list:
+    """Every bare name in a node's text (inputs, decisions, symbols alike), without recursion."""
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Name):
+            found.append(item.name)
+        elif isinstance(item, Node):
+            stack.extend(getattr(item, f.name) for f in item.__attrs_attrs__ if f.name != "span")
+        elif isinstance(item, tuple):
+            stack.extend(item)
+    return found

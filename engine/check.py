@@ -151,7 +151,7 @@ class _Cells:
         self.ctx = ctx
 
     def value(self, expr: ast.Expr, column_type):
-        for name in _names(expr):
+        for name in ast.names_in(expr):
             kind = self.compiler.name_kind(name, column_type)
             if kind in ("input", "decision", "as_of"):
                 raise _NotAnalysable()
@@ -197,46 +197,12 @@ class _Cells:
         return cell if op == "=" else _complement(domain, cell)
 
 
-def _names(expr) -> list:
-    match expr:
-        case ast.Name(name=name):
-            return [name]
-        case ast.Field(base=base):
-            return _names(base)
-        case ast.Unary(operand=operand):
-            return _names(operand)
-        case ast.Binary(left=left, right=right):
-            return _names(left) + _names(right)
-        case ast.IfExpr(condition=c, then=t, otherwise=o):
-            return _names(c) + _names(t) + _names(o)
-        case ast.InExpr(value=value, options=options):
-            return _names(value) + [n for o in options for n in _names(o)]
-        case ast.Call(args=args):
-            return [n for a in args for n in _names(a)]
-    return []
-
-
-def _test_names(test) -> list:
-    match test:
-        case ast.CompareTest(bound=bound):
-            return _names(bound)
-        case ast.RangeTest(lo=lo, hi=hi):
-            return _names(lo) + _names(hi)
-        case ast.SetTest(values=values):
-            return [n for v in values for n in _names(v)]
-        case ast.AnyOfTest(tests=tests):
-            return [n for t in tests for n in _test_names(t)]
-        case ast.NotTest(test=inner):
-            return _test_names(inner)
-    return []
-
-
 # ---------------------------------------------------------------------------- periods
 
 def _periods(ruleset, version) -> list[tuple[Optional[dt.date], Optional[dt.date]]]:
     """Sub-periods of the version's validity in which every parameter its tests read is constant."""
     decl, table = version.decl, version.decl.body
-    names = {n for row in table.rows for cell in row.cells for n in _test_names(cell.test)}
+    names = {n for row in table.rows for cell in row.cells for n in ast.names_in(cell.test)}
     starts = sorted({value.start for n in names if n in ruleset.model.parameters
                      for value in ruleset.model.parameters[n].values})
     start, end = decl.valid_from, decl.valid_to

@@ -28,7 +28,7 @@ def decision_edges(model: Model, day=None) -> dict:
     return edges
 
 
-def _post_order(edges: dict, roots) -> list:
+def post_order(edges: dict, roots) -> list:
     """Nodes reachable from `roots`, each after the nodes it reads; cycles are cut, not followed."""
     order, state = [], {}
     for root in roots:
@@ -88,7 +88,7 @@ def find_cycles(model: Model) -> list[Diagnostic]:
 
 def _too_deep(model: Model, edges: dict) -> list[Diagnostic]:
     depth: dict[str, int] = {}
-    for name in _post_order(edges, model.decisions):
+    for name in post_order(edges, model.decisions):
         depth[name] = 1 + max((depth[t] for t in edges.get(name, ())), default=0)
         if depth[name] > MAX_DECISION_DEPTH:
             return [Diagnostic("error", "cycle", f"`{name}` rests on a chain of more than {MAX_DECISION_DEPTH} "
@@ -100,7 +100,7 @@ def _too_deep(model: Model, edges: dict) -> list[Diagnostic]:
 def required_inputs(model: Model, outputs, day) -> list[str]:
     """The inputs that computing `outputs` as of `day` reads, in a stable order."""
     inputs: list[str] = []
-    for name in reversed(_post_order(decision_edges(model, day), outputs)):
+    for name in reversed(post_order(decision_edges(model, day), outputs)):
         version = model.decisions[name].version_on(day)
         if version is None:
             continue
@@ -112,4 +112,4 @@ def required_inputs(model: Model, outputs, day) -> list[str]:
 
 def evaluation_order(model: Model, outputs, day) -> list[str]:
     """The decisions `outputs` need, each after the ones it reads (topological order)."""
-    return _post_order(decision_edges(model, day), outputs)
+    return post_order(decision_edges(model, day), outputs)

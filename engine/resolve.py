@@ -12,6 +12,7 @@ import attrs
 
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
+from engine.graph import post_order
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
                           ParameterValue, Version)
 from engine.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
@@ -100,25 +101,9 @@ class Resolver(ExpressionTyper):
 
     def _reading_order(self) -> list:
         """Decisions, each after the decisions its text names (cycles cut), without recursion."""
-        reads = {name: [n for decl in decls for n in _names_in(decl) if n in self.decision_decls and n != name]
+        reads = {name: [n for decl in decls for n in ast.names_in(decl) if n in self.decision_decls and n != name]
                  for name, decls in self.decision_decls.items()}
-        order, seen = [], set()
-        for root in reads:
-            if root in seen:
-                continue
-            seen.add(root)
-            stack = [(root, iter(reads[root]))]
-            while stack:
-                node, targets = stack[-1]
-                for target in targets:
-                    if target not in seen:
-                        seen.add(target)
-                        stack.append((target, iter(reads[target])))
-                        break
-                else:
-                    stack.pop()
-                    order.append(node)
-        return order
+        return post_order(reads, reads)
 
     def _declare(self, seen, decl):
         if decl.name in seen or decl.name in BUILTIN_NAMES:
@@ -429,20 +414,6 @@ class Resolver(ExpressionTyper):
                 self.warning("unused", f"parameter `{name}` is not used by any decision", info.decl.span)
 
     # ------------------------------------------------------------------ expressions and tests
-def _names_in(node) -> list:
-    """Every bare name in a node's text (inputs, decisions, symbols alike), without recursion."""
-    found, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ast.Name):
-            found.append(item.name)
-        elif isinstance(item, ast.Node):
-            stack.extend(getattr(item, f.name) for f in item.__attrs_attrs__ if f.name != "span")
-        elif isinstance(item, tuple):
-            stack.extend(item)
-    return found
-
-
 def resolve(files, sources: dict, has_registry: bool) -> tuple[Model, list[Diagnostic]]:
     resolver = Resolver(files, sources, has_registry)
     model = resolver.run()
