@@ -111,6 +111,14 @@ class InExpr(Expr):
 
 
 @attrs.frozen
+class NoAnswer(Expr):
+    """`no answer` in an output cell: the rules deliberately give no value for this row's inputs.
+    Evaluation stops with an error that gives the row's `because` text as the reason."""
+    rule_id: str
+    reason: Optional[str]
+
+
+@attrs.frozen
 class Call(Expr):
     """`min(a, b)`"""
     function: str

@@ -25,7 +25,7 @@ from engine.evaluate import check_range, finish_money, finish_value, no_paramete
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
 from engine.runtime import (UNSET, _caller, _ceil, _floor, _hits, _pick, _scan_constant_tests, _tabulate,
-                            _template_decisions, _traced_caller, fail, make_date, to_whole, whole_months,
+                            _template_decisions, _traced_caller, fail, make_date, no_answer, to_whole, whole_months,
                             whole_years)
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
@@ -96,6 +96,8 @@ class Generator:
                 if not options:
                     return f"({shown} in {self.unit.obj(frozenset())})"
                 return f"({shown} in {{{', '.join(self.expr(o, value_type) for o in options)}}})"
+            case ast.NoAnswer():
+                return f"{self.unit.obj(no_answer)}(a, {self.unit.obj(expr)})"
             case ast.Call():
                 return self._call(expr, expected)
         raise Unsupported(type(expr).__name__)

@@ -10,7 +10,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from engine import ast
-from engine.runtime import fail, make_date, to_whole, whole_months, whole_years
+from engine.runtime import fail, make_date, no_answer, to_whole, whole_months, whole_years
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
 
@@ -73,6 +73,8 @@ class Compiler:
                 get = self.expr(value)
                 option_fns = tuple(self.expr(o, value_type) for o in options)
                 return lambda ctx: get(ctx) in {f(ctx) for f in option_fns}
+            case ast.NoAnswer():
+                return lambda ctx: no_answer(ctx.as_of, expr)
             case ast.Call():
                 return self._call(expr, expected)
         raise AssertionError(expr)

@@ -13,6 +13,7 @@ from engine.parse import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, _parse_fragment, _sy
 from engine.span import Span
 
 ANNOTATIONS = ("because", "source", "id")
+NO_ANSWER = "no answer"  # an output cell saying the rules deliberately give no value here
 
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _OUTPUT_HEADER = re.compile(r"^([^\W\d]\w*)\s*(?::\s*(.+?))?$")
@@ -139,12 +140,12 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
             raise _syntax(span, "this input cell is empty", "write `-` to match anything")
         else:
             tests.append(ast.Cell(span, _parse_fragment(text, "unary_tests", file, line, col), text))
-    output_exprs = []
+    output_cells = []
     for text, col in cells[divider:divider + len(outputs)]:
         span = Span.point(file, line, col, len(text))
         if not text:
             raise _syntax(span, "this output cell is empty", "every row gives a value to each output column")
-        output_exprs.append(_parse_fragment(text, "expression", file, line, col))
+        output_cells.append((text, col, span))
     notes = {}
     for name, (text, col) in zip(annotations, cells[divider + len(outputs):]):
         if text:
@@ -159,4 +160,11 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         because = ast.Template(span, text)
     source = notes["source"][0] if "source" in notes else None
     rule_id = notes["id"][0] if "id" in notes else None
+    output_exprs = []
+    for text, col, span in output_cells:
+        if " ".join(text.split()) == NO_ANSWER:
+            output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
+                                             because.text if because is not None else None))
+        else:
+            output_exprs.append(_parse_fragment(text, "expression", file, line, col))
     return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)

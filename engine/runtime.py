@@ -17,6 +17,14 @@ def fail(as_of, span, message: str):
     raise EvaluationError(Diagnostic("error", "evaluation", f"{message} (as of {as_of})", span))
 
 
+def no_answer(as_of, node):
+    """A `no answer` row fired: the rules deliberately say nothing here, and the row says why."""
+    reason = node.reason or "the rules deliberately give no answer for these inputs"
+    raise EvaluationError(Diagnostic("error", "no-answer", f"{reason} (rule {node.rule_id}, as of {as_of})",
+                                     node.span, hint="this is a limit the ruleset states, not an error in "
+                                                     "the facts", extra={"rule": node.rule_id}))
+
+
 def make_date(as_of, span, y, m, d) -> dt.date:
     """`date(y, m, d)`, or an evaluation error at the call when it is no day of the calendar."""
     try:

@@ -168,9 +168,11 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
         verdict = ruleset.evaluate(case.facts, as_of=case.as_of, outputs=outputs)
     except VerdictError as error:
         messages = tuple(d.message + (f" ({d.hint})" if d.hint else "") for d in error.diagnostics)
+        # a `no answer` row that fired is exercised too
+        fired = tuple(d.extra["rule"] for d in error.diagnostics if d.extra and "rule" in d.extra)
         if case.error is not None and any(case.error in m for m in messages):
-            return CaseResult(case, (), ())
-        return CaseResult(case, messages, ())
+            return CaseResult(case, (), fired)
+        return CaseResult(case, messages, fired)
     if case.error is not None:
         return CaseResult(case, (f"expected an error containing {case.error!r}, got a verdict",), ())
     trace = verdict.to_dict()

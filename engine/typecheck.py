@@ -172,6 +172,10 @@ class ExpressionTyper:
                     option_type = self.expr_type(option, value_type, deps, report)
                     self._comparable("in", value_type, option_type, option, report)
                 return BOOL
+            case ast.NoAnswer():
+                if not report:
+                    raise _Unknown()  # it says nothing of the column's type
+                return expected if expected is not None else UNKNOWN
             case ast.Call():
                 return self._call(expr, expected, deps, report)
         raise AssertionError(expr)

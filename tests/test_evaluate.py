@@ -962,3 +962,28 @@ def test_bad_rules_raise_rule_error_listing_every_error(ws):
 def test_money_outputs_serialise_as_exact_strings(ws):
     verdict = ws.load("decision r : money = 0.10 € + 0.20 €\n").evaluate({}, as_of=AS_OF)
     assert json.loads(verdict.to_json())["outputs"] == {"r": "0.30"}
+
+
+def test_a_no_answer_row_stops_with_its_reason_on_both_paths(ws):
+    rs = ws.load("""
+        input n : integer
+        decision d : integer hit first
+          | n    || d         | because                               | id
+          | < 0  || no answer | "Negative counts are not encoded."    | d_negative
+          | -    || n         |                                       |
+        """)
+    assert out(rs, {"n": 3}) == 3
+    for run in (rs.evaluate, rs.interpret):
+        with pytest.raises(EvaluationError) as excinfo:
+            run({"n": -1}, as_of=AS_OF)
+        [diagnostic] = excinfo.value.diagnostics
+        assert (diagnostic.code, diagnostic.span.line, diagnostic.extra) == ("no-answer", 4, {"rule": "d_negative"})
+        assert diagnostic.message == ("in `d`: Negative counts are not encoded. (rule d_negative, as of 2025-06-01); "
+                                      "with n = -1")
+    assert ws.diagnostics("""
+        input n : integer
+        decision d : integer
+          | n    || d
+          | < 0  || no answer
+          | >= 0 || n
+        """) == []  # a `no answer` row covers its inputs: no gap

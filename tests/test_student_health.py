@@ -16,12 +16,23 @@ def rs():
     return engine.load_ruleset(RULESET)
 
 
-def test_check_finds_no_error_and_only_the_two_deliberate_gaps():
-    diagnostics, _ = check_path(RULESET)
-    assert [d for d in diagnostics if d.is_error] == []
-    assert sorted((d.code, d.message.split(";")[0]) for d in diagnostics) == [
-        ("gap", "no row of `reimbursement_base` matches doctor_sector = sector_2"),
-        ("gap", "no row of `reimbursement_rate` matches age <= 15")]
+def test_check_finds_nothing_the_deliberate_limits_are_no_answer_rows():
+    skipped = []
+    diagnostics, _ = check_path(RULESET, skipped)
+    assert diagnostics == []
+    assert [d.name for d in skipped] == ["ceam_usable", "css_status"]  # their bounds read decisions
+
+
+@pytest.mark.parametrize("facts, reason", [
+    ({"doctor_sector": "sector_2"}, "The reimbursement base of a sector 2 GP without OPTAM is not verified"),
+    ({"birth_date": "2012-01-01", "has_medecin_traitant": True}, "For children under 16 the care-pathway rates"),
+])
+def test_a_deliberate_limit_answers_with_its_reason(rs, facts, reason):
+    output = "reimbursement_base" if "doctor_sector" in facts else "reimbursement_rate"
+    with pytest.raises(engine.EvaluationError) as excinfo:
+        rs.evaluate(facts, as_of="2025-09-01", outputs=[output])
+    [diagnostic] = excinfo.value.diagnostics
+    assert diagnostic.code == "no-answer" and reason in diagnostic.message
 
 
 def test_every_case_passes_and_every_row_is_exercised():
