@@ -91,12 +91,31 @@ def cmd_eval(args) -> int:
         verdict = ruleset.evaluate(facts, as_of=args.as_of, outputs=args.output or None)
     except VerdictError as error:
         error.sources = error.sources or ruleset.files.rule_texts  # show the rule's line under the message
+        if args.lang:
+            error.diagnostics = [_translated_reason(ruleset, d, args.lang) for d in error.diagnostics]
         raise
     if args.format == "json":
         sys.stdout.write(verdict.to_json())
     else:
         sys.stdout.write(terminal_safe(verdict.explain(args.lang)))
     return 0
+
+
+def _translated_reason(ruleset, diagnostic, lang: str):
+    """A `no answer` row's reason in the reader's language, when messages/<lang>.yaml has it."""
+    import attrs
+    from engine import ast
+    rule = (diagnostic.extra or {}).get("rule")
+    translated = ruleset.files.messages.get(lang, {}).get("because", {}).get(rule) if rule else None
+    if not translated:
+        return diagnostic
+    for info in ruleset.model.decisions.values():
+        for version in info.versions:
+            for row in getattr(version.decl.body, "rows", ()):
+                for output in row.outputs:
+                    if isinstance(output, ast.NoAnswer) and output.rule_id == rule and output.reason:
+                        return attrs.evolve(diagnostic, message=diagnostic.message.replace(output.reason, translated))
+    return diagnostic
 
 
 def cmd_batch(args) -> int:

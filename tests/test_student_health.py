@@ -82,3 +82,13 @@ def test_a_css_figure_past_its_checked_date_still_answers_with_a_warning(rs):
     assert verdict.outputs["css_status"] == "free"
     assert [w["name"] for w in verdict.to_dict()["warnings"]] == ["css_free_ceiling", "css_participation_ceiling"]
     assert "css_free_ceiling: this value was last checked on 2026-03-31" in verdict.explain()
+
+
+def test_the_cli_gives_a_no_answer_reason_in_the_readers_language(tmp_path, capsys):
+    from engine.cli import main
+    facts = tmp_path / "f.yaml"
+    facts.write_text("doctor_sector: sector_2\n", encoding="utf-8")
+    assert main(["eval", str(RULESET), "--facts", str(facts), "--as-of", "2025-09-01",
+                 "--output", "reimbursement_base", "--lang", "zh"]) == 2
+    err = capsys.readouterr().err
+    assert "error[no-answer]: in `reimbursement_base`: 未加入 OPTAM 的“2类”医生的报销基数" in err
