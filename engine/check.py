@@ -292,8 +292,11 @@ def _diagnostics(decl, rows, columns, findings, when: str) -> list[Diagnostic]:
             example=_example(overlap.example), extra={"lines": [first.span.line, second.span.line]}))
     for gap in findings.gaps:
         region = an.describe_region(columns, gap.region)
+        example = _shown(gap.example, columns)
+        # a region of single values is its own example: say it once
+        for_example = "" if region.replace(" and ", ", ") == example else f"; for example {example}"
         out.append(Diagnostic(
-            "warning", "gap", f"no row of `{name}` matches {region}{when}; for example {_shown(gap.example, columns)}",
+            "warning", "gap", f"no row of `{name}` matches {region}{when}{for_example}",
             decl.span, hint="add a row for these inputs, or an `otherwise` row",
             example=_example(gap.example), extra={"region": region}))
     if findings.gaps_truncated and findings.complete:

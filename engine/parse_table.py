@@ -115,10 +115,13 @@ def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
 def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number) -> ast.Row:
     line = token.line
     row_span = Span(file, line, token.column, line, token.column + len(str(token).rstrip()))
+    if divider is None:
+        raise _syntax(row_span, f"this row of `{decision}` has no `||` between its input and output cells",
+                      "write `| inputs… || outputs… |`, like the header")
     if divider != len(inputs):
-        raise _syntax(row_span, f"this row of `{decision}` has {divider if divider is not None else 'no'} "
-                      f"input cells before `||`, the header has {len(inputs)}",
-                      "give every row one cell per input column, then `||`")
+        cells_word = "cell" if divider == 1 else "cells"
+        raise _syntax(row_span, f"this row of `{decision}` has {divider} input {cells_word} before `||`, "
+                      f"the header has {len(inputs)}", "give every row one cell per input column, then `||`")
     extra = len(cells) - divider - len(outputs) - len(annotations)
     if len(cells) - divider < len(outputs) or extra > 0:
         raise _syntax(row_span, f"this row of `{decision}` has {len(cells) - divider} cells after `||`, "

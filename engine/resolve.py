@@ -20,6 +20,7 @@ from engine.values import (INTEGER, MONEY, NUMBER, PRIMITIVES, EnumType, ListTyp
                            is_numeric, is_ordered)
 
 TEMPLATE_HOLE = re.compile(r"\{([^{}]*)\}")
+DECIMAL_COMMA = re.compile(r"(?<![\w.])\d+,\d")  # `0,25 €`: the French way to write 0.25, read as 0 or 25
 
 
 class Resolver(ExpressionTyper):
@@ -330,6 +331,10 @@ class Resolver(ExpressionTyper):
             rule_ids.append(row.rule_id or f"{decl.name}#{row.number}")
             for cell, column_type, column in zip(row.cells, column_types, body.inputs):
                 self._test(cell.test, column_type, column.title, deps)
+                if DECIMAL_COMMA.search(cell.text):
+                    self.warning("decimal-comma", f"`{cell.text}` is read as a list: a comma separates "
+                                 "values to match, it is not a decimal comma", cell.span,
+                                 "write a decimal with a point (0.25), or a space after the comma (1, 2)")
             for expr, output_type in zip(row.outputs, output_types):
                 type_ = self.expr_type(expr, output_type, deps)
                 if type_ is not UNKNOWN and output_type is not UNKNOWN and not self.compatible(output_type, type_):
