@@ -24,9 +24,8 @@ from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (U
 from engine.evaluate import check_range, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
-from engine.runtime import (UNSET, _caller, _ceil, _floor, _hits, _pick, _scan_constant_tests, _tabulate,
-                            _template_decisions, _traced_caller, fail, make_date, no_answer, to_whole, whole_months,
-                            whole_years)
+from engine.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
+                            _template_decisions, _traced_caller, fail, function_for, make_date, no_answer)
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
 
@@ -125,33 +124,23 @@ class Generator:
         name = expr.function
         u = self.unit
         args = [self.expr(a, expected if name in ("min", "max") else None) for a in expr.args]
+        # the plainest functions inline; every other one calls runtime's single definition
         if name in ("min", "max"):
             return f"{name}(({''.join(a + ', ' for a in args)}))"
         if name == "abs":
             return f"abs({args[0]})"
-        if name == "floor":
-            return f"{u.obj(_floor)}({args[0]})"
-        if name == "ceil":
-            return f"{u.obj(_ceil)}({args[0]})"
-        if name == "round" and len(args) == 1:
-            if self.compiler.type_of(expr.args[0]) != MONEY:  # typed integer by the resolver
-                return f"{u.obj(to_whole)}({args[0]}, 'ROUND_HALF_UP')"
-            return f"Decimal({args[0]}).to_integral_value('ROUND_HALF_UP')"
-        if name == "round":
-            return f"Decimal({args[0]}).quantize(Decimal(1).scaleb(-int({args[1]})), 'ROUND_HALF_UP')"
         if name == "count":
             return f"len({args[0]})"
         if name == "contains":
             return f"({args[1]} in {args[0]})"
-        if name == "years_between":
-            return f"{u.obj(whole_years)}({args[0]}, {args[1]})"
-        if name == "months_between":
-            return f"{u.obj(whole_months)}({args[0]}, {args[1]})"
         if name in ("year", "month", "day") and len(args) == 1:
             return f"{args[0]}.{name}"
         if name == "date" and len(args) == 3:
             return f"{u.obj(make_date)}(a, {u.obj(expr.span)}, {args[0]}, {args[1]}, {args[2]})"
-        raise Unsupported(f"function {name}")
+        if name not in FUNCTIONS and name != "round":
+            raise Unsupported(f"function {name}")
+        impl = function_for(name, len(args), bool(args) and self.compiler.type_of(expr.args[0]) == MONEY)
+        return f"{u.obj(impl)}({', '.join(args)})"
 
     # ------------------------------------------------------------------ unary tests
     def test(self, test: ast.Test, column_type, x: str) -> str:

@@ -14,8 +14,7 @@ from decimal import Decimal
 
 _SAFE_BUILTINS = {"len": len, "min": min, "max": max, "abs": abs, "int": int, "tuple": tuple, "dict": dict,
                   "zip": zip, "frozenset": frozenset, "True": True, "False": False, "None": None}
-_ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "quantize", "scaleb", "to_integral_value",
-                         "bit_length", "date"})
+_ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "bit_length"})
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 

@@ -6,11 +6,11 @@ Names are bound here, once, so evaluation does no lookups by string beyond the c
 from __future__ import annotations
 
 import operator
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Callable
 
 from engine import ast
-from engine.runtime import fail, make_date, no_answer, to_whole, whole_months, whole_years
+from engine.runtime import fail, function_for, make_date, no_answer
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
 
@@ -174,40 +174,14 @@ class Compiler:
     def _call(self, expr: ast.Call, expected) -> Callable:
         name = expr.function
         args = tuple(self.expr(a, expected if name in ("min", "max") else None) for a in expr.args)
-        span = expr.span
-        if name == "min":
-            return lambda ctx: min(f(ctx) for f in args)
-        if name == "max":
-            return lambda ctx: max(f(ctx) for f in args)
-        if name == "abs":
-            return lambda ctx: abs(args[0](ctx))
-        if name == "floor":
-            return lambda ctx: to_whole(args[0](ctx), ROUND_FLOOR)
-        if name == "ceil":
-            return lambda ctx: to_whole(args[0](ctx), ROUND_CEILING)
-        if name == "round":
-            if len(args) == 1:
-                if self.type_of(expr.args[0]) != MONEY:  # typed integer by the resolver
-                    return lambda ctx: to_whole(args[0](ctx), ROUND_HALF_UP)
-                return lambda ctx: Decimal(args[0](ctx)).to_integral_value(ROUND_HALF_UP)
-            return lambda ctx: Decimal(args[0](ctx)).quantize(Decimal(1).scaleb(-int(args[1](ctx))), ROUND_HALF_UP)
-        if name == "count":
-            return lambda ctx: len(args[0](ctx))
-        if name == "contains":
-            return lambda ctx: args[1](ctx) in args[0](ctx)
-        if name == "years_between":
-            return lambda ctx: whole_years(args[0](ctx), args[1](ctx))
-        if name == "months_between":
-            return lambda ctx: whole_months(args[0](ctx), args[1](ctx))
-        if name == "year":
-            return lambda ctx: args[0](ctx).year
-        if name == "month":
-            return lambda ctx: args[0](ctx).month
-        if name == "day":
-            return lambda ctx: args[0](ctx).day
         if name == "date":
+            span = expr.span
             return lambda ctx: make_date(ctx.as_of, span, *(f(ctx) for f in args))
-        raise AssertionError(name)
+        impl = function_for(name, len(args), bool(args) and self.type_of(expr.args[0]) == MONEY)
+        if len(args) == 1:
+            only = args[0]
+            return lambda ctx: impl(only(ctx))
+        return lambda ctx: impl(*(f(ctx) for f in args))
 
     # ------------------------------------------------------------------ unary tests
     def test(self, test: ast.Test, column_type) -> Callable:

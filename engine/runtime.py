@@ -63,8 +63,6 @@ def whole_months(start: dt.date, end: dt.date) -> int:
     return months
 
 
-# ---------------------------------------------------------------------------- for generated code
-
 def _floor(value):
     return to_whole(value, "ROUND_FLOOR")
 
@@ -72,6 +70,39 @@ def _floor(value):
 def _ceil(value):
     return to_whole(value, "ROUND_CEILING")
 
+
+def _round_whole(value) -> int:
+    return to_whole(value, "ROUND_HALF_UP")
+
+
+def _round_euros(value) -> Decimal:
+    return Decimal(value).to_integral_value("ROUND_HALF_UP")
+
+
+def _round_places(value, places) -> Decimal:
+    return Decimal(value).quantize(Decimal(1).scaleb(-int(places)), "ROUND_HALF_UP")
+
+
+# The built-in functions of the rule language, on evaluated arguments: one definition, called by
+# the closures and by the generated code (which writes only the plainest ones inline).
+FUNCTIONS = {
+    "min": lambda *values: min(values), "max": lambda *values: max(values), "abs": abs,
+    "floor": _floor, "ceil": _ceil, "count": len, "contains": lambda items, item: item in items,
+    "years_between": whole_years, "months_between": whole_months,
+    "year": lambda day: day.year, "month": lambda day: day.month, "day": lambda day: day.day,
+}
+
+
+def function_for(name: str, arguments: int, money_argument: bool):
+    """The implementation of a call (`round` depends on its arguments: whole number, whole euros, places)."""
+    if name == "round":
+        if arguments == 2:
+            return _round_places
+        return _round_euros if money_argument else _round_whole
+    return FUNCTIONS[name]
+
+
+# ---------------------------------------------------------------------------- for generated code
 
 def _pick(as_of, plan, rows, inputs):
     """The row that fires in a `unique` or `first` table when not exactly one row matched."""
