@@ -9,9 +9,11 @@ from engine.errors import (Diagnostic, EvaluationError, FactError, RuleError, Ru
                            VerdictError)
 from engine.ruleset import Ruleset, load_ruleset
 from engine.explain import explain_trace
-from engine.replay import read_trace, replay
-from engine.trace import Verdict
+from engine.replay import replay
+from engine.status import Status
+from engine.trace import ENGINE_VERSION, Verdict
+from engine.trace_check import read_trace
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
-           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay"]
-__version__ = "0.1.0"
+           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "Status"]
+__version__ = ENGINE_VERSION

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import attrs
 import json
 import os
 import sys
@@ -52,8 +53,11 @@ def read_facts(path: str) -> dict:
 
 
 def cmd_check(args) -> int:
+    """Exit 0: no errors (and, with --strict, no warnings); 1: problems found; 2: nothing to check."""
     skipped = []
     diagnostics, sources = check_path(args.path, skipped)
+    if any(d.code == "not-found" for d in diagnostics):
+        raise VerdictError([d for d in diagnostics if d.code == "not-found"])
     if args.suggest and not any(d.is_error for d in diagnostics):
         from engine.simplify import suggest
         diff = suggest(load_ruleset(args.path))
@@ -76,46 +80,66 @@ def cmd_check(args) -> int:
             shown = ", ".join(f"{d.name} ({d.span.short()})" for d in skipped)
             print(f"note: {len(skipped)} table(s) not checked for gaps and overlaps, because their tests "
                   f"compare with inputs or decisions, known only when evaluating: {shown}")
-        print(f"{errors} error(s), {warnings} warning(s)")
-    return 1 if errors else 0
+        print(f"{errors} error(s), {warnings} warning(s)" + (" (--strict: warnings fail)" if args.strict and warnings else ""))
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def cmd_eval(args) -> int:
+    """Exit 0: every output asked has an answer; 1: the verdict is partial (printed all the same);
+    2: no verdict (bad rules, wrong facts, bad arguments)."""
     if args.batch is not None:
         return cmd_batch(args)
     if args.facts is None:
         raise VerdictError(Diagnostic("error", "usage", "eval needs --facts FILE (or --batch FILE.jsonl)"))
+    if args.sign and args.format != "json":
+        raise VerdictError(Diagnostic("error", "usage", "--sign signs the trace: use it with --format json",
+                                      hint="verdict eval PATH --facts F --format json --sign KEY.pem > trace.json"))
     ruleset = load_ruleset(args.path)
     facts = read_facts(args.facts)
     try:
-        verdict = ruleset.evaluate(facts, as_of=args.as_of, outputs=args.output or None)
+        verdict = ruleset.evaluate(facts, as_of=args.as_of, outputs=args.output or None, partial=True)
     except VerdictError as error:
         error.sources = error.sources or ruleset.files.rule_texts  # show the rule's line under the message
-        if args.lang:
-            error.diagnostics = [_translated_reason(ruleset, d, args.lang) for d in error.diagnostics]
         raise
+    if args.lang and args.lang not in ruleset.files.languages:
+        verdict.explain(args.lang)  # the unknown-language error, before anything is written
     if args.format == "json":
-        sys.stdout.write(verdict.to_json())
+        trace = verdict.to_dict()
+        if args.sign:
+            from engine.signing import sign_trace
+            trace = sign_trace(trace, args.sign)
+        from engine.trace_json import dumps_indented
+        sys.stdout.write(dumps_indented(trace) + "\n")
     else:
         sys.stdout.write(terminal_safe(verdict.explain(args.lang)))
-    return 0
+    if verdict.complete:
+        return 0
+    import datetime as dt
+    as_of = dt.date.fromisoformat(verdict.to_dict()["as_of"])
+    sys.stderr.write(terminal_safe(_partial_note(ruleset, verdict, facts, as_of, args.lang)) + "\n")
+    return 1
 
 
-def _translated_reason(ruleset, diagnostic, lang: str):
-    """A `no answer` row's reason in the reader's language, when messages/<lang>.yaml has it."""
-    import attrs
-    from engine import ast
-    rule = (diagnostic.extra or {}).get("rule")
-    translated = ruleset.files.messages.get(lang, {}).get("because", {}).get(rule) if rule else None
-    if not translated:
-        return diagnostic
-    for info in ruleset.model.decisions.values():
-        for version in info.versions:
-            for row in getattr(version.decl.body, "rows", ()):
-                for output in row.outputs:
-                    if isinstance(output, ast.NoAnswer) and output.rule_id == rule and output.reason:
-                        return attrs.evolve(diagnostic, message=diagnostic.message.replace(output.reason, translated))
-    return diagnostic
+def _partial_note(ruleset, verdict, facts, as_of, lang=None) -> str:
+    """What a partial verdict lacks, on stderr: why each output has no answer (with the rule's
+    line), each missing fact with the decisions that need it, and the --output options that
+    these facts answer."""
+    from engine.errors import render_all
+    diagnostics, shown, missing = [], set(), []
+    for status in verdict.unanswered.values():
+        if status.diagnostic is not None and status.decision not in shown:
+            shown.add(status.decision)
+            diagnostic = status.diagnostic
+            original, translated = (status.reason.get(ruleset.files.language), status.reason.get(lang or ""))
+            if status.code == "no-answer" and original and translated:  # the row's reason, in the reader's language
+                diagnostic = attrs.evolve(diagnostic, message=diagnostic.message.replace(original, translated))
+            diagnostics.append(diagnostic)
+        missing.extend(f for f in status.missing if f not in missing)
+    if missing:
+        diagnostics.extend(ruleset._missing_facts(missing, tuple(verdict.status), facts, as_of))
+    unanswered = len(verdict.unanswered)
+    return (render_all(diagnostics, ruleset.files.rule_texts) +
+            f"\n\nincomplete verdict: {unanswered} of {len(verdict.status)} outputs asked have no answer")
 
 
 def cmd_batch(args) -> int:
@@ -152,15 +176,58 @@ def cmd_test(args) -> int:
 
 def cmd_explain(args) -> int:
     from engine.explain import explain_trace
-    from engine.replay import read_trace
+    from engine.trace_check import read_trace
     trace = read_trace(_read_input(args.trace, "trace"), args.trace)
     sys.stdout.write(terminal_safe(explain_trace(trace, args.lang)))
     return 0
 
 
+def cmd_verify(args) -> int:
+    """Exit 0: the trace is whole, consistent and (if signed, or if --key is given) validly signed;
+    1: it is not; 2: it cannot be read as a trace, or the key cannot be read."""
+    from engine.errors import TraceError
+    from engine.signing import check_signature
+    from engine.trace_check import check_trace, parse_trace
+    trace = parse_trace(_read_input(args.trace, "trace"), args.trace)
+    ruleset = trace.get("ruleset") if isinstance(trace.get("ruleset"), dict) else {}
+    print(f"trace {args.trace}: {ruleset.get('name')} {ruleset.get('version')}, as of {trace.get('as_of')}")
+    try:
+        check_trace(trace, args.trace, signature=False)
+    except TraceError as error:
+        print(f"refused: {error.diagnostics[0].message}")
+        return 1
+    statuses = trace["status"].values()
+    answered = sum(1 for s in statuses if s["status"] == "answered")
+    print(f"digest: ok (sha256 {trace['digest']['sha256'][:16]}…)")
+    print(f"content: consistent ({answered} of {len(trace['requested'])} outputs answered, "
+          f"{len(trace['decisions'])} decision records)")
+    result = check_signature(trace, args.key)
+    if not result.signed:
+        print("signature: none" + (" — a key was given, so a signature was required" if args.key else ""))
+        return 0 if result.valid else 1
+    if not result.valid:
+        print(f"signature: INVALID: {result.message}")
+        return 1
+    if result.trusted:
+        print(f"signature: valid, by key {result.key_id} (the key given)")
+    else:
+        print(f"signature: valid, by key {result.key_id} carried in the trace; pass --key PUBLIC.pem to check "
+              "that it is the signer's key")
+    return 0
+
+
+def cmd_keygen(args) -> int:
+    from engine.signing import generate_key
+    public_path, identity = generate_key(args.key)
+    print(f"private key: {args.key} (keep it secret)\npublic key:  {public_path} (give it to auditors)\n"
+          f"key id:      {identity}")
+    return 0
+
+
 def cmd_replay(args) -> int:
-    from engine.replay import read_trace, replay
-    trace = read_trace(_read_input(args.trace, "trace"), args.trace)
+    from engine.replay import replay
+    from engine.trace_check import read_trace
+    trace = read_trace(_read_input(args.trace, "trace"), args.trace, allow_old=True)
     ruleset = load_ruleset(args.path)
     result = replay(trace, ruleset)
     sys.stdout.write(terminal_safe(result.report(trace, ruleset)))
@@ -168,11 +235,17 @@ def cmd_replay(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="verdict", description="Decision tables with explained verdicts.")
+    parser = argparse.ArgumentParser(prog="verdict", description="Decision tables with explained verdicts.",
+                                     epilog="exit status: 0 success; 1 the command ran and found problems (check "
+                                     "errors, failing cases, a partial verdict, a trace that fails verify, replay "
+                                     "differs); 2 it could not do its job (bad rules, wrong facts, unreadable input)")
+    from engine.trace import ENGINE_VERSION
+    parser.add_argument("--version", action="version", version=f"verdict {ENGINE_VERSION}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="report errors and warnings in a ruleset")
     check.add_argument("path", help="a ruleset folder or a .rules file")
     check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     check.add_argument("--suggest", action="store_true",
                        help="propose simplified tables (adjacent rows with the same output merged), as a diff")
     check.set_defaults(run=cmd_check)
@@ -187,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--output", action="append", help="a decision to compute (repeatable; default: all)")
     ev.add_argument("--format", choices=["text", "json"], help="text (the explanation, the default) or json (the trace)", default=None)
     ev.add_argument("--lang", help="language of the explanation (default: the ruleset's)")
+    ev.add_argument("--sign", metavar="KEY.pem", help="with --format json: sign the trace with this Ed25519 "
+                    "private key (see `verdict keygen`)")
     ev.set_defaults(run=cmd_eval)
     test = sub.add_parser("test", help="run the ruleset's example cases (tests/*.yaml)")
     test.add_argument("path")
@@ -195,6 +270,14 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("trace")
     explain.add_argument("--lang")
     explain.set_defaults(run=cmd_explain)
+    verify = sub.add_parser("verify", help="check a saved trace's digest, consistency and signature")
+    verify.add_argument("trace")
+    verify.add_argument("--key", metavar="PUBLIC.pem", help="the signer's public key: the signature must be by it")
+    verify.set_defaults(run=cmd_verify)
+    keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing traces")
+    keygen.add_argument("key", metavar="KEY.pem", help="where to write the private key; the public key goes "
+                        "beside it as KEY.pub.pem")
+    keygen.set_defaults(run=cmd_keygen)
     rep = sub.add_parser("replay", help="evaluate a saved trace again and compare")
     rep.add_argument("trace")
     rep.add_argument("path")
@@ -213,12 +296,22 @@ def terminal_safe(text: str) -> str:
     return text.translate(_UNSAFE)
 
 
+def error_object(error: VerdictError) -> dict:
+    """An error as JSON: {"error": {"code", "exit", "message", "diagnostics": [...]}}."""
+    first = error.diagnostics[0] if error.diagnostics else None
+    return {"error": {"code": first.code if first else error.default_code, "exit": 2,
+                      "message": first.message if first else str(error),
+                      "diagnostics": [d.to_dict() for d in error.diagnostics]}}
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
     except VerdictError as error:
         sys.stderr.write(terminal_safe(error.render()) + "\n")
+        if getattr(args, "format", None) == "json":
+            print(json.dumps(error_object(error), ensure_ascii=False, indent=2))
         return 2
     except KeyboardInterrupt:
         return 130

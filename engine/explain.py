@@ -1,17 +1,21 @@
 """explain: a trace (JSON) → the explanation tree a person reads: the answer, why, what it rests on.
 
-Rendered from the trace alone, so `verdict explain trace.json` gives the same text years later.
-Widths are counted in terminal columns: a Chinese character takes two.
+Rendered from the trace's data alone — values with their types, the rules' templates and the
+values of their holes, the labels it carries — never from stored prose, so the text always says
+what was computed, and `verdict explain trace.json` gives it years later. Widths are counted in
+terminal columns: a Chinese character takes two.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
 from engine.i18n import LABELS, parenthesised, words
+from engine.resolve import TEMPLATE_HOLE
+from engine.values import NUMBER, format_money, format_value
 
 WIDTH = 100  # columns of explanation text after the label
 
@@ -65,6 +69,94 @@ def _file_line(file: str, line) -> str:
     return f"{file.rsplit('/', 1)[-1]}:{line}"
 
 
+class Reading:
+    """A trace's values as a person reads them in one language, from its types and labels."""
+
+    def __init__(self, trace: dict, lang: str):
+        self.lang = lang
+        labels = trace.get("labels", {}).get(lang, {})
+        self.titles = labels.get("titles", {})
+        self.symbols = labels.get("symbols", {})
+        self.types = trace.get("types", {})
+
+    def type_of(self, name: str):
+        head, _, field = name.partition(".")
+        if head == "as_of":
+            return "date"
+        code = self.types.get(head)
+        if field:
+            return code.get("record", {}).get(field) if isinstance(code, dict) else None
+        return code
+
+    def value(self, value, code) -> str:
+        if isinstance(value, bool):
+            word = "true" if value else "false"
+            return self.symbols.get(word, word)
+        if value is None:
+            return "—"
+        if isinstance(code, str) and code.startswith("list of ") and isinstance(value, list):
+            element = code[len("list of "):]
+            if element == "symbol":
+                return ", ".join(self.value(v, element) for v in value) if value else "—"
+            return "[" + ", ".join(self.value(v, element) for v in value) + "]"
+        if isinstance(code, dict) and isinstance(value, dict):
+            fields = code.get("record", {})
+            return "{" + ", ".join(f"{k}: {self.value(v, fields.get(k))}" for k, v in value.items()) + "}"
+        if code == "symbol" and isinstance(value, str):
+            return self.symbols.get(value, value)
+        if code in ("money", "number") and isinstance(value, (str, int)):
+            try:
+                number = Decimal(value)
+            except (InvalidOperation, ValueError):
+                return str(value)
+            return format_money(number, self.lang) if code == "money" else format_value(number, NUMBER, self.lang)
+        if isinstance(value, list):
+            return "[" + ", ".join(self.value(v, None) for v in value) + "]"
+        return str(value)
+
+    def headline(self, value, code) -> str:
+        """A value in words, with the symbol after it when the label hides it: `réduit (reduced)`."""
+        shown = self.value(value, code)
+        if code == "symbol" and isinstance(value, str) and shown != value:
+            return f"{shown}（{value}）" if self.lang == "zh" else f"{shown} ({value})"
+        return shown
+
+    def filled(self, template: str, holes: dict) -> str:
+        def hole(match):
+            name = match.group(1).strip()
+            if name not in holes:
+                return "{" + name + "}"
+            return self.value(holes[name], self.type_of(name))
+        return TEMPLATE_HOLE.sub(hole, template)
+
+
+def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str] = None) -> str:
+    """The `because` line of a decision: its rules' templates filled in with the values the
+    trace holds, or, for a row without one, what each of its tests saw."""
+    texts = []
+    for fired in decision.get("fired", []):
+        because = fired.get("because")
+        if because:
+            template = because.get(reading.lang) or (because.get(fallback_lang) if fallback_lang else None)
+            if template is None:
+                template = next(iter(because.values()))
+            texts.append(reading.filled(template, fired.get("holes", {})))
+        elif "tests" in fired:
+            texts.append(_tests_text(decision, fired["tests"], reading))
+    return " ".join(t for t in texts if t)
+
+
+def _tests_text(decision: dict, tests: list, reading: Reading) -> str:
+    inputs = decision.get("inputs", [])
+    matches = words(reading.lang)["matches"]
+    parts = []
+    for test in tests:
+        column = inputs[test["column"]]
+        parts.append(f"{column['column']} = {reading.value(column['value'], column.get('type'))} "
+                     f"{matches} `{test['test']}`")
+    return "; ".join(parts) + ("." if parts else "")
+
+
 def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     """The explanation tree of a (validated) trace, in `lang` if the trace has it."""
     languages = trace.get("languages") or ["en"]
@@ -74,6 +166,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         raise VerdictError(Diagnostic("error", "unknown-language", f"this verdict has no explanation in `{lang}`",
                                       hint=f"its languages are: {', '.join(languages)}"))
     out = _Writer(lang)
+    reading = Reading(trace, lang)
     w = out.w
     ruleset = trace["ruleset"]
     sha = ruleset["sha256"]
@@ -83,20 +176,50 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     warnings_by_name: dict = {}
     for warning in trace.get("warnings", []):
         warnings_by_name.setdefault(warning["name"], []).append(warning)
-    display = trace.get("display", {}).get(lang, {})
+    statuses = trace.get("status", {})
     for name in trace["requested"]:
+        status = statuses.get(name, {"status": "answered"})
         decision = by_name.get(name)
-        shown = display.get(name, {}).get("value", json.dumps(trace["outputs"].get(name), ensure_ascii=False))
-        out.lines.append(f"{name} = {shown}")
-        if decision is not None:
-            _decision(out, trace, decision, by_name, warnings_by_name, languages)
+        if status["status"] == "answered":
+            out.lines.append(f"{name} = {reading.headline(trace['outputs'].get(name), reading.type_of(name))}")
+            if decision is not None:
+                _decision(out, reading, trace, decision, by_name, warnings_by_name, languages)
+        else:
+            _unanswered(out, name, status, languages)
+        out.lines.append("")
+    unanswered = [n for n in trace["requested"] if statuses.get(n, {}).get("status", "answered") != "answered"]
+    if unanswered:
+        answered = [n for n in trace["requested"] if n not in unanswered]
+        space, comma = ("", "、") if lang == "zh" else (" ", ", ")
+        out.wrapped("note", w["partial"].format(count=len(unanswered), total=len(trace["requested"])) +
+                    (space + w["answered_are"].format(names=comma.join(answered)) if answered else ""))
         out.lines.append("")
     return "\n".join(out.lines).rstrip() + "\n"
 
 
-def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, languages):
+def _unanswered(out: "_Writer", name: str, status: dict, languages):
     w, lang = out.w, out.lang
-    explanation = decision["explanation"].get(lang) or decision["explanation"].get(languages[0], "")
+    if status["status"] == "no_answer":
+        out.lines.append(f"{name}: {w['no_answer']}")
+        reason = status.get("reason", {})
+        text = reason.get(lang) or reason.get(languages[0]) or next(iter(reason.values()), "")
+        if text:
+            out.wrapped("because", text)
+        where = status.get("location") or {}
+        if status.get("decision") and status["decision"] != name:
+            out.line("rests_on", w["stopped_at"].format(decision=status["decision"]))
+        if status.get("rule") and where:
+            out.line("rule", f"{status['rule']} · {_file_line(where.get('file', ''), where.get('line'))}")
+        elif where:
+            out.line("rule", _file_line(where.get("file", ""), where.get("line")))
+    else:
+        out.lines.append(f"{name}: {w['not_evaluated']}")
+        out.wrapped("missing", ("、" if lang == "zh" else ", ").join(status.get("missing", [])))
+
+
+def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnings_by_name, languages):
+    w, lang = out.w, out.lang
+    explanation = decision_text(decision, reading, languages[0])
     if explanation:
         out.wrapped("because", explanation)
     for index, fired in enumerate(decision["fired"]):
@@ -110,15 +233,18 @@ def _decision(out: _Writer, trace, decision, by_name, warnings_by_name, language
         out.line("rule", f"{fired['rule']} · {where}{cited}", first=index == 0)
     rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
     for index, dep in enumerate(rests):
+        if dep.get("status", "answered") != "answered":
+            out.line("rests_on", f"{dep['name']}: {w['no_answer']}", first=index == 0)
+            continue
         rule = dep["fired"][0]["rule"] if dep["fired"] else w["no_row"]
         where = _file_line(dep["location"]["file"], dep["fired"][0]["line"] if dep["fired"] else dep["location"].get("line"))
         separator = "；" if lang == "zh" else "; "
         since = f"{separator}{w['valid_from'].format(date=dep['valid_from'])}" if dep.get("valid_from") else ""
-        shown = dep.get("display", {}).get(lang) or _plain(dep["output"])
+        shown = reading.headline(dep["output"], reading.type_of(dep["name"]))
         out.line("rests_on", f"{dep['name']} = {shown}{_gap(lang)}{parenthesised(f'{rule} · {where}{since}', lang)}",
                  first=index == 0)
     for index, parameter in enumerate(decision.get("parameters", [])):
-        shown = parameter.get("display", {}).get(lang) or parameter["value"]
+        shown = reading.value(parameter["value"], reading.type_of(parameter["name"]))
         note = f"{w['from'].format(date=parameter['effective_from'])}, {w['source']} {parameter.get('source')}"
         out.line("figures", f"{parameter['name']} = {shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
     for warning in _stale_beneath(decision, by_name, warnings_by_name):
@@ -155,9 +281,10 @@ def _stale_beneath(decision, by_name, warnings_by_name) -> list:
     return unique
 
 
-def _plain(value) -> str:
+def plain(value) -> str:
+    """A JSON value as plain text: `[a, b]`, `true`, `10339.00`."""
     if isinstance(value, list):
-        return "[" + ", ".join(str(v) for v in value) + "]"
+        return "[" + ", ".join(plain(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -1,95 +1,11 @@
-"""replay: a saved trace → checked for shape, then evaluated again and compared with the ruleset now."""
+"""replay: a saved trace → checked (trace_check.py), then evaluated again and compared with the ruleset now."""
 from __future__ import annotations
-
-import datetime as dt
-import json
 
 import attrs
 
 from engine.errors import Diagnostic, TraceError, VerdictError
-from engine.explain import _plain
-from engine.trace import TRACE_FORMAT
-
-
-def _refuse(what: str, message: str) -> TraceError:
-    return TraceError(Diagnostic("error", "trace", f"{what}: {message}"))
-
-
-def _is_str_list(value) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def read_trace(text: str, what: str = "trace") -> dict:
-    """The trace in `text`, refused with a message unless it has the shape of format 1."""
-    try:
-        trace = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise _refuse(what, f"not JSON ({error.msg} at line {error.lineno})") from None
-    except RecursionError:
-        raise _refuse(what, "nested too deeply to be a trace") from None
-    if not isinstance(trace, dict) or trace.get("trace_format") != TRACE_FORMAT:
-        raise _refuse(what, f"not a verdict trace of format {TRACE_FORMAT}")
-    for key in ("ruleset", "as_of", "facts", "requested", "outputs", "decisions"):
-        if key not in trace:
-            raise _refuse(what, f"the trace has no `{key}`")
-    ruleset = trace["ruleset"]
-    if not (isinstance(ruleset, dict) and all(isinstance(ruleset.get(k), str) for k in ("name", "version", "sha256"))):
-        raise _refuse(what, "`ruleset` must give `name`, `version` and `sha256` as text")
-    try:
-        dt.date.fromisoformat(trace["as_of"])
-    except (TypeError, ValueError):
-        raise _refuse(what, "`as_of` must be a date YYYY-MM-DD") from None
-    if not isinstance(trace["facts"], dict) or not isinstance(trace["outputs"], dict):
-        raise _refuse(what, "`facts` and `outputs` must be objects")
-    if not _is_str_list(trace["requested"]) or not _is_str_list(trace.get("languages", [])):
-        raise _refuse(what, "`requested` and `languages` must be lists of names")
-    if not isinstance(trace.get("warnings", []), list) or not all(
-            isinstance(x, dict) and all(isinstance(x.get(k), str) for k in ("name", "checked", "source"))
-            for x in trace.get("warnings", [])):
-        raise _refuse(what, "each warning must give `name`, `checked` and `source`")
-    display = trace.get("display", {})
-    if not isinstance(display, dict) or not all(isinstance(v, dict) and all(isinstance(e, dict) for e in v.values())
-                                                for v in display.values()):
-        raise _refuse(what, "`display` must map each language to the decisions' titles and values")
-    if not isinstance(trace["decisions"], list):
-        raise _refuse(what, "`decisions` must be a list")
-    for index, decision in enumerate(trace["decisions"], 1):
-        _check_decision(what, index, decision)
-    by_name = {d["name"]: d for d in trace["decisions"]}
-    for name in trace["requested"]:
-        if name in by_name and by_name[name].get("output") != trace["outputs"].get(name):
-            raise _refuse(what, f"the output of `{name}` is not the one its decision gave: the trace was edited")
-    return trace
-
-
-def _check_decision(what: str, index: int, decision) -> None:
-    def bad(message):
-        return _refuse(what, f"decision {index}: {message}")
-    if not isinstance(decision, dict) or not isinstance(decision.get("name"), str):
-        raise bad("must be an object with a `name`")
-    location = decision.get("location")
-    if not (isinstance(location, dict) and isinstance(location.get("file"), str)):
-        raise bad("`location` must give the `file` and `line`")
-    fired = decision.get("fired")
-    if not isinstance(fired, list) or not all(isinstance(f, dict) and isinstance(f.get("rule"), str) and "line" in f
-                                              and (f.get("source") is None or isinstance(f.get("source"), str))
-                                              for f in fired):
-        raise bad("`fired` must list rules with `rule` and `line`")
-    if not isinstance(decision.get("explanation"), dict) or not all(
-            isinstance(v, str) for v in decision["explanation"].values()):
-        raise bad("`explanation` must map languages to texts")
-    if not _is_str_list(decision.get("reads", [])):
-        raise bad("`reads` must be a list of names")
-    if not isinstance(decision.get("sources", []), list) or not all(
-            s is None or (isinstance(s, dict) and isinstance(s.get("id"), str)) for s in decision.get("sources", [])):
-        raise bad("`sources` must list objects with an `id`")
-    parameters = decision.get("parameters", [])
-    if not isinstance(parameters, list) or not all(
-            isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("effective_from"), str)
-            and "value" in p for p in parameters):
-        raise bad("`parameters` must give `name`, `value` and `effective_from`")
-    if not isinstance(decision.get("display", {}), dict):
-        raise bad("`display` must map languages to texts")
+from engine.explain import Reading, plain
+from engine.trace_check import read_trace  # noqa: F401  (replay's reader, re-exported)
 
 
 @attrs.frozen
@@ -121,47 +37,69 @@ class Replay:
         return "\n".join(lines) + "\n"
 
 
-def _shown(entry: dict, key: str = "output") -> str:
-    """A value as the trace displays it (`10,339.00 €`), else its JSON."""
-    display = entry.get("display")
-    if key == "output" and isinstance(display, dict) and display:
-        return str(next(iter(display.values())))
-    return _plain(entry.get(key))
+def _shown_pair(old, new, old_code, new_code) -> tuple:
+    """Two values as a person reads them; as their exact JSON when the words would look the same."""
+    reading = Reading({}, "en")
+    before, after = reading.value(old, old_code), reading.value(new, new_code)
+    if before == after:
+        before, after = plain_json(old), plain_json(new)
+    return before, after
 
 
-def _figure(parameter: dict) -> str:
-    display = parameter.get("display")
-    shown = str(next(iter(display.values()))) if isinstance(display, dict) and display else _plain(parameter.get("value"))
-    return f"{shown} from {parameter.get('effective_from')}"
+def plain_json(value) -> str:
+    import json
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _status_text(status: dict) -> str:
+    state = status.get("status", "answered")
+    if state == "no_answer":
+        return "no answer"
+    if state == "not_evaluated":
+        return "not evaluated (missing " + ", ".join(status.get("missing", [])) + ")"
+    return "answered"
 
 
 def replay(trace: dict, ruleset) -> Replay:
     """Evaluate the trace's facts again on `ruleset` and compare every decision it rests on:
-    outputs, rules fired, the figures read; explanations are compared too, as notes."""
+    the status of each question, outputs, rules fired, the figures read; the explanations are
+    compared too, as notes."""
     if trace["ruleset"]["name"] != ruleset.name:
         raise TraceError(Diagnostic("error", "trace", f"this trace is a verdict of the ruleset "
                                     f"`{trace['ruleset']['name']}`, not of `{ruleset.name}`",
                                     hint="replay it against the ruleset that gave it, in its newer version"))
     hash_changed = trace["ruleset"]["sha256"] != ruleset.sha256
     try:
-        new = ruleset.evaluate(dict(trace["facts"]), as_of=trace["as_of"], outputs=trace["requested"]).to_dict()
+        new = ruleset.evaluate(dict(trace["facts"]), as_of=trace["as_of"], outputs=trace["requested"],
+                               partial=True).to_dict()
     except VerdictError as error:
-        # The ruleset now refuses these facts or cannot answer: that is a different verdict.
+        # The ruleset now refuses these facts: that is a different verdict.
         reasons = tuple(f"the ruleset no longer gives a verdict: {d.message}" for d in error.diagnostics)
         return Replay(False, hash_changed, reasons)
+    if trace["trace_format"] != new["trace_format"]:  # an old trace: its facts and questions, nothing more
+        return _replay_old(trace, new, hash_changed)
     before = {d["name"]: d for d in trace["decisions"]}
     after = {d["name"]: d for d in new["decisions"]}
+    old_types, new_types = trace.get("types", {}), new.get("types", {})
     differences, notes = [], []
+    for name in trace["requested"]:
+        old_status, new_status = trace["status"].get(name, {}), new["status"].get(name, {})
+        if old_status.get("status") != new_status.get("status"):
+            differences.append(f"{name}: {_status_text(old_status)} → {_status_text(new_status)}")
     figures: dict = {}  # parameter -> (before, after, decisions reading it): the causes, listed first
     for name in list(after) + [n for n in before if n not in after]:  # the order of evaluation
         old, now = before.get(name), after.get(name)
         if old is None or now is None:
             differences.append(f"{name}: {'no longer computed' if now is None else 'now computed'}")
             continue
+        if old.get("status") != "answered" or now.get("status") != "answered":
+            continue  # said by the statuses above, or a support decision that still has none
         line = now["fired"][0]["line"] if now["fired"] else now["location"].get("line")
         where = f"{now['location']['file'].rsplit('/', 1)[-1]}:{line}"
         if old.get("output") != now.get("output"):
-            differences.append(f"{name}: {_shown(old)} → {_shown(now)}  ({where})")
+            before_text, after_text = _shown_pair(old.get("output"), now.get("output"),
+                                                  old_types.get(name), new_types.get(name))
+            differences.append(f"{name}: {before_text} → {after_text}  ({where})")
         old_rules, new_rules = [f["rule"] for f in old["fired"]], [f["rule"] for f in now["fired"]]
         if old_rules != new_rules:
             differences.append(f"{name}: rules fired {', '.join(old_rules) or 'none'} → {', '.join(new_rules) or 'none'}")
@@ -172,11 +110,28 @@ def replay(trace: dict, ruleset) -> Replay:
                     figure.get("value"), figure.get("effective_from")):
                 readers = figures.setdefault(figure["name"], (previous, figure, []))[2]
                 readers.append(name)
-        for lang, text in now.get("explanation", {}).items():
-            if old.get("explanation", {}).get(lang, text) != text:
-                notes.append(f"{name} ({lang}): {text}")
-    causes = [f"{name}: {_figure(old)} → {_figure(now)}  (read by {', '.join(readers)})"
-              for name, (old, now, readers) in figures.items()]
+        if [f.get("because") for f in old["fired"]] != [f.get("because") for f in now["fired"]]:
+            notes.append(f"{name}: the text of its rules changed")
+    causes = []
+    for name, (old, now, readers) in figures.items():
+        before_text, after_text = _shown_pair(old.get("value"), now.get("value"), old_types.get(name),
+                                              new_types.get(name))
+        causes.append(f"{name}: {before_text} from {old.get('effective_from')} → {after_text} from "
+                      f"{now.get('effective_from')}  (read by {', '.join(readers)})")
     differences = causes + differences
     # Explanations follow the outputs: worth listing only when the outputs did not change.
     return Replay(not differences, hash_changed, tuple(differences), () if differences else tuple(notes))
+
+
+def _replay_old(trace: dict, new: dict, hash_changed: bool) -> Replay:
+    """A trace of an earlier format: compare the outputs it recorded with the ones given now."""
+    differences = []
+    old_outputs = trace.get("outputs", {}) if isinstance(trace.get("outputs"), dict) else {}
+    for name in trace["requested"]:
+        if name not in new["outputs"]:
+            differences.append(f"{name}: {plain(old_outputs.get(name))} → {_status_text(new['status'][name])}")
+        elif old_outputs.get(name) != new["outputs"][name]:
+            before, after = _shown_pair(old_outputs.get(name), new["outputs"][name], None, new["types"].get(name))
+            differences.append(f"{name}: {before} → {after}")
+    notes = (f"a trace of format {trace['trace_format']}: only its outputs are compared",)
+    return Replay(not differences, hash_changed, tuple(differences), notes)

@@ -147,6 +147,7 @@ class Ruleset:
                 prepared[name] = coerce_fact(name, info.type, raw, info.range)
             except FactError as error:
                 problems.extend(error.diagnostics)
+        missing = []
         for name in required_inputs(self.model, outputs, as_of):
             if name in prepared or name in facts:
                 continue
@@ -154,9 +155,9 @@ class Ruleset:
             if info.default is not NO_DEFAULT:
                 prepared[name] = info.default
             else:
-                described = info.type.describe() + (f" {info.range.describe(info.type)}" if info.range else "")
-                problems.append(Diagnostic("error", "missing-fact", f"missing fact `{name}` ({described})",
-                                           hint=info.decl.description or None))
+                missing.append(name)
+        if missing:
+            problems.extend(self._missing_facts(missing, tuple(outputs), facts, as_of))
         for name, info in inputs.items():
             if name not in prepared and info.default is not NO_DEFAULT:
                 prepared[name] = info.default
@@ -168,15 +169,57 @@ class Ruleset:
             raise FactError(problems)
         return prepared
 
-    def evaluate(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
+    def _missing_facts(self, missing: list, outputs: tuple, facts, as_of) -> list:
+        """One diagnostic per missing fact: which decisions read it, which of the outputs asked
+        need it, and which outputs these facts would answer."""
+        from engine.partial import missing_facts
+        inputs = self.model.inputs
+        asked = outputs or self.default_outputs()
+        lacking = {name: set(missing_facts(self.model, facts, name, as_of)) for name in asked}
+        answerable = [name for name in asked if not lacking[name]]
+        if answerable:
+            shown = ", ".join(repr(n) for n in answerable)
+            advice = (f"give it, or ask only for what these facts answer: outputs=[{shown}] "
+                      f"(verdict eval: {' '.join('--output ' + n for n in answerable)})")
+        else:
+            advice = "give it: none of the outputs asked can be answered without it"
+        found = []
+        for name in missing:
+            info = inputs[name]
+            described = info.type.describe() + (f" {info.range.describe(info.type)}" if info.range else "")
+            readers = [d for d in evaluation_order(self.model, asked, as_of)
+                       if name in (self.model.decisions[d].version_on(as_of).dependencies
+                                   if self.model.decisions[d].version_on(as_of) else ())]
+            needing = [o for o in asked if name in lacking[o]]
+            message = f"missing fact `{name}` ({described}), read by {', '.join(readers)}"
+            if needing != readers:
+                message += f"; needed for {', '.join(needing)}"
+            last = name == missing[-1]  # the advice once, after every missing fact is named
+            hint = "; ".join(t for t in (info.decl.description, advice if last else None) if t) or None
+            found.append(Diagnostic("error", "missing-fact", message, hint=hint,
+                                    extra={"fact": name, "needed_by": needing, "answerable": answerable}))
+        return found
+
+    def evaluate(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True,
+                 partial: bool = False):
         """The verdict for `facts` as of a date (default: today), for `outputs` (default: all).
 
         Runs generated code (engine/codegen.py); `trace=False` skips the trace records (then
-        `to_dict()` has no decisions), and the trace JSON is built on the first `to_dict()`."""
+        `to_dict()` has no decisions), and the trace JSON is built on the first `to_dict()`.
+
+        By default a missing fact raises FactError and an output the rules cannot give raises
+        EvaluationError. With `partial=True` the verdict answers what it can instead: an output
+        with no answer or missing facts is left out of `outputs`, and `verdict.status[name]`
+        says why (engine/status.py); `verdict.complete` tells whether everything was answered.
+        Wrong facts (unknown, of the wrong type, out of range) are refused either way."""
         day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
-        fast = self.__dict__.get("_fast") or self._fast_path()
         if isinstance(outputs, str):  # one name, not its letters
             outputs = (outputs,)
+        if partial:
+            from engine.partial import evaluate_partial
+            wanted = tuple(outputs) if outputs else tuple(self.default_outputs())
+            return evaluate_partial(self, facts, day, wanted, trace)
+        fast = self.__dict__.get("_fast") or self._fast_path()
         try:
             with decimal.localcontext(ENGINE_CONTEXT):
                 return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
@@ -207,7 +250,7 @@ class Ruleset:
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
         """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
         slower, and simple enough to check the generated code against."""
-        from engine.trace import Verdict
+        from engine.trace import Verdict, build_trace
         day = _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
         if isinstance(outputs, str):  # one name, not its letters
             outputs = [outputs]
@@ -225,8 +268,8 @@ class Ruleset:
         except (EvaluationError, decimal.DecimalException, OverflowError, RecursionError) as error:
             raise _context_of(self, error, facts, day) from None
         order = evaluation_order(self.model, wanted, day)
-        return Verdict.build(self, day, facts, prepared, wanted, values,
-                             [ctx.records[n] for n in order if n in ctx.records] if trace else [])
+        records = [ctx.records[n] for n in order if n in ctx.records] if trace else []
+        return Verdict(dict(values), build_trace(self, day, facts, prepared, wanted, values, records))
 
 
 def _decision_at(model: Model, span) -> Optional[tuple]:

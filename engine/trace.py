@@ -1,71 +1,70 @@
-"""trace: decision records → the Verdict: stable JSON, explanation text in each language, replay."""
+"""trace: decision records → the Verdict and its trace, the JSON record an auditor keeps.
+
+The trace holds data, not prose: values in their JSON form with their types, the `because`
+templates of the rules that fired with the values of their holes, and the labels a reader needs.
+The text is rendered from it (explain.py), so what a person reads always follows from what was
+computed. A digest over the canonical bytes (trace_json.py) makes any later edit visible.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import decimal
 import json
 import weakref
-from json.encoder import encode_basestring
 from typing import Optional
 
 from engine import ast
-from engine.i18n import words
 from engine.resolve import TEMPLATE_HOLE
-from engine.values import ENGINE_CONTEXT, EnumType, ListType, format_value, to_json_value
+from engine.status import ANSWERED, ANSWERED_STATUS, Status
+from engine.trace_json import digest_of, dumps_indented
+from engine.values import ENGINE_CONTEXT, EnumType, ListType, RecordType, to_json_value
 
-TRACE_FORMAT = 1
-ENGINE_VERSION = "0.1.0"
+TRACE_FORMAT = 2
+ENGINE_VERSION = "0.2.0"
 
 
 def _location(span) -> dict:
     return {"file": span.file, "line": span.line, "column": span.column}
 
 
-class _Labels:
-    """Titles, enumeration labels and templates of one language, from messages/<lang>.yaml."""
-
-    def __init__(self, ruleset, lang: str):
-        self.lang = lang
-        self.default = lang == ruleset.files.language
-        self.messages = ruleset.files.messages.get(lang, {"because": {}, "titles": {}, "symbols": {}})
-
-    def symbol(self, value) -> str:
-        return self.messages["symbols"].get(value, value)
-
-    def value(self, value, type_) -> str:
-        if isinstance(value, bool):
-            return self.messages["symbols"].get("true" if value else "false", "true" if value else "false")
-        if isinstance(value, str) and isinstance(type_, EnumType):
-            return self.symbol(value)
-        if isinstance(value, tuple) and isinstance(type_, ListType) and isinstance(type_.element, EnumType):
-            return ", ".join(self.symbol(v) for v in value) if value else "—"
-        return format_value(value, type_, self.lang)
-
-    def headline_value(self, value, type_) -> str:
-        shown = self.value(value, type_)
-        if isinstance(value, str) and isinstance(type_, EnumType) and shown != value:
-            return f"{shown}（{value}）" if self.lang == "zh" else f"{shown} ({value})"
-        return shown
+def type_code(type_):
+    """A type as the trace writes it: `money`, `symbol`, `list of symbol`, `{"record": {...}}`."""
+    if type_ is None:
+        return None
+    if isinstance(type_, EnumType):
+        return "symbol"
+    if isinstance(type_, ListType):
+        return "list of " + str(type_code(type_.element))
+    if isinstance(type_, RecordType):
+        return {"record": {name: type_code(t) for name, t in type_.fields}}
+    return type_.name
 
 
 class Verdict:
-    """The outputs, and for every decision evaluated, why. `to_dict()` is the trace format.
+    """The answered outputs, the status of every requested decision, and for every decision
+    evaluated, why. `to_dict()` is the trace (docs/trace-format.md).
 
     The trace is built on the first `to_dict()` (or `trace`, `to_json()`, `explain()`) from the
     records the evaluation kept, so a verdict whose trace nobody reads costs little."""
 
-    __slots__ = ("outputs", "_trace", "_builder")
+    __slots__ = ("outputs", "status", "_trace", "_builder")
 
-    def __init__(self, outputs: dict, trace: Optional[dict] = None, builder=None):
+    def __init__(self, outputs: dict, trace: Optional[dict] = None, builder=None, status: Optional[dict] = None):
         if any(type(v) is tuple for v in outputs.values()):
             outputs = {k: _as_list(v) for k, v in outputs.items()}  # the API promises lists
-        self.outputs = outputs      # name -> engine value
+        self.outputs = outputs      # name -> engine value, for the answered outputs only
+        self.status = status if status is not None else {name: ANSWERED_STATUS for name in outputs}
         self._trace = trace         # the JSON-ready trace, or None until `builder()` has made it
         self._builder = builder
 
-    @classmethod
-    def build(cls, ruleset, as_of: dt.date, given: dict, prepared: dict, wanted, values: dict, records) -> "Verdict":
-        return cls(dict(values), build_trace(ruleset, as_of, given, prepared, wanted, values, records))
+    @property
+    def complete(self) -> bool:
+        """Every requested output has an answer."""
+        return all(s.state == ANSWERED for s in self.status.values())
+
+    @property
+    def unanswered(self) -> dict:
+        return {name: s for name, s in self.status.items() if s.state != ANSWERED}
 
     @property
     def trace(self) -> dict:
@@ -80,15 +79,16 @@ class Verdict:
     def __eq__(self, other):
         if not isinstance(other, Verdict):
             return NotImplemented
-        return self.outputs == other.outputs and self.trace == other.trace
+        return self.outputs == other.outputs and self.status == other.status and self.trace == other.trace
 
     __hash__ = None
 
     def __reduce__(self):  # pickled and copied with its trace made
-        return (Verdict, (self.outputs, self.trace))
+        return (Verdict, (self.outputs, self.trace, None, self.status))
 
     def __repr__(self) -> str:
-        return f"Verdict(outputs={self.outputs!r})"
+        missing = {n: s.state for n, s in self.unanswered.items()}
+        return f"Verdict(outputs={self.outputs!r}" + (f", unanswered={missing!r})" if missing else ")")
 
     # ------------------------------------------------------------------ views
     def to_dict(self) -> dict:
@@ -110,108 +110,93 @@ def _as_list(value):
     return [_as_list(v) for v in value] if type(value) is tuple else value
 
 
-# json.dumps(indent=...) never uses the C encoder; for the plain data of a trace this gives the
-# same text two to three times faster. Anything else raises TypeError, and json.dumps does it.
-_SCALARS = {type(None): lambda v: "null", bool: lambda v: "true" if v else "false", int: int.__repr__,
-            str: encode_basestring}
+class _Vocabulary:
+    """The titles and symbol labels a trace's reader needs, in each language, collected as the
+    trace is built so that it carries those it uses and no others."""
+
+    def __init__(self, ruleset, languages):
+        self.ruleset = ruleset
+        self.languages = languages
+        self.titles: dict = {}
+        self.symbols: dict = {}
+
+    def title(self, name: str):
+        if name not in self.titles:
+            self.titles[name] = None
+
+    def note(self, value, type_):
+        if isinstance(value, bool):
+            self.symbols.setdefault("true" if value else "false", None)
+        elif isinstance(type_, EnumType) and isinstance(value, str):
+            self.symbols.setdefault(value, None)
+        elif isinstance(type_, ListType) and isinstance(value, (list, tuple)):
+            for item in value:
+                self.note(item, type_.element)
+        elif isinstance(type_, RecordType) and isinstance(value, dict):
+            for key, item in value.items():
+                self.note(item, type_.field(key))
+
+    def labels(self) -> dict:
+        out = {}
+        for lang in self.languages:
+            messages = self.ruleset.files.messages.get(lang, {})
+            symbols = messages.get("symbols", {})
+            out[lang] = {
+                "titles": {name: _title(self.ruleset, name, lang) for name in self.titles},
+                "symbols": {s: symbols[s] for s in self.symbols if s in symbols},
+            }
+        return out
 
 
-def dumps_indented(value) -> str:
-    parts = []
-    _dump(value, parts.append, "\n")
-    return "".join(parts)
-
-
-def _dump(value, put, newline: str):
-    kind = type(value)
-    if kind is dict:
-        if not value:
-            put("{}")
-            return
-        inner = newline + "  "
-        opening, between = "{" + inner, "," + inner
-        for key, item in value.items():
-            if type(key) is not str:
-                raise TypeError(key)
-            scalar = _SCALARS.get(type(item))
-            if scalar is not None:
-                put(f"{opening}{encode_basestring(key)}: {scalar(item)}")
-            else:
-                put(f"{opening}{encode_basestring(key)}: ")
-                _dump(item, put, inner)
-            opening = between
-        put(newline + "}")
-    elif kind is list:
-        if not value:
-            put("[]")
-            return
-        inner = newline + "  "
-        opening, between = "[" + inner, "," + inner
-        for item in value:
-            scalar = _SCALARS.get(type(item))
-            if scalar is not None:
-                put(opening + scalar(item))
-            else:
-                put(opening)
-                _dump(item, put, inner)
-            opening = between
-        put(newline + "]")
-    else:
-        scalar = _SCALARS.get(kind)
-        if scalar is None:
-            raise TypeError(kind)
-        put(scalar(value))
-
-
-def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records) -> dict:
+def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records,
+                statuses: Optional[dict] = None, unanswered: tuple = ()) -> dict:
     """The trace of a verdict: the facts as given (`given`: their names), the facts as used
-    (`prepared`), the outputs, and one entry per decision record."""
-    languages = ruleset.files.languages
+    (`prepared`), the outputs, the status of each requested output, one entry per decision
+    record, and one per decision that gave no answer or was not evaluated (`unanswered`:
+    (name, Status) pairs)."""
     model = ruleset.model
-    labels = {lang: _Labels(ruleset, lang) for lang in languages}
+    statuses = statuses or {}
+    vocabulary = _Vocabulary(ruleset, ruleset.files.languages)
+    types: dict = {}
     values_by_name = {r.name: r.value for r in records}
-
-    def hole_value(name: str, lang: str) -> str:
-        head, _, field = name.partition(".")
-        if head in values_by_name:
-            value, type_ = values_by_name[head], model.decisions[head].type
-        elif head in prepared:
-            value, type_ = prepared[head], model.inputs[head].type
-        elif head in model.parameters:
-            entry = model.parameters[head].value_on(as_of)
-            value, type_ = (entry.value if entry else None), model.parameters[head].type
-        elif head == "as_of":
-            value, type_ = as_of, None
-        else:
-            return "{" + name + "}"
-        if field and isinstance(value, dict):
-            value, type_ = value.get(field), type_.field(field) if hasattr(type_, "field") else None
-        return labels[lang].value(value, type_)
-
     decisions, warnings = [], []
     for record in records:
-        entry = _decision_entry(ruleset, record, labels, hole_value, as_of)
-        decisions.append(entry)
+        decisions.append(_decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types))
         warnings.extend(_staleness(ruleset, record, as_of))
-    outputs_json = {name: to_json_value(values[name]) for name in wanted}
-    return {
+    for name, status in unanswered:
+        decisions.append(_unanswered_entry(ruleset, name, status))
+        vocabulary.title(name)
+        types.setdefault(name, type_code(model.decisions[name].type))
+    # declaration order, not the caller's: the same facts give the same bytes
+    facts = {name: prepared[name] for name in model.inputs if name in given and name in prepared}
+    defaults = {name: v for name, v in prepared.items() if name not in given}
+    for name, value in list(facts.items()) + list(defaults.items()):
+        types.setdefault(name, type_code(model.inputs[name].type))
+        vocabulary.note(value, model.inputs[name].type)
+    status = {name: statuses.get(name, ANSWERED_STATUS) for name in wanted}
+    for name in wanted:
+        vocabulary.title(name)
+        types.setdefault(name, type_code(model.decisions[name].type))
+    trace = {
         "trace_format": TRACE_FORMAT,
         "engine": {"name": "verdict", "version": ENGINE_VERSION},
         "ruleset": {"name": ruleset.name, "title": ruleset.files.title, "version": ruleset.version,
                     "sha256": ruleset.sha256},
         "as_of": as_of.isoformat(),
-        "languages": list(languages),
-        # declaration order, not the caller's: the same facts give the same bytes
-        "facts": {name: to_json_value(prepared[name]) for name in model.inputs if name in given and name in prepared},
-        "defaults": {name: to_json_value(v) for name, v in prepared.items() if name not in given},
+        "languages": list(ruleset.files.languages),
+        "facts": {name: to_json_value(v) for name, v in facts.items()},
+        "defaults": {name: to_json_value(v) for name, v in defaults.items()},
         "requested": list(wanted),
-        "outputs": outputs_json,
-        "display": {lang: {name: {"title": _title(ruleset, name, lang),
-                                  "value": labels[lang].headline_value(values[name], model.decisions[name].type)}
-                           for name in wanted} for lang in languages},
+        "complete": all(s.state == ANSWERED for s in status.values()),
+        "outputs": {name: to_json_value(values[name]) for name in wanted if status[name].state == ANSWERED},
+        "status": {name: s.to_dict() for name, s in status.items()},
+        "types": types,
+        "labels": vocabulary.labels(),
         "warnings": _unique(warnings),
         "decisions": decisions,
     }
+    trace["digest"] = {"sha256": digest_of(trace)}
+    return trace
 
 
 def _unique(items: list) -> list:
@@ -248,12 +233,32 @@ def _source_entry(ruleset, source_id: Optional[str]) -> Optional[dict]:
     return dict(entry)  # a trace's own copy
 
 
-def _decision_entry(ruleset, record, labels: dict, hole_value, as_of) -> dict:
+def _unanswered_entry(ruleset, name: str, status: Status) -> dict:
+    info = ruleset.model.decisions[name]
+    decl = info.versions[0].decl
+    entry = {"name": name, **status.to_dict(), "location": _location(decl.span)}
+    return entry
+
+
+def _column_name(column, model) -> Optional[str]:
+    """The input or decision a table column reads, when the column is just its name."""
+    if isinstance(column.expr, ast.Name) and (column.expr.name in model.inputs or column.expr.name in model.decisions):
+        return column.expr.name
+    return None
+
+
+def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types) -> dict:
+    model = ruleset.model
     plan = record.plan
     decl = plan.decl
     is_table = isinstance(decl.body, ast.Table)
+    decision_type = model.decisions[record.name].type
+    types.setdefault(record.name, type_code(decision_type))
+    vocabulary.title(record.name)
+    vocabulary.note(record.value, decision_type)
     entry = {
         "name": record.name,
+        "status": ANSWERED,
         "kind": "table" if is_table else "expression",
         "location": _location(decl.span),
         "valid_from": decl.valid_from.isoformat() if decl.valid_from else None,
@@ -263,7 +268,15 @@ def _decision_entry(ruleset, record, labels: dict, hole_value, as_of) -> dict:
         columns = decl.body.inputs
         entry["hit_policy"] = decl.hit.label()
         values = [to_json_value(v) for v in record.inputs]
-        entry["inputs"] = [{"column": c.title, "value": v} for c, v in zip(columns, values)]
+        inputs = []
+        for column, value, raw, column_type in zip(columns, values, record.inputs, plan.version.column_types):
+            item = {"column": column.title, "value": value, "type": type_code(column_type)}
+            name = _column_name(column, model)
+            if name is not None:
+                item["name"] = name
+            vocabulary.note(raw, column_type)
+            inputs.append(item)
+        entry["inputs"] = inputs
         first_with_id = {}
         for plan_row in plan.rows:
             first_with_id.setdefault(plan_row.rule_id, plan_row)
@@ -276,65 +289,100 @@ def _decision_entry(ruleset, record, labels: dict, hole_value, as_of) -> dict:
                 row["failed"] = {"column": columns[failed].title, "test": cell.text, "value": values[failed]}
             rows.append(row)
         entry["rows"] = rows
-    fired = []
-    for row in record.fired:
-        fired.append({"rule": row.rule_id, "line": row.row.span.line,
-                      "source": row.row.source or decl.source})
-    if not is_table:
-        fired.append({"rule": record.name, "line": decl.span.line, "source": decl.source})
-    entry["fired"] = fired
+        fired_rows = [(r.rule_id, r.row.span.line, r.row.source or decl.source, r.row.because, r.row)
+                      for r in record.fired]
+    else:
+        fired_rows = [(record.name, decl.span.line, decl.source, decl.body.because, None)]
+    holes = _HoleValues(ruleset, as_of, prepared, values_by_name, vocabulary, types)
+    entry["fired"] = [_fired_entry(ruleset, rule_id, line, source, template, row, holes)
+                      for rule_id, line, source, template, row in fired_rows]
     entry["output"] = to_json_value(record.value)
-    decision_type = ruleset.model.decisions[record.name].type
-    entry["display"] = {lang: lab.headline_value(record.value, decision_type) for lang, lab in labels.items()}
-    entry["explanation"] = {lang: _explanation(record, lab, hole_value, ruleset) for lang, lab in labels.items()}
     source_ids = []
-    for item in fired:
+    for item in entry["fired"]:
         if item["source"] and item["source"] not in source_ids:
             source_ids.append(item["source"])
     for read in record.parameters:
         if read.source and read.source not in source_ids:
             source_ids.append(read.source)
     entry["sources"] = [_source_entry(ruleset, s) for s in source_ids]
-    parameter_types = {p.name: ruleset.model.parameters[p.name].type for p in record.parameters}
-    entry["parameters"] = [{"name": p.name, "value": to_json_value(p.value), "effective_from": p.effective_from.isoformat(),
-                            "source": p.source, "checked": p.checked.isoformat() if p.checked else None,
-                            "display": {lang: lab.value(p.value, parameter_types[p.name]) for lang, lab in labels.items()}}
-                           for p in record.parameters]
-    entry["reads"] = [n for n in record.reads if n in ruleset.model.decisions or n in ruleset.model.inputs]
+    parameters = []
+    for p in record.parameters:
+        parameter_type = model.parameters[p.name].type
+        types.setdefault(p.name, type_code(parameter_type))
+        vocabulary.note(p.value, parameter_type)
+        parameters.append({"name": p.name, "value": to_json_value(p.value),
+                           "effective_from": p.effective_from.isoformat(), "source": p.source,
+                           "checked": p.checked.isoformat() if p.checked else None})
+    entry["parameters"] = parameters
+    entry["reads"] = [n for n in record.reads if n in model.decisions or n in model.inputs]
     if decl.checked:
         entry["checked"] = decl.checked.isoformat()
     return entry
 
 
-def _explanation(record, labels: _Labels, hole_value, ruleset) -> str:
-    plan = record.plan
-    decl = plan.decl
-    texts = []
-    rows = [(r.rule_id, r.row.because, r.row) for r in record.fired]
-    if isinstance(decl.body, ast.ExpressionBody):
-        rows = [(record.name, decl.body.because, None)]
-    for rule_id, template, row in rows:
-        text = labels.messages["because"].get(rule_id)
-        if text is None and labels.default and template is not None:
-            text = template.text
-        if text is None and labels.lang != ruleset.files.language and template is not None:
-            text = template.text  # untranslated: the original is better than nothing
+def _fired_entry(ruleset, rule_id, line, source, template, row, holes) -> dict:
+    """A rule that fired: where, its source, and what its explanation is made of — the `because`
+    template in each language with the values of its holes, or the tests that matched."""
+    item = {"rule": rule_id, "line": line, "source": source}
+    because = {}
+    for lang in ruleset.files.languages:
+        text = ruleset.files.messages.get(lang, {}).get("because", {}).get(rule_id)
+        if text is None and template is not None:
+            text = template.text  # the default language's own text; untranslated, better than nothing
         if text is not None:
-            texts.append(TEMPLATE_HOLE.sub(lambda m: hole_value(m.group(1).strip(), labels.lang), text))
-        elif row is not None:
-            texts.append(_automatic(record, row, labels))
-    return " ".join(texts)
+            because[lang] = text
+    if because:
+        item["because"] = because
+        seen = {}
+        for text in because.values():
+            for match in TEMPLATE_HOLE.finditer(text):
+                name = match.group(1).strip()
+                if name not in seen:
+                    found = holes.value(name)
+                    if found is not holes.NOT_FOUND:
+                        seen[name] = found
+        if seen:
+            item["holes"] = seen
+    elif row is not None:
+        item["tests"] = [{"column": i, "test": cell.text} for i, cell in enumerate(row.cells)
+                         if not isinstance(cell.test, ast.AnyTest)]
+    return item
 
 
-def _automatic(record, row, labels: _Labels) -> str:
-    """For a row without `because`: what each non-trivial test saw."""
-    parts = []
-    for column, cell, value, type_ in zip(record.plan.decl.body.inputs, row.cells, record.inputs,
-                                          record.plan.version.column_types):
-        if isinstance(cell.test, ast.AnyTest):
-            continue
-        parts.append(f"{column.title} = {labels.value(value, type_)} {words(labels.lang)['matches']} `{cell.text}`")
-    return "; ".join(parts) + ("." if parts else "")
+class _HoleValues:
+    """The value a template hole `{name}` or `{name.field}` shows, in its JSON form."""
+
+    NOT_FOUND = object()
+
+    def __init__(self, ruleset, as_of, prepared, values_by_name, vocabulary, types):
+        self.model = ruleset.model
+        self.as_of = as_of
+        self.prepared = prepared
+        self.values_by_name = values_by_name
+        self.vocabulary = vocabulary
+        self.types = types
+
+    def value(self, name: str):
+        model = self.model
+        head, _, field = name.partition(".")
+        if head in self.values_by_name:
+            value, type_ = self.values_by_name[head], model.decisions[head].type
+        elif head in self.prepared:
+            value, type_ = self.prepared[head], model.inputs[head].type
+        elif head in model.parameters:
+            entry = model.parameters[head].value_on(self.as_of)
+            value, type_ = (entry.value if entry else None), model.parameters[head].type
+        elif head == "as_of":
+            return self.as_of.isoformat()
+        else:
+            return self.NOT_FOUND
+        self.types.setdefault(head, type_code(type_))
+        if field:
+            if not isinstance(value, dict):
+                return self.NOT_FOUND
+            value, type_ = value.get(field), type_.field(field) if isinstance(type_, RecordType) else None
+        self.vocabulary.note(value, type_)
+        return to_json_value(value)
 
 
 def _staleness(ruleset, record, as_of) -> list:
@@ -347,3 +395,30 @@ def _staleness(ruleset, record, as_of) -> list:
         if read.checked and as_of > read.checked:
             found.append({"name": read.name, "checked": read.checked.isoformat(), "source": read.source or ""})
     return found
+
+
+def with_statuses(ruleset, base: dict, wanted, status: dict, unanswered: tuple) -> dict:
+    """The trace of the answered part (`base`) made the trace of the whole request: every question
+    with its status, and an entry for each decision that gave no answer or was not evaluated."""
+    model = ruleset.model
+    trace = {k: v for k, v in base.items() if k != "digest"}
+    trace["requested"] = list(wanted)
+    trace["complete"] = all(s.state == ANSWERED for s in status.values())
+    trace["outputs"] = {n: base["outputs"][n] for n in wanted if n in base["outputs"]}
+    trace["status"] = {n: s.to_dict() for n, s in status.items()}
+    types = dict(base["types"])
+    labels = {lang: {"titles": dict(v["titles"]), "symbols": dict(v["symbols"])} for lang, v in base["labels"].items()}
+    decisions = list(base["decisions"])
+    recorded = {d["name"] for d in decisions}
+    entries = [(n, s) for n, s in status.items() if s.state != ANSWERED] + list(unanswered)
+    for name, state in entries:
+        if name not in recorded:
+            recorded.add(name)
+            decisions.append(_unanswered_entry(ruleset, name, state))
+    for name in list(wanted) + [n for n, _ in unanswered]:
+        types.setdefault(name, type_code(model.decisions[name].type))
+        for lang in labels:
+            labels[lang]["titles"].setdefault(name, _title(ruleset, name, lang))
+    trace["types"], trace["labels"], trace["decisions"] = types, labels, decisions
+    trace["digest"] = {"sha256": digest_of(trace)}
+    return trace

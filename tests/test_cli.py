@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import engine
 from engine.cli import main
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
@@ -205,18 +206,45 @@ def test_eval_bad_facts_exits_2_and_prints_nothing_on_stdout(capsys, golden_cwd,
     (["--facts", "mini/facts.yaml", "--as-of", AS_OF, "--output", "nope"],
      "error[unknown-output]: unknown decision `nope`\n  = the decisions are: band, reimbursed, patient_pays, eu_citizen\n"),
     (["--facts", "nofile.yaml"], "error[not-found]: facts file nofile.yaml: No such file or directory\n"),
-    (["--facts", "mini/facts.yaml", "--as-of", "2016-01-01", "--output", "reimbursed"],
-     "mini/costs.rules:20:75: error[evaluation]: in `reimbursed`: parameter `consultation_fee` has no value on 2016-01-01; "
-     "its first value is from 2017-05-01\n"),
 ])
 def test_eval_other_failures_exit_2(capsys, golden_cwd, argv, stderr):
-    code, out, err = run(capsys, "eval", "mini", *argv)
-    if "error[evaluation]" not in stderr:
-        assert (code, out, err) == (2, "", stderr)
-        return
-    # the message, then the rule's line and a caret under the parameter
-    assert (code, out, err.split("\n")[0] + "\n") == (2, "", stderr)
-    assert err.count("\n") == 3 and err.split("\n")[2].strip().endswith("^" * len("consultation_fee"))
+    assert run(capsys, "eval", "mini", *argv) == (2, "", stderr)
+
+
+def test_an_output_the_rules_cannot_give_is_a_partial_verdict_exit_1(capsys, golden_cwd):
+    code, out, err = run(capsys, "eval", "mini", "--facts", "mini/facts.yaml", "--as-of", "2016-01-01",
+                         "--output", "reimbursed", "--output", "eu_citizen")
+    assert code == 1
+    # what can be answered is answered; the other output says why not
+    assert "eu_citizen = false" in out.splitlines()
+    assert "reimbursed: no answer" in out.splitlines()
+    assert ("  because  in `reimbursed`: parameter `consultation_fee` has no value on 2016-01-01; its first value\n"
+            "           is from 2017-05-01\n") in out
+    # stderr: the rule's line with a caret under the parameter, then the summary
+    lines = err.split("\n")
+    assert lines[0] == ("mini/costs.rules:20:75: error[evaluation]: in `reimbursed`: parameter `consultation_fee` "
+                        "has no value on 2016-01-01; its first value is from 2017-05-01")
+    assert lines[2].strip().endswith("^" * len("consultation_fee"))
+    assert lines[-2] == "incomplete verdict: 1 of 2 outputs asked have no answer"
+
+
+def test_a_partial_verdict_in_json_is_a_trace_with_statuses(capsys, golden_cwd, tmp_path):
+    facts = tmp_path / "f.yaml"
+    facts.write_text("age: 24\nterritory: metropole\n", encoding="utf-8")
+    code, out, err = run(capsys, "eval", "mini", "--facts", str(facts), "--as-of", AS_OF, "--format", "json",
+                         "--output", "eu_citizen", "--output", "band")
+    assert code == 1
+    trace = json.loads(out)
+    assert (trace["complete"], trace["outputs"]) == (False, {})
+    assert trace["status"] == {"eu_citizen": {"status": "not_evaluated", "missing": ["nationality"]},
+                               "band": {"status": "not_evaluated", "missing": ["resources"]}}
+    assert "error[missing-fact] 1/2: missing fact `nationality` (country), read by eu_citizen" in err
+    saved = tmp_path / "t.json"
+    saved.write_text(out, encoding="utf-8")
+    assert run(capsys, "explain", str(saved))[0] == 0
+    assert run(capsys, "replay", str(saved), "mini")[:2] == (0, (
+        f"the ruleset is unchanged (sha256 {engine.load_ruleset('mini').sha256[:12]}…)\n"
+        "same verdict: the outputs, the rules that fired and the figures are identical as of 2025-06-01\n"))
 
 
 @pytest.mark.parametrize("content, message", [
@@ -236,13 +264,14 @@ def test_eval_missing_ruleset_exits_2(capsys, golden_cwd):
         (2, "", "error[not-found]: nowhere: no such file or folder\n")
 
 
-def test_eval_no_match_exits_2(capsys, tmp_path):
+def test_eval_no_match_is_a_partial_verdict_exit_1(capsys, tmp_path):
     rules = tmp_path / "n.rules"
     rules.write_text("input n : integer\ndecision d hit first\n  | n || d\n  | > 5 || 1\n", encoding="utf-8")
     facts = tmp_path / "f.yaml"
     facts.write_text("n: 1\n", encoding="utf-8")
     code, out, err = run(capsys, "eval", str(rules), "--facts", str(facts), "--as-of", AS_OF)
-    assert (code, out) == (2, "")
+    assert code == 1
+    assert "d: no answer\n  because  no rule of `d` matches n = 1 (as of 2025-06-01)\n" in out
     assert err.startswith(f"{rules}:2:10: error[no-match]: no rule of `d` matches n = 1 (as of 2025-06-01)\n")
 
 
@@ -320,7 +349,9 @@ def test_explain_lang(capsys, saved_trace):
 
 @pytest.mark.parametrize("content, message", [
     ("not json", "error[trace]: {path}: not JSON (Expecting value at line 1)\n"),
-    ('{"trace_format": 1}', "error[trace]: {path}: the trace has no `ruleset`\n"),
+    ('{"trace_format": 2}', "error[trace]: {path}: the trace has no `ruleset`\n"),
+    ('{"trace_format": 1}', "error[trace]: {path}: a trace of format 1 (verdict 0.1) carries no digest, so its "
+                            "text cannot be trusted\n  = `verdict replay TRACE RULESET` evaluates its facts again\n"),
 ])
 def test_explain_bad_trace_exits_2(capsys, tmp_path, content, message):
     path = tmp_path / "t.json"
@@ -361,7 +392,7 @@ def test_replay_changed_exits_1_and_names_the_changed_output(capsys, saved_trace
 def test_replay_bad_trace_exits_2(capsys, golden_cwd, tmp_path):
     path = tmp_path / "t.json"
     path.write_text("[]", encoding="utf-8")
-    assert run(capsys, "replay", str(path), "mini") == (2, "", f"error[trace]: {path}: not a verdict trace of format 1\n")
+    assert run(capsys, "replay", str(path), "mini") == (2, "", f"error[trace]: {path}: not a verdict trace of format 2\n")
 
 
 def test_replay_on_bad_rules_exits_2(capsys, saved_trace, bad_rules):

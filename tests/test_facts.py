@@ -61,15 +61,18 @@ def test_unknown_fact_without_a_close_name_lists_the_inputs(rs):
     assert hint == ("the inputs are: age, resources, ratio, birth, note, salaried, territory, nationality, hours")
 
 
-def test_missing_fact_names_it_its_type_and_its_description(rs):
-    assert refuse(rs, age=...) == [("missing-fact", "missing fact `age` (integer 0..130)", "Age of the applicant")]
+def test_missing_fact_names_it_its_type_its_readers_and_its_description_and_what_can_be_answered(rs):
+    assert refuse(rs, age=...) == [("missing-fact", "missing fact `age` (integer 0..130), read by e",
+                                    "Age of the applicant; give it, or ask only for what these facts answer: "
+                                    "outputs=['d'] (verdict eval: --output d)")]
 
 
 def test_every_missing_fact_is_reported_at_once(rs):
     assert refuse(rs, age=..., resources=..., territory=...) == [
-        ("missing-fact", "missing fact `age` (integer 0..130)", "Age of the applicant"),
-        ("missing-fact", "missing fact `resources` (money >= 0.00 €)", None),
-        ("missing-fact", "missing fact `territory` (Territory {metropole, outre_mer})", None),
+        ("missing-fact", "missing fact `age` (integer 0..130), read by e", "Age of the applicant"),
+        ("missing-fact", "missing fact `resources` (money >= 0.00 €), read by e", None),
+        ("missing-fact", "missing fact `territory` (Territory {metropole, outre_mer}), read by e",
+         "give it, or ask only for what these facts answer: outputs=['d'] (verdict eval: --output d)"),
     ]
 
 
@@ -222,7 +225,26 @@ def test_only_facts_the_requested_outputs_need_are_required(ws):
     assert rs.evaluate({"a": 1}, as_of="2025-06-01", outputs=["da"]).outputs == {"da": 1}
     with pytest.raises(FactError) as excinfo:
         rs.evaluate({"a": 1}, as_of="2025-06-01")
-    assert [d.message for d in excinfo.value.diagnostics] == ["missing fact `b` (integer)"]
+    assert [d.message for d in excinfo.value.diagnostics] == ["missing fact `b` (integer), read by db"]
+    assert excinfo.value.diagnostics[0].hint == ("give it, or ask only for what these facts answer: "
+                                                 "outputs=['da'] (verdict eval: --output da)")
+    assert excinfo.value.diagnostics[0].to_dict()["needed_by"] == ["db"]
+
+
+def test_a_missing_fact_read_through_another_decision_names_the_reader_and_the_output(ws):
+    rs = ws.load("""
+        input birth : date
+        input n : integer
+        decision age : integer = years_between(birth, as_of)
+        decision adult : bool = age >= 18
+        decision twice : integer = n * 2
+        """)
+    with pytest.raises(FactError) as excinfo:
+        rs.evaluate({"n": 2}, as_of="2025-06-01", outputs=["adult", "twice"])
+    [diagnostic] = excinfo.value.diagnostics
+    assert diagnostic.message == "missing fact `birth` (date), read by age; needed for adult"
+    assert diagnostic.hint == ("give it, or ask only for what these facts answer: outputs=['twice'] "
+                               "(verdict eval: --output twice)")
 
 
 def test_facts_only_needed_by_another_version_are_not_required(ws):

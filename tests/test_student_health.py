@@ -89,6 +89,7 @@ def test_the_cli_gives_a_no_answer_reason_in_the_readers_language(tmp_path, caps
     facts = tmp_path / "f.yaml"
     facts.write_text("doctor_sector: sector_2\n", encoding="utf-8")
     assert main(["eval", str(RULESET), "--facts", str(facts), "--as-of", "2025-09-01",
-                 "--output", "reimbursement_base", "--lang", "zh"]) == 2
-    err = capsys.readouterr().err
+                 "--output", "reimbursement_base", "--lang", "zh"]) == 1
+    out, err = capsys.readouterr()
+    assert "reimbursement_base: 无法作答\n  原因 未加入 OPTAM 的“2类”医生的报销基数" in out
     assert "error[no-answer]: in `reimbursement_base`: 未加入 OPTAM 的“2类”医生的报销基数" in err

@@ -20,6 +20,13 @@ from engine.errors import VerdictError
 import engine
 from engine import TraceError, explain_trace, read_trace, replay
 from engine.cli import read_facts
+from engine.explain import Reading, decision_text
+from engine.trace_json import digest_of
+
+
+def texts(trace: dict, decision: dict) -> dict:
+    """The explanation of a decision entry in each language, rendered from the trace's data."""
+    return {lang: decision_text(decision, Reading(trace, lang), trace["languages"][0]) for lang in trace["languages"]}
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 AS_OF = "2025-06-01"
@@ -80,7 +87,7 @@ def test_to_dict_and_to_json_agree(verdict):
 # ============================================================================ required keys
 
 def test_top_level_keys(trace, mini):
-    assert trace["trace_format"] == 1
+    assert trace["trace_format"] == 2
     assert trace["engine"] == {"name": "verdict", "version": engine.__version__}
     assert trace["ruleset"] == {"name": "mini", "title": "Consultation costs (test fixture)", "version": "1.2",
                                 "sha256": mini.sha256}
@@ -90,6 +97,14 @@ def test_top_level_keys(trace, mini):
     assert trace["defaults"] == {"has_card": False}
     assert trace["requested"] == ["band", "reimbursed", "patient_pays", "eu_citizen"]
     assert trace["outputs"] == {"band": "reduced", "reimbursed": "19.00", "patient_pays": "30.00", "eu_citizen": False}
+    assert trace["complete"] is True
+    assert trace["status"] == {name: {"status": "answered"} for name in trace["requested"]}
+    assert trace["types"] == {"band": "symbol", "reimbursed": "money", "patient_pays": "money",
+                              "free_ceiling": "money", "consultation_fee": "money", "eu_citizen": "bool",
+                              "nationality": "country", "age": "integer", "resources": "money",
+                              "territory": "symbol", "has_card": "bool"}
+    assert trace["labels"]["fr"]["symbols"] == {"reduced": "réduit"}
+    assert trace["digest"] == {"sha256": digest_of(trace)} and len(trace["digest"]["sha256"]) == 64
     assert trace["warnings"] == [{"name": "free_ceiling", "checked": "2025-01-01", "source": "tarifs"}]
 
 
@@ -102,8 +117,8 @@ def test_table_entry_has_policy_location_inputs_and_rows(trace):
     assert band["kind"] == "table"
     assert band["hit_policy"] == "unique"
     assert band["location"] == {"file": "mini/costs.rules", "line": 12, "column": 10}
-    assert band["inputs"] == [{"column": "resources", "value": "12000.50"},
-                              {"column": "territory", "value": "metropole"}]
+    assert band["inputs"] == [{"column": "resources", "value": "12000.50", "type": "money", "name": "resources"},
+                              {"column": "territory", "value": "metropole", "type": "symbol", "name": "territory"}]
     assert band["rows"] == [
         {"rule": "band_free", "line": 15, "matched": False,
          "failed": {"column": "resources", "test": "<= free_ceiling", "value": "12000.50"}},
@@ -113,16 +128,18 @@ def test_table_entry_has_policy_location_inputs_and_rows(trace):
         {"rule": "band_full", "line": 18, "matched": False,
          "failed": {"column": "resources", "test": "> free_ceiling * 138%", "value": "12000.50"}},
     ]
-    assert band["fired"] == [{"rule": "band_reduced", "line": 16, "source": "guide"}]
+    assert band["fired"] == [{"rule": "band_reduced", "line": 16, "source": "guide", "because": {
+        "en": "Resources of {resources} are above {free_ceiling} but not above 138% of it.",
+        "fr": "Resources of {resources} are above {free_ceiling} but not above 138% of it."},
+        "holes": {"resources": "12000.50", "free_ceiling": "10166"}}]
     assert band["output"] == "reduced"
 
 
 def test_entry_has_parameters_with_effective_date_explanation_and_sources(trace):
     band = trace["decisions"][0]
     assert band["parameters"] == [{"name": "free_ceiling", "value": "10166", "effective_from": "2024-04-01",
-                                   "source": "tarifs", "checked": "2025-01-01",
-                                   "display": {"en": "10,166.00 €", "fr": "10\u202f166,00 €"}}]
-    assert band["explanation"] == {
+                                   "source": "tarifs", "checked": "2025-01-01"}]
+    assert texts(trace, band) == {
         "en": "Resources of 12,000.50 € are above 10,166.00 € but not above 138% of it.",
         "fr": "Resources of 12\u202f000,50 € are above 10\u202f166,00 € but not above 138% of it."}
     assert band["sources"] == [
@@ -136,9 +153,9 @@ def test_expression_entry(trace):
     reimbursed = trace["decisions"][1]
     assert reimbursed["kind"] == "expression"
     assert "hit_policy" not in reimbursed and "rows" not in reimbursed
-    assert reimbursed["fired"] == [{"rule": "reimbursed", "line": 20, "source": "tarifs"}]
+    assert [(f["rule"], f["line"], f["source"]) for f in reimbursed["fired"]] == [("reimbursed", 20, "tarifs")]
     assert reimbursed["output"] == "19.00"
-    assert reimbursed["explanation"]["en"] == "70% of 30.00 €, less a 2 € flat fee."
+    assert texts(trace, reimbursed)["en"] == "70% of 30.00 €, less a 2 € flat fee."
     assert [(p["name"], p["effective_from"]) for p in reimbursed["parameters"]] == [("consultation_fee", "2024-12-22")]
 
 
@@ -149,7 +166,7 @@ def test_otherwise_row_and_translated_explanation(trace):
         ("patient_pays#1", False), ("patient_pays#2", False), ("patient_pays#3", False), ("patient_pays#4", True)]
     assert pays["rows"][1]["failed"] == {"column": "has_card", "test": "true", "value": False}
     assert pays["rows"][2]["failed"] == {"column": "age", "test": "< 18", "value": 24}
-    assert pays["explanation"] == {"en": "You advance the full fee of 30.00 €.",
+    assert texts(trace, pays) == {"en": "You advance the full fee of 30.00 €.",
                                    "fr": "Vous avancez le tarif complet de 30,00 €."}
     assert pays["reads"] == ["band", "has_card", "age", "reimbursed"]
 
@@ -163,8 +180,10 @@ def test_row_without_because_is_explained_by_its_tests(ws):
           | <= 29 | a || 1
           | -     | - || 2
         """)
-    decision = rs.evaluate({"age": 20, "t": "a"}, as_of=AS_OF).to_dict()["decisions"][0]
-    assert decision["explanation"] == {"en": "age = 20 matches `<= 29`; t = a matches `a`."}
+    trace = rs.evaluate({"age": 20, "t": "a"}, as_of=AS_OF).to_dict()
+    decision = trace["decisions"][0]
+    assert decision["fired"][0]["tests"] == [{"column": 0, "test": "<= 29"}, {"column": 1, "test": "a"}]
+    assert texts(trace, decision) == {"en": "age = 20 matches `<= 29`; t = a matches `a`."}
 
 
 def test_because_holes_read_inputs_fields_decisions_as_of_and_the_value_itself(ws):
@@ -180,7 +199,7 @@ def test_because_holes_read_inputs_fields_decisions_as_of_and_the_value_itself(w
         """)
     verdict = rs.evaluate({"size": 2}, as_of=AS_OF, outputs=["d"])
     trace = verdict.to_dict()
-    assert trace["decisions"][-1]["explanation"] == \
+    assert texts(trace, trace["decisions"][-1]) == \
         {"en": "free 10,166.00 €, other 5.00 €, on 2025-06-01, size 2, itself 1"}
     # a decision named only in the text is computed so that the text can show it
     assert [d["name"] for d in trace["decisions"]] == ["ceilings", "other", "d"]
@@ -280,9 +299,10 @@ def test_explain_shows_money_fields_of_a_record_as_money(ws):
 
 @pytest.mark.parametrize("text, message", [
     ("not json", "t.json: not JSON (Expecting value at line 1)"),
-    ("[1, 2]", "t.json: not a verdict trace of format 1"),
-    ('{"trace_format": 2}', "t.json: not a verdict trace of format 1"),
-    ('{"trace_format": 1, "ruleset": {}}', "t.json: the trace has no `as_of`"),
+    ("[1, 2]", "t.json: not a verdict trace of format 2"),
+    ('{"trace_format": 3}', "t.json: not a verdict trace of format 2"),
+    ('{"trace_format": true}', "t.json: not a verdict trace of format 2"),
+    ('{"trace_format": 2, "ruleset": {}}', "t.json: the trace has no `as_of`"),
 ])
 def test_read_trace_refuses_what_is_not_a_trace(text, message):
     with pytest.raises(TraceError) as excinfo:
