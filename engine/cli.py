@@ -168,8 +168,18 @@ def cmd_batch(args) -> int:
 
 
 def cmd_test(args) -> int:
+    """Exit 0: every case passes; 1: a case fails or is malformed, or the rules have errors (so no
+    case can pass); 2: there is no ruleset at PATH."""
+    from engine.errors import RuleError
     from engine.testing import run_cases
-    report = run_cases(args.path)
+    try:
+        report = run_cases(args.path)
+    except RuleError as error:
+        if any(d.code == "not-found" for d in error.diagnostics):
+            raise
+        sys.stdout.write(terminal_safe(error.render()) + "\n\nthe rules have errors, so no case was run "
+                         "(`verdict check` lists them)\n")
+        return 1
     sys.stdout.write(terminal_safe(report.render()))
     return 0 if report.ok else 1
 

@@ -1,6 +1,8 @@
 """replay: a saved trace → checked (trace_check.py), then evaluated again and compared with the ruleset now."""
 from __future__ import annotations
 
+import json
+
 import attrs
 
 from engine.errors import Diagnostic, TraceError, VerdictError
@@ -47,7 +49,6 @@ def _shown_pair(old, new, old_code, new_code) -> tuple:
 
 
 def plain_json(value) -> str:
-    import json
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -111,7 +112,11 @@ def replay(trace: dict, ruleset) -> Replay:
                 readers = figures.setdefault(figure["name"], (previous, figure, []))[2]
                 readers.append(name)
         if [f.get("because") for f in old["fired"]] != [f.get("because") for f in now["fired"]]:
-            notes.append(f"{name}: the text of its rules changed")
+            if hash_changed:
+                notes.append(f"{name}: the text of its rules changed")
+            else:  # the same ruleset cannot have given other words: they were written into the trace
+                differences.append(f"{name}: the trace's explanation is not the one this ruleset gives "
+                                   "(the trace was edited)")
     causes = []
     for name, (old, now, readers) in figures.items():
         before_text, after_text = _shown_pair(old.get("value"), now.get("value"), old_types.get(name),

@@ -45,6 +45,12 @@ class Case:
     fired: Optional[tuple]
     error: Optional[str] = None       # a part of the expected error message
     outputs: Optional[tuple] = None   # decisions to compute when `expected` does not name them
+    line: int = 0                     # where the case begins in its file
+    invalid: tuple = ()               # what is wrong with the case itself: it is reported, not run
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
 
 
 @attrs.frozen
@@ -72,7 +78,7 @@ class Report:
         lines = []
         for result in self.results:
             if not result.ok:
-                lines.append(f"FAIL {result.case.file}: {result.case.name}")
+                lines.append(f"{'INVALID' if result.case.invalid else 'FAIL'} {result.case.where}: {result.case.name}")
                 lines.extend(f"     {p}" for p in result.problems)
         lines.extend(f"ERROR {e}" for e in self.errors)
         if not self.results and not self.errors:
@@ -101,31 +107,72 @@ def case_files(path) -> list[Path]:
     return sorted((folder / "tests").glob("*.yaml"))
 
 
+CASE_KEYS = ("name", "as_of", "facts", "expected", "error", "outputs", "fired")
+
+
+def _case_lines(text: str) -> list:
+    """The line where each case of a case file begins (the YAML was read once already)."""
+    import yaml
+    from engine.ruleset_files import SafeLoader
+    try:
+        loader = SafeLoader(text)
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return []
+    if isinstance(node, yaml.MappingNode):
+        node = next((v for k, v in node.value if getattr(k, "value", None) == "cases"), None)
+    if not isinstance(node, yaml.SequenceNode):
+        return []
+    return [item.start_mark.line + 1 for item in node.value]
+
+
 def read_cases(file: Path) -> list[Case]:
-    data = load_yaml(file.read_text(encoding="utf-8"), str(file))
+    """Every case of a file; a malformed case is kept, with what is wrong in `invalid`, so that
+    it is reported at its line while the others run."""
+    text = file.read_text(encoding="utf-8")
+    data = load_yaml(text, str(file))
     if isinstance(data, dict) and "cases" in data:
         data = data["cases"]
     if not isinstance(data, list):
         raise ValueError(f"{file}: expected a list of cases")
+    lines = _case_lines(text)
     cases = []
     for index, raw in enumerate(data, 1):
-        if not isinstance(raw, dict) or ("expected" not in raw and "error" not in raw):
-            raise ValueError(f"{file}: case {index} needs `expected` or `error` (and `facts`, `as_of`)")
-        where = f"{file}: case {index}"
-        if raw.get("as_of") is None:
-            # without a date a case would test something else every day
-            raise ValueError(f"{where} needs `as_of`, the date the rules are applied on")
-        for key, kind in (("facts", dict), ("expected", dict), ("outputs", list), ("fired", list)):
-            if raw.get(key) is not None and not isinstance(raw[key], kind):
-                raise ValueError(f"{where}: `{key}` must be a {'mapping' if kind is dict else 'list'}")
+        line = lines[index - 1] if index <= len(lines) else 0
+        problems = _case_problems(raw)
+        if problems:
+            name = str(raw.get("name", f"case {index}")) if isinstance(raw, dict) else f"case {index}"
+            cases.append(Case(str(file), index, name, None, {}, {}, None, line=line, invalid=tuple(problems)))
+            continue
         fired = raw.get("fired")
         outputs = raw.get("outputs")
         cases.append(Case(str(file), index, str(raw.get("name", f"case {index}")), raw.get("as_of"),
                           dict(raw.get("facts") or {}), dict(raw.get("expected") or {}),
                           tuple(str(f) for f in fired) if fired is not None else None,
                           str(raw["error"]) if raw.get("error") is not None else None,
-                          tuple(outputs) if outputs else None))
+                          tuple(outputs) if outputs else None, line=line))
     return cases
+
+
+def _case_problems(raw) -> list:
+    if not isinstance(raw, dict):
+        return [f"a case is a mapping of {', '.join(CASE_KEYS)}; got {type(raw).__name__}"]
+    problems = []
+    for key in raw:
+        if key not in CASE_KEYS:
+            close = did_you_mean(str(key), CASE_KEYS)
+            problems.append(f"unknown key `{key}`" + (f" (did you mean `{close}`?)" if close else
+                                                      f"; a case has: {', '.join(CASE_KEYS)}"))
+    if "expected" not in raw and "error" not in raw and not any(did_you_mean(str(k), CASE_KEYS) in
+                                                                 ("expected", "error") for k in raw):
+        problems.append("a case needs `expected` (the outputs it checks) or `error` (a part of the message)")
+    if raw.get("as_of") is None:
+        # without a date a case would test something else every day
+        problems.append("a case needs `as_of`, the date the rules are applied on (e.g. as_of: 2025-09-01)")
+    for key, kind in (("facts", dict), ("expected", dict), ("outputs", list), ("fired", list)):
+        if raw.get(key) is not None and not isinstance(raw[key], kind):
+            problems.append(f"`{key}` must be a {'mapping' if kind is dict else 'list'}")
+    return problems
 
 
 def _same(expected, actual) -> bool:
@@ -163,6 +210,8 @@ def _shown(value) -> str:
 
 
 def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
+    if case.invalid:
+        return CaseResult(case, case.invalid, ())
     outputs = list(dict.fromkeys([*(case.outputs or ()), *case.expected])) or None
     try:
         verdict = ruleset.evaluate(case.facts, as_of=case.as_of, outputs=outputs)
@@ -254,7 +303,7 @@ if pytest is not None:
         def repr_failure(self, excinfo):
             if isinstance(excinfo.value, CaseFailure):
                 result = excinfo.value.result
-                return f"{self.case.file}: case {self.case.index} {self.case.name!r}\n" + \
+                return f"{self.case.where}: case {self.case.index} {self.case.name!r}\n" + \
                     "\n".join(f"  {p}" for p in result.problems)
             return super().repr_failure(excinfo)
 

@@ -312,7 +312,7 @@ def test_test_command_reports_failures_and_exits_1(capsys, mini_copy):
                                                     encoding="utf-8")
     code, out, _ = run(capsys, "test", str(mini_copy))
     assert code == 1
-    assert out.splitlines()[:2] == [f"FAIL {mini_copy}/tests/cases.yaml: reduced band, no card",
+    assert out.splitlines()[:2] == [f"FAIL {mini_copy}/tests/cases.yaml:1: reduced band, no card",
                                     "     patient_pays: expected \"29.00\", got \"30.00\""]  # as written, exactly
     assert out.splitlines()[-1] == "1 passed, 1 failed"
 
@@ -322,7 +322,9 @@ def test_test_command_reports_a_bad_case_file(capsys, mini_copy):
     (mini_copy / "tests" / "cases.yaml").write_text("- name: no expectation\n  facts: {}\n", encoding="utf-8")
     code, out, _ = run(capsys, "test", str(mini_copy))
     assert code == 1
-    assert f"ERROR {mini_copy}/tests/cases.yaml: case 1 needs `expected` or `error` (and `facts`, `as_of`)" in out.splitlines()
+    assert out.splitlines()[:2] == [
+        f"INVALID {mini_copy}/tests/cases.yaml:1: no expectation",
+        "     a case needs `expected` (the outputs it checks) or `error` (a part of the message)"]
 
 
 # ============================================================================ explain

@@ -61,7 +61,7 @@ def test_a_failing_case_says_what_differs(tmp_path, capsys):
 """)
     assert main(["test", str(folder)]) == 1
     out = capsys.readouterr().out
-    assert f"FAIL {folder}/tests/c.yaml: wrong value\n     d: expected 4, got 3\n" in out
+    assert f"FAIL {folder}/tests/c.yaml:16: wrong value\n     d: expected 4, got 3\n" in out
     assert "FAIL" in out and "wrong error\n     expected an error containing 'boom', got a verdict\n" in out
     assert "wrong rule\n     expected rule(s) d#1 to fire; fired: d#2\n" in out
     assert out.endswith("every rule is exercised by at least one case\n3 passed, 3 failed\n")
@@ -76,4 +76,7 @@ def test_no_cases_is_a_failure(tmp_path, capsys):
 def test_a_malformed_case_file_is_reported(tmp_path):
     folder = write(tmp_path, "- name: no expectation\n  facts: {a: 1}\n")
     report = run_cases(folder)
-    assert not report.ok and "case 1 needs `expected` or `error`" in report.errors[0]
+    [result] = report.results
+    assert not report.ok and result.case.line == 1
+    assert result.problems == ("a case needs `expected` (the outputs it checks) or `error` (a part of the message)",
+                               "a case needs `as_of`, the date the rules are applied on (e.g. as_of: 2025-09-01)")

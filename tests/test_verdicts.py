@@ -1,0 +1,328 @@
+"""Verdicts people can rely on (issue 9): partial answers, statuses, tamper-evident traces,
+signatures, errors as JSON, exit codes."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+import engine
+from engine import FactError, TraceError
+from engine.cli import main
+from engine.trace_check import read_trace
+from engine.trace_json import canonical_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+RULESET = ROOT / "rulesets" / "student_health"
+AS_OF = "2025-09-01"
+ENROLMENT_FACTS = {"nationality": "CN", "higher_education": True, "stay_months": 12, "holds_ceam": False}
+
+
+@pytest.fixture(scope="module")
+def health():
+    return engine.load_ruleset(RULESET)
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def redigest(trace: dict) -> dict:
+    """What a forger does after editing: recompute the (keyless) digest."""
+    trace = dict(trace)
+    trace["digest"] = {"sha256": hashlib.sha256(canonical_bytes(trace)).hexdigest()}
+    return trace
+
+
+# ============================================================================ partial verdicts
+
+def test_a_partial_verdict_answers_what_the_facts_allow(health):
+    verdict = health.evaluate(ENROLMENT_FACTS, as_of=AS_OF, outputs=["enrolment", "css_status", "zone"],
+                              partial=True)
+    assert verdict.outputs == {"enrolment": "register_student_portal", "zone": "third_country"}
+    assert not verdict.complete
+    status = verdict.status["css_status"]
+    assert (status.state, status.missing) == ("not_evaluated", ("annual_resources", "household_size", "territory"))
+    trace = verdict.to_dict()
+    assert trace["complete"] is False
+    assert trace["status"]["css_status"] == {"status": "not_evaluated",
+                                             "missing": ["annual_resources", "household_size", "territory"]}
+    assert trace["status"]["enrolment"] == {"status": "answered"}
+    # the decisions beneath the unanswered question have their status too
+    entries = {d["name"]: d for d in trace["decisions"]}
+    assert entries["css_free_ceiling"]["status"] == "not_evaluated"
+    assert entries["css_free_ceiling"]["missing"] == ["household_size", "territory"]
+    assert entries["enrolment"]["status"] == "answered"
+
+
+def test_a_no_answer_row_leaves_the_other_outputs_answered(health):
+    facts = dict(ENROLMENT_FACTS, doctor_sector="sector_2")
+    verdict = health.evaluate(facts, as_of=AS_OF, outputs=["reimbursement_base", "enrolment"], partial=True)
+    assert verdict.outputs == {"enrolment": "register_student_portal"}
+    status = verdict.status["reimbursement_base"]
+    assert (status.state, status.code, status.decision, status.rule) == (
+        "no_answer", "no-answer", "reimbursement_base", "base_sector_2_unverified")
+    assert status.reason["en"].startswith("The reimbursement base of a sector 2 GP without OPTAM is not verified")
+    assert status.reason["zh"].startswith("未加入 OPTAM 的“2类”医生的报销基数")
+    assert status.location["file"].endswith("care.rules") and status.location["line"] == 28
+
+
+def test_without_partial_the_api_still_refuses_a_missing_fact(health):
+    with pytest.raises(FactError):
+        health.evaluate(ENROLMENT_FACTS, as_of=AS_OF, outputs=["css_status"])
+
+
+def test_wrong_facts_are_refused_even_in_a_partial_verdict(health):
+    with pytest.raises(FactError) as excinfo:
+        health.evaluate(dict(ENROLMENT_FACTS, stay_months="twelve"), as_of=AS_OF, partial=True)
+    assert excinfo.value.diagnostics[0].message.startswith("fact `stay_months`: expected integer")
+    with pytest.raises(FactError):
+        health.evaluate({"nationalty": "CN"}, as_of=AS_OF, partial=True)
+
+
+def test_a_partial_verdict_is_explained_saved_and_replayed(health, tmp_path):
+    verdict = health.evaluate(ENROLMENT_FACTS, as_of=AS_OF, outputs=["enrolment", "css_status"], partial=True)
+    text = verdict.explain()
+    assert "css_status: not evaluated\n  missing  annual_resources, household_size, territory\n" in text
+    assert "  note     Questions without an answer yet: 1 of 2. Answered: enrolment.\n" in text
+    assert "css_status: 未计算\n  缺少 annual_resources、household_size、territory\n" in verdict.explain("zh")
+    saved = read_trace(verdict.to_json(), "t.json")
+    assert engine.explain_trace(saved) == text
+    result = engine.replay(saved, health)
+    assert (result.same, result.differences) == (True, ())
+
+
+def test_the_cli_exit_status_says_whether_everything_asked_was_answered(capsys, tmp_path):
+    facts = tmp_path / "f.json"
+    facts.write_text(json.dumps(ENROLMENT_FACTS), encoding="utf-8")
+    code, out, err = run(capsys, "eval", RULESET, "--facts", facts, "--as-of", AS_OF, "--output", "enrolment")
+    assert (code, err) == (0, "")
+    code, out, err = run(capsys, "eval", RULESET, "--facts", facts, "--as-of", AS_OF,
+                         "--output", "enrolment", "--output", "css_status")
+    assert code == 1
+    assert out.startswith("student_health ")
+    assert err.splitlines()[0] == ("error[missing-fact] 1/3: missing fact `annual_resources` (money >= 0.00 €), "
+                                   "read by css_status")
+    assert ("  = Where the household lives; give it, or ask only for what these facts answer: "
+            "outputs=['enrolment'] (verdict eval: --output enrolment)") in err
+    assert err.rstrip().endswith("incomplete verdict: 1 of 2 outputs asked have no answer")
+
+
+# ============================================================================ tamper-evident traces
+
+@pytest.fixture
+def trace(health):
+    facts = dict(ENROLMENT_FACTS, birth_date="2001-03-14", household_size=1, annual_resources=9000,
+                 territory="metropole", holds_s1=False)
+    return json.loads(health.evaluate(facts, as_of=AS_OF, outputs=["css_status", "enrolment"]).to_json())
+
+
+def test_an_edited_fact_is_refused_by_its_digest(trace):
+    trace["facts"]["annual_resources"] = "1.00"
+    with pytest.raises(TraceError) as excinfo:
+        read_trace(json.dumps(trace), "t.json")
+    assert excinfo.value.diagnostics[0].message == (
+        "t.json: its digest is not the digest of its content: the trace was changed after it was written")
+
+
+def test_a_zeroed_digest_is_refused(trace):
+    trace["digest"]["sha256"] = "0" * 64
+    with pytest.raises(TraceError, match="its digest is not the digest of its content"):
+        read_trace(json.dumps(trace), "t.json")
+
+
+def test_an_edited_fact_with_a_recomputed_digest_is_refused_by_the_values_seen(trace):
+    trace["facts"]["annual_resources"] = "1.00"
+    with pytest.raises(TraceError) as excinfo:
+        read_trace(json.dumps(redigest(trace)), "t.json")
+    assert excinfo.value.diagnostics[0].message == (
+        't.json: `css_status` saw annual_resources = "9000.00", but the trace gives "1.00": the trace was edited')
+
+
+def test_an_edited_output_with_a_recomputed_digest_is_refused(trace):
+    trace["outputs"]["css_status"] = "not_eligible"
+    with pytest.raises(TraceError) as excinfo:
+        read_trace(json.dumps(redigest(trace)), "t.json")
+    assert excinfo.value.diagnostics[0].message == (
+        "t.json: the output of `css_status` is not the one its decision gave: the trace was edited")
+
+
+def test_a_status_that_contradicts_the_outputs_is_refused(trace):
+    trace["status"]["css_status"] = {"status": "not_evaluated", "missing": []}
+    with pytest.raises(TraceError, match="the outputs are not those of the questions answered"):
+        read_trace(json.dumps(redigest(trace)), "t.json")
+
+
+def test_a_forged_explanation_is_never_printed_as_stored_and_replay_catches_it(trace, health):
+    entry = next(d for d in trace["decisions"] if d["name"] == "css_status")
+    entry["fired"][0]["because"]["en"] = "You are rich: no CSS for you."
+    forged = redigest(trace)
+    text = engine.explain_trace(read_trace(json.dumps(forged), "t.json"))
+    assert "You are rich" in text  # a keyless digest cannot stop a careful forger: replay and signatures can
+    result = engine.replay(forged, health)
+    assert not result.same
+    assert result.differences == ("css_status: the trace's explanation is not the one this ruleset gives "
+                                  "(the trace was edited)",)
+
+
+def test_replay_diffs_show_the_values_compared(trace, health, tmp_path):
+    # the same words, other values: the diff shows the exact JSON of each side
+    entry = next(d for d in trace["decisions"] if d["name"] == "css_free_ceiling")
+    old = entry["output"]
+    from engine.replay import _shown_pair
+    assert _shown_pair("10339.00", "10339.0", "money", "money") == ('"10339.00"', '"10339.0"')
+    assert _shown_pair(old, "8500.00", "money", "money") == ("10,339.00 €", "8,500.00 €")
+
+
+# ============================================================================ signatures
+
+def test_sign_and_verify(capsys, tmp_path):
+    key = tmp_path / "k.pem"
+    code, out, _ = run(capsys, "keygen", key)
+    assert code == 0 and "public key:  " + str(tmp_path / "k.pub.pem") in out
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    facts = tmp_path / "f.json"
+    facts.write_text(json.dumps(ENROLMENT_FACTS), encoding="utf-8")
+    code, out, _ = run(capsys, "eval", RULESET, "--facts", facts, "--as-of", AS_OF, "--output", "enrolment",
+                       "--format", "json", "--sign", key)
+    assert code == 0
+    signed = tmp_path / "s.json"
+    signed.write_text(out, encoding="utf-8")
+    assert json.loads(out)["signature"]["algorithm"] == "ed25519"
+    code, out, _ = run(capsys, "verify", signed, "--key", tmp_path / "k.pub.pem")
+    assert code == 0
+    assert out.splitlines()[1:] == [out.splitlines()[1], "content: consistent (1 of 1 outputs answered, "
+                                    "2 decision records)", out.splitlines()[3]]
+    assert out.splitlines()[3].startswith("signature: valid, by key ") and out.endswith("(the key given)\n")
+    code, out, _ = run(capsys, "explain", signed)
+    assert code == 0 and "enrolment = register on etudiant-etranger.ameli.fr" in out
+
+
+def test_a_signed_trace_edited_and_redigested_fails_its_signature(capsys, tmp_path, trace):
+    from engine.signing import generate_key, sign_trace
+    generate_key(str(tmp_path / "k.pem"))
+    signed = sign_trace(trace, str(tmp_path / "k.pem"))
+    entry = next(d for d in signed["decisions"] if d["name"] == "css_status")
+    entry["fired"][0]["because"]["en"] = "You are rich: no CSS for you."
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(redigest(signed)), encoding="utf-8")
+    code, out, _ = run(capsys, "verify", path)
+    assert code == 1
+    assert out.splitlines()[-1] == ("signature: INVALID: the signature does not match the content: the trace was "
+                                    "changed after it was signed")
+    code, out, err = run(capsys, "explain", path)
+    assert (code, out) == (2, "")
+    assert "the signature does not match the content" in err
+
+
+def test_verify_with_another_key_fails(capsys, tmp_path, trace):
+    from engine.signing import generate_key, sign_trace
+    generate_key(str(tmp_path / "a.pem"))
+    generate_key(str(tmp_path / "b.pem"))
+    path = tmp_path / "s.json"
+    path.write_text(json.dumps(sign_trace(trace, str(tmp_path / "a.pem"))), encoding="utf-8")
+    code, out, _ = run(capsys, "verify", path, "--key", tmp_path / "b.pub.pem")
+    assert code == 1 and "signature: INVALID: signed by key " in out and "not by the key given" in out
+
+
+def test_verify_an_unsigned_trace(capsys, tmp_path, trace):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(trace), encoding="utf-8")
+    code, out, _ = run(capsys, "verify", path)
+    assert (code, out.splitlines()[-1]) == (0, "signature: none")
+    code, out, _ = run(capsys, "verify", path, "--key", path)
+    assert (code, out.splitlines()[-1]) == (1, "signature: none — a key was given, so a signature was required")
+
+
+def test_keygen_never_overwrites(capsys, tmp_path):
+    key = tmp_path / "k.pem"
+    key.write_text("mine", encoding="utf-8")
+    code, out, err = run(capsys, "keygen", key)
+    assert (code, out) == (2, "")
+    assert err == f"error[usage]: {key} exists already; a key is never overwritten\n  = choose another file name\n"
+
+
+# ============================================================================ errors as JSON, version, strict
+
+def test_eval_format_json_reports_errors_as_json(capsys, tmp_path):
+    facts = tmp_path / "f.json"
+    facts.write_text('{"nationalty": "CN"}', encoding="utf-8")
+    code, out, err = run(capsys, "eval", RULESET, "--facts", facts, "--format", "json")
+    assert code == 2
+    error = json.loads(out)["error"]
+    assert (error["code"], error["exit"], error["message"]) == (2 and "unknown-fact", 2, "unknown fact `nationalty`")
+    assert error["diagnostics"][0]["hint"] == "did you mean `nationality`?"
+    assert "error[unknown-fact]" in err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as excinfo:
+        main(["--version"])
+    assert excinfo.value.code == 0
+    assert capsys.readouterr().out == f"verdict {engine.__version__}\n"
+
+
+def test_check_of_a_missing_path_exits_2(capsys):
+    assert run(capsys, "check", "/nonexistent") == (2, "", "error[not-found]: /nonexistent: no such file or folder\n")
+
+
+def test_check_strict_makes_warnings_fail(capsys, tmp_path):
+    rules = tmp_path / "w.rules"
+    rules.write_text("input n : integer\ninput unused : integer\ndecision d : integer = n\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", rules)
+    assert code == 0 and "0 error(s), 1 warning(s)" in out
+    code, out, _ = run(capsys, "check", rules, "--strict")
+    assert code == 1 and out.rstrip().endswith("0 error(s), 1 warning(s) (--strict: warnings fail)")
+
+
+# ============================================================================ verdict test, case by case
+
+CASES = """\
+- name: good one
+  as_of: 2025-09-01
+  facts: {nationality: CN}
+  expected: {zone: third_country}
+- name: typo
+  as_of: 2025-09-01
+  facts: {nationality: CN}
+  expect: {zone: third_country}
+- name: no date
+  facts: {nationality: CN}
+  expected: {zone: third_country}
+- name: good two
+  as_of: 2025-09-01
+  facts: {nationality: DE}
+  expected: {zone: eu_eea_ch}
+"""
+
+
+def test_a_malformed_case_is_reported_at_its_line_and_the_others_run(capsys, tmp_path):
+    (tmp_path / "z.rules").write_text(
+        "input nationality : country\n"
+        "decision zone hit first\n"
+        "  | nationality || zone : {eu_eea_ch, third_country}\n"
+        "  | DE          || eu_eea_ch\n"
+        "  | otherwise   || third_country\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "a.yaml").write_text(CASES, encoding="utf-8")
+    code, out, _ = run(capsys, "test", tmp_path)
+    assert code == 1
+    cases = tmp_path / "tests" / "a.yaml"
+    assert out.splitlines()[:4] == [
+        f"INVALID {cases}:5: typo",
+        "     unknown key `expect` (did you mean `expected`?)",
+        f"INVALID {cases}:9: no date",
+        "     a case needs `as_of`, the date the rules are applied on (e.g. as_of: 2025-09-01)"]
+    assert out.splitlines()[-1] == "2 passed, 2 failed"
+
+
+def test_verdict_test_on_rules_with_errors_exits_1(capsys, tmp_path):
+    (tmp_path / "b.rules").write_text("decision x\n", encoding="utf-8")
+    code, out, err = run(capsys, "test", tmp_path)
+    assert (code, err) == (1, "")
+    assert out.endswith("the rules have errors, so no case was run (`verdict check` lists them)\n")
+    assert run(capsys, "test", tmp_path / "nowhere")[0] == 2
