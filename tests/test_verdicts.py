@@ -302,9 +302,10 @@ CASES = """\
 
 def test_a_malformed_case_is_reported_at_its_line_and_the_others_run(capsys, tmp_path):
     (tmp_path / "z.rules").write_text(
+        "type Zone = {eu_eea_ch, third_country}\n"
         "input nationality : country\n"
-        "decision zone hit first\n"
-        "  | nationality || zone : {eu_eea_ch, third_country}\n"
+        "decision zone : Zone hit first\n"
+        "  | nationality || zone\n"
         "  | DE          || eu_eea_ch\n"
         "  | otherwise   || third_country\n", encoding="utf-8")
     (tmp_path / "tests").mkdir()
