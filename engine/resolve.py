@@ -11,6 +11,7 @@ from typing import Optional
 import attrs
 
 from engine import ast
+from engine.syntax_errors import DECIMAL_COMMA_HINT
 from engine.errors import Diagnostic, suggestion_hint
 from engine.graph import post_order
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
@@ -332,9 +333,9 @@ class Resolver(ExpressionTyper):
             for cell, column_type, column in zip(row.cells, column_types, body.inputs):
                 self._test(cell.test, column_type, column.title, deps)
                 if DECIMAL_COMMA.search(cell.text):
-                    self.warning("decimal-comma", f"`{cell.text}` is read as a list: a comma separates "
-                                 "values to match, it is not a decimal comma", cell.span,
-                                 "write a decimal with a point (0.25), or a space after the comma (1, 2)")
+                    self.error("decimal-comma", f"`{cell.text}` would be read as a list: a comma separates "
+                               "values to match, it is not a decimal comma", cell.span,
+                               DECIMAL_COMMA_HINT + " (write a list with a space after each comma: 1, 2)")
             for expr, output_type in zip(row.outputs, output_types):
                 type_ = self.expr_type(expr, output_type, deps)
                 if type_ is not UNKNOWN and output_type is not UNKNOWN and not self.compatible(output_type, type_):

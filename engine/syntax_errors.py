@@ -92,6 +92,8 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
         elif ord(error.char) > 127 and not error.char.isalnum():
             hint = "only ASCII operators and punctuation are allowed outside quoted text"
     token = getattr(error, "token", None)
+    if _after_a_digit_then_digit(error, text, fragment):
+        hint = DECIMAL_COMMA_HINT
     if token is not None and getattr(token, "type", "") == "NAME":
         from engine.errors import suggestion_hint
         from engine.typecheck import _lookalike_hint
@@ -106,3 +108,18 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
         words = words[:8] + ["…"]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     return f"unexpected {found}; expected {listed}", hint, width
+
+
+DECIMAL_COMMA_HINT = "a decimal is written with a point (0.25, not 0,25); a comma separates the values of a list"
+
+
+def _after_a_digit_then_digit(error, text: str, fragment: str) -> bool:
+    """The unexpected `,` sits between two digits: a decimal comma, as French writes 16,5."""
+    source = fragment or text
+    position = getattr(error, "pos_in_stream", None)
+    token = getattr(error, "token", None)
+    if token is not None and getattr(token, "start_pos", None) is not None:
+        position = token.start_pos
+    if position is None or not (0 < position < len(source) - 1) or source[position] != ",":
+        return False
+    return source[position - 1].isdigit() and source[position + 1].isdigit()

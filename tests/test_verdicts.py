@@ -327,3 +327,19 @@ def test_verdict_test_on_rules_with_errors_exits_1(capsys, tmp_path):
     assert (code, err) == (1, "")
     assert out.endswith("the rules have errors, so no case was run (`verdict check` lists them)\n")
     assert run(capsys, "test", tmp_path / "nowhere")[0] == 2
+
+
+# ============================================================================ decimal commas
+
+@pytest.mark.parametrize("text, where", [
+    ("input fee : money\ndecision band : text hit first\n  | fee       || band\n  | 0,25 €    || \"low\"\n"
+     "  | otherwise || \"high\"\n", "r.rules:4:5: error[decimal-comma]"),
+    ("parameter p : number\n  from 2024-01-01 = 16,5\n", "r.rules:2:23: error[syntax]"),
+    ("input n : number\ndecision d : number = n * 0,5\n", "r.rules:2:28: error[syntax]"),
+])
+def test_a_decimal_comma_is_an_error_everywhere_with_the_same_hint(capsys, tmp_path, text, where):
+    (tmp_path / "r.rules").write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "check", tmp_path / "r.rules")
+    assert code == 1
+    assert f"{tmp_path}/{where}" in out
+    assert "  = a decimal is written with a point (0.25, not 0,25); a comma separates the values of a list" in out
