@@ -125,13 +125,14 @@ def test_chinese_texts_use_full_width_punctuation_next_to_chinese():
     assert bad == []
 
 
-def test_french_texts_have_no_plural_in_brackets_after_a_number():
+def test_french_texts_keep_their_typography_and_no_plural_in_brackets_after_a_number():
     import re
     import yaml
     data = yaml.safe_load((RULESET / "messages" / "fr.yaml").read_text(encoding="utf-8"))
-    bad = [key for section in data.values() for key, text in section.items()
-           if re.search(r"\}\s+\w+\(s\)|hors de votre portée", text)]
-    assert bad == []
+    texts = {key: text for section in data.values() for key, text in section.items()}
+    assert [key for key, text in texts.items() if re.search(r"\}\s+\w+\(s\)|hors de votre portée", text)] == []
+    # a non-breaking space (U+00A0, or U+202F before ; ? !), so no line of the explanation starts with the sign
+    assert [key for key, text in texts.items() if re.search(r"(^|[^\u00a0\u202f])[:;?!](\s|$)", text)] == []
 
 
 def test_being_eligible_for_the_css_is_not_having_it(rs):
