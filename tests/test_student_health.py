@@ -1,4 +1,5 @@
 """The bundled ruleset as its users meet it: checked clean, every row exercised, every figure sourced."""
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def test_check_finds_nothing_the_deliberate_limits_are_no_answer_rows():
     skipped = []
     diagnostics, _ = check_path(RULESET, skipped)
     assert diagnostics == []
-    assert [d.name for d in skipped] == ["ceam_usable", "css_status"]  # their bounds read decisions
+    assert [d.name for d in skipped] == ["ceam_usable", "css_status", "ceam_next_step"]  # their bounds read decisions
 
 
 @pytest.mark.parametrize("facts, reason", [
@@ -61,7 +62,7 @@ def test_the_interface_names_exist_with_their_types(rs):
               "holds_ceam": "bool", "holds_s1": "bool", "quebec_form": "bool", "salaried": "bool",
               "annual_work_hours": "integer", "birth_certificate_language": "text", "household_size": "integer",
               "annual_resources": "money", "insured_in": "country", "destination": "country",
-              "has_medecin_traitant": "bool"}
+              "has_medecin_traitant": "bool", "css_beneficiary": "bool"}
     for name, type_name in inputs.items():
         assert rs.model.inputs[name].type.name == type_name, name
     assert rs.model.inputs["territory"].type.symbols == ("metropole", "outre_mer")
@@ -93,3 +94,61 @@ def test_the_cli_gives_a_no_answer_reason_in_the_readers_language(tmp_path, caps
     out, err = capsys.readouterr()
     assert "reimbursement_base: 无法作答\n  原因 未加入 OPTAM 的“2类”医生的报销基数" in out
     assert "error[no-answer]: in `reimbursement_base`: 未加入 OPTAM 的“2类”医生的报销基数" in err
+
+
+NEXT_STEPS = ("enrolment_next_step", "css_next_step", "care_next_step", "ceam_next_step")
+CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+
+
+def test_every_value_and_every_decision_is_named_in_every_language(rs):
+    for lang, messages in rs.files.messages.items():
+        assert set(rs.model.symbols) <= set(messages["symbols"]), lang
+        assert {"true", "false"} <= set(messages["symbols"]), lang
+        if lang != rs.files.language:
+            assert set(rs.model.decisions) <= set(messages["titles"]), lang
+
+
+def test_every_next_step_row_is_translated_and_cites_a_registered_source(rs):
+    for name in NEXT_STEPS:
+        [version] = rs.model.decisions[name].versions
+        for row in version.decl.body.rows:
+            assert row.rule_id and (row.source or version.decl.source) in rs.files.sources, (name, row.rule_id)
+            for lang in ("fr", "zh"):
+                assert row.rule_id in rs.files.messages[lang]["because"], (lang, row.rule_id)
+
+
+def test_chinese_texts_use_full_width_punctuation_next_to_chinese():
+    import re
+    import yaml
+    data = yaml.safe_load((RULESET / "messages" / "zh.yaml").read_text(encoding="utf-8"))
+    mixed = re.compile(rf"{CJK}[,;:!?()]|[,;:!?()]{CJK}|挂号费")
+    bad = [(key, text) for section in data.values() for key, text in section.items() if mixed.search(text)]
+    assert bad == []
+
+
+def test_french_texts_keep_their_typography_and_no_plural_in_brackets_after_a_number():
+    import re
+    import yaml
+    data = yaml.safe_load((RULESET / "messages" / "fr.yaml").read_text(encoding="utf-8"))
+    texts = {key: text for section in data.values() for key, text in section.items()}
+    assert [key for key, text in texts.items() if re.search(r"\}\s+\w+\(s\)|hors de votre portée", text)] == []
+    # a non-breaking space (U+00A0, or U+202F before ; ? !), so no line of the explanation starts with the sign
+    assert [key for key, text in texts.items() if re.search(r"(^|[^\u00a0\u202f])[:;?!](\s|$)", text)] == []
+
+
+def test_being_eligible_for_the_css_is_not_having_it(rs):
+    care = {"birth_date": "2001-03-14", "has_medecin_traitant": True, "doctor_sector": "sector_1"}
+    household = {"household_size": 1, "territory": "metropole", "annual_resources": 9000}
+    eligible = rs.evaluate({**care, **household}, as_of="2025-09-01",
+                           outputs=["css_status", "participation_forfaitaire", "gp_reimbursement", "css_next_step"])
+    assert eligible.outputs == {"css_status": "free", "participation_forfaitaire": Decimal("2.00"),
+                                "gp_reimbursement": Decimal("19.00"), "css_next_step": "check_household_then_apply"}
+    beneficiary = rs.evaluate({**care, "css_beneficiary": True}, as_of="2025-09-01", outputs=["gp_reimbursement"])
+    assert beneficiary.outputs == {"gp_reimbursement": Decimal("21.00")}  # no household facts needed
+
+
+def test_the_css_is_only_for_people_insured_in_france(rs):
+    facts = {"insured_in": "DE", "household_size": 1, "territory": "metropole", "annual_resources": 0}
+    verdict = rs.evaluate(facts, as_of="2025-09-01", outputs=["css_status"])
+    assert verdict.outputs == {"css_status": "not_eligible"}
+    assert "only for people affiliated to French health insurance" in verdict.explain()
