@@ -54,6 +54,11 @@ def read_facts(path: str) -> dict:
 def cmd_check(args) -> int:
     skipped = []
     diagnostics, sources = check_path(args.path, skipped)
+    if args.write and not args.suggest:
+        raise VerdictError(Diagnostic("error", "usage", "--write goes with --suggest: verdict check PATH --suggest --write"))
+    if args.suggest and args.write and not any(d.is_error for d in diagnostics):
+        from engine.fmt.command import write_suggestions
+        return write_suggestions(args.path)
     if args.suggest and not any(d.is_error for d in diagnostics):
         from engine.simplify import suggest
         diff = suggest(load_ruleset(args.path))
@@ -175,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.add_argument("--suggest", action="store_true",
                        help="propose simplified tables (adjacent rows with the same output merged), as a diff")
+    check.add_argument("--write", action="store_true", help="with --suggest: apply the merges and format the files")
     check.set_defaults(run=cmd_check)
     ev = sub.add_parser("eval", help="evaluate facts and explain the verdict")
     ev.add_argument("path", help="a ruleset folder or a .rules file")
@@ -199,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("trace")
     rep.add_argument("path")
     rep.set_defaults(run=cmd_replay)
+    from engine.fmt.command import register as register_fmt
+    register_fmt(sub)
     return parser
 
 
