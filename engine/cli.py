@@ -207,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(run=cmd_replay)
     from engine.fmt.command import register as register_fmt
     register_fmt(sub)
+    from engine.lsp import register as register_lsp
+    register_lsp(sub)
     return parser
 
 
