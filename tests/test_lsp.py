@@ -142,8 +142,8 @@ def test_hover_names_types_domains_dated_values_sources_and_a_rows_citation(rule
     async def steps(editor: Editor):
         await editor.open(ruleset)
         assert await editor.hover(ruleset, where("css_status", after=9), 1) == (
-            "**input** `css_status` — Status\n\ntype: `Status`; values: {participation, free}")
-        assert await editor.hover(ruleset, where("age :")) == "**input** `age` — Age\n\ntype: `integer`; values: 0..130"
+            "**input** `css_status` : `Status` — Status\n\nvalues: {participation, free}")
+        assert await editor.hover(ruleset, where("age :")) == "**input** `age` : `integer` — Age\n\nvalues: 0..130"
         assert await editor.hover(ruleset, where("fee  "), 2) == (
             "**parameter** `fee` : `money` — Monthly fee\n\n"
             "| from | value | source |\n|---|---|---|\n"

@@ -83,24 +83,29 @@ def _type_name(type_) -> str:
     return type_.name if getattr(type_, "symbols", None) and type_.name else type_.describe()
 
 
+def _heading(analysis, kind: str, decl, title) -> tuple:
+    """(the model's info on the declaration or None, the hover's first line)."""
+    model = _model(analysis)
+    info = getattr(model, kind + "s").get(decl.name) if model else None
+    typed = f" : `{_type_name(info.type)}`" if info else ""
+    return info, f"**{kind}** `{decl.name}`{typed}" + (f" — {title}" if title else "")
+
+
 def _input_hover(analysis, declared: Declared) -> str:
     decl = declared.decl
-    lines = [f"**input** `{decl.name}`" + (f" — {decl.description}" if decl.description else "")]
-    model = _model(analysis)
-    info = model.inputs.get(decl.name) if model else None
+    info, head = _heading(analysis, "input", decl, decl.description)
+    lines = [head]
     if info is not None:
-        lines.append(f"type: `{_type_name(info.type)}`; values: {_domain(info.type, info.range)}")
-        if decl.default is not None:
-            lines.append(f"default: `{_source_text(analysis, decl.default.span)}`")
+        lines.append(f"values: {_domain(info.type, info.range)}")
+    if decl.default is not None:
+        lines.append(f"default: `{_source_text(analysis, decl.default.span)}`")
     return "\n\n".join(lines)
 
 
 def _parameter_hover(analysis, declared: Declared) -> str:
     decl = declared.decl
-    model = _model(analysis)
-    info = model.parameters.get(decl.name) if model else None
-    head = f"**parameter** `{decl.name}`" + (f" : `{_type_name(info.type)}`" if info else "")
-    lines = [head + (f" — {decl.title}" if decl.title else "")]
+    _, head = _heading(analysis, "parameter", decl, decl.title)
+    lines = [head]
     rows = ["| from | value | source |", "|---|---|---|"]
     for value in decl.values:
         shown = _value_text(_line(analysis, value.span.file, value.span.line))
@@ -113,10 +118,8 @@ def _parameter_hover(analysis, declared: Declared) -> str:
 
 def _decision_hover(analysis, declared: Declared) -> str:
     decl = declared.decl
-    model = _model(analysis)
-    info = model.decisions.get(decl.name) if model else None
-    head = f"**decision** `{decl.name}`" + (f" : `{_type_name(info.type)}`" if info else "")
-    lines = [head + (f" — {decl.title}" if decl.title else "")]
+    info, head = _heading(analysis, "decision", decl, decl.title)
+    lines = [head]
     versions = [v.decl for v in info.versions] if info else [decl]
     for version in versions:
         when = ""

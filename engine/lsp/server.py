@@ -85,6 +85,11 @@ class VerdictServer(LanguageServer):
             self.refresh(from_fs_path(path))
         return self.analyses.get(path)
 
+    def located(self, params) -> tuple:
+        """(the analysis or None, real path, line, column) of a request at a position."""
+        path, line, column = self.position(params.text_document.uri, params.position)
+        return self.analysis(path), path, line, column
+
 
 server = VerdictServer()
 
@@ -106,8 +111,7 @@ def did_save(ls: VerdictServer, params: types.DidSaveTextDocumentParams):
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: VerdictServer, params: types.HoverParams):
-    path, line, column = ls.position(params.text_document.uri, params.position)
-    analysis = ls.analysis(path)
+    analysis, path, line, column = ls.located(params)
     text = features.hover(analysis, path, line, column) if analysis else None
     if text is None:
         return None
@@ -116,8 +120,7 @@ def hover(ls: VerdictServer, params: types.HoverParams):
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: VerdictServer, params: types.DefinitionParams):
-    path, line, column = ls.position(params.text_document.uri, params.position)
-    analysis = ls.analysis(path)
+    analysis, path, line, column = ls.located(params)
     declared = features.definition(analysis, path, line, column) if analysis else None
     if declared is None:
         return None
@@ -128,8 +131,7 @@ def definition(ls: VerdictServer, params: types.DefinitionParams):
 
 @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", "|"]))
 def completion(ls: VerdictServer, params: types.CompletionParams):
-    path, line, column = ls.position(params.text_document.uri, params.position)
-    analysis = ls.analysis(path)
+    analysis, path, line, column = ls.located(params)
     if analysis is None:
         return None
     # the analysis may be a keystroke behind: complete against the text the editor has now
