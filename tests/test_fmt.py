@@ -232,3 +232,39 @@ def test_formatting_is_idempotent_and_changes_no_verdict(text, facts_list):
     assert format_text(once, "r.rules") == once
     assert ast.shape(parse(once, "r.rules")) == ast.shape(parse(text, "r.rules"))
     assert _verdicts(once, facts_list) == _verdicts(text, facts_list)
+
+
+def _respaced(line: str, rng) -> str:
+    """The line with random blanks where blanks mean nothing: around pipes, between words outside
+    quoted text, before a comment, as indentation and at the end. Cell texts are left alone."""
+    from engine.fmt.layout import split_comment
+    from engine.parse import quoted_mask
+    stripped = line.strip(" ")
+    in_table = stripped.startswith("|")
+    code, comment = split_comment(stripped, in_table=in_table)
+    pad = lambda: " " * rng.randint(0, 3)  # noqa: E731
+    out, index, mask = [], 0, quoted_mask(code)
+    while index < len(code):
+        char = code[index]
+        if mask[index]:
+            out.append(char)
+        elif in_table and char == "|":
+            bar = "||" if code[index:index + 2] == "||" else "|"
+            out.append(pad() + bar + pad())
+            index += len(bar) - 1
+        elif not in_table and char == " ":
+            out.append(" " * rng.randint(1, 3))
+        else:
+            out.append(char)
+        index += 1
+    tail = (" " * rng.randint(1, 3) + comment) if comment and code else comment
+    return " " * rng.randint(0, 4) + "".join(out) + tail + pad()
+
+
+@pytest.mark.parametrize("name", ["css.rules", "care.rules", "inputs.rules"])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rng=st.randoms(use_true_random=False))
+def test_blanks_where_they_mean_nothing_do_not_change_the_layout(name, rng):
+    text = (ROOT / "rulesets" / "student_health" / name).read_text(encoding="utf-8")
+    respaced = "\n".join(_respaced(line, rng) if line.strip() else line for line in text.split("\n"))
+    assert format_text(respaced, name) == format_text(text, name)

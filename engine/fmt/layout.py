@@ -194,7 +194,7 @@ def _separator(texts: list, widths: list, divider: int, closed: bool, last_width
 
 # ---------------------------------------------------------------------------- aligned lines
 
-_VALUE = re.compile(r"(?P<head>from \S+ = .+?)(?: (?P<source>source [^\W\d]\w*))?$")
+_VALUE = re.compile(r"from (?P<date>[^\s=]+) ?= ?(?P<value>.+?)(?: (?P<source>source [^\W\d]\w*))?$")
 _INPUT = re.compile(r"(?P<head>input [^\s:]+) ?(?P<rest>:.*)$")
 _TYPE = re.compile(r"(?P<head>type [^\s=]+) ?(?P<rest>=.*)$")
 
@@ -206,7 +206,7 @@ def _pieces(code: str) -> list[str]:
     code = _collapse(code)
     match = _VALUE.fullmatch(code)
     if match:
-        return [match["head"]] + ([match["source"]] if match["source"] else [])
+        return [f"from {match['date']} = {match['value']}"] + ([match["source"]] if match["source"] else [])
     match = _INPUT.fullmatch(code) or _TYPE.fullmatch(code)
     if not match:
         return [code]
@@ -219,7 +219,7 @@ def _pieces(code: str) -> list[str]:
             start = len(mask) - 1
             while start > 0 and mask[start - 1]:
                 start -= 1
-            if start > 2 and rest[start - 1] == " ":
+            if start > 2 and rest[start - 1] == " " and not rest[:start - 1].endswith(" default"):
                 return head + [rest[:start - 1], rest[start:]]
         return head + [rest]
     return head + ["= " + rest[1:].lstrip(" ")]
