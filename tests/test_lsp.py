@@ -159,7 +159,7 @@ def test_hover_names_types_domains_dated_values_sources_and_a_rows_citation(rule
     session(steps)
 
 
-def test_definition_completion_and_formatting(ruleset, tmp_path):
+def test_definition_completion_outline_and_formatting(ruleset, tmp_path):
     async def steps(editor: Editor):
         await editor.open(ruleset)
         location = await editor.client.text_document_definition_async(
@@ -176,6 +176,11 @@ def test_definition_completion_and_formatting(ruleset, tmp_path):
         assert {"css_status", "fee", "participation", "free", "years_between", "otherwise"} <= set(by_label)
         assert by_label["participation"].kind == types.CompletionItemKind.EnumMember
         assert "decision" not in by_label  # a row holds cells, not declarations
+        outline = await editor.client.text_document_document_symbol_async(types.DocumentSymbolParams(
+            text_document=types.TextDocumentIdentifier(uri=from_fs_path(str(ruleset)))))
+        assert [(s.name, s.detail, s.range.start.line) for s in outline] == [
+            ("Status", "type", 0), ("css_status", "input", 1), ("age", "input", 2), ("fee", "parameter", 4),
+            ("css_participation", "decision", 8)]
         edits = await editor.client.text_document_formatting_async(types.DocumentFormattingParams(
             text_document=types.TextDocumentIdentifier(uri=from_fs_path(str(ruleset))),
             options=types.FormattingOptions(tab_size=2, insert_spaces=True)))

@@ -35,6 +35,8 @@ class VerdictServer(LanguageServer):
 
     def refresh(self, uri: str) -> None:
         path = to_fs_path(uri)
+        if path is None:  # an unsaved, untitled document: no folder, no ruleset to check it in
+            return
         try:
             analysis = analyse(path, self.buffers())
         except Exception as error:  # noqa: BLE001 - a bug must not stop the server; the user is told
@@ -141,6 +143,28 @@ def completion(ls: VerdictServer, params: types.CompletionParams):
     items = [types.CompletionItem(label=label, kind=KINDS.get(kind), detail=detail)
              for label, kind, detail in features.completions(analysis, path, line, column)]
     return types.CompletionList(is_incomplete=False, items=items)
+
+
+SYMBOL_KINDS = {"type": types.SymbolKind.Enum, "input": types.SymbolKind.Variable,
+                "parameter": types.SymbolKind.Constant, "decision": types.SymbolKind.Function}
+
+
+@server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+def document_symbols(ls: VerdictServer, params: types.DocumentSymbolParams):
+    """The outline: every declaration of the document, in order (a decision once per version)."""
+    path = to_fs_path(params.text_document.uri)
+    analysis = ls.analysis(path)
+    rule_file = analysis.parsed.get(path) if analysis else None
+    if rule_file is None:
+        return []
+    lines = analysis.texts[path].split("\n")
+    symbols = []
+    for decl in rule_file.declarations:
+        kind = type(decl).__name__.replace("Decl", "").lower()
+        where = ls.to_range(decl.span, lines, path)
+        symbols.append(types.DocumentSymbol(name=decl.name, kind=SYMBOL_KINDS[kind], range=where,
+                                            selection_range=where, detail=kind))
+    return symbols
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)
