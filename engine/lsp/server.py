@@ -5,6 +5,9 @@ engine.fmt for formatting.
 """
 from __future__ import annotations
 
+import logging
+import os
+import sys
 from typing import Optional
 
 from lsprotocol import types
@@ -181,5 +184,19 @@ def formatting(ls: VerdictServer, params: types.DocumentFormattingParams):
     return [types.TextEdit(range=types.Range(start=types.Position(line=0, character=0), end=end), new_text=formatted)]
 
 
+class _OneLine(logging.Formatter):
+    """pygls logs a malformed message with its traceback; the editor's log gets one line instead
+    (VERDICT_DEBUG=1 keeps the traceback)."""
+
+    def format(self, record):
+        record.exc_info = record.exc_text = None
+        record.stack_info = None
+        return super().format(record)
+
+
 def main() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if os.environ.get("VERDICT_DEBUG") != "1":
+        handler.setFormatter(_OneLine("verdict lsp: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     server.start_io()
