@@ -16,7 +16,7 @@ from engine.fmt import format_text
 
 def register(sub) -> None:
     fmt = sub.add_parser("fmt", help="align tables and normalise spacing in rule files (in place)")
-    fmt.add_argument("path", help="a .rules file, or a folder: every .rules file in it and below")
+    fmt.add_argument("path", help="a .rules file, or a folder: every .rules file in it and below (hidden folders aside)")
     fmt.add_argument("--check", action="store_true", help="change nothing; list the files that would change, exit 1 if any")
     fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a unified diff")
     fmt.set_defaults(run=cmd_fmt)
@@ -28,7 +28,8 @@ def rule_files(path: str) -> list[Path]:
         return [root]
     if not root.exists():
         raise RuleError(Diagnostic("error", "not-found", f"{path}: no such file or folder"))
-    found = sorted(p for p in root.rglob("*.rules") if p.is_file())
+    found = sorted(p for p in root.rglob("*.rules")
+                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts[:-1]))
     if not found:
         raise RuleError(Diagnostic("error", "not-found", f"{path}: no .rules file in this folder or below"))
     return found

@@ -134,7 +134,7 @@ def definition(ls: VerdictServer, params: types.DefinitionParams):
                           range=ls.to_range(declared.span, analysis.texts.get(file, "").split("\n"), file))
 
 
-@server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", "|"]))
+@server.feature(types.TEXT_DOCUMENT_COMPLETION)
 def completion(ls: VerdictServer, params: types.CompletionParams):
     analysis, path, line, column = ls.located(params)
     if analysis is None:
