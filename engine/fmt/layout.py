@@ -67,6 +67,7 @@ def _kind(line: str) -> str:
 def layout(text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kinds = [_kind(line) for line in lines]
+    inside = _inside_declarations(kinds)
     out: list[str] = []
     index = 0
     while index < len(lines):
@@ -78,7 +79,7 @@ def layout(text: str) -> str:
             index = end
             continue
         if kind == "blank":
-            if out and out[-1] != "" and not _inside(kinds, index):
+            if out and out[-1] != "" and not inside[index]:
                 out.append("")
         elif kind == "comment":
             out.append(lines[index].strip(BLANKS))
@@ -105,7 +106,7 @@ def _block_end(kinds: list, start: int, kind: str) -> int:
 
 
 def _keyword(line: str) -> str:
-    return line.strip(BLANKS).split(" ", 1)[0]
+    return re.split(r"[ \t\f]", line.strip(BLANKS), maxsplit=1)[0]
 
 
 def _run_end(lines: list, kinds: list, start: int) -> int:
@@ -122,11 +123,23 @@ def _run_end(lines: list, kinds: list, start: int) -> int:
     return end
 
 
-def _inside(kinds: list, index: int) -> bool:
-    """Whether a blank line sits between a declaration's first line and its rows or values."""
-    before = next((k for k in reversed(kinds[:index]) if k not in ("blank", "comment")), None)
-    after = next((k for k in kinds[index + 1:] if k not in ("blank", "comment")), None)
-    return before == "declaration" and after in ("row", "value")
+def _inside_declarations(kinds: list) -> list[bool]:
+    """For each line, whether it is a blank line between a declaration's first line and its rows
+    or values (comments aside): such a line goes."""
+    inside = [False] * len(kinds)
+    before = None
+    for index, kind in enumerate(kinds):
+        if kind not in ("blank", "comment"):
+            before = kind
+        elif kind == "blank":
+            inside[index] = before == "declaration"
+    after = None
+    for index in range(len(kinds) - 1, -1, -1):
+        if kinds[index] not in ("blank", "comment"):
+            after = kinds[index]
+        elif kinds[index] == "blank":
+            inside[index] = inside[index] and after in ("row", "value")
+    return inside
 
 
 # ---------------------------------------------------------------------------- tables
