@@ -5,6 +5,7 @@ engine.fmt for formatting.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -104,9 +105,15 @@ def did_open(ls: VerdictServer, params: types.DidOpenTextDocumentParams):
     ls.refresh(params.text_document.uri)
 
 
+PAUSE_SECONDS = 0.2  # a ruleset is checked once the typing pauses this long, not at every key
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-def did_change(ls: VerdictServer, params: types.DidChangeTextDocumentParams):
-    ls.refresh(params.text_document.uri)
+async def did_change(ls: VerdictServer, params: types.DidChangeTextDocumentParams):
+    await asyncio.sleep(PAUSE_SECONDS)
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    if document.version == params.text_document.version:  # no newer change came in the meantime
+        ls.refresh(params.text_document.uri)
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
