@@ -222,7 +222,7 @@ def _verdicts(text: str, facts_list: list) -> list:
         path = Path(folder) / "r.rules"
         path.write_text(text, encoding="utf-8")
         ruleset = engine.load_ruleset(str(path))
-        return [ruleset.evaluate(facts, as_of="2025-06-01").to_dict()["outputs"] for facts in facts_list]
+        return [dict(ruleset.evaluate(facts, as_of="2025-06-01").outputs) for facts in facts_list]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -16,7 +16,8 @@ from engine.fmt import format_text
 
 def register(sub) -> None:
     fmt = sub.add_parser("fmt", help="align tables and normalise spacing in rule files (in place)")
-    fmt.add_argument("path", help="a .rules file, or a folder: every .rules file in it and below (hidden folders aside)")
+    fmt.add_argument("paths", nargs="+", metavar="PATH",
+                     help="a .rules file, or a folder: every .rules file in it and below (hidden folders aside)")
     fmt.add_argument("--check", action="store_true", help="change nothing; list the files that would change, exit 1 if any")
     fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a unified diff")
     fmt.set_defaults(run=cmd_fmt)
@@ -67,7 +68,8 @@ def write_text(file: str, text: str) -> None:
 
 def cmd_fmt(args) -> int:
     from engine.cli import terminal_safe
-    results = format_files(rule_files(args.path))
+    paths = [file for path in args.paths for file in rule_files(path)]
+    results = format_files(list(dict.fromkeys(paths)))
     changed = [(file, old, new) for file, old, new in results if old != new]
     if args.diff:
         sys.stdout.write(terminal_safe("".join(unified_diff(*change) for change in changed)))
