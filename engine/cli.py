@@ -52,10 +52,10 @@ def read_facts(path: str) -> dict:
 
 
 def cmd_check(args) -> int:
-    skipped = []
-    diagnostics, sources = check_path(args.path, skipped)
     if args.write and not args.suggest:
         raise VerdictError(Diagnostic("error", "usage", "--write goes with --suggest: verdict check PATH --suggest --write"))
+    skipped = []
+    diagnostics, sources = check_path(args.path, skipped)
     if args.suggest and args.write and not any(d.is_error for d in diagnostics):
         from engine.fmt.command import write_suggestions
         return write_suggestions(args.path)
