@@ -11,6 +11,7 @@ import os
 import sys
 from typing import Optional
 
+import attrs
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
@@ -48,8 +49,7 @@ class VerdictServer(LanguageServer):
         previous = self.analyses.get(path)
         if analysis.ruleset is None and previous is not None and previous.ruleset is not None:
             # while the rules have an error, hover still knows the types it knew a moment ago
-            analysis = Analysis(analysis.members, analysis.diagnostics, analysis.parsed, analysis.texts,
-                                previous.ruleset)
+            analysis = attrs.evolve(analysis, ruleset=previous.ruleset)
         for member in analysis.members:
             self.analyses[member] = analysis
         for file, found in analysis.diagnostics.items():
@@ -148,8 +148,7 @@ def completion(ls: VerdictServer, params: types.CompletionParams):
         return None
     # the analysis may be a keystroke behind: complete against the text the editor has now
     current = ls.workspace.get_text_document(params.text_document.uri).source
-    analysis = Analysis(analysis.members, analysis.diagnostics, analysis.parsed,
-                        {**analysis.texts, path: current}, analysis.ruleset)
+    analysis = attrs.evolve(analysis, texts={**analysis.texts, path: current})
     items = [types.CompletionItem(label=label, kind=KINDS.get(kind), detail=detail)
              for label, kind, detail in features.completions(analysis, path, line, column)]
     return types.CompletionList(is_incomplete=False, items=items)
