@@ -54,10 +54,15 @@ def read_facts(path: str) -> dict:
 
 def cmd_check(args) -> int:
     """Exit 0: no errors (and, with --strict, no warnings); 1: problems found; 2: nothing to check."""
+    if args.write and not args.suggest:
+        raise VerdictError(Diagnostic("error", "usage", "--write goes with --suggest: verdict check PATH --suggest --write"))
     skipped = []
     diagnostics, sources = check_path(args.path, skipped)
     if any(d.code == "not-found" for d in diagnostics):
         raise VerdictError([d for d in diagnostics if d.code == "not-found"])
+    if args.suggest and args.write and not any(d.is_error for d in diagnostics):
+        from engine.fmt.command import write_suggestions
+        return write_suggestions(args.path)
     if args.suggest and not any(d.is_error for d in diagnostics):
         from engine.simplify import suggest
         diff = suggest(load_ruleset(args.path))
@@ -258,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
     check.add_argument("--suggest", action="store_true",
                        help="propose simplified tables (adjacent rows with the same output merged), as a diff")
+    check.add_argument("--write", action="store_true", help="with --suggest: apply the merges and format the files")
     check.set_defaults(run=cmd_check)
     ev = sub.add_parser("eval", help="evaluate facts and explain the verdict")
     ev.add_argument("path", help="a ruleset folder or a .rules file")
@@ -292,6 +298,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("trace")
     rep.add_argument("path")
     rep.set_defaults(run=cmd_replay)
+    from engine.fmt.command import register as register_fmt
+    register_fmt(sub)
+    from engine.lsp import register as register_lsp
+    register_lsp(sub)
     return parser
 
 
