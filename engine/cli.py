@@ -9,6 +9,7 @@ import sys
 from engine.errors import Diagnostic, VerdictError, render_all
 from engine.ruleset import check_path, load_ruleset
 from engine.ruleset_files import byte_position, load_yaml
+from engine.serve import register as register_serve
 
 
 MAX_FACTS_FILE_BYTES = 1_000_000  # far beyond any real case; parsing YAML in Python is slow past it
@@ -199,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("trace")
     rep.add_argument("path")
     rep.set_defaults(run=cmd_replay)
+    register_serve(sub)
     return parser
 
 

@@ -1,0 +1,97 @@
+"""The ASGI application: routes, JSON errors for every failure, security headers; `serve` runs it
+on uvicorn."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from engine.serve.api import Api, Limits
+from engine.serve.page import form_page, page_lang, tables_page
+from engine.serve.problems import ApiError
+
+STATIC = Path(__file__).resolve().parent / "static"
+# The pages load only their own script and style sheet: no inline script can run, whatever a rule says.
+HEADERS = {"content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                                      "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+           "x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
+
+
+async def _api_error(request, error: ApiError):
+    return error.response()
+
+
+async def _http_error(request, error: HTTPException):
+    code = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(error.status_code)
+    if code is None:
+        return ApiError("bad-request", str(error.detail)).response()
+    message = {"not-found": f"no such endpoint: {request.method} {request.url.path[:200]}",
+               "method-not-allowed": f"{request.url.path[:200]} does not take {request.method}",
+               "too-large": "the body is too large"}[code]
+    return ApiError(code, message).response()
+
+
+async def _internal_error(request, error: Exception):
+    return ApiError("internal", f"internal error: {type(error).__name__}; this is a bug in verdict").response()
+
+
+class _SecurityHeaders:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def sending(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(k.encode(), v.encode()) for k, v in HEADERS.items()]
+            await send(message)
+        await self.app(scope, receive, sending)
+
+
+def build_app(ruleset, limits: Limits = Limits()) -> Starlette:
+    api = Api(ruleset, limits)
+    form_pages = {lang: form_page(ruleset, lang) for lang in ruleset.files.languages or ("en",)}
+    table_pages = {}
+
+    async def home(request):
+        lang = page_lang(ruleset, request.query_params.get("lang"))
+        return HTMLResponse(form_pages.get(lang) or form_page(ruleset, lang))
+
+    async def tables(request):
+        lang = page_lang(ruleset, request.query_params.get("lang"))
+        if lang not in table_pages:
+            table_pages[lang] = tables_page(ruleset, lang)
+        return HTMLResponse(table_pages[lang])
+
+    routes = [
+        Route("/", home), Route("/tables", tables),
+        Route("/evaluate", api.evaluate, methods=["POST"]), Route("/explain", api.explain, methods=["POST"]),
+        Route("/replay", api.replay, methods=["POST"]), Route("/batch", api.batch, methods=["POST"]),
+        Route("/check", api.check), Route("/rulesets/{name}", api.describe), Route("/health", api.health),
+        Route("/openapi.json", api.openapi_document),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={ApiError: _api_error, HTTPException: _http_error,
+                                                       Exception: _internal_error})
+    app.add_middleware(_SecurityHeaders)
+    return app
+
+
+def serve(path: str, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits()) -> int:
+    import uvicorn
+    from engine import load_ruleset
+    ruleset = load_ruleset(path)
+    app = build_app(ruleset, limits)
+    print(f"verdict: serving {ruleset.name} {ruleset.version} on http://{host}:{port}/ "
+          f"(the API is described at /openapi.json; Ctrl-C stops)", flush=True)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    server.run()
+    return 0 if server.started else 2
