@@ -15,7 +15,7 @@ WORDS = {
     "en": {"facts": "Your situation", "as_of": "Date the rules apply on", "questions": "Questions",
            "submit": "Get the verdict", "verdict": "Verdict", "sources": "Sources", "download": "Download the trace (JSON)",
            "tables": "Decision tables", "form": "Ask", "optional": "optional", "yes": "yes", "no": "no",
-           "unset": "—", "valid": "valid", "from": "from", "to": "to", "open": "open-ended", "checked": "checked",
+           "unset": "—", "valid": "valid", "from": "from", "to": "to", "until": "until", "always": "always", "checked": "checked",
            "source": "source", "hit": "hit policy", "because": "because", "rule": "rule", "figures": "Figures",
            "value": "value", "expression": "computed as", "problems": "The verdict could not be given",
            "language": "Language", "where": "written in"},
@@ -23,13 +23,13 @@ WORDS = {
            "submit": "Obtenir la réponse", "verdict": "Réponse", "sources": "Sources",
            "download": "Télécharger la trace (JSON)", "tables": "Tables de décision", "form": "Demander",
            "optional": "facultatif", "yes": "oui", "no": "non", "unset": "—", "valid": "en vigueur",
-           "from": "du", "to": "au", "open": "sans fin", "checked": "vérifié le", "source": "source",
+           "from": "du", "to": "au", "until": "jusqu'au", "always": "toujours", "checked": "vérifié le", "source": "source",
            "hit": "politique", "because": "parce que", "rule": "règle", "figures": "Montants", "value": "valeur",
            "expression": "calculé par", "problems": "La réponse n'a pas pu être donnée", "language": "Langue",
            "where": "écrit dans"},
     "zh": {"facts": "您的情况", "as_of": "规则适用日期", "questions": "问题", "submit": "查看结论", "verdict": "结论",
            "sources": "来源", "download": "下载记录 (JSON)", "tables": "决策表", "form": "查询", "optional": "可选",
-           "yes": "是", "no": "否", "unset": "—", "valid": "有效期", "from": "自", "to": "至", "open": "长期有效",
+           "yes": "是", "no": "否", "unset": "—", "valid": "有效期", "from": "自", "to": "至", "until": "截至", "always": "始终",
            "checked": "核实于", "source": "来源", "hit": "命中策略", "because": "原因", "rule": "规则",
            "figures": "数值", "value": "数值", "expression": "计算方式", "problems": "无法给出结论", "language": "语言",
            "where": "位置"},
@@ -118,7 +118,7 @@ def form_page(ruleset, lang: str, today: dt.date | None = None) -> str:
         description = info.decl.description or ""
         fields.append(f'<div class="field"><label for="fact-{escape(name)}"><code>{escape(name)}</code>{optional}'
                       f'<span class="description">{escape(description)}</span></label>'
-                      f'{_widget(ruleset, name, info, lang)}</div>')
+                      f'<span class="control">{_widget(ruleset, name, info, lang)}</span></div>')
     wanted = set(ruleset.default_outputs())
     questions = "".join(
         f'<label class="question"><input type="checkbox" name="output" value="{escape(name)}"'
@@ -156,9 +156,13 @@ def _source_link(ruleset, source_id) -> str:
 
 
 def _validity(decl, w: dict) -> str:
-    start = decl.valid_from.isoformat() if decl.valid_from else "…"
-    end = decl.valid_to.isoformat() if decl.valid_to else w["open"]
-    return f'{escape(w["valid"])} {escape(w["from"])} {escape(start)} {escape(w["to"])} {escape(end)}'
+    start = decl.valid_from.isoformat() if decl.valid_from else None
+    end = decl.valid_to.isoformat() if decl.valid_to else None
+    if start and end:
+        return f'{escape(w["from"])} {escape(start)} {escape(w["to"])} {escape(end)}'
+    if start:
+        return f'{escape(w["from"])} {escape(start)}'
+    return f'{escape(w["until"])} {escape(end)}' if end else escape(w["always"])
 
 
 def _version_html(ruleset, name: str, version, lang: str) -> str:
