@@ -296,3 +296,63 @@ def test_2000_requests_from_16_clients_all_equal_the_library(url, ruleset):
         wrong = [w for ws in pool.map(client_run, range(16)) for w in ws]
     assert len(cases) > 20
     assert wrong == []
+
+
+# ------------------------------------------------------------------ the command
+
+def test_verdict_serve_answers_then_stops_on_ctrl_c():
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "engine", "serve", str(RULESET), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        banner = server.stdout.readline()
+        assert banner == (f"verdict: serving student_health {engine.load_ruleset(RULESET).version} on "
+                          f"http://127.0.0.1:{port}/ (the API is described at /openapi.json; Ctrl-C stops)\n")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the service did not answer"
+                time.sleep(0.05)
+        assert health.json()["status"] == "ok"
+        server.send_signal(signal.SIGINT)
+        assert server.wait(20) == 130  # as any command stopped by Ctrl-C, after a graceful shutdown
+        assert "Traceback" not in server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_a_port_in_use_is_exit_2_in_words(capsys):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", str(RULESET), "--port", str(port)]) == 2
+    assert capsys.readouterr().err == (f"error[usage]: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+                                       f"  = another program uses that port: choose another with --port\n")
+    assert main(["serve", str(RULESET), "--port", "70000"]) == 2
+    assert capsys.readouterr().err == "error[usage]: --port 70000: a port is a number from 0 to 65535\n"
+
+
+def test_each_engine_error_has_its_status():
+    from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, TraceError, VerdictError
+    from engine.serve.problems import from_verdict_error
+    made = {kind: from_verdict_error(kind(Diagnostic("error", "x", "what"))) for kind in
+            (FactError, EvaluationError, TraceError, RuleError, VerdictError)}
+    assert {kind.__name__: (e.code, e.status) for kind, e in made.items()} == {
+        "FactError": ("bad-facts", 422), "EvaluationError": ("no-answer", 422), "TraceError": ("bad-trace", 422),
+        "RuleError": ("internal", 500), "VerdictError": ("refused", 422)}
+    assert made[FactError].to_dict() == {"error": {"code": "bad-facts", "message": "what", "diagnostics": [
+        {"severity": "error", "code": "x", "message": "what"}]}}

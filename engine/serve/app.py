@@ -2,6 +2,8 @@
 on uvicorn."""
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -10,6 +12,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from engine.errors import Diagnostic, VerdictError
 from engine.serve.api import Api, Limits
 from engine.serve.page import form_page, page_lang, tables_page
 from engine.serve.problems import ApiError
@@ -84,14 +87,33 @@ def build_app(ruleset, limits: Limits = Limits()) -> Starlette:
     return app
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port, or a VerdictError that says why not (exit 2, as for any command)."""
+    if not 0 <= port <= 65535:
+        raise VerdictError(Diagnostic("error", "usage", f"--port {port}: a port is a number from 0 to 65535"))
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except (OSError, UnicodeError) as error:
+        sock.close()
+        reason = getattr(error, "strerror", None) or str(error)
+        in_use = getattr(error, "errno", None) == errno.EADDRINUSE
+        raise VerdictError(Diagnostic("error", "usage", f"cannot listen on {host}:{port}: {reason}",
+                                      hint="another program uses that port: choose another with --port"
+                                      if in_use else None)) from None
+    return sock
+
+
 def serve(path: str, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits()) -> int:
     import uvicorn
     from engine import load_ruleset
     ruleset = load_ruleset(path)
-    app = build_app(ruleset, limits)
-    print(f"verdict: serving {ruleset.name} {ruleset.version} on http://{host}:{port}/ "
+    sock = listening_socket(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"verdict: serving {ruleset.name} {ruleset.version} on http://{shown}:{sock.getsockname()[1]}/ "
           f"(the API is described at /openapi.json; Ctrl-C stops)", flush=True)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    server.run()
+    server = uvicorn.Server(uvicorn.Config(build_app(ruleset, limits), log_level="warning", access_log=False))
+    with sock:
+        server.run(sockets=[sock])
     return 0 if server.started else 2
