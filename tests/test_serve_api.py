@@ -136,7 +136,9 @@ def test_ruleset_lists_inputs_decisions_and_dated_parameters(client, ruleset):
     assert described["sources"]["efl_css_2025"]["publisher"] == "Éditions Francis Lefebvre"
 
 
-def test_batch_streams_what_engine_batch_writes(client, ruleset):
+@pytest.mark.parametrize("chunk", [batch.CHUNK_BYTES, 300], ids=["one piece", "many pieces"])
+def test_batch_streams_what_engine_batch_writes(client, ruleset, chunk, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK_BYTES", chunk)  # small pieces: more than the stream keeps ahead
     lines = [json.dumps(dict(WANG, stay_months=months)) for months in range(1, 40)]
     lines[5] = "not json"
     lines[7] = json.dumps({"facts": dict(WANG, nationality="DE", holds_ceam=True), "as_of": "2025-01-01"})
@@ -247,6 +249,15 @@ def test_a_request_past_the_time_limit_is_504(ruleset):
         response = httpx.post(base + "/evaluate", json={"facts": WANG, "as_of": AS_OF})
     assert response.status_code == 504
     assert error_of(response) == {"code": "timeout", "message": "the request took longer than 0 s", "diagnostics": []}
+
+
+def test_a_batch_past_its_time_limit_ends_with_an_error_line(ruleset):
+    with running(ruleset, Limits(batch_seconds=0)) as base:
+        response = httpx.post(base + "/batch", content=json.dumps(WANG).encode() + b"\n")
+    assert response.status_code == 200  # the stream had begun: the last line says what happened
+    assert [json.loads(line) for line in response.content.splitlines()] == [
+        {"error": "the batch took longer than 0 s; the lines above were done",
+         "diagnostics": [{"severity": "error", "code": "timeout", "message": "time limit reached"}]}]
 
 
 def test_unknown_paths_methods_and_rulesets(client):

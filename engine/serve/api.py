@@ -153,7 +153,7 @@ class Api:
         as_of, outputs = query.get("as_of"), query.getlist("output") or None
         trace = query.get("trace", "false").lower() in ("1", "true", "yes")
         # a bad date or output is one error, not one per line (as the CLI does)
-        await self._run(self._check_batch_options, as_of, outputs)
+        _call(self._check_batch_options, as_of, outputs)  # quick: no evaluation unless the name is wrong
         data = await read_body(request, self.limits.batch_bytes)
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
@@ -187,6 +187,7 @@ class Api:
                         return
                     if piece is None:
                         return
+                    sink.taken()
                     yield piece
             finally:
                 sink.stopped = True  # the client left, or the time is up: the worker stops at its next write
@@ -209,17 +210,30 @@ class _Stopped(Exception):
 
 
 class _Sink:
-    """The binary stream engine.batch writes to: each write goes to the event loop's queue."""
+    """The binary stream engine.batch writes to: each write goes to the event loop's queue, at
+    most AHEAD pieces ahead of the client, so a slow reader holds back the work, not the memory."""
+
+    AHEAD = 4
 
     def __init__(self, loop, queue):
         self.loop, self.queue, self.stopped = loop, queue, False
+        self.room = threading.Semaphore(self.AHEAD)
 
     def write(self, data: bytes) -> int:
+        while not self.room.acquire(timeout=0.5):
+            if self.stopped:
+                raise _Stopped()
         if self.stopped:
             raise _Stopped()
         if data:
             self.loop.call_soon_threadsafe(self.queue.put_nowait, bytes(data))
+        else:
+            self.room.release()
         return len(data)
+
+    def taken(self) -> None:
+        """The client has one piece more: room for the next."""
+        self.room.release()
 
     def flush(self) -> None:
         pass

@@ -2,6 +2,7 @@
 on uvicorn."""
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import socket
 from pathlib import Path
@@ -60,12 +61,17 @@ class _SecurityHeaders:
 
 def build_app(ruleset, limits: Limits = Limits()) -> Starlette:
     api = Api(ruleset, limits)
-    form_pages = {lang: form_page(ruleset, lang) for lang in ruleset.files.languages or ("en",)}
+    form_pages = {}  # (lang, today) -> the form, whose date field starts at today
     table_pages = {}
 
     async def home(request):
         lang = page_lang(ruleset, request.query_params.get("lang"))
-        return HTMLResponse(form_pages.get(lang) or form_page(ruleset, lang))
+        key = (lang, dt.date.today())
+        if key not in form_pages:
+            if any(day != key[1] for _, day in form_pages):
+                form_pages.clear()  # a new day: yesterday's forms are stale
+            form_pages[key] = form_page(ruleset, lang, key[1])
+        return HTMLResponse(form_pages[key])
 
     async def tables(request):
         lang = page_lang(ruleset, request.query_params.get("lang"))
