@@ -11,6 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import engine
 from engine import batch
@@ -270,6 +272,31 @@ def test_unknown_paths_methods_and_rulesets(client):
     assert error_of(other)["message"] == "no ruleset `other` here; this service has `student_health`"
     assert error_of(client.post("/batch", params={"output": "enrolement"}, content=b"{}\n"))["diagnostics"][0][
         "hint"] == "did you mean `enrolment`?"
+
+
+# ------------------------------------------------------------------ whatever the facts
+
+ANY_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-10, 700), st.sampled_from(
+    ["CN", "DE", "cn", "FR", "2001-03-14", "2001-02-30", "9000.50", "1e3", "metropole", "outre_mer", "sector_2",
+     "", "twelve"]), st.lists(st.integers(0, 3), max_size=2), st.decimals(-1000, 100_000, places=3))
+SOME_FACTS = st.dictionaries(st.sampled_from(sorted(WANG) + ["holds_s1", "insured_in", "unknown"]), ANY_VALUE,
+                             max_size=8).map(lambda changed: {**WANG, **changed})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(facts=SOME_FACTS, output=st.sampled_from(["enrolment", "css_status", "gp_reimbursement", "ceam_usable"]))
+def test_the_service_agrees_with_the_library_whatever_the_facts(client, ruleset, facts, output):
+    """A verdict equal to the library's, or a 422 with exactly the library's diagnostics."""
+    sent = json.loads(json.dumps(facts, default=str))  # decimals travel as text
+    response = client.post("/evaluate", json={"facts": sent, "as_of": AS_OF, "outputs": [output]})
+    try:
+        expected = library(ruleset, sent, outputs=[output])
+    except engine.VerdictError as refused:
+        assert response.status_code == 422
+        assert error_of(response)["diagnostics"] == [d.to_dict() for d in refused.diagnostics]
+    else:
+        assert response.status_code == 200
+        assert response.json()["trace"] == expected
 
 
 # ------------------------------------------------------------------ many clients at once
