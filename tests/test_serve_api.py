@@ -163,6 +163,16 @@ def test_openapi_embeds_the_schemas_that_validate(client, ruleset):
     for name, schema in request_schemas(ruleset).items():
         assert schemas[name] == json.loads(json.dumps(schema))
     assert set(schemas["Facts"]["properties"]) == set(ruleset.inputs)
+    references, stack = [], [document]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            references += [item["$ref"]] if "$ref" in item else []
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    assert references and all(r.startswith("#/components/schemas/") and r.rsplit("/", 1)[1] in schemas
+                              for r in references)
 
 
 def test_pages_carry_a_content_security_policy(client):
