@@ -114,8 +114,12 @@ def listening_socket(host: str, port: int) -> socket.socket:
 def serve(path: str, host: str = "127.0.0.1", port: int = 8000, limits: Limits = Limits()) -> int:
     import uvicorn
     from engine import load_ruleset
-    ruleset = load_ruleset(path)
-    sock = listening_socket(host, port)
+    sock = listening_socket(host, port)  # a port in use is said at once, before the rules load
+    try:
+        ruleset = load_ruleset(path)
+    except BaseException:
+        sock.close()
+        raise
     shown = f"[{host}]" if ":" in host else host
     print(f"verdict: serving {ruleset.name} {ruleset.version} on http://{shown}:{sock.getsockname()[1]}/ "
           f"(the API is described at /openapi.json; Ctrl-C stops)", flush=True)

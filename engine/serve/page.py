@@ -11,28 +11,29 @@ from engine.model import NO_DEFAULT
 from engine.serve.describe import choices_of, kind_of, text_of
 from engine.values import ListType, to_json_value
 
-WORDS = {
+WORDS = {  # the page's own words; the rules' words come from the ruleset and its messages/
     "en": {"facts": "Your situation", "as_of": "Date the rules apply on", "questions": "Questions",
-           "submit": "Get the verdict", "verdict": "Verdict", "sources": "Sources", "download": "Download the trace (JSON)",
-           "tables": "Decision tables", "form": "Ask", "optional": "optional", "yes": "yes", "no": "no",
-           "unset": "—", "valid": "valid", "from": "from", "to": "to", "until": "until", "always": "always", "checked": "checked",
-           "source": "source", "hit": "hit policy", "because": "because", "rule": "rule", "figures": "Figures",
-           "value": "value", "expression": "computed as", "problems": "The verdict could not be given",
-           "language": "Language", "where": "written in"},
+           "submit": "Get the verdict", "verdict": "Verdict", "sources": "Sources",
+           "download": "Download the trace (JSON)", "tables": "Decision tables", "form": "Ask",
+           "optional": "optional", "yes": "yes", "no": "no", "unset": "—", "valid": "valid", "from": "from",
+           "to": "to", "until": "until", "always": "always", "checked": "checked", "source": "source",
+           "hit": "hit policy", "because": "because", "rule": "rule", "figures": "Figures", "value": "value",
+           "expression": "computed as", "problems": "The verdict could not be given", "language": "Language",
+           "where": "written in"},
     "fr": {"facts": "Votre situation", "as_of": "Date d'application des règles", "questions": "Questions",
            "submit": "Obtenir la réponse", "verdict": "Réponse", "sources": "Sources",
            "download": "Télécharger la trace (JSON)", "tables": "Tables de décision", "form": "Demander",
-           "optional": "facultatif", "yes": "oui", "no": "non", "unset": "—", "valid": "en vigueur",
-           "from": "du", "to": "au", "until": "jusqu'au", "always": "toujours", "checked": "vérifié le", "source": "source",
+           "optional": "facultatif", "yes": "oui", "no": "non", "unset": "—", "valid": "en vigueur", "from": "du",
+           "to": "au", "until": "jusqu'au", "always": "toujours", "checked": "vérifié le", "source": "source",
            "hit": "politique", "because": "parce que", "rule": "règle", "figures": "Montants", "value": "valeur",
            "expression": "calculé par", "problems": "La réponse n'a pas pu être donnée", "language": "Langue",
            "where": "écrit dans"},
     "zh": {"facts": "您的情况", "as_of": "规则适用日期", "questions": "问题", "submit": "查看结论", "verdict": "结论",
            "sources": "来源", "download": "下载记录 (JSON)", "tables": "决策表", "form": "查询", "optional": "可选",
-           "yes": "是", "no": "否", "unset": "—", "valid": "有效期", "from": "自", "to": "至", "until": "截至", "always": "始终",
-           "checked": "核实于", "source": "来源", "hit": "命中策略", "because": "原因", "rule": "规则",
-           "figures": "数值", "value": "数值", "expression": "计算方式", "problems": "无法给出结论", "language": "语言",
-           "where": "位置"},
+           "yes": "是", "no": "否", "unset": "—", "valid": "有效期", "from": "自", "to": "至", "until": "截至",
+           "always": "始终", "checked": "核实于", "source": "来源", "hit": "命中策略", "because": "原因",
+           "rule": "规则", "figures": "数值", "value": "数值", "expression": "计算方式", "problems": "无法给出结论",
+           "language": "语言", "where": "位置"},
 }
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "zh": "中文"}
 
