@@ -126,6 +126,9 @@ def test_the_chinese_page_explains_in_chinese(browser, url):
     assert browser.find_element("tag name", "html").get_attribute("lang") == "zh"
     browser.execute_script("document.getElementById('as-of').value = '2025-09-01'")
     only_questions(browser, {"enrolment"})
+    dimmed = {f.find_element("css selector", "[data-kind]").get_attribute("name")
+              for f in browser.find_elements("css selector", ".field.unneeded")}
+    assert "annual_resources" in dimmed and "nationality" not in dimmed  # enrolment does not read the resources
     fill(browser, {name: WANG[name] for name in ("nationality", "higher_education", "stay_months", "holds_ceam")})
     assert submit_and_wait(browser) == "verdict"
     assert "在留学生专属网站注册医保" in browser.find_element("id", "explanation").text

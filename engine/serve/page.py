@@ -7,6 +7,7 @@ import datetime as dt
 from html import escape
 
 from engine import ast
+from engine.graph import required_inputs
 from engine.model import NO_DEFAULT
 from engine.serve.describe import choices_of, kind_of, text_of
 from engine.values import ListType, to_json_value
@@ -121,11 +122,14 @@ def form_page(ruleset, lang: str, today: dt.date | None = None) -> str:
                       f'<span class="description">{escape(description)}</span></label>'
                       f'<span class="control">{_widget(ruleset, name, info, lang)}</span></div>')
     wanted = set(ruleset.default_outputs())
+    day = today or dt.date.today()
+    # which inputs each question reads (as of today): page.js dims the fields no checked question needs
     questions = "".join(
         f'<label class="question"><input type="checkbox" name="output" value="{escape(name)}"'
+        f' data-reads="{escape(" ".join(required_inputs(ruleset.model, [name], day)))}"'
         f'{" checked" if name in wanted else ""}> {escape(_title(ruleset, name, lang))} <code>{escape(name)}</code></label>'
         for name in ruleset.decisions)
-    day = (today or dt.date.today()).isoformat()
+    day = day.isoformat()
     body = (f'<form id="verdict-form" data-lang="{escape(lang)}" novalidate>'
             f'<fieldset><legend>{escape(w["as_of"])}</legend>'
             f'<input type="date" id="as-of" name="as_of" value="{day}" required></fieldset>'

@@ -79,6 +79,20 @@
     $("problems").hidden = false;
   }
 
+  // A field no checked question reads is dimmed, not hidden: another date may need it after all.
+  function dimUnneeded() {
+    const needed = new Set();
+    form.querySelectorAll('input[name="output"]:checked').forEach((box) => {
+      (box.dataset.reads || "").split(" ").forEach((name) => needed.add(name));
+    });
+    form.querySelectorAll(".field").forEach((field) => {
+      const control = field.querySelector("[data-kind]");
+      field.classList.toggle("unneeded", !needed.has(control.name));
+    });
+  }
+  form.addEventListener("change", (event) => { if (event.target.name === "output") dimUnneeded(); });
+  dimUnneeded();
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const button = $("submit");
