@@ -186,16 +186,19 @@ def _version_html(ruleset, name: str, version, lang: str) -> str:
             content += f'<p class="because">{escape(body.because.text)}</p>'
     else:
         facts.insert(0, f'<dt>{escape(w["hit"])}</dt><dd>{escape(decl.hit.label())}</dd>')
+        reasons = {rule_id: _messages(ruleset, lang, "because").get(rule_id) or (row.because.text if row.because else "")
+                   for row, rule_id in zip(body.rows, version.rule_ids)}
+        with_because = any(reasons.values())  # a column only when some row has a text for it
         head = ("".join(f'<th scope="col" class="in">{escape(c.title)}</th>' for c in body.inputs)
                 + "".join(f'<th scope="col" class="out">{escape(c.name)}</th>' for c in body.outputs)
-                + f'<th scope="col">{escape(w["because"])}</th><th scope="col">{escape(w["source"])}</th>'
-                  f'<th scope="col">{escape(w["rule"])}</th>')
+                + (f'<th scope="col">{escape(w["because"])}</th>' if with_because else "")
+                + f'<th scope="col">{escape(w["source"])}</th><th scope="col">{escape(w["rule"])}</th>')
         rows = []
         for row, rule_id in zip(body.rows, version.rule_ids):
-            because = _messages(ruleset, lang, "because").get(rule_id) or (row.because.text if row.because else "")
             rows.append("<tr>" + "".join(f'<td class="in">{escape(c.text)}</td>' for c in row.cells)
                         + "".join(f'<td class="out">{escape(text_of(ruleset, o))}</td>' for o in row.outputs)
-                        + f'<td class="because">{escape(because)}</td><td>{_source_link(ruleset, row.source)}</td>'
+                        + (f'<td class="because">{escape(reasons[rule_id])}</td>' if with_because else "")
+                        + f'<td>{_source_link(ruleset, row.source)}</td>'
                           f'<td><code>{escape(rule_id)}</code> <small>{escape(str(row.span.line))}</small></td></tr>')
         content = f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     return f'<div class="version"><dl>{"".join(facts)}</dl>{content}</div>'
