@@ -166,13 +166,14 @@ class Api:
             except _Stopped:
                 pass
             except Exception as error:  # a bug: the last line says so
-                sink.write(json_bytes({"error": f"internal error: {type(error).__name__}", "diagnostics": [
-                    {"severity": "error", "code": "internal", "message": str(error)[:500]}]}) + b"\n")
+                line = json_bytes({"error": f"internal error: {type(error).__name__}", "diagnostics": [
+                    {"severity": "error", "code": "internal", "message": str(error)[:500]}]}) + b"\n"
+                loop.call_soon_threadsafe(queue.put_nowait, line)
             finally:
                 loop.call_soon_threadsafe(queue.put_nowait, None)
 
         async def lines():
-            task = asyncio.ensure_future(run_in_threadpool(work))
+            worker = asyncio.ensure_future(run_in_threadpool(work))  # held here: the loop keeps a weak reference
             deadline = loop.time() + self.limits.batch_seconds
             try:
                 while True:
@@ -190,9 +191,8 @@ class Api:
                     sink.taken()
                     yield piece
             finally:
-                sink.stopped = True  # the client left, or the time is up: the worker stops at its next write
-                if task.done():
-                    task.result()
+                sink.stopped = True  # the client left, or the time is up: `work` stops at its next write
+                worker.cancel()      # only the wait: the thread ends by itself (work() raises nothing)
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
