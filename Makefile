@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz check clean
+.PHONY: demo test bench fuzz check clean chromium serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,19 @@ demo: $(STAMP)
 	$(BIN)/verdict eval rulesets/student_health --facts examples/wang.yaml --as-of 2025-09-01 \
 		--output enrolment --output css_status --lang zh
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# The page tests (tests/test_serve_page.py) drive Debian's Chromium and its driver, with a font
+# for the Chinese page; a fresh machine gets them here (apt-get: as root, as CI is).
+chromium:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! dpkg -s fonts-wqy-zenhei >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei; \
+	fi
+
+# The web page and the JSON API on the bundled ruleset: http://127.0.0.1:8000/ (PORT=… to change)
+serve: $(STAMP)
+	$(BIN)/verdict serve rulesets/student_health --port $(or $(PORT),8000)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -10,6 +10,7 @@ import sys
 from engine.errors import Diagnostic, VerdictError, render_all
 from engine.ruleset import check_path, load_ruleset
 from engine.ruleset_files import byte_position, load_yaml
+from engine.serve import register as register_serve
 
 
 MAX_FACTS_FILE_BYTES = 1_000_000  # far beyond any real case; parsing YAML in Python is slow past it
@@ -302,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_fmt(sub)
     from engine.lsp import register as register_lsp
     register_lsp(sub)
+    register_serve(sub)
     return parser
 
 
