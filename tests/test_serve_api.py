@@ -107,11 +107,11 @@ def test_replay_says_same_or_differs(client, ruleset):
     same = client.post("/replay", json={"trace": trace}).json()
     assert same["same"] is True and same["hash_changed"] is False and same["differences"] == []
     assert same["report"].splitlines()[1].startswith("same verdict")
-    trace["facts"]["annual_resources"] = "12000.00"  # the facts of another student: the verdict now differs
-    differs = client.post("/replay", json={"trace": trace})
-    assert differs.status_code == 200  # the CLI's exit 1: it ran, and found a difference
-    assert differs.json()["same"] is False
-    assert "css_status: rules fired css_free → css_participation" in differs.json()["differences"]
+    trace["facts"]["annual_resources"] = "12000.00"  # an edited trace: its digest gives it away
+    refused = client.post("/replay", json={"trace": trace})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"] == ("the trace: its digest is not the digest of its content: the "
+                                                  "trace was changed after it was written")
 
 
 def test_check_is_verdict_check_format_json(client, capsys):
@@ -240,9 +240,9 @@ def test_unknown_output_and_impossible_date_are_422(client):
 def test_a_damaged_trace_is_422(client):
     response = client.post("/explain", json={"trace": {"ruleset": {}, "as_of": "2025-09-01", "outputs": {}}})
     assert response.status_code == 422
-    assert error_of(response) == {"code": "bad-trace", "message": "the trace: not a verdict trace of format 1",
+    assert error_of(response) == {"code": "bad-trace", "message": "the trace: not a verdict trace of format 2",
                                   "diagnostics": [{"severity": "error", "code": "trace",
-                                                   "message": "the trace: not a verdict trace of format 1"}]}
+                                                   "message": "the trace: not a verdict trace of format 2"}]}
 
 
 def test_a_huge_body_is_413_with_or_without_its_length(client):
