@@ -1,0 +1,547 @@
+"""DMN → rule text: `verdict dmn import`. Every DMN element becomes declarations of the rule
+language; the text is then loaded by engine.load_ruleset, so the import is checked by the same
+checker as a hand-written file, and a refusal of the checker is reported at the DMN element.
+
+Mapping (docs/dmn.md has it in full): inputData → `input`; itemDefinition with allowed string
+values → `type T = {…}`, with a range → a declared range; decisionTable → a table, its hit
+policy and aggregation → `hit …`; literalExpression → an expression decision; information
+requirements → the names the decision reads.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import unicodedata
+from pathlib import Path
+from typing import Optional
+
+import attrs
+
+from engine.dmn.feel import FeelError, number_text, parse_expression, parse_unary_tests
+from engine.dmn.reader import VERDICT_NS, Decision, Definitions, read_definitions, refusal
+from engine.dmn.types import Names, TypeResolver, VType, is_plain_name
+from engine.errors import Diagnostic, RuleError, VerdictError
+
+HIT_POLICIES = {"UNIQUE": "unique", "FIRST": "first", "PRIORITY": "priority", "ANY": "any",
+                "COLLECT": "collect", "RULE ORDER": "rule order", "OUTPUT ORDER": "output order"}
+AGGREGATIONS = {"SUM": "sum", "MIN": "min", "MAX": "max", "COUNT": "count"}
+# FEEL functions with a verdict counterpart of the same meaning: name -> (verdict name, arity)
+FUNCTIONS = {"min": "min", "max": "max", "abs": "abs", "floor": "floor", "ceiling": "ceil", "count": "count",
+             "list contains": "contains", "round half up": "round"}
+
+
+@attrs.frozen
+class Imported:
+    """The rule text of a DMN file, loaded and checked, and how its names map."""
+
+    text: str
+    file_name: str                # `NAME.rules`
+    names: dict                   # DMN name of an input or decision -> verdict name
+    fields: dict                  # DMN decision name -> {DMN output name: verdict column} (multi-output)
+    notes: tuple                  # what the reader should know (a restriction dropped, …)
+    ruleset: object               # the engine.Ruleset loaded from `text`
+
+
+def quote(text: str) -> str:
+    """A rule-language string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+def literal_text(tree, kind: str) -> str:
+    """A FEEL literal (a number, a date("…")) as rule text, for declared ranges."""
+    if tree[0] == "num":
+        return number_text(tree[1]) + (" €" if kind == "money" else "")
+    if tree[0] == "call" and tree[1] == "date" and len(tree[2]) == 1 and tree[2][0][0] == "str":
+        return _iso_date(tree[2][0][1])
+    raise FeelError("a bound of allowed values must be a number or date(\"YYYY-MM-DD\")")
+
+
+def _iso_date(text: str) -> str:
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise FeelError(f"date(\"{text}\") is not a date YYYY-MM-DD (times and time zones are not translated)") from None
+
+
+class _Scope:
+    """What a FEEL text may name: DMN names → (verdict name, VType)."""
+
+    def __init__(self):
+        self.entries: dict = {}
+
+    def add(self, dmn_name: str, verdict_name: str, vtype: Optional[VType]):
+        self.entries[" ".join(dmn_name.split())] = (verdict_name, vtype)
+
+    def get(self, dmn_name: str):
+        found = self.entries.get(" ".join(dmn_name.split()))
+        if found is None:
+            raise FeelError(f"`{dmn_name}` is not an input or a decision of this model")
+        return found
+
+
+class _Translator:
+    """FEEL trees (engine/dmn/feel.py) → rule text, given what each name is."""
+
+    def __init__(self, scope: _Scope):
+        self.scope = scope
+
+    def type_of(self, tree) -> Optional[VType]:
+        kind = tree[0]
+        if kind == "num":
+            return VType("number")
+        if kind == "str":
+            return VType("text")
+        if kind == "bool" or kind in ("and", "or", "not", "in"):
+            return VType("bool")
+        if kind == "name":
+            return self.scope.get(tree[1])[1]
+        if kind == "path":
+            base = self.type_of(tree[1])
+            if base is not None and base.kind == "record":
+                for dmn, _, vtype in base.fields:
+                    if dmn == tree[2]:
+                        return vtype
+            return VType("integer")
+        if kind == "bin":
+            if tree[1] in ("=", "!=", "<", "<=", ">", ">="):
+                return VType("bool")
+            return self.type_of(tree[2]) or self.type_of(tree[3])
+        if kind == "neg":
+            return self.type_of(tree[1])
+        if kind == "if":
+            return self.type_of(tree[2]) or self.type_of(tree[3])
+        if kind == "call" and tree[1] == "date":
+            return VType("date")
+        return None
+
+    def expr(self, tree, want: Optional[VType] = None) -> str:
+        kind = tree[0]
+        if kind == "num":
+            return number_text(tree[1]) + (" €" if want is not None and want.kind == "money" else "")
+        if kind == "str":
+            return self.string(tree[1], want)
+        if kind == "bool":
+            return "true" if tree[1] else "false"
+        if kind == "name":
+            return self.scope.get(tree[1])[0]
+        if kind == "path":
+            return self.path(tree)
+        if kind == "neg":
+            return f"-({self.expr(tree[1], want)})"
+        if kind == "not":
+            return f"not ({self.expr(tree[1])})"
+        if kind in ("and", "or"):
+            return f"({self.expr(tree[1])} {kind} {self.expr(tree[2])})"
+        if kind == "if":
+            return f"(if {self.expr(tree[1])} then {self.expr(tree[2], want)} else {self.expr(tree[3], want)})"
+        if kind == "in":
+            value_type = self.type_of(tree[1])
+            options = ", ".join(self.expr(o, value_type) for o in tree[2])
+            return f"({self.expr(tree[1])} in {{{options}}})"
+        if kind == "bin":
+            op, left, right = tree[1], tree[2], tree[3]
+            if op in ("=", "!=", "<", "<=", ">", ">="):
+                lt, rt = self.type_of(left), self.type_of(right)
+                return f"({self.expr(left, rt)} {op} {self.expr(right, lt)})"
+            return f"({self.expr(left, want)} {op} {self.expr(right, want)})"
+        if kind == "call":
+            return self.call(tree[1], tree[2], want)
+        raise FeelError(f"{kind} is not translated")
+
+    def string(self, value: str, want: Optional[VType]) -> str:
+        if want is not None and want.kind == "enum":
+            if value not in want.symbols:
+                raise FeelError(f"\"{value}\" is not one of the allowed values {', '.join(want.symbols)}")
+            return value
+        if want is not None and want.kind == "country":
+            return value
+        if want is not None and want.kind == "date":
+            return _iso_date(value)
+        return quote(value)
+
+    def path(self, tree) -> str:
+        base, field = tree[1], tree[2]
+        if base[0] == "call" and base[1] == "years and months duration" and field in ("years",) and len(base[2]) == 2:
+            return f"years_between({self.expr(base[2][0])}, {self.expr(base[2][1])})"
+        base_type = self.type_of(base)
+        if base_type is not None and base_type.kind == "record":
+            for dmn, column, _ in base_type.fields:
+                if dmn == field:
+                    return f"{self.expr(base)}.{column}"
+            raise FeelError(f"`{field}` is not an output of `{base[1] if base[0] == 'name' else 'this value'}`")
+        if base_type is not None and base_type.kind == "date" and field in ("year", "month", "day"):
+            return f"{field}({self.expr(base)})"
+        raise FeelError(f"the path `.{field}` is not translated (structured values are not)")
+
+    def call(self, name: str, args: list, want: Optional[VType]) -> str:
+        if name == "date":
+            if len(args) == 1 and args[0][0] == "str":
+                return _iso_date(args[0][1])
+            if len(args) == 3:
+                return f"date({', '.join(self.expr(a) for a in args)})"
+            raise FeelError("date(…) is translated with one string \"YYYY-MM-DD\" or a year, a month and a day")
+        if name not in FUNCTIONS:
+            raise FeelError(f"the FEEL function `{name}` has no equivalent in verdict")
+        if name in ("min", "max") and len(args) < 2:
+            raise FeelError(f"{name}(list) is not translated; {name}(a, b, …) is")
+        shown = ", ".join(self.expr(a, want if name in ("min", "max", "abs", "floor", "ceiling", "round half up")
+                                    and i == 0 or name in ("min", "max") else None) for i, a in enumerate(args))
+        return f"{FUNCTIONS[name]}({shown})"
+
+    def unary_tests(self, text: str, column: Optional[VType]) -> str:
+        tree = parse_unary_tests(text, self.scope.entries)
+        if tree[0] == "any":
+            return "-"
+        parts = []
+        for test in tree[2]:
+            if test[0] == "cmp":
+                parts.append(f"{test[1]} {self.expr(test[2], column)}")
+            elif test[0] == "range":
+                lo, hi = self.expr(test[2], column), self.expr(test[3], column)
+                parts.append(f"{'[' if test[1] else '('}{lo}..{hi}{']' if test[4] else ')'}")
+            else:
+                value = test[1]
+                shown = self.expr(value, column)
+                literal = value[0] in ("num", "str", "bool") or (value[0] == "call" and value[1] == "date") \
+                    or (value[0] == "num")
+                parts.append(shown if literal else f"= {shown}")
+        joined = ", ".join(parts)
+        return f"not {joined}" if tree[1] else joined
+
+
+class _Writer:
+    """Builds the rule text line by line, remembering which DMN element each line came from."""
+
+    def __init__(self):
+        self.lines: list = []
+        self.origin: dict = {}  # 1-based line -> Element
+
+    def add(self, line: str, element=None):
+        self.lines.append(line)
+        if element is not None:
+            self.origin[len(self.lines)] = element
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def _ext(element, key: str) -> Optional[str]:
+    return element.extension.get((VERDICT_NS, key))
+
+
+def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, list, dict]:
+    """(rule text, names, fields, notes, line → element); VerdictError listing every refusal."""
+    names, notes, problems = Names(), [], []
+    types = TypeResolver(defs.item_definitions, names, notes)
+    scope = _Scope()
+    name_map, field_map = {}, {}
+    by_id = {}
+    input_lines = []
+    writer = _Writer()
+    for item in defs.inputs:
+        by_id[item.id] = item
+        if item.ext("builtin") == "as_of":
+            scope.add(item.name, "as_of", VType("date"))
+            continue
+        verdict_name = names.allocate(item.name)
+        name_map[item.name] = verdict_name
+        try:
+            vtype = types.resolve(item.type_ref, item.element.describe(), item.ext("type"))
+            if vtype is None:
+                raise FeelError("the input has no typeRef; verdict needs the type of every input")
+            if vtype.kind == "record" or (vtype.kind == "list" and vtype.element.kind == "record"):
+                raise FeelError("structured inputs (item components) are not translated; give each field its own input")
+        except FeelError as error:
+            problems.append(refusal(item.element, str(error)))
+            continue
+        scope.add(item.name, verdict_name, vtype)
+        line = f"input {verdict_name} : {vtype.with_range()}"
+        if item.ext("default") is not None:
+            line += f" default {item.ext('default')}"
+        description = item.element.child_text("description") or (item.name if item.name != verdict_name else None)
+        if description:
+            line += f" {quote(' '.join(description.split()))}"
+        input_lines.append((line, item.element))
+    decision_types = {}
+    for decision in defs.decisions:
+        by_id[decision.id] = decision
+        verdict_name = names.allocate(decision.name)
+        name_map[decision.name] = verdict_name
+        try:
+            vtype = types.resolve(decision.type_ref, decision.element.describe(), decision.ext("type"))
+        except FeelError as error:
+            problems.append(refusal(decision.element, str(error)))
+            vtype = None
+        if vtype is not None:
+            record = vtype if vtype.kind == "record" else vtype.element if vtype.kind == "list" else None
+            if record is not None and record.kind == "record":
+                columns = {dmn: _column_name(dmn, i) for i, (dmn, _, _) in enumerate(record.fields)}
+                record = attrs.evolve(record, fields=tuple((d, columns[d], t) for d, _, t in record.fields))
+                vtype = record if vtype.kind == "record" else attrs.evolve(vtype, element=record)
+                field_map[decision.name] = columns
+        decision_types[decision.id] = vtype
+        scope.add(decision.name, verdict_name, vtype)
+    for requirement_owner in defs.decisions:
+        for required in requirement_owner.required:
+            if required not in by_id:
+                problems.append(refusal(requirement_owner.element, f"it requires `#{required}`, which is not in this file"))
+    translator = _Translator(scope)
+    body = _Writer()
+    for decision in defs.decisions:
+        if decision.logic is None or decision.logic.tag not in ("decisionTable", "literalExpression"):
+            continue
+        try:
+            if decision.logic.tag == "literalExpression":
+                _literal_decision(decision, decision_types[decision.id], name_map, translator, body)
+            else:
+                _table_decision(decision, decision_types[decision.id], name_map, translator, types, names,
+                                scope, body, problems)
+        except FeelError as error:
+            problems.append(refusal(getattr(error, "element", None) or decision.logic, str(error)))
+    if problems:
+        raise VerdictError(problems)
+    writer.add(f"# Imported from {Path(where).name} (DMN {defs.version}) by `verdict dmn import`.")
+    renamed = [(d, v) for d, v in name_map.items() if d != v]
+    if renamed:
+        writer.add("# DMN names → verdict names: " + "; ".join(f"{d!r} → {v}" for d, v in renamed))
+    for note in notes:
+        writer.add(f"# note: {note}")
+    if types.declarations:
+        writer.add("")
+        for line in types.declarations:
+            writer.add(line)
+    if input_lines:
+        writer.add("")
+        for line, element in input_lines:
+            writer.add(line, element)
+    offset = len(writer.lines)
+    for line in body.lines:
+        writer.add(line)
+    for number, element in body.origin.items():
+        writer.origin[number + offset] = element
+    return writer.text(), name_map, field_map, notes, writer.origin
+
+
+def _column_name(dmn: str, index: int) -> str:
+    """An output column's name: unique within its table only, so no allocation across the file."""
+    return Names().allocate(dmn or f"output {index + 1}")
+
+
+def _header(decision: Decision, verdict_name: str, type_text: Optional[str], hit: Optional[str] = None) -> str:
+    line = f"decision {verdict_name}"
+    if type_text:
+        line += f" : {type_text}"
+    title = decision.element.attributes.get("label") or (decision.name if decision.name != verdict_name else None)
+    if title:
+        line += f" {quote(title)}"
+    if hit:
+        line += f" hit {hit}"
+    source = _ext(decision.element, "source")
+    if source and is_plain_name(source):
+        line += f" source {source}"
+    return line
+
+
+def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict, translator: _Translator,
+                      body: _Writer):
+    text = decision.logic.child_text("text")
+    if text is None:
+        raise FeelError("the literal expression has no text")
+    if vtype is not None and vtype.kind in ("record", "list"):
+        raise FeelError("a literal expression of a structured or list type is not translated")
+    expression = translator.expr(parse_expression(text, translator.scope.entries), vtype)
+    body.add("")
+    line = _header(decision, name_map[decision.name], vtype.with_range() if vtype else None) + f" = {expression}"
+    because = _ext(decision.element, "because")
+    if because:
+        line += f" because {quote(because)}"
+    body.add(line, decision.logic)
+
+
+def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, translator: _Translator,
+                    types: TypeResolver, names: Names, scope: _Scope, body: _Writer, problems: list):
+    table = decision.logic
+    verdict_name = name_map[decision.name]
+    policy = table.attributes.get("hitPolicy", "UNIQUE").strip()
+    if policy not in HIT_POLICIES:
+        raise FeelError(f"the hit policy {policy} is not one of DMN's")
+    hit = HIT_POLICIES[policy]
+    aggregation = table.attributes.get("aggregation")
+    if aggregation:
+        if policy != "COLLECT" or aggregation not in AGGREGATIONS:
+            raise FeelError(f"aggregation {aggregation} with hit policy {policy} is not DMN's")
+        hit += " " + AGGREGATIONS[aggregation]
+    element_type = vtype.element if vtype is not None and vtype.kind == "list" else vtype
+    # the input columns: a name, a decision's output, or an expression computed by a helper decision
+    helpers, columns, column_types = [], [], []
+    for index, clause in enumerate(table.all("input")):
+        expression = clause.child("inputExpression")
+        text = expression.child_text("text") if expression is not None else None
+        if not text:
+            raise _at(FeelError("the input column has no input expression"), clause)
+        try:
+            tree = parse_expression(text, scope.entries)
+            if tree[0] == "name" or (tree[0] == "path" and tree[1][0] == "name"):
+                columns.append(translator.expr(tree))
+                column_types.append(translator.type_of(tree))
+            else:
+                ctype = types.resolve(expression.attributes.get("typeRef"), clause.describe()) or translator.type_of(tree)
+                helper = names.allocate(f"{verdict_name}_input_{index + 1}")
+                type_text = f" : {ctype.text()}" if ctype is not None else ""
+                helpers.append((f"decision {helper}{type_text} = {translator.expr(tree, ctype)}", clause))
+                columns.append(helper)
+                column_types.append(ctype)
+        except FeelError as error:
+            raise _at(error, clause) from None
+    outputs = table.all("output")
+    if not columns:
+        raise FeelError("a decision table without input columns is not translated")
+    if len(outputs) > 1:
+        record = element_type if element_type is not None and element_type.kind == "record" else None
+        out_columns, out_types = [], []
+        for index, clause in enumerate(outputs):
+            dmn = clause.attributes.get("name") or f"output {index + 1}"
+            found = next((f for f in record.fields if f[0] == dmn), None) if record else None
+            column = found[1] if found else _column_name(dmn, index)
+            try:
+                ctype = found[2] if found else types.resolve(clause.attributes.get("typeRef"), clause.describe(),
+                                                             _ext(clause, "type"))
+                if clause.child_text("outputValues"):
+                    ctype = _ranked(ctype, clause, hit, f"{decision.name} {dmn}", types)
+            except FeelError as error:
+                raise _at(error, clause) from None
+            out_columns.append(f"{column} : {ctype.text()}" if ctype is not None else column)
+            out_types.append(ctype)
+        if hit in ("priority", "output order") and not any(t is not None and t.kind == "enum" for t in out_types):
+            raise FeelError(f"hit policy {hit} needs allowed values (outputValues) on an output, which give the priority")
+        header_type = None
+    else:
+        clause = outputs[0]
+        try:
+            ctype = types.resolve(clause.attributes.get("typeRef"), clause.describe(), _ext(clause, "type")) \
+                or (element_type if element_type is not None and element_type.kind != "record" else None)
+            ctype = _ranked(ctype, clause, hit, decision.name, types)
+        except FeelError as error:
+            raise _at(error, clause) from None
+        out_columns, out_types = [verdict_name], [ctype]
+        header_type = ctype.with_range() if ctype is not None and "count" not in hit else None
+    annotations = [a.attributes.get("name", "").strip().lower() for a in table.all("annotation")]
+    kept = [name for name in annotations if name in ("because", "source", "id")]
+    body.add("")
+    for line, clause in helpers:
+        body.add(line, clause)
+    body.add(_header(decision, verdict_name, header_type, hit), table)
+    grid = [(columns, out_columns + kept, table)]
+    for rule in table.all("rule"):
+        try:
+            cells = [translator.unary_tests(e.child_text("text") or "", t)
+                     for e, t in zip(rule.all("inputEntry"), column_types)]
+            if len(cells) != len(columns):
+                raise FeelError(f"the rule has {len(cells)} input entries for {len(columns)} input columns")
+            entries = rule.all("outputEntry")
+            if len(entries) != len(outputs):
+                raise FeelError(f"the rule has {len(entries)} output entries for {len(outputs)} outputs")
+            values = [_output(translator, e.child_text("text") or "", t) for e, t in zip(entries, out_types)]
+            notes = [e.child_text("text") or "" for e in rule.all("annotationEntry")]
+            extra = []
+            for name, note in zip(annotations, notes + [""] * len(annotations)):
+                if name == "because":
+                    extra.append(quote(note) if note else "")
+                elif name in ("source", "id"):
+                    if note and not is_plain_name(note):
+                        raise FeelError(f"the {name} annotation `{note}` is not a plain name")
+                    extra.append(note)
+            grid.append((cells, values + extra, rule))
+        except FeelError as error:
+            problems.append(refusal(rule, str(error)))
+    defaults = [c.child_text("defaultOutputEntry") for c in outputs]
+    if any(d is not None for d in defaults):
+        if any(d is None for d in defaults):
+            raise FeelError("only some outputs have a default output entry; verdict's `otherwise` row gives them all")
+        if hit == "collect count":
+            raise FeelError("a default output entry on a COLLECT COUNT table is not translated (it would count itself)")
+        values = [_output(translator, d, t) for d, t in zip(defaults, out_types)]
+        cells = ["otherwise"] + ["-"] * (len(columns) - 1)
+        grid.append((cells, values + [""] * len(kept), table))
+    for line, element in aligned(grid):
+        body.add(line, element)
+
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def aligned(grid: list) -> list:
+    """Table rows `| a | b || c |` with every column padded to its widest cell."""
+    count_in = len(grid[0][0])
+    rows = [(list(left) + list(right), element) for left, right, element in grid]
+    widths = [max(_width(cells[i]) for cells, _ in rows if i < len(cells)) for i in range(len(rows[0][0]))]
+    lines = []
+    for cells, element in rows:
+        padded = [c + " " * (widths[i] - _width(c)) for i, c in enumerate(cells)]
+        line = "  | " + " | ".join(padded[:count_in]) + " || " + " | ".join(padded[count_in:])
+        lines.append((line.rstrip(), element))
+    return lines
+
+
+def _at(error: FeelError, element) -> FeelError:
+    error.element = element
+    return error
+
+
+def _ranked(ctype: Optional[VType], clause, hit: str, what: str, types: TypeResolver) -> Optional[VType]:
+    """A priority or output-order table ranks its outputs by the order of their allowed values:
+    the output becomes an enumeration of them, declared in that order."""
+    if hit not in ("priority", "output order"):
+        return ctype
+    if ctype is not None and ctype.kind == "enum":
+        return ctype
+    values = clause.child_text("outputValues")
+    if not values:
+        raise FeelError(f"hit policy {hit} needs the output's allowed values (outputValues), which give the priority")
+    from engine.dmn.types import _enum_symbols
+    symbols = _enum_symbols(values)
+    if not symbols:
+        raise FeelError(f"the output values {values} are not all strings that are plain names; verdict ranks "
+                        f"only the symbols of an enumeration")
+    return types.declare_enum(" ".join(what.split()) + " values", symbols)
+
+
+def _output(translator: _Translator, text: str, vtype: Optional[VType]) -> str:
+    if not text.strip():
+        raise FeelError("an output entry is empty")
+    return translator.expr(parse_expression(text, translator.scope.entries), vtype)
+
+
+def _checked(text: str, file_name: str, origin: dict, where: str):
+    """The ruleset loaded from `text`; its checker's errors reported at the DMN elements."""
+    import engine
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / file_name
+        path.write_text(text, encoding="utf-8")
+        try:
+            return engine.load_ruleset(path)
+        except RuleError as error:
+            problems = []
+            for diagnostic in error.diagnostics:
+                line = diagnostic.span.line if diagnostic.span else None
+                element = None
+                for number in sorted(origin):
+                    if line is not None and number <= line:
+                        element = origin[number]
+                shown = text.splitlines()[line - 1].strip() if line and line <= len(text.splitlines()) else ""
+                at = element.describe() if element is not None else where
+                problems.append(Diagnostic("error", "dmn", f"{at}: the translation is refused by verdict's checker: "
+                                           f"{diagnostic.message}", hint=f"translated as: {shown}" if shown else None))
+            raise VerdictError(problems) from None
+
+
+def import_dmn(data: bytes, where: str) -> Imported:
+    """Translate a DMN file's bytes; VerdictError naming each element that cannot be translated."""
+    defs = read_definitions(data, where)
+    text, name_map, field_map, notes, origin = translate(defs, where)
+    stem = Names().allocate(defs.name or Path(where).stem)
+    file_name = f"{stem}.rules"
+    ruleset = _checked(text, file_name, origin, where)
+    return Imported(text, file_name, name_map, field_map, tuple(notes), ruleset)
