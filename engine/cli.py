@@ -199,6 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("trace")
     rep.add_argument("path")
     rep.set_defaults(run=cmd_replay)
+    from engine.dmn.cli import register as register_dmn
+    register_dmn(sub)
     return parser
 
 

@@ -105,7 +105,10 @@ class _Translator:
         if kind == "bin":
             if tree[1] in ("=", "!=", "<", "<=", ">", ">="):
                 return VType("bool")
-            return self.type_of(tree[2]) or self.type_of(tree[3])
+            sides = [self.type_of(side) for side in (tree[2], tree[3]) if side[0] != "num"]
+            if any(t is not None and t.kind == "money" for t in sides):
+                return VType("money")
+            return next((t for t in sides if t is not None), None) or VType("number")
         if kind == "neg":
             return self.type_of(tree[1])
         if kind == "if":
@@ -143,10 +146,21 @@ class _Translator:
             if op in ("=", "!=", "<", "<=", ">", ">="):
                 lt, rt = self.type_of(left), self.type_of(right)
                 return f"({self.expr(left, rt)} {op} {self.expr(right, lt)})"
-            return f"({self.expr(left, want)} {op} {self.expr(right, want)})"
+            return f"({self.expr(left, self.operand_type(op, right, want))} {op} " \
+                   f"{self.expr(right, self.operand_type(op, left, want))})"
         if kind == "call":
             return self.call(tree[1], tree[2], want)
         raise FeelError(f"{kind} is not translated")
+
+    def operand_type(self, op: str, other, want: Optional[VType]) -> Optional[VType]:
+        """The type a number literal takes beside `other`: money beside money in a sum, a plain
+        number as a factor of money (`fee * 0.7`), else the type the whole expression gives."""
+        known = self.type_of(other) if other[0] != "num" else None
+        if op in ("+", "-"):
+            return known or want
+        if known is not None and known.kind == "money":
+            return VType("number")
+        return want
 
     def string(self, value: str, want: Optional[VType]) -> str:
         if want is not None and want.kind == "enum":
