@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Optional
 
 from engine import ast
+from engine.dmn.to_rules import quote as feel_string  # FEEL strings escape as rule-language strings do
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
 from engine.values import EnumType, ListType, RecordType, Type
@@ -38,8 +39,6 @@ def _v(name: str) -> str:
     return f"{{{VERDICT}}}{name}"
 
 
-def feel_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
 
 
 def _number(value) -> str:
@@ -421,7 +420,7 @@ def rule_literal(expr) -> str:
         if expr.kind == "money":
             return f"{_number(expr.value)} €"
         if expr.kind == "text":
-            return '"' + expr.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            return feel_string(expr.value)
         if expr.kind == "bool":
             return "true" if expr.value else "false"
         if expr.kind == "date":
