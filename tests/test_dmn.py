@@ -324,3 +324,31 @@ def test_tck_compliance_levels_2_and_3():
     assert failures == []
     level2 = [r for r in results if r.level == "2"]
     assert sum(r.status == "pass" for r in level2) >= 23
+
+
+PRIORITY_OF_TEXTS = model('''<itemDefinition name="tItem"><itemComponent name="price"><typeRef>number</typeRef></itemComponent>
+<itemComponent name="name"><typeRef>string</typeRef></itemComponent></itemDefinition>
+<inputData id="i1" name="item"><variable name="item" typeRef="tItem"/></inputData>
+<decision id="d1" name="Band"><variable name="Band" typeRef="string"/>
+<informationRequirement id="q1"><requiredInput href="#i1"/></informationRequirement>
+<decisionTable id="t1" hitPolicy="PRIORITY"><input id="c1"><inputExpression typeRef="number"><text>item.price</text></inputExpression></input>
+<output id="o1"><outputValues><text>"Top band", "Mid band", "Low band"</text></outputValues></output>
+<rule id="r1"><inputEntry><text>-</text></inputEntry><outputEntry><text>"Low band"</text></outputEntry></rule>
+<rule id="r2"><inputEntry><text>&gt; 100</text></inputEntry><outputEntry><text>"Top band"</text></outputEntry></rule>
+<rule id="r3"><inputEntry><text>&gt; 10</text></inputEntry><outputEntry><text>"Mid band"</text></outputEntry></rule>
+</decisionTable></decision>''')
+
+
+def test_structured_inputs_flatten_and_priority_of_texts_sorts_the_rules():
+    result = import_dmn(PRIORITY_OF_TEXTS.encode(), "m.dmn")
+    assert result.flattened == {"item": {"price": "item_price", "name": "item_name"}}
+    assert "input item_price : number \"item.price\"" in result.text
+    assert "# DMN hit policy PRIORITY: the rules in the order of their output values' priority, hit first" in result.text
+    assert "\n".join(line for line in result.text.splitlines() if line.startswith("  |")) == (
+        '  | item_price || Band\n'
+        '  | > 100      || "Top band"\n'
+        '  | > 10       || "Mid band"\n'
+        '  | -          || "Low band"')
+    rs = result.ruleset
+    assert [rs.evaluate({"item_price": p, "item_name": "x"}, as_of=DAY).outputs["Band"] for p in (5, 50, 500)] == [
+        "Low band", "Mid band", "Top band"]

@@ -184,9 +184,14 @@ def run_case(source: TckSource, level: str, folder: str, files: list) -> CaseRes
                 facts = {}
                 for node in test.all("inputNode"):
                     name = node.attributes["name"]
+                    value = _value(node, where)
+                    if name in imported.flattened and isinstance(value, dict):
+                        for component, flat in imported.flattened[name].items():
+                            facts[flat] = _facts_value(value.get(component), f"{where}, {name}.{component}")
+                        continue
                     if name not in imported.names:
                         raise Unsupported(f"{where}: the input `{name}` is not an input of the model")
-                    facts[imported.names[name]] = _facts_value(_value(node, where), where)
+                    facts[imported.names[name]] = _facts_value(value, where)
                 expectations = [(n.attributes["name"], _value(n.child("expected"), where))
                                 for n in test.all("resultNode")]
             except Unsupported as error:

@@ -19,7 +19,7 @@ import attrs
 
 from engine.dmn.feel import FeelError, number_text, parse_expression, parse_unary_tests
 from engine.dmn.reader import VERDICT_NS, Decision, Definitions, read_definitions, refusal
-from engine.dmn.types import Names, TypeResolver, VType, is_plain_name
+from engine.dmn.types import Names, TypeResolver, VType, enum_symbols, is_plain_name
 from engine.errors import Diagnostic, RuleError, VerdictError
 
 HIT_POLICIES = {"UNIQUE": "unique", "FIRST": "first", "PRIORITY": "priority", "ANY": "any",
@@ -38,6 +38,7 @@ class Imported:
     file_name: str                # `NAME.rules`
     names: dict                   # DMN name of an input or decision -> verdict name
     fields: dict                  # DMN decision name -> {DMN output name: verdict column} (multi-output)
+    flattened: dict               # DMN structured input -> {component: verdict input}
     notes: tuple                  # what the reader should know (a restriction dropped, …)
     ruleset: object               # the engine.Ruleset loaded from `text`
 
@@ -97,7 +98,7 @@ class _Translator:
             return self.scope.get(tree[1])[1]
         if kind == "path":
             base = self.type_of(tree[1])
-            if base is not None and base.kind == "record":
+            if base is not None and base.kind in ("record", "struct"):
                 for dmn, _, vtype in base.fields:
                     if dmn == tree[2]:
                         return vtype
@@ -126,7 +127,11 @@ class _Translator:
         if kind == "bool":
             return "true" if tree[1] else "false"
         if kind == "name":
-            return self.scope.get(tree[1])[0]
+            name, vtype = self.scope.get(tree[1])
+            if vtype is not None and vtype.kind == "struct":
+                raise FeelError(f"the structured input `{tree[1]}` is used whole; only its components "
+                                f"(`{tree[1]}.{vtype.fields[0][0]}`) are translated")
+            return name
         if kind == "path":
             return self.path(tree)
         if kind == "neg":
@@ -178,7 +183,12 @@ class _Translator:
         if base[0] == "call" and base[1] == "years and months duration" and field in ("years",) and len(base[2]) == 2:
             return f"years_between({self.expr(base[2][0])}, {self.expr(base[2][1])})"
         base_type = self.type_of(base)
-        if base_type is not None and base_type.kind == "record":
+        if base_type is not None and base_type.kind == "struct":
+            for dmn, flat, _ in base_type.fields:
+                if dmn == field:
+                    return flat
+            raise FeelError(f"`{field}` is not a component of `{base[1]}`")
+        if base_type is not None and base_type.kind in ("record", "struct"):
             for dmn, column, _ in base_type.fields:
                 if dmn == field:
                     return f"{self.expr(base)}.{column}"
@@ -243,12 +253,12 @@ def _ext(element, key: str) -> Optional[str]:
     return element.extension.get((VERDICT_NS, key))
 
 
-def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, list, dict]:
-    """(rule text, names, fields, notes, line → element); VerdictError listing every refusal."""
+def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, list, dict]:
+    """(rule text, names, fields, flattened, notes, line → element); VerdictError listing every refusal."""
     names, notes, problems = Names(), [], []
     types = TypeResolver(defs.item_definitions, names, notes)
     scope = _Scope()
-    name_map, field_map = {}, {}
+    name_map, field_map, flattened = {}, {}, {}
     by_id = {}
     input_lines = []
     writer = _Writer()
@@ -257,25 +267,28 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, list, dic
         if item.ext("builtin") == "as_of":
             scope.add(item.name, "as_of", VType("date"))
             continue
-        verdict_name = names.allocate(item.name)
-        name_map[item.name] = verdict_name
         try:
             vtype = types.resolve(item.type_ref, item.element.describe(), item.ext("type"))
             if vtype is None:
                 raise FeelError("the input has no typeRef; verdict needs the type of every input")
-            if vtype.kind == "record" or (vtype.kind == "list" and vtype.element.kind == "record"):
-                raise FeelError("structured inputs (item components) are not translated; give each field its own input")
+            if vtype.kind == "list" and vtype.element.kind == "record":
+                raise FeelError("a list of structures has no equivalent in verdict")
         except FeelError as error:
             problems.append(refusal(item.element, str(error)))
             continue
+        if vtype.kind == "record":  # one input per component: `loan.rate` reads `loan_rate`
+            flat = {}
+            for dmn, _, ftype in vtype.fields:
+                flat[dmn] = names.allocate(f"{item.name} {dmn}")
+                input_lines.append((_input_line(flat[dmn], ftype, None, f"{item.name}.{dmn}"), item.element))
+            flattened[item.name] = flat
+            scope.add(item.name, item.name, VType("struct", fields=tuple((d, flat[d], t) for d, _, t in vtype.fields)))
+            continue
+        verdict_name = names.allocate(item.name)
+        name_map[item.name] = verdict_name
         scope.add(item.name, verdict_name, vtype)
-        line = f"input {verdict_name} : {vtype.with_range()}"
-        if item.ext("default") is not None:
-            line += f" default {item.ext('default')}"
         description = item.element.child_text("description") or (item.name if item.name != verdict_name else None)
-        if description:
-            line += f" {quote(' '.join(description.split()))}"
-        input_lines.append((line, item.element))
+        input_lines.append((_input_line(verdict_name, vtype, item.ext("default"), description), item.element))
     decision_types = {}
     for decision in defs.decisions:
         by_id[decision.id] = decision
@@ -333,7 +346,16 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, list, dic
         writer.add(line)
     for number, element in body.origin.items():
         writer.origin[number + offset] = element
-    return writer.text(), name_map, field_map, notes, writer.origin
+    return writer.text(), name_map, field_map, flattened, notes, writer.origin
+
+
+def _input_line(name: str, vtype: VType, default: Optional[str], description: Optional[str]) -> str:
+    line = f"input {name} : {vtype.with_range()}"
+    if default is not None:
+        line += f" default {default}"
+    if description:
+        line += f" {quote(' '.join(description.split()))}"
+    return line
 
 
 def _column_name(dmn: str, index: int) -> str:
@@ -408,6 +430,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
         except FeelError as error:
             raise _at(error, clause) from None
     outputs = table.all("output")
+    rankings: dict = {}  # output index -> its values in priority order, when they cannot be symbols
     if not columns:
         raise FeelError("a decision table without input columns is not translated")
     if len(outputs) > 1:
@@ -421,12 +444,13 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
                 ctype = found[2] if found else types.resolve(clause.attributes.get("typeRef"), clause.describe(),
                                                              _ext(clause, "type"))
                 if clause.child_text("outputValues"):
-                    ctype = _ranked(ctype, clause, hit, f"{decision.name} {dmn}", types)
+                    ctype = _ranked(ctype, clause, hit, f"{decision.name} {dmn}", types, rankings, index)
             except FeelError as error:
                 raise _at(error, clause) from None
             out_columns.append(f"{column} : {ctype.text()}" if ctype is not None else column)
             out_types.append(ctype)
-        if hit in ("priority", "output order") and not any(t is not None and t.kind == "enum" for t in out_types):
+        if hit in ("priority", "output order") and not rankings and \
+                not any(t is not None and t.kind == "enum" for t in out_types):
             raise FeelError(f"hit policy {hit} needs allowed values (outputValues) on an output, which give the priority")
         header_type = None
     else:
@@ -434,7 +458,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
         try:
             ctype = types.resolve(clause.attributes.get("typeRef"), clause.describe(), _ext(clause, "type")) \
                 or (element_type if element_type is not None and element_type.kind != "record" else None)
-            ctype = _ranked(ctype, clause, hit, decision.name, types)
+            ctype = _ranked(ctype, clause, hit, decision.name, types, rankings, 0)
         except FeelError as error:
             raise _at(error, clause) from None
         out_columns, out_types = [verdict_name], [ctype]
@@ -444,7 +468,6 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
     body.add("")
     for line, clause in helpers:
         body.add(line, clause)
-    body.add(_header(decision, verdict_name, header_type, hit), table)
     grid = [(columns, out_columns + kept, table)]
     for rule in table.all("rule"):
         try:
@@ -477,6 +500,15 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
         values = [_output(translator, d, t) for d, t in zip(defaults, out_types)]
         cells = ["otherwise"] + ["-"] * (len(columns) - 1)
         grid.append((cells, values + [""] * len(kept), table))
+    if rankings and not any(t is not None and t.kind == "enum" for t in out_types):
+        # DMN's PRIORITY is FIRST over the rules sorted by priority; OUTPUT ORDER, RULE ORDER over them
+        otherwise = [row for row in grid[1:] if row[0] and row[0][0] == "otherwise"]
+        rows = [row for row in grid[1:] if row not in otherwise]
+        grid = [grid[0]] + _by_priority(rows, rankings) + otherwise
+        body.add(f"# DMN hit policy {policy}: the rules in the order of their output values' priority, hit "
+                 f"{'first' if hit == 'priority' else 'rule order'}", table)
+        hit = "first" if hit == "priority" else "rule order"
+    body.add(_header(decision, verdict_name, header_type, hit), table)
     for line, element in aligned(grid):
         body.add(line, element)
 
@@ -504,9 +536,10 @@ def _at(error: FeelError, element) -> FeelError:
     return error
 
 
-def _ranked(ctype: Optional[VType], clause, hit: str, what: str, types: TypeResolver) -> Optional[VType]:
+def _ranked(ctype: Optional[VType], clause, hit: str, what: str, types: TypeResolver, rankings: dict, index: int):
     """A priority or output-order table ranks its outputs by the order of their allowed values:
-    the output becomes an enumeration of them, declared in that order."""
+    the output becomes an enumeration of them, declared in that order. Values that are no plain
+    names (`"In range"`) stay text, and their order is kept in `rankings` for the rows to be sorted."""
     if hit not in ("priority", "output order"):
         return ctype
     if ctype is not None and ctype.kind == "enum":
@@ -514,12 +547,27 @@ def _ranked(ctype: Optional[VType], clause, hit: str, what: str, types: TypeReso
     values = clause.child_text("outputValues")
     if not values:
         raise FeelError(f"hit policy {hit} needs the output's allowed values (outputValues), which give the priority")
-    from engine.dmn.types import _enum_symbols
-    symbols = _enum_symbols(values)
+    symbols = enum_symbols(values)
     if not symbols:
-        raise FeelError(f"the output values {values} are not all strings that are plain names; verdict ranks "
-                        f"only the symbols of an enumeration")
+        tree = parse_unary_tests(values)
+        if tree[0] != "tests" or tree[1] or any(t[0] != "eq" or t[1][0] != "str" for t in tree[2]):
+            raise FeelError(f"the output values {values} are not a list of strings, which would give the priority")
+        rankings[index] = [quote(t[1][1]) for t in tree[2]]
+        return ctype
     return types.declare_enum(" ".join(what.split()) + " values", symbols)
+
+
+def _by_priority(grid: list, rankings: dict) -> list:
+    """Rows sorted by the rank of their outputs (a stable sort: ties keep their order)."""
+    def key(row):
+        cells, outputs, element = row
+        ranks = []
+        for index, order in sorted(rankings.items()):
+            if outputs[index] not in order:
+                raise _at(FeelError(f"the output {outputs[index]} is not one of the output values"), element)
+            ranks.append(order.index(outputs[index]))
+        return tuple(ranks)
+    return sorted(grid, key=key)
 
 
 def _output(translator: _Translator, text: str, vtype: Optional[VType]) -> str:
@@ -554,8 +602,8 @@ def _checked(text: str, file_name: str, origin: dict, where: str):
 def import_dmn(data: bytes, where: str) -> Imported:
     """Translate a DMN file's bytes; VerdictError naming each element that cannot be translated."""
     defs = read_definitions(data, where)
-    text, name_map, field_map, notes, origin = translate(defs, where)
+    text, name_map, field_map, flattened, notes, origin = translate(defs, where)
     stem = Names().allocate(defs.name or Path(where).stem)
     file_name = f"{stem}.rules"
     ruleset = _checked(text, file_name, origin, where)
-    return Imported(text, file_name, name_map, field_map, tuple(notes), ruleset)
+    return Imported(text, file_name, name_map, field_map, flattened, tuple(notes), ruleset)

@@ -89,7 +89,7 @@ def _range_text(allowed: str, base: str) -> Optional[str]:
     return None
 
 
-def _enum_symbols(allowed: str) -> Optional[tuple]:
+def enum_symbols(allowed: str) -> Optional[tuple]:
     tree = parse_unary_tests(allowed)
     if tree[0] != "tests" or tree[1]:
         return None
@@ -162,7 +162,7 @@ class TypeResolver:
 
     def _restricted(self, name: str, base: VType, allowed: str) -> VType:
         if base.kind == "text":
-            symbols = _enum_symbols(allowed)
+            symbols = enum_symbols(allowed)
             if symbols:
                 return self.declare_enum(name, symbols)
             self.notes.append(f"the allowed values of `{name}` ({allowed}) are not all plain names, so it is text "
