@@ -352,3 +352,19 @@ def test_structured_inputs_flatten_and_priority_of_texts_sorts_the_rules():
     rs = result.ruleset
     assert [rs.evaluate({"item_price": p, "item_name": "x"}, as_of=DAY).outputs["Band"] for p in (5, 50, 500)] == [
         "Low band", "Mid band", "Top band"]
+
+
+EXPRESSIONS = engine.load_ruleset(DMN_DIR / "expressions.rules")
+
+
+@pytest.fixture(scope="module")
+def expressions_back():
+    return import_dmn(export_dmn(EXPRESSIONS, DAY)[0].encode(), "expressions.dmn").ruleset
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_round_trip_of_every_function_and_operator(expressions_back, data):
+    facts = data.draw(_facts_strategy(EXPRESSIONS))
+    for name in EXPRESSIONS.decisions:
+        assert _outcome(expressions_back, facts, name) == _outcome(EXPRESSIONS, facts, name), (name, facts)

@@ -114,9 +114,21 @@ class _Translator:
             return self.type_of(tree[1])
         if kind == "if":
             return self.type_of(tree[2]) or self.type_of(tree[3])
-        if kind == "call" and tree[1] == "date":
-            return VType("date")
+        if kind == "call":
+            name, args = tree[1], tree[2]
+            if name == "date":
+                return VType("date")
+            if name == "count":
+                return VType("integer")
+            if name == "list contains":
+                return VType("bool")
+            if name in ("min", "max", "abs", "floor", "ceiling", "round half up"):
+                return self.siblings_type(args[:None if name in ("min", "max") else 1])
         return None
+
+    def siblings_type(self, args) -> Optional[VType]:
+        """The type of the first argument that is not a number literal: what the literals beside it are."""
+        return next((t for t in (self.type_of(a) for a in args if a[0] != "num") if t is not None), None)
 
     def expr(self, tree, want: Optional[VType] = None) -> str:
         kind = tree[0]
@@ -148,6 +160,9 @@ class _Translator:
             return f"({self.expr(tree[1])} in {{{options}}})"
         if kind == "bin":
             op, left, right = tree[1], tree[2], tree[3]
+            months = _months_between(tree)
+            if months is not None:
+                return f"months_between({self.expr(months[0])}, {self.expr(months[1])})"
             if op in ("=", "!=", "<", "<=", ">", ">="):
                 lt, rt = self.type_of(left), self.type_of(right)
                 return f"({self.expr(left, rt)} {op} {self.expr(right, lt)})"
@@ -208,8 +223,16 @@ class _Translator:
             raise FeelError(f"the FEEL function `{name}` has no equivalent in verdict")
         if name in ("min", "max") and len(args) < 2:
             raise FeelError(f"{name}(list) is not translated; {name}(a, b, …) is")
-        shown = ", ".join(self.expr(a, want if name in ("min", "max", "abs", "floor", "ceiling", "round half up")
-                                    and i == 0 or name in ("min", "max") else None) for i, a in enumerate(args))
+        if name in ("min", "max"):
+            each = [self.siblings_type(args) or want] * len(args)
+        elif name in ("abs", "floor", "ceiling", "round half up"):
+            each = [want] + [None] * (len(args) - 1)
+        elif name == "list contains" and len(args) == 2:
+            listed = self.type_of(args[0])
+            each = [None, listed.element if listed is not None and listed.kind == "list" else None]
+        else:
+            each = [None] * len(args)
+        shown = ", ".join(self.expr(a, t) for a, t in zip(args, each))
         return f"{FUNCTIONS[name]}({shown})"
 
     def unary_tests(self, text: str, column: Optional[VType]) -> str:
@@ -231,6 +254,20 @@ class _Translator:
                 parts.append(shown if literal else f"= {shown}")
         joined = ", ".join(parts)
         return f"not {joined}" if tree[1] else joined
+
+
+def _months_between(tree):
+    """(from, to) of `years and months duration(a, b).years * 12 + years and months duration(a, b).months`,
+    the FEEL the export writes for verdict's months_between; None for any other tree."""
+    def duration(node, field):
+        if node[0] == "path" and node[2] == field and node[1][0] == "call" \
+                and node[1][1] == "years and months duration" and len(node[1][2]) == 2:
+            return tuple(node[1][2])
+        return None
+    if tree[0] != "bin" or tree[1] != "+" or tree[2][0] != "bin" or tree[2][1] != "*" or tree[2][3] != ("num", "12"):
+        return None
+    years, months = duration(tree[2][2], "years"), duration(tree[3], "months")
+    return years if years is not None and years == months else None
 
 
 class _Writer:
