@@ -536,7 +536,11 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
             raise FeelError("a default output entry on a COLLECT COUNT table is not translated (it would count itself)")
         values = [_output(translator, d, t) for d, t in zip(defaults, out_types)]
         cells = ["otherwise"] + ["-"] * (len(columns) - 1)
-        grid.append((cells, values + [""] * len(kept), table))
+        extra = []
+        for name in kept:
+            note = _ext(table, f"otherwise-{name}") or ""
+            extra.append(quote(note) if name == "because" and note else note)
+        grid.append((cells, values + extra, table))
     if rankings and not any(t is not None and t.kind == "enum" for t in out_types):
         # DMN's PRIORITY is FIRST over the rules sorted by priority; OUTPUT ORDER, RULE ORDER over them
         otherwise = [row for row in grid[1:] if row[0] and row[0][0] == "otherwise"]

@@ -311,10 +311,12 @@ class _Exporter:
                 default = ET.SubElement(clause, _q("defaultOutputEntry"))
                 ET.SubElement(default, _q("text")).text = self.cell_output(otherwise, index, type_, name)
         annotations = [a for a in ("because", "source", "id")
-                       if any(getattr(r, {"because": "because", "source": "source", "id": "rule_id"}[a]) for r in body.rows
-                              if not r.is_otherwise)]
+                       if any(_annotation(r, a) for r in body.rows)]
         for annotation in annotations:
             ET.SubElement(table, _q("annotation"), {"name": annotation})
+            if otherwise is not None and _annotation(otherwise, annotation):
+                # a default output entry has no annotations in DMN: kept for the way back
+                table.set(_v(f"otherwise-{annotation}"), _annotation(otherwise, annotation))
         for row in body.rows:
             if row.is_otherwise:
                 continue
@@ -329,9 +331,7 @@ class _Exporter:
                 ET.SubElement(ET.SubElement(rule, _q("outputEntry")), _q("text")).text = \
                     self.cell_output(row, index, type_, name)
             for annotation in annotations:
-                value = {"because": row.because.text if row.because else "", "source": row.source or "",
-                         "id": row.rule_id or ""}[annotation]
-                ET.SubElement(ET.SubElement(rule, _q("annotationEntry")), _q("text")).text = value
+                ET.SubElement(ET.SubElement(rule, _q("annotationEntry")), _q("text")).text = _annotation(row, annotation)
         return element
 
     def cell_output(self, row, index: int, type_: Type, name: str) -> str:
@@ -407,6 +407,13 @@ class _Exporter:
         except Refused as error:
             self.problems.append(Diagnostic("error", "dmn", f"cannot be exported to DMN: {error}", span=error.span))
             return False
+
+
+def _annotation(row, name: str) -> str:
+    """A row's `because` text, `source` or `id` ('' when it has none)."""
+    if name == "because":
+        return row.because.text if row.because else ""
+    return (row.source if name == "source" else row.rule_id) or ""
 
 
 def _ncname(name: str) -> str:
