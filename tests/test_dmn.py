@@ -267,6 +267,7 @@ def test_bundled_round_trip_evaluates_identically(bundled_back, data):
 CELLS_X = ["-", "< 5", "<= 5", "> 10", ">= 12", "7", "[3..9]", "(3..9)", "[3..9)", "2, 4, 6", "not 5", "not [1..3]",
            "!= 8"]
 CELLS_C = ["-", "a", "a, b", "not a", "{b, c}", "not {a, c}"]
+CELLS_D = ["-", "< 2020-01-01", ">= 2021-06-30", "[2019-01-01..2021-12-31]", "2020-02-29", "not (2019-05-01..2020-05-01]"]
 POLICIES = ["unique", "first", "priority", "any", "collect", "collect sum", "collect min", "collect max",
             "collect count", "rule order", "output order"]
 
@@ -275,20 +276,21 @@ POLICIES = ["unique", "first", "priority", "any", "collect", "collect sum", "col
 def small_tables(draw):
     policy = draw(st.sampled_from(POLICIES))
     enum_output = policy in ("priority", "output order") or draw(st.booleans())
-    rows = draw(st.lists(st.tuples(st.sampled_from(CELLS_X), st.sampled_from(CELLS_C),
+    rows = draw(st.lists(st.tuples(st.sampled_from(CELLS_X), st.sampled_from(CELLS_C), st.sampled_from(CELLS_D),
                                    st.sampled_from(["hi", "mid", "lo"]) if enum_output else
                                    st.integers(-3, 30).map(str)), min_size=1, max_size=5))
     if policy.startswith("collect ") and policy != "collect count":
         enum_output = False
-        rows = [(x, c, o if o.lstrip("-").isdigit() else "1") for x, c, o in rows]
+        rows = [(x, c, d, o if o.lstrip("-").isdigit() else "1") for x, c, d, o in rows]
     otherwise = policy != "collect count" and draw(st.booleans())
     out_type = "Level" if enum_output else "integer"
     lines = ["type Level = {hi, mid, lo}", "type C = {a, b, c}", "input x : integer 0..20", "input c : C",
+             "input d : date",
              f"decision t : {out_type} hit {policy}" if policy != "collect count" else f"decision t hit {policy}",
-             "  | x | c || t"]
-    lines += [f"  | {x} | {c} || {o}" for x, c, o in rows]
+             "  | x | c | d || t"]
+    lines += [f"  | {x} | {c} | {d} || {o}" for x, c, d, o in rows]
     if otherwise:
-        lines.append(f"  | otherwise | - || {'mid' if enum_output else '0'}")
+        lines.append(f"  | otherwise | - | - || {'mid' if enum_output else '0'}")
     return "\n".join(lines) + "\n"
 
 
@@ -301,7 +303,8 @@ def test_round_trip_of_generated_tables(tmp_path, text, data):
     xml, _ = export_dmn(original, DAY)
     back = import_dmn(xml.encode(), "t.dmn").ruleset
     for _ in range(8):
-        facts = {"x": data.draw(st.integers(0, 20)), "c": data.draw(st.sampled_from(["a", "b", "c"]))}
+        facts = {"x": data.draw(st.integers(0, 20)), "c": data.draw(st.sampled_from(["a", "b", "c"])),
+                 "d": data.draw(st.dates(dt.date(2018, 1, 1), dt.date(2022, 12, 31)))}
         assert _outcome(back, facts, "t") == _outcome(original, facts, "t"), (text, facts)
 
 

@@ -12,7 +12,7 @@ def register(sub) -> None:
     dmn = sub.add_parser("dmn", help="import a DMN file as rules, or export a ruleset as DMN 1.5 XML")
     actions = dmn.add_subparsers(dest="dmn_command", required=True, metavar="ACTION")
     imp = actions.add_parser("import", help="DMN XML → a .rules file (or a folder), checked by loading it")
-    imp.add_argument("file", help="a .dmn file")
+    imp.add_argument("file", help="a .dmn file, or - for standard input")
     imp.add_argument("-o", "--output", help="a .rules file, or a folder to create (default: standard output)")
     imp.set_defaults(run=cmd_import)
     exp = actions.add_parser("export", help="a ruleset → DMN 1.5 XML, as of a date")
@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 def _read(path: str) -> bytes:
     try:
-        return Path(path).read_bytes()
+        return sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as error:
         raise VerdictError(Diagnostic("error", "not-found", f"{path}: {error.strerror}")) from None
 
@@ -40,7 +40,7 @@ def _write(path: str, text: str) -> None:
 
 def cmd_import(args) -> int:
     from engine.dmn.to_rules import import_dmn
-    imported = import_dmn(_read(args.file), args.file)
+    imported = import_dmn(_read(args.file), "stdin.dmn" if args.file == "-" else args.file)
     for note in imported.notes:
         sys.stderr.write(f"note: {note}\n")
     findings = [d for d in imported.ruleset.check() if d.is_error]
