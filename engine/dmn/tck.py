@@ -18,7 +18,6 @@ import sys
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Optional
 
 import attrs
 

@@ -8,6 +8,7 @@ from typing import Optional
 import attrs
 
 from engine.dmn.feel import FeelError, parse_unary_tests
+from engine.dmn.literals import literal_text
 
 # Words of the rule language that cannot be a name or a symbol.
 RESERVED = {"type", "input", "parameter", "decision", "from", "default", "list", "of", "hit", "valid", "to",
@@ -77,7 +78,6 @@ def strip_prefix(type_ref: str) -> str:
 
 def _range_text(allowed: str, base: str) -> Optional[str]:
     """`[0..130]` → `0..130`, `>= 0` → `>= 0`; None when the allowed values are no single range."""
-    from engine.dmn.to_rules import literal_text  # the literal forms are one module's business
     tree = parse_unary_tests(allowed)
     if tree[0] != "tests" or tree[1] or len(tree[2]) != 1:
         return None

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Optional
 
 from engine import ast
-from engine.dmn.to_rules import quote as feel_string  # FEEL strings escape as rule-language strings do
+from engine.dmn.literals import quote as feel_string  # FEEL strings escape as rule-language strings do
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
 from engine.values import EnumType, ListType, RecordType, Type
