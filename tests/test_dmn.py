@@ -388,3 +388,10 @@ def test_explanations_sources_and_ids_survive_the_round_trip():
     text = import_dmn(xml.encode(), "zone.dmn").text
     assert ('| otherwise || third_country | "Your nationality ({nationality}) is not that of a country of the EU, '
             'the EEA or Switzerland, so you are a third-country national." | zone_third') in " ".join(text.split())
+
+
+def test_an_overlap_in_a_unique_table_is_imported_and_reported_at_the_rule(tmp_path, capsys):
+    assert main(["dmn", "import", str(DMN_DIR / "overlap.dmn"), "-o", str(tmp_path / "o.rules")]) == 0
+    assert capsys.readouterr().err == (
+        "note: rule (id r2, line 9): the DMN model has this problem, and so has its translation: rows D#1 (line 7) "
+        "and D#2 (line 8) of `D` both match x = 9 (lines of o.rules)\n")

@@ -45,7 +45,10 @@ def cmd_import(args) -> int:
         sys.stderr.write(f"note: {note}\n")
     findings = [d for d in imported.ruleset.check() if d.is_error]
     for diagnostic in findings:  # e.g. an overlap in a UNIQUE table: the DMN model has it too
-        sys.stderr.write(f"note: the imported rules have a problem the DMN model has too: {diagnostic.message}\n")
+        element = imported.element_at(diagnostic.span.line) if diagnostic.span else None
+        where = f"{element.describe()}: " if element is not None else ""
+        sys.stderr.write(f"note: {where}the DMN model has this problem, and so has its translation: "
+                         f"{diagnostic.message} (lines of {imported.file_name})\n")
     if args.output is None:
         sys.stdout.write(imported.text)
     elif args.output.endswith(".rules"):

@@ -39,6 +39,15 @@ class Imported:
     flattened: dict               # DMN structured input -> {component: verdict input}
     notes: tuple                  # what the reader should know (a restriction dropped, …)
     ruleset: object               # the engine.Ruleset loaded from `text`
+    origin: dict = attrs.field(factory=dict, repr=False)  # line of `text` -> the DMN element it came from
+
+    def element_at(self, line: int):
+        """The DMN element a line of the rule text came from (None for the header)."""
+        found = None
+        for number in sorted(self.origin):
+            if number <= line:
+                found = self.origin[number]
+        return found
 
 
 class _Writer:
@@ -418,4 +427,4 @@ def import_dmn(data: bytes, where: str) -> Imported:
     stem = Names().allocate(defs.name or Path(where).stem)
     file_name = f"{stem}.rules"
     ruleset = _checked(text, file_name, origin, where)
-    return Imported(text, file_name, name_map, field_map, flattened, tuple(notes), ruleset)
+    return Imported(text, file_name, name_map, field_map, flattened, tuple(notes), ruleset, origin)

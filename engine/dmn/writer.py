@@ -27,6 +27,8 @@ HIT_POLICIES = {"unique": "UNIQUE", "first": "FIRST", "priority": "PRIORITY", "a
                 "rule_order": "RULE ORDER", "output_order": "OUTPUT ORDER"}
 BASE_TYPES = {"bool": "boolean", "number": "number", "date": "date", "text": "string"}
 EXTENDED = {"integer": "number", "money": "number", "country": "string"}  # item definitions of their own
+FEEL_KEYWORDS = {"null", "for", "return", "some", "every", "satisfies", "function", "between", "instance", "of",
+                 "external", "true", "false", "and", "or", "not", "in", "if", "then", "else"}
 FUNCTIONS = {"min": "min", "max": "max", "abs": "abs", "floor": "floor", "ceil": "ceiling", "count": "count",
              "contains": "list contains"}
 
@@ -230,6 +232,7 @@ class _Exporter:
             self.uses_as_of = True
 
     def input(self, name: str, info) -> ET.Element:
+        _feel_name(name, info.decl.span)
         element = ET.Element(_q("inputData"), {"id": f"input_{_ncname(name)}", "name": name})
         if info.decl.description:
             ET.SubElement(element, _q("description")).text = info.decl.description
@@ -239,6 +242,7 @@ class _Exporter:
         return element
 
     def parameter(self, name: str, info) -> ET.Element:
+        _feel_name(name, info.decl.span)
         value = info.value_on(self.as_of)
         if value is None:
             raise Refused(f"parameter `{name}` has no value on {self.as_of}", info.decl.span)
@@ -255,6 +259,7 @@ class _Exporter:
 
     def decision(self, name: str, info, version) -> ET.Element:
         decl = version.decl
+        _feel_name(name, decl.span)
         element = ET.Element(_q("decision"), {"id": f"decision_{_ncname(name)}", "name": name})
         if decl.title:
             element.set("label", decl.title)
@@ -407,6 +412,12 @@ class _Exporter:
         except Refused as error:
             self.problems.append(Diagnostic("error", "dmn", f"cannot be exported to DMN: {error}", span=error.span))
             return False
+
+
+def _feel_name(name: str, span) -> None:
+    """A name FEEL would read as a keyword cannot be exported as it is."""
+    if name in FEEL_KEYWORDS:
+        raise Refused(f"`{name}` is a FEEL keyword; DMN engines would not read it as a name: rename it", span)
 
 
 def _annotation(row, name: str) -> str:
