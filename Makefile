@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench fuzz check clean chromium serve
+.PHONY: demo test bench fuzz tck check clean chromium serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz $(or $(COUNT),20000)
+
+# The DMN TCK (github.com/dmn-tck/tck), read where it is, never copied here: a checkout or a
+# bare git directory of it (`make tck TCK=path`); prints which cases pass and why the others are out of scope.
+TCK ?= $(or $(VERDICT_TCK),/work/.mirror/dmn-tck+tck/repo)
+tck: $(STAMP)
+	$(BIN)/python -m engine.dmn.tck $(TCK)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -304,6 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     from engine.lsp import register as register_lsp
     register_lsp(sub)
     register_serve(sub)
+    from engine.dmn.cli import register as register_dmn
+    register_dmn(sub)
     return parser
 
 

@@ -112,6 +112,12 @@ def scenario(command: str, status: int, ws: Path, capsys) -> list:
     if command == "keygen":
         (ws / "taken.pem").write_text("x", encoding="utf-8")
         return [["keygen", str(ws / "new.pem")], None, ["keygen", str(ws / "taken.pem")]][status]
+    if command == "dmn import":
+        return [["dmn", "import", str(ROOT / "tests" / "dmn" / "policies.dmn"), "-o", str(ws / "out.rules")], None,
+                ["dmn", "import", str(ws / "f.yaml")]][status]
+    if command == "dmn export":
+        return [["dmn", "export", rs, "--as-of", "2025-06-01", "-o", str(ws / "out.dmn")], None,
+                ["dmn", "export", str(ws / "bad.rules")]][status]
     if command == "serve":
         return [None, None, ["serve", str(ws / "nowhere")]][status]
     raise AssertionError(f"no scenario for `{command}`")
