@@ -186,7 +186,7 @@ def test_cli_export_of_a_decision_and_what_it_reads(tmp_path, capsys):
                  "--decision", "css_status", "-o", str(out)]) == 0
     xml = out.read_text(encoding="utf-8")
     assert 'xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/"' in xml
-    assert '<decisionTable id="logic_css_status" hitPolicy="UNIQUE">' in xml
+    assert '<decisionTable id="logic_css_status" hitPolicy="FIRST">' in xml
     assert "<text>(css_free_ceiling..css_participation_ceiling]</text>" in xml
     assert '<requiredDecision href="#decision_css_free_ceiling" />' in xml
 
