@@ -710,7 +710,9 @@ def _run_cli(argv: list[str]) -> None:
     if code not in (0, 1, 2):
         raise AssertionError(f"exit status {code}")
     if code == 2 and out.getvalue():
-        raise AssertionError("output on stdout after an error")
+        # with --format json the error itself is the JSON on stdout, and nothing else
+        if "json" not in argv or set(json.loads(out.getvalue())) != {"error"}:
+            raise AssertionError("output on stdout after an error")
     if code == 0 and err.getvalue():
         raise AssertionError(f"exit 0 but stderr: {err.getvalue()[:200]}")
 
