@@ -13,6 +13,7 @@ outputs, the same errors and the same trace, faster:
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 from engine.countries import ISO_3166_ALPHA2
@@ -49,6 +50,9 @@ class FastPath:
         self._days: dict = {}
         self._programs: dict = {}
         self._units: dict = {}
+        # Generated code is built under this lock (once per unit); evaluation reads the built
+        # functions without it.
+        self.building = threading.RLock()
 
     # ------------------------------------------------------------------ programs
     def program(self, day: dt.date) -> "Program":
@@ -184,12 +188,13 @@ class FastPath:
                    + [n for n in needed if inputs[n].default is not NO_DEFAULT])
         arguments = tuple(self.input_index[n] for n in ordered)
         key = (tuple(map(id, program.versions)), program.present, j, arguments)
-        make = self._units.get(key)
         try:
-            if make is None:
-                plans = self.ruleset.plans
-                make = self._units[key] = self.codegen.build_entry(plans, plans.compiler, program.versions,
-                                                                   program.present, j, arguments)
+            with self.building:
+                make = self._units.get(key)
+                if make is None:
+                    plans = self.ruleset.plans
+                    make = self._units[key] = self.codegen.build_entry(plans, plans.compiler, program.versions,
+                                                                       program.present, j, arguments)
             fn = make(program.values, day, program.untraced or program.functions(False))
         except self.codegen.Unsupported:
             program.interpreted = True
@@ -234,16 +239,20 @@ class Program:
         self.interpreted = False  # the generator met something it does not know: the closures do it all
 
     def functions(self, traced: bool) -> tuple:
-        try:
-            functions = self.fast.unit(self.versions, self.present, traced)(self.values)
-        except self.fast.codegen.Unsupported:
-            self.interpreted = True
-            raise
-        if traced:
-            self.traced = functions
-        else:
-            self.untraced = functions
-        return functions
+        with self.fast.building:
+            built = self.traced if traced else self.untraced
+            if built is not None:  # another thread built them while this one waited
+                return built
+            try:
+                functions = self.fast.unit(self.versions, self.present, traced)(self.values)
+            except self.fast.codegen.Unsupported:
+                self.interpreted = True
+                raise
+            if traced:
+                self.traced = functions
+            else:
+                self.untraced = functions
+            return functions
 
     def need(self, wanted: tuple, day) -> "Need":
         """What `wanted` needs; the same on every day of this program."""
