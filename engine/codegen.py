@@ -21,13 +21,13 @@ from bisect import bisect_right
 
 from engine import ast
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
-from engine.evaluate import check_range, finish_money, finish_value, no_parameter_value, no_version
+from engine.evaluate import check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
 from engine.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
                             _template_decisions, _traced_caller, fail, function_for, make_date, no_answer)
 from engine.typecheck import is_symbol_of
-from engine.values import MONEY
+from engine.values import INTEGER, MONEY
 
 
 PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -190,7 +190,7 @@ class Generator:
         if self.traced:
             u.emit(depth, "R = []")
         if plan.expression is not None:
-            u.emit(depth, f"v = {self._finished(plan.result_type, self.expr(plan.decl.body.expr, plan.result_type))}")
+            u.emit(depth, f"v = {self._finished(plan.result_type, self.expr(plan.decl.body.expr, plan.result_type), plan.decl.span)}")
             record = "(None, None, (), v, R)"
         else:
             record = self._table(j, plan, depth)
@@ -202,8 +202,10 @@ class Generator:
             u.emit(depth, f"T[{j}] = {record}")
         u.emit(depth, "return v")
 
-    def _finished(self, type_, source: str) -> str:
-        return f"{self.finish}({source})" if type_ == MONEY else source
+    def _finished(self, type_, source: str, span) -> str:
+        if type_ == MONEY:
+            return f"{self.finish}({source})"
+        return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
 
     def is_light(self, plan) -> bool:
         """Whether a table reads no decision and needs no memo: a `unique` or `first` table whose
@@ -361,7 +363,7 @@ class Generator:
             constants.append(UNSET)
             fn = u.name(f"o{j}_")
             args = "m, f, a, T, R" if self.traced else "m, f, a"
-            values = [self._finished(t, self.expr(e, t)) for e, t in zip(row.row.outputs, plan.output_types)]
+            values = [self._finished(t, self.expr(e, t), row.row.span) for e, t in zip(row.row.outputs, plan.output_types)]
             u.emit(1, f"def {fn}({args}):", helper=True)
             if len(values) == 1:
                 u.emit(2, f"return {values[0]}", helper=True)

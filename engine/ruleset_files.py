@@ -93,6 +93,43 @@ SafeLoader.yaml_implicit_resolvers = {
 SafeLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                  list("tTfF"))
 
+# YAML 1.2 core-schema numbers. Under YAML 1.1's rules `010` is 8, `0x1F` 31, `0b101` 5 and `1:30`
+# 90: a fact would silently take another value than the one written. Here `010` is 10, `1:30` is a
+# text (which a number fact refuses by name), and a number in another base is refused with a hint.
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NUMBER_TAGS]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()}
+SafeLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+OTHER_BASE_TAG = "tag:verdict,2026:number-in-another-base"
+SafeLoader.add_implicit_resolver(OTHER_BASE_TAG, re.compile(r"^[-+]?0(?:[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)$"),
+                                 list("-+0"))
+
+
+def _number_in_another_base(loader, node):
+    text = loader.construct_scalar(node)
+    base = {"x": "a hexadecimal", "o": "an octal", "b": "a binary"}[text.lstrip("+-")[1].lower()]
+    digits = text.replace("_", "")
+    try:
+        decimal = f" ({int(digits, 0)} in decimal digits)" if len(digits) <= 40 else ""
+    except ValueError:  # `0x_`: no digit at all
+        decimal = ""
+    raise yaml.constructor.ConstructorError(
+        None, None, f"`{text}` is {base} number{decimal}; write numbers in decimal digits, "
+        f"or in quotes (\"{text}\") if it is a text", node.start_mark)
+
+
+def _decimal_int(loader, node):
+    """A YAML 1.2 integer: decimal digits, leading zeros meaning nothing (`010` is 10)."""
+    return int(loader.construct_scalar(node), 10)
+
+
+SafeLoader.add_constructor(OTHER_BASE_TAG, _number_in_another_base)
+
 
 def _kept_as_written(construct):
     """A scalar YAML cannot build (`2001-13-45`, an int of 5,000 digits) stays the text written, so
@@ -117,7 +154,7 @@ def _exact_number(loader, node):
 
 
 for _tag, _construct in (("timestamp", yaml.SafeLoader.construct_yaml_timestamp),
-                         ("int", yaml.SafeLoader.construct_yaml_int),
+                         ("int", _decimal_int),
                          ("float", _exact_number)):
     SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _kept_as_written(_construct))
 

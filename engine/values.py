@@ -25,6 +25,9 @@ ENGINE_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, Emax
                                  traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
 # Beyond this magnitude a figure is a typing accident, not a household's resources.
 MAX_MAGNITUDE = Decimal(10) ** 15
+# A number fact's digits are bounded too: the cost of exact arithmetic grows with them.
+MAX_PLACES = 60
+MAX_DIGITS = 60
 MAX_TEXT_LENGTH = 10_000
 MAX_LIST_LENGTH = 10_000
 
@@ -179,7 +182,12 @@ def _to_decimal(name: str, type_: Type, raw: Any) -> Decimal:
         raise _fail(name, type_, raw, "not a finite number")
     if abs(value) >= MAX_MAGNITUDE:
         raise _fail(name, type_, raw, f"larger than {MAX_MAGNITUDE:,}")
-    return value
+    _, digits, exponent = value.as_tuple()
+    if exponent < -MAX_PLACES:  # 1e-100000000: fifteen characters, and a hundred million zeros to write
+        raise _fail(name, type_, raw, f"more than {MAX_PLACES} decimal places")
+    if len(digits) > MAX_DIGITS:
+        raise _fail(name, type_, raw, f"more than {MAX_DIGITS} digits")
+    return value if exponent <= 0 else Decimal(int(value))  # 0E+99999999 is plain 0, 1E+5 is 100000
 
 
 def coerce_fact(name: str, type_: Type, raw: Any, range_: Optional[Range] = None):

@@ -66,3 +66,246 @@ def test_sixteen_threads_on_a_fresh_ruleset_give_the_serial_results():
         thread.join(timeout=300)
     assert failures == []
     assert done[0] == 16 * 2 * len(jobs)  # 5,120 evaluations
+
+
+# ---------------------------------------------------------------------------- 2. one bad batch line
+
+import io  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from engine import batch, cli  # noqa: E402
+
+POWER_RULES = ("input n : integer\ndecision a : integer = " + "*".join(["n"] * 30)
+               + "\ndecision x : integer = a*a*a*a*a*a*a*a*a*a*a*a\n")
+
+
+def _batch(ruleset, text: bytes, **options) -> list:
+    out = io.BytesIO()
+    batch.run(ruleset, io.BytesIO(text), out, jobs=1, **options)
+    return [json.loads(line) for line in out.getvalue().decode("utf-8").splitlines()]
+
+
+def test_a_lone_surrogate_is_an_error_line_and_the_other_lines_are_answered(tmp_path):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : integer\ndecision d : integer = n + 1\n", encoding="utf-8")
+    got = _batch(engine.load_ruleset(path), b'{"n": 1}\n{"\\ud800": 1}\n{"n": "\\udfff"}\n{"n": 2}\n')
+    message = ("the text `\\ud800` holds \\ud800, half of a UTF-16 pair and not a character; send the text as "
+               "UTF-8")
+    assert got == [
+        {"line": 1, "outputs": {"d": 2}},
+        {"line": 2, "error": message, "diagnostics": [{"severity": "error", "code": "batch-line", "message": message}]},
+        {"line": 3, "error": got[2]["error"], "diagnostics": got[2]["diagnostics"]},
+        {"line": 4, "outputs": {"d": 3}},
+    ]
+    assert got[2]["error"] == ("the text `\\udfff` in `n` holds \\udfff, half of a UTF-16 pair and not a "
+                               "character; send the text as UTF-8")
+
+
+def test_a_surrogate_as_raw_bytes_is_refused_too(tmp_path):
+    path = tmp_path / "t.rules"
+    path.write_text("input t : text\ndecision d : text = t\n", encoding="utf-8")
+    got = _batch(engine.load_ruleset(path), b'{"t": "\xed\xa0\x80"}\n{"t": "ok"}\n')
+    assert "holds \\ud800" in got[0]["error"] and got[1] == {"line": 2, "outputs": {"d": "ok"}}
+
+
+def test_a_whole_number_of_thousands_of_digits_is_an_error_for_its_line_alone(tmp_path):
+    path = tmp_path / "power.rules"
+    path.write_text(POWER_RULES, encoding="utf-8")
+    got = _batch(engine.load_ruleset(path), b'{"n": 999999999999999}\n{"n": 1}\n')
+    message = ("in `a`: the whole number computed has 450 digits, more than the 28 of exact arithmetic; "
+               "with n = 999999999999999")
+    assert got[0]["error"] == message and got[0]["diagnostics"][0]["line"] == 2
+    assert got[1] == {"line": 2, "outputs": {"a": 1, "x": 1}}
+
+
+def test_a_whole_number_of_thousands_of_digits_through_facts_is_an_evaluation_error(tmp_path):
+    path = tmp_path / "power.rules"
+    path.write_text(POWER_RULES, encoding="utf-8")
+    facts = tmp_path / "f.json"
+    facts.write_text('{"n": 999999999999999}', encoding="utf-8")
+    status, out, err = _cli(["eval", path, "--facts", facts, "--as-of", "2025-01-01"])
+    assert (status, out) == (2, "")
+    assert "error[evaluation]: in `a`: the whole number computed has 450 digits" in err and "internal" not in err
+
+
+def test_a_verdict_json_cannot_carry_is_an_error_line_not_the_end_of_the_batch():
+    line, failed = batch._encoded(7, {"line": 7, "outputs": {"t": "\ud800"}})
+    assert failed and json.loads(line) == {
+        "line": 7, "error": "the verdict holds a lone surrogate (half of a UTF-16 pair), which is not a character",
+        "diagnostics": [{"severity": "error", "code": "batch-output", "message":
+                         "the verdict holds a lone surrogate (half of a UTF-16 pair), which is not a character"}]}
+    line, failed = batch._encoded(8, {"line": 8, "outputs": {"x": 10 ** 5000}})
+    assert failed and json.loads(line)["error"] == "the verdict holds a number too long to write"
+
+
+def test_a_json_integer_of_5000_digits_is_refused_in_our_words(tmp_path):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : integer\ndecision d : integer = n + 1\n", encoding="utf-8")
+    got = _batch(engine.load_ruleset(path), b'{"n": 1' + b"0" * 5000 + b'}\n')
+    assert got[0]["error"].startswith("fact `n`: expected integer, got 1000000000")
+    assert got[0]["error"].endswith("(larger than 1,000,000,000,000,000)")
+    assert "set_int_max_str_digits" not in json.dumps(got)
+
+
+def _cli(argv) -> tuple[int, str, str]:
+    import contextlib
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = cli.main([str(a) for a in argv])
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_mid_batch_leaves_whole_lines_and_says_so(tmp_path, jobs):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : integer\ndecision d : integer = n + 1\n", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "engine", "eval", str(path), "--batch", "-", "--jobs", jobs,
+                                "--as-of", "2025-01-01"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=ROOT)
+    feeding = threading.Event()
+
+    def feed():  # lines keep coming until the batch is stopped
+        block = b"".join(b'{"n": %d}\n' % k for k in range(20_000))
+        try:
+            while True:
+                process.stdin.write(block)
+                feeding.set()
+        except (BrokenPipeError, ValueError, OSError):
+            pass
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    first = process.stdout.readline()  # verdicts are being written
+    assert json.loads(first) == {"line": 1, "outputs": {"d": 1}}
+    process.send_signal(signal.SIGINT)
+    rest, err = process.stdout.read(), process.stderr.read()
+    process.wait(timeout=60)
+    with contextlib_suppress():
+        process.stdin.close()
+    assert process.returncode == 130
+    lines = (first + rest).decode("utf-8").split("\n")
+    assert lines[-1] == "", "the output ends with a whole line"
+    for number, line in enumerate(lines[:-1], 1):
+        assert json.loads(line)["line"] == number
+    assert err.decode().startswith("verdict: interrupted; the output holds the verdicts of the first ")
+    assert err.decode().endswith(" line(s), each line whole\n") and "Traceback" not in err.decode()
+
+
+def contextlib_suppress():
+    import contextlib
+    return contextlib.suppress(OSError, ValueError)
+
+
+# ---------------------------------------------------------------------------- #9: one fact reader
+
+def test_batch_refuses_duplicate_keys_as_facts_files_do(tmp_path):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : integer\ndecision d : integer = n + 1\n", encoding="utf-8")
+    got = _batch(engine.load_ruleset(path), b'{"n": 1, "n": 2}\n{"facts": {"n": 1, "n": 5}}\n{"n": 4}\n')
+    assert [line.get("error") for line in got] == ["duplicate key `n`", "duplicate key `n`", None]
+    facts = tmp_path / "dup.json"
+    facts.write_text('{"n": 1, "n": 2}', encoding="utf-8")
+    status, out, err = _cli(["eval", path, "--facts", facts])
+    assert (status, out) == (2, "") and "duplicate key `n`" in err
+
+
+# ---------------------------------------------------------------------------- 3. YAML 1.2 numbers
+
+NUMBER_RULES = "input age : integer\ninput income : money\ndecision d : money = income + age * 1 €\n"
+
+
+@pytest.fixture
+def number_rules(tmp_path):
+    path = tmp_path / "numbers.rules"
+    path.write_text(NUMBER_RULES, encoding="utf-8")
+    return path
+
+
+def _facts_file(tmp_path, text: str) -> Path:
+    path = tmp_path / "facts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_leading_zero_is_decimal_as_yaml_1_2_says(tmp_path, number_rules):
+    status, out, err = _cli(["eval", number_rules, "--facts", _facts_file(tmp_path, "age: 010\nincome: 0100\n"),
+                             "--format", "json", "--as-of", "2025-01-01"])
+    assert status == 0, err
+    assert json.loads(out)["outputs"] == {"d": "110.00"}
+
+
+@pytest.mark.parametrize("written, message", [
+    ("0x1F", "`0x1F` is a hexadecimal number (31 in decimal digits); write numbers in decimal digits, "
+             "or in quotes (\"0x1F\") if it is a text at line 1, column 6"),
+    ("0b101", "`0b101` is a binary number (5 in decimal digits)"),
+    ("0o17", "`0o17` is an octal number (15 in decimal digits)"),
+])
+def test_a_number_in_another_base_is_refused_with_a_hint(tmp_path, number_rules, written, message):
+    status, out, err = _cli(["eval", number_rules, "--facts", _facts_file(tmp_path, f"age: {written}\nincome: 1\n")])
+    assert (status, out) == (2, "") and message in err, err
+
+
+@pytest.mark.parametrize("fact, written", [("age", "1:30"), ("income", "1:30.5")])
+def test_sexagesimal_is_a_text_which_a_number_fact_refuses(tmp_path, number_rules, fact, written):
+    other = "income: 1" if fact == "age" else "age: 1"
+    status, out, err = _cli(["eval", number_rules, "--facts", _facts_file(tmp_path, f"{fact}: {written}\n{other}\n")])
+    assert (status, out) == (2, "")
+    assert f"fact `{fact}`: expected {'integer' if fact == 'age' else 'money'}, got '{written}' (not a number" in err
+
+
+def test_example_cases_read_numbers_as_yaml_1_2(tmp_path, number_rules):
+    from engine.testing import run_cases
+    folder = tmp_path / "rs"
+    (folder / "tests").mkdir(parents=True)
+    (folder / "numbers.rules").write_text(NUMBER_RULES, encoding="utf-8")
+    (folder / "tests" / "cases.yaml").write_text(
+        "- name: leading zeros\n  as_of: 2025-01-01\n  facts: {age: 010, income: 0100}\n  expected: {d: 110}\n",
+        encoding="utf-8")
+    report = run_cases(folder)
+    assert report.ok, report.render()
+
+
+def test_the_shared_reader_reads_a_facts_document_from_text():
+    from engine.facts_io import read_facts_text
+    assert read_facts_text("age: 010\nincome: 1.10\nwhen: 1:30\n", "body") == {
+        "age": 10, "income": Decimal("1.10"), "when": "1:30"}
+    with pytest.raises(VerdictError) as caught:
+        read_facts_text("age: 0x1F\n", "body")
+    assert str(caught.value.diagnostics[0].message).startswith("body: `0x1F` is a hexadecimal number")
+    with pytest.raises(VerdictError) as caught:
+        read_facts_text('name: "\\ud800"\n', "body")
+    assert caught.value.diagnostics[0].message == (
+        "body: the text `\\ud800` in `name` holds \\ud800, half of a UTF-16 pair and not a character; "
+        "send the text as UTF-8")
+
+
+# ---------------------------------------------------------------------------- 5. tiny exponents
+
+from decimal import Decimal  # noqa: E402
+
+
+@pytest.mark.parametrize("written", ["1e-100000000", '"1e-999999999999999999"', "0.1e-61"])
+def test_a_number_with_too_many_places_is_refused_naming_the_fact(tmp_path, written):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : number\ndecision d : number = n * 2\n", encoding="utf-8")
+    status, out, err = _cli(["eval", path, "--facts", _facts_file(tmp_path, f"n: {written}\n")])
+    assert (status, out) == (2, "")
+    assert "fact `n`: expected number, got " in err and "(more than 60 decimal places)" in err, err
+
+
+def test_a_number_with_too_many_digits_is_refused_naming_the_fact(tmp_path):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : number\ndecision d : number = n\n", encoding="utf-8")
+    with pytest.raises(VerdictError) as caught:
+        engine.load_ruleset(path).evaluate({"n": "1" * 14 + "." + "1" * 47})
+    assert caught.value.diagnostics[0].message.endswith("(more than 60 digits)")
+    sixty = "1" * 14 + "." + "1" * 46
+    assert engine.load_ruleset(path).evaluate({"n": sixty}).outputs["d"] == Decimal(sixty)
+
+
+def test_a_zero_with_a_huge_exponent_is_plain_zero(tmp_path):
+    path = tmp_path / "n.rules"
+    path.write_text("input n : number\ndecision d : number = n + 1\n", encoding="utf-8")
+    assert engine.load_ruleset(path).evaluate({"n": "0E+999999999"}).to_dict()["outputs"] == {"d": "1"}
