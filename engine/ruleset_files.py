@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -251,11 +253,41 @@ def _alias_count(text: str) -> int:
         return 0
 
 
-def _read_text(path: Path, display: str) -> str:
-    data = path.read_bytes()
-    if len(data) > MAX_RULE_FILE_BYTES:
-        raise RuleError(Diagnostic("error", "syntax",
-                                   f"{display}: the file is {len(data):,} bytes; the limit is {MAX_RULE_FILE_BYTES:,}"))
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _refused(display: str, problem: str, hint: str | None = None) -> RuleError:
+    return RuleError(Diagnostic("error", "not-found", f"{display}: {problem}", hint=hint))
+
+
+def read_folder_file(path: Path, display: str, folder: Path | None = None, limit: int = MAX_RULE_FILE_BYTES) -> str:
+    """The UTF-8 text of a file of a ruleset: a regular file (never a pipe, a device or a folder),
+    inside `folder` when given (a symbolic link out of it is refused: its content is never read nor
+    shown), at most `limit` bytes read. Every failure is a RuleError naming the file."""
+    try:
+        if folder is not None and not path.resolve().is_relative_to(folder.resolve()):
+            raise _refused(display, "a symbolic link to a file outside the ruleset folder; it is not read",
+                           hint="copy the file into the folder")
+        if os.path.islink(path) and not os.path.exists(path):
+            raise _refused(display, "a symbolic link to nothing (its target does not exist)")
+        info = os.stat(path)
+        for test, kind in _KINDS:
+            if test(info.st_mode):
+                raise _refused(display, f"{kind}, not a file")
+        # O_NONBLOCK: should a pipe appear here after the check, opening it must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise _refused(display, "not a regular file")
+            data = file.read(limit + 1)
+    except RuntimeError:  # a loop of symbolic links
+        raise _refused(display, "a loop of symbolic links") from None
+    except OSError as error:
+        raise _refused(display, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise RuleError(Diagnostic("error", "syntax", f"{display}: the file is over {limit:,} bytes; "
+                                   f"the limit is {limit:,}"))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -280,19 +312,21 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
     root = Path(path)
     if not root.exists():
         raise RuleError(Diagnostic("error", "not-found", f"{path}: no such file or folder"))
-    if root.is_file():
+    single = not root.is_dir()  # a .rules file (read_folder_file refuses a pipe or a device)
+    if single:
         folder, rule_paths = root.parent, [root]
         name_default = root.stem
     else:
-        folder, rule_paths = root, sorted(root.glob("*.rules"))
+        folder, rule_paths = root, _entries(root, "*.rules")
         name_default = root.resolve().name
         if not rule_paths:
             raise RuleError(Diagnostic("error", "not-found", f"{path}: no .rules file in this folder"))
+    inside = None if single else folder
     meta = {}
     meta_path = folder / "ruleset.yaml"
     hashed: list[tuple[str, bytes]] = []
-    if root.is_dir() and meta_path.exists():
-        meta_text = _read_text(meta_path, str(meta_path))
+    if not single and os.path.lexists(meta_path):
+        meta_text = read_folder_file(meta_path, str(meta_path), inside)
         hashed.append(("ruleset.yaml", meta_text.encode()))
         try:
             meta = load_yaml(meta_text, str(meta_path)) or {}
@@ -302,22 +336,22 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             raise RuleError(Diagnostic("error", "syntax", f"{meta_path}: expected a mapping of settings"))
     rule_texts = {}
     for rule_path in rule_paths:
-        display = str(rule_path) if root.is_file() else str(Path(path) / rule_path.name)
-        text = _read_text(rule_path, display)
+        display = str(rule_path) if single else str(Path(path) / rule_path.name)
+        text = read_folder_file(rule_path, display, inside)
         rule_texts[display] = text
         hashed.append((rule_path.name, text.encode()))
     messages, message_texts = {}, {}
     messages_dir = folder / "messages"
-    if root.is_dir() and messages_dir.is_dir():
-        for message_path in sorted(messages_dir.glob("*.yaml")):
-            text = _read_text(message_path, str(message_path))
+    if not single and messages_dir.is_dir():
+        for message_path in _entries(messages_dir, "*.yaml"):
+            text = read_folder_file(message_path, str(message_path), inside)
             hashed.append((f"messages/{message_path.name}", text.encode()))
             try:
                 data = load_yaml(text, str(message_path)) or {}
             except ValueError as error:
                 raise RuleError(Diagnostic("error", "syntax", str(error))) from None
             messages[message_path.stem] = _messages(data, message_path)
-            display = str(message_path) if root.is_file() else str(Path(path) / "messages" / message_path.name)
+            display = str(Path(path) / "messages" / message_path.name)
             message_texts[message_path.stem] = (display, text)
     digest = hashlib.sha256()
     for name, data in sorted(hashed):
@@ -334,6 +368,13 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         sources=sources, has_registry=has_registry,
         rule_texts=rule_texts, messages=messages, sha256=digest.hexdigest(), message_texts=message_texts,
         settings=meta, settings_path=str(meta_path) if meta else "", settings_text=meta_text if meta else "")
+
+
+def _entries(folder: Path, pattern: str) -> list:
+    try:
+        return sorted(folder.glob(pattern))
+    except OSError as error:
+        raise _refused(str(folder), f"cannot be listed ({error.strerror or error})") from None
 
 
 def _names(raw, key: str, meta_path: Path) -> list:

@@ -309,3 +309,132 @@ def test_a_zero_with_a_huge_exponent_is_plain_zero(tmp_path):
     path = tmp_path / "n.rules"
     path.write_text("input n : number\ndecision d : number = n + 1\n", encoding="utf-8")
     assert engine.load_ruleset(path).evaluate({"n": "0E+999999999"}).to_dict()["outputs"] == {"d": "1"}
+
+
+# ---------------------------------------------------------------------------- 4. ruleset folders
+
+from engine.errors import RuleError  # noqa: E402
+from engine.ruleset_files import MAX_RULE_FILE_BYTES  # noqa: E402
+
+GOOD_RULES = "input n : integer\ndecision d : integer = n + 1\n"
+
+
+def _ruleset_folder(tmp_path) -> Path:
+    folder = tmp_path / "rs"
+    (folder / "messages").mkdir(parents=True)
+    (folder / "a.rules").write_text(GOOD_RULES, encoding="utf-8")
+    return folder
+
+
+def _refusal(path) -> str:
+    with pytest.raises(RuleError) as caught:
+        engine.load_ruleset(path)
+    diagnostics, _ = engine.ruleset.check_path(path)
+    assert [d.message for d in diagnostics] == [d.message for d in caught.value.diagnostics]
+    return "\n".join(d.message for d in caught.value.diagnostics)
+
+
+@pytest.mark.parametrize("name", ["x.rules", "ruleset.yaml", "messages/en.yaml"])
+def test_a_symbolic_link_out_of_the_folder_is_refused_and_never_shown(tmp_path, name):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the secret first line\n", encoding="utf-8")
+    folder = _ruleset_folder(tmp_path)
+    (folder / name).symlink_to(secret)
+    message = _refusal(folder)
+    assert message == f"{folder / name}: a symbolic link to a file outside the ruleset folder; it is not read"
+    status, out, err = _cli(["check", folder])
+    assert "secret" not in out + err and "copy the file into the folder" in out
+
+
+def test_a_folder_of_messages_linked_from_outside_is_refused(tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "en.yaml").write_text("because: {}\n", encoding="utf-8")
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    (folder / "a.rules").write_text(GOOD_RULES, encoding="utf-8")
+    (folder / "messages").symlink_to(outside)
+    assert "a symbolic link to a file outside the ruleset folder" in _refusal(folder)
+
+
+def test_a_symbolic_link_inside_the_folder_is_read(tmp_path):
+    folder = tmp_path / "rs"
+    (folder / "src").mkdir(parents=True)
+    (folder / "src" / "a.txt").write_text(GOOD_RULES, encoding="utf-8")
+    (folder / "a.rules").symlink_to(folder / "src" / "a.txt")
+    assert engine.load_ruleset(folder).evaluate({"n": 1}).outputs == {"d": 2}
+
+
+def test_a_link_to_dev_zero_is_refused_without_reading_it(tmp_path):
+    folder = _ruleset_folder(tmp_path)
+    (folder / "x.rules").symlink_to("/dev/zero")
+    assert "x.rules: a symbolic link to a file outside the ruleset folder" in _refusal(folder)
+    assert _refusal("/dev/zero") == "/dev/zero: a device, not a file"
+
+
+@pytest.mark.parametrize("name", ["x.rules", "ruleset.yaml", "messages/en.yaml"])
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path, name):
+    folder = _ruleset_folder(tmp_path)
+    os.mkfifo(folder / name)
+    assert _refusal(folder) == f"{folder / name}: a named pipe, not a file"
+
+
+@pytest.mark.parametrize("name", ["x.rules", "ruleset.yaml", "messages/en.yaml"])
+def test_a_folder_where_a_file_belongs_is_a_diagnostic(tmp_path, name):
+    folder = _ruleset_folder(tmp_path)
+    (folder / name).mkdir()
+    assert _refusal(folder) == f"{folder / name}: a folder, not a file"
+    status, out, err = _cli(["eval", folder, "--facts", "-"])
+    assert status == 2 and "internal error" not in err and f"{folder / name}: a folder, not a file" in err
+
+
+@pytest.mark.parametrize("name", ["x.rules", "ruleset.yaml"])
+def test_a_broken_symbolic_link_is_a_diagnostic(tmp_path, name):
+    folder = _ruleset_folder(tmp_path)
+    (folder / name).symlink_to(folder / "nowhere")
+    assert _refusal(folder) == f"{folder / name}: a symbolic link to nothing (its target does not exist)"
+
+
+def test_a_huge_file_is_refused_after_reading_one_byte_past_the_limit(tmp_path, monkeypatch):
+    folder = _ruleset_folder(tmp_path)
+    with open(folder / "x.rules", "wb") as file:
+        file.truncate(9 * 10 ** 9)  # sparse: 9 GB that read_bytes() would try to hold
+    asked = []
+    real_fdopen = os.fdopen
+
+    def counting_fdopen(*args, **kwargs):
+        file = real_fdopen(*args, **kwargs)
+        real_read = file.read
+
+        class Counted:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                file.close()
+
+            def fileno(self):
+                return file.fileno()
+
+            def read(self, size=-1):
+                asked.append(size)
+                return real_read(size)
+        return Counted()
+    monkeypatch.setattr(engine.ruleset_files.os, "fdopen", counting_fdopen)
+    assert _refusal(folder).endswith(f"x.rules: the file is over {MAX_RULE_FILE_BYTES:,} bytes; the limit is "
+                                     f"{MAX_RULE_FILE_BYTES:,}")
+    assert set(asked) == {MAX_RULE_FILE_BYTES + 1}
+
+
+def test_an_example_case_file_out_of_the_folder_is_not_read(tmp_path):
+    from engine.testing import run_cases
+    folder = _ruleset_folder(tmp_path)
+    (folder / "tests").mkdir()
+    (tmp_path / "secret.yaml").write_text("- the secret\n", encoding="utf-8")
+    (folder / "tests" / "x.yaml").symlink_to(tmp_path / "secret.yaml")
+    os.mkfifo(folder / "tests" / "p.yaml")
+    report = run_cases(folder)
+    text = report.render()
+    assert not report.ok and "secret" not in text.replace(str(tmp_path), "")
+    assert f"{folder / 'tests' / 'x.yaml'}: a symbolic link to a file outside the ruleset folder" in text
+    assert f"{folder / 'tests' / 'p.yaml'}: a named pipe, not a file" in text
