@@ -169,10 +169,14 @@ class Generator:
         raise Unsupported(type(test).__name__)
 
     # ------------------------------------------------------------------ decisions
-    def decisions(self) -> list:
-        """Writes every decision's function; returns their names, by decision number."""
+    def decisions(self, subset=None) -> list:
+        """Writes the function of each decision in `subset` (decision numbers, closed under what
+        they read; None: every decision); returns their names by decision number, None for the others."""
         names = []
         for j, name in enumerate(self.model.decisions):
+            if subset is not None and j not in subset:
+                names.append("None")
+                continue
             fn = self.unit.local(f"t{j}" if self.traced else f"d{j}")
             args = "m, f, a, T" if self.traced else "m, f, a"
             self.unit.emit(1, f"def {fn}({args}):")
@@ -395,11 +399,12 @@ def _raise_no_parameter(as_of, info, span):
 
 # ---------------------------------------------------------------------------- building and running
 
-def build(plans, compiler, versions: tuple, present: tuple, traced: bool):
-    """The decision functions for these versions (and these parameters having a value).
-    Returns `make(parameter_values) -> functions by decision number`."""
+def build(plans, compiler, versions: tuple, present: tuple, traced: bool, subset=None):
+    """The decision functions for these versions (and these parameters having a value), of the
+    decisions in `subset` only when given (a set of decision numbers closed under what they read).
+    Returns `make(parameter_values) -> functions by decision number` (None outside the subset)."""
     gen = Generator(plans, compiler, versions, present, traced)
-    names = gen.decisions()
+    names = gen.decisions(frozenset(subset) if subset is not None else None)
     extras = ["TF"] if traced else []
     factory, objects = _compile_unit(gen, names, extras, "decisions")
 
@@ -411,10 +416,10 @@ def build(plans, compiler, versions: tuple, present: tuple, traced: bool):
     return make
 
 
-def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, arguments: tuple):
+def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, arguments: tuple, reads=None):
     """A function computing decision j from its inputs, given positionally in `arguments` order
-    (input numbers): no memo, no trace, no validation. Returns `make(parameter_values, as_of,
-    decision_functions) -> function`."""
+    (input numbers): no memo, no trace, no validation. `reads`: the decisions it may call (None:
+    every one). Returns `make(parameter_values, as_of, decision_functions) -> function`."""
     gen = Generator(plans, compiler, versions, present, traced=False)
     u = gen.unit
     plan = versions[j]
@@ -426,7 +431,7 @@ def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, argume
         u.emit(2, f"m = [{gen.U}] * {len(gen.decision_index)}")
         u.emit(2, f"f = [{', '.join(facts)}]")
     gen.read_input = lambda i: f"e{position[i]}"
-    for k in range(len(gen.decision_index)):
+    for k in (range(len(gen.decision_index)) if reads is None else sorted(reads)):
         u.constants.append(f"{u.local(f'd{k}')} = DF[{k}]")
     gen.body(j, 2, store=False)
     factory, objects = _compile_unit(gen, ["entry"], ["a", "DF"], "entry")

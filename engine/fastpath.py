@@ -25,6 +25,7 @@ from engine.trace import Verdict, build_trace
 from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, EnumType, ListType, coerce_fact
 
 MAX_CACHED = 4096   # days, and output lists per day, remembered; beyond that the cache starts again
+MAX_PARTIAL_UNITS = 8  # units of some decisions only, per day's program, before one of every decision
 
 
 class FastPath:
@@ -70,12 +71,14 @@ class FastPath:
             self._days[day] = program
         return program
 
-    def unit(self, versions: tuple, present: tuple, traced: bool):
-        key = (tuple(map(id, versions)), present, traced)
+    def unit(self, versions: tuple, present: tuple, traced: bool, subset=None):
+        key = (tuple(map(id, versions)), present, traced, subset)
         make = self._units.get(key)
         if make is None:
             plans = self.ruleset.plans
-            make = self._units[key] = self.codegen.build(plans, plans.compiler, versions, present, traced)
+            if len(self._units) >= MAX_CACHED:
+                self._units.clear()  # the programs keep the functions they have
+            make = self._units[key] = self.codegen.build(plans, plans.compiler, versions, present, traced, subset)
         return make
 
     # ------------------------------------------------------------------ evaluation
@@ -93,8 +96,8 @@ class FastPath:
         m = [unset] * self.count
         values = []
         try:
-            functions = (program.traced or program.functions(True)) if traced else \
-                (program.untraced or program.functions(False))
+            functions = (need.traced or program.functions(True, need)) if traced else \
+                (need.untraced or program.functions(False, need))
         except self.codegen.Unsupported:
             return self.ruleset.interpret(facts, day, wanted, traced)
         if traced:
@@ -189,13 +192,15 @@ class FastPath:
         arguments = tuple(self.input_index[n] for n in ordered)
         key = (tuple(map(id, program.versions)), program.present, j, arguments)
         try:
+            need = program.need((name,), day)
+            functions = need.untraced or program.functions(False, need)
             with self.building:
                 make = self._units.get(key)
                 if make is None:
                     plans = self.ruleset.plans
                     make = self._units[key] = self.codegen.build_entry(plans, plans.compiler, program.versions,
-                                                                       program.present, j, arguments)
-            fn = make(program.values, day, program.untraced or program.functions(False))
+                                                                       program.present, j, arguments, need.subset)
+            fn = make(program.values, day, functions)
         except self.codegen.Unsupported:
             program.interpreted = True
             return self._interpreted_function(name, day)
@@ -233,25 +238,34 @@ class Program:
         self.entries = entries
         self.present = tuple(entry is not None for entry in entries)
         self.values = tuple(entry.value if entry is not None else None for entry in entries)
-        self.untraced = None
-        self.traced = None
+        self.built: dict = {}   # (traced, subset) -> functions by decision number
         self.needs: dict = {}
         self.interpreted = False  # the generator met something it does not know: the closures do it all
 
-    def functions(self, traced: bool) -> tuple:
+    def functions(self, traced: bool, need: "Need") -> tuple:
+        """The functions `need` calls. Only the decisions its outputs read are generated (one
+        output of a ruleset of 60,000 decisions compiles a few), until several partial sets
+        have been asked: then every decision, once, serves all later output lists."""
         with self.fast.building:
-            built = self.traced if traced else self.untraced
+            built = need.traced if traced else need.untraced
             if built is not None:  # another thread built them while this one waited
                 return built
-            try:
-                functions = self.fast.unit(self.versions, self.present, traced)(self.values)
-            except self.fast.codegen.Unsupported:
-                self.interpreted = True
-                raise
+            functions = self.built.get((traced, None))
+            if functions is None:
+                functions = self.built.get((traced, need.subset))
+            if functions is None:
+                partial = sum(1 for kind, subset in self.built if kind == traced and subset is not None)
+                subset = need.subset if partial < MAX_PARTIAL_UNITS else None
+                try:
+                    functions = self.fast.unit(self.versions, self.present, traced, subset)(self.values)
+                except self.fast.codegen.Unsupported:
+                    self.interpreted = True
+                    raise
+                self.built[(traced, subset)] = functions
             if traced:
-                self.traced = functions
+                need.traced = functions
             else:
-                self.untraced = functions
+                need.untraced = functions
             return functions
 
     def need(self, wanted: tuple, day) -> "Need":
@@ -280,6 +294,10 @@ class Need:
         self.checked = tuple(fast.input_index[n] for n in self.required if model.inputs[n].default is NO_DEFAULT)
         self.template = list(fast.defaults)
         self.order = tuple(fast.decision_index[n] for n in evaluation_order(model, wanted, day))
+        # the decisions to generate: None when that is every one (one unit shared by all output lists)
+        self.subset = tuple(sorted(self.order)) if len(self.order) < fast.count else None
+        self.untraced = None
+        self.traced = None
 
 
 def _unknown_output(name, model) -> VerdictError:
