@@ -438,3 +438,42 @@ def test_an_example_case_file_out_of_the_folder_is_not_read(tmp_path):
     assert not report.ok and "secret" not in text.replace(str(tmp_path), "")
     assert f"{folder / 'tests' / 'x.yaml'}: a symbolic link to a file outside the ruleset folder" in text
     assert f"{folder / 'tests' / 'p.yaml'}: a named pipe, not a file" in text
+
+
+# ---------------------------------------------------------------------------- 6. compile what is asked
+
+MANY_RULES = ("input n : integer\n" + "".join(f"decision x{i} : integer = n + {i}\n" for i in range(300))
+              + "decision top : integer = x3 + x5\n")
+
+
+def _generated(ruleset, day) -> list:
+    """For each unit the program of `day` built: the numbers of the decisions it holds."""
+    program = ruleset._fast.program(day)
+    return [[j for j, fn in enumerate(functions) if fn is not None] for functions in program.built.values()]
+
+
+def test_one_output_generates_only_the_decisions_it_reads(tmp_path):
+    path = tmp_path / "many.rules"
+    path.write_text(MANY_RULES, encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    day = dt.date(2025, 1, 1)
+    assert ruleset.evaluate({"n": 1}, as_of=day, outputs=["top"], trace=False).outputs == {"top": 10}
+    assert _generated(ruleset, day) == [[3, 5, 300]]
+    assert ruleset.evaluate({"n": 1}, as_of=day, outputs=["top"]).to_dict()["outputs"] == {"top": 10}
+    assert _generated(ruleset, day) == [[3, 5, 300], [3, 5, 300]]  # and its traced twin
+    assert ruleset.decision_function("top", day)(n=2) == 12
+    assert len(_generated(ruleset, day)) == 2
+
+
+def test_after_several_partial_units_every_decision_is_generated_once(tmp_path):
+    from engine.fastpath import MAX_PARTIAL_UNITS
+    path = tmp_path / "many.rules"
+    path.write_text(MANY_RULES, encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    day = dt.date(2025, 1, 1)
+    for k in range(MAX_PARTIAL_UNITS + 3):
+        assert ruleset.evaluate({"n": 1}, as_of=day, outputs=[f"x{k}"], trace=False).outputs == {f"x{k}": 1 + k}
+    sizes = [len(numbers) for numbers in _generated(ruleset, day)]
+    assert sizes == [1] * MAX_PARTIAL_UNITS + [301]
+    assert ruleset.evaluate({"n": 1}, as_of=day, trace=False).outputs["top"] == 10
+    assert len(_generated(ruleset, day)) == MAX_PARTIAL_UNITS + 1
