@@ -19,6 +19,10 @@ def _is_str_list(value) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
+def _texts(values) -> bool:
+    return all(isinstance(v, str) for v in values)
+
+
 def read_trace(text: str, what: str = "trace") -> dict:
     """The trace in `text`, refused with a message unless it has the shape of format 1."""
     try:
@@ -81,13 +85,15 @@ def _check_decision(what: str, index: int, decision) -> None:
     if not _is_str_list(decision.get("reads", [])):
         raise bad("`reads` must be a list of names")
     if not isinstance(decision.get("sources", []), list) or not all(
-            s is None or (isinstance(s, dict) and isinstance(s.get("id"), str)) for s in decision.get("sources", [])):
-        raise bad("`sources` must list objects with an `id`")
+            s is None or (isinstance(s, dict) and isinstance(s.get("id"), str) and _texts(s.values()))
+            for s in decision.get("sources", [])):
+        raise bad("`sources` must list objects with an `id` and texts")
     parameters = decision.get("parameters", [])
     if not isinstance(parameters, list) or not all(
             isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("effective_from"), str)
-            and "value" in p for p in parameters):
-        raise bad("`parameters` must give `name`, `value` and `effective_from`")
+            and "value" in p and isinstance(p.get("display", {}), dict) and _texts(p.get("display", {}).values())
+            for p in parameters):
+        raise bad("`parameters` must give `name`, `value` and `effective_from` (and `display` as texts)")
     if not isinstance(decision.get("display", {}), dict):
         raise bad("`display` must map languages to texts")
 
