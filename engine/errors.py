@@ -144,3 +144,10 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
 def suggestion_hint(name: str, candidates: Iterable[str]) -> Optional[str]:
     match = did_you_mean(name, candidates)
     return f"did you mean `{match}`?" if match else None
+
+
+def listed(names: Iterable[str], limit: int = 30) -> str:
+    """Names for a hint, at most `limit` of them: a ruleset of 60,000 decisions gives one line."""
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names) - limit:,} more)" if len(names) > limit else "")

@@ -17,7 +17,7 @@ import threading
 from decimal import Decimal
 
 from engine.countries import ISO_3166_ALPHA2
-from engine.errors import Diagnostic, VerdictError, suggestion_hint
+from engine.errors import Diagnostic, VerdictError, listed, suggestion_hint
 from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
@@ -223,7 +223,8 @@ class FastPath:
 
         def decision(*args, **kwargs):
             facts = dict(zip(ordered, args), **kwargs)
-            return ruleset.interpret(facts, day, [name], trace=False).outputs[name]
+            value = ruleset.interpret(facts, day, [name], trace=False).outputs[name]
+            return tuple(value) if isinstance(value, list) else value  # as the generated function gives it
         decision.__name__ = decision.__qualname__ = name
         decision.inputs = ordered
         return decision
@@ -303,7 +304,7 @@ class Need:
 def _unknown_output(name, model) -> VerdictError:
     return VerdictError(Diagnostic("error", "unknown-output", f"unknown decision `{name}`",
                                    hint=suggestion_hint(name, model.decisions) or
-                                   f"the decisions are: {', '.join(model.decisions)}"))
+                                   f"the decisions are: {listed(model.decisions)}"))
 
 
 def _first_failure(row, inputs) -> int:

@@ -477,3 +477,88 @@ def test_after_several_partial_units_every_decision_is_generated_once(tmp_path):
     assert sizes == [1] * MAX_PARTIAL_UNITS + [301]
     assert ruleset.evaluate({"n": 1}, as_of=day, trace=False).outputs["top"] == 10
     assert len(_generated(ruleset, day)) == MAX_PARTIAL_UNITS + 1
+
+
+# ---------------------------------------------------------------------------- 7. the small points
+
+def test_check_refuses_default_outputs_that_name_no_decision(tmp_path):
+    folder = tmp_path / "rs"
+    folder.mkdir()
+    (folder / "a.rules").write_text("input n : integer\ndecision total : integer = n + 1\n", encoding="utf-8")
+    (folder / "ruleset.yaml").write_text("name: x\noutputs: [totl, total]\n", encoding="utf-8")
+    status, out, err = _cli(["check", folder])
+    assert status == 1
+    assert out.startswith(f"{folder / 'ruleset.yaml'}:2:11: error[unknown-output]: `outputs` of ruleset.yaml "
+                          f"names `totl`, which is not a decision\n")
+    assert "did you mean `total`?" in out
+    with pytest.raises(RuleError):
+        engine.load_ruleset(folder)
+
+
+def test_a_parameter_without_a_source_is_explained_without_none(tmp_path):
+    path = tmp_path / "p.rules"
+    path.write_text('input n : integer\nparameter rate : number "A rate" checked 2021-01-01\n'
+                    "  from 2020-01-01 = 2\ndecision d : number = n * rate\n", encoding="utf-8")
+    text = engine.load_ruleset(path).evaluate({"n": 3}, as_of="2025-01-01").explain()
+    assert "None" not in text and "(source )" not in text
+    assert "  figures  rate = 2  (from 2020-01-01)\n" in text
+    assert ("rate: this value was last checked on 2021-01-01; as of 2025-01-01 a newer figure may apply.\n"
+            in text)
+
+
+def test_an_unknown_escape_in_a_text_is_an_error_with_a_hint(tmp_path):
+    path = tmp_path / "u.rules"
+    path.write_text('input n : integer "caf\\u00e9"\ndecision d : text = "a\\\\b\\"c"\n', encoding="utf-8")
+    with pytest.raises(RuleError) as caught:
+        engine.load_ruleset(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.message, diagnostic.span.line, diagnostic.span.column) == (
+        "`\\u` is not an escape in a text", 1, 23)
+    assert diagnostic.hint == ('the escapes are \\n (new line), \\t (tab), \\" and \\\\ (a backslash); '
+                               "write any other character as itself")
+    path.write_text('input n : integer\ndecision d : text = "a\\\\b\\"c\\td"\n', encoding="utf-8")
+    assert engine.load_ruleset(path).evaluate({"n": 1}).outputs == {"d": 'a\\b"c\td'}
+
+
+def test_list_outputs_are_lists_and_decision_functions_give_tuples_both_ways():
+    ruleset = engine.load_ruleset(BUNDLED)
+    facts = dict(WANG, birth_date=str(WANG["birth_date"]))
+    assert type(ruleset.evaluate(facts, as_of="2025-09-01").outputs["enrolment_documents"]) is list
+    assert type(ruleset.interpret(facts, as_of="2025-09-01").outputs["enrolment_documents"]) is list
+    generated = ruleset.decision_function("enrolment_documents", "2025-09-01")
+    interpreted = ruleset._fast._interpreted_function("enrolment_documents", dt.date(2025, 9, 1))
+    arguments = {name: WANG[name] for name in generated.inputs}
+    assert type(generated(**arguments)) is tuple and generated(**arguments) == interpreted(**arguments)
+    assert "`list` for list decisions" in (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
+
+
+def test_an_unknown_output_lists_a_few_decisions_not_sixty_thousand(tmp_path):
+    path = tmp_path / "many.rules"
+    path.write_text(MANY_RULES, encoding="utf-8")
+    with pytest.raises(VerdictError) as caught:
+        engine.load_ruleset(path).evaluate({"n": 1}, outputs=["zzz"])
+    assert caught.value.diagnostics[0].hint.endswith("x28, x29, … (271 more)")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda t: t["decisions"][0]["parameters"].append({"name": "p", "value": 1, "effective_from": "2020-01-01",
+                                                       "display": "x"}),
+     "`parameters` must give `name`, `value` and `effective_from` (and `display` as texts)"),
+    (lambda t: t["decisions"][0]["sources"].append({"id": "s", "status": []}),
+     "`sources` must list objects with an `id` and texts"),
+])
+def test_a_malformed_trace_field_is_refused_by_read_trace(tmp_path, damage, message):
+    from engine.replay import read_trace
+    facts = dict(WANG, birth_date=str(WANG["birth_date"]))
+    trace = engine.load_ruleset(BUNDLED).evaluate(facts, as_of="2025-09-01").to_dict()
+    trace = json.loads(json.dumps(trace))
+    trace["decisions"][0].setdefault("parameters", [])
+    trace["decisions"][0].setdefault("sources", [])
+    damage(trace)
+    with pytest.raises(VerdictError) as caught:
+        read_trace(json.dumps(trace))
+    assert caught.value.diagnostics[0].message == f"trace: decision 1: {message}"
+    saved = tmp_path / "t.json"
+    saved.write_text(json.dumps(trace), encoding="utf-8")
+    status, out, err = _cli(["explain", saved])
+    assert (status, out) == (2, "") and message in err and "internal" not in err
