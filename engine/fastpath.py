@@ -26,6 +26,7 @@ from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, EnumType, ListTy
 
 MAX_CACHED = 4096   # days, and output lists per day, remembered; beyond that the cache starts again
 MAX_PARTIAL_UNITS = 8  # units of some decisions only, per day's program, before one of every decision
+PARTIAL_FROM = 256     # decisions in a ruleset from which only those the outputs read are generated
 
 
 class FastPath:
@@ -295,8 +296,10 @@ class Need:
         self.checked = tuple(fast.input_index[n] for n in self.required if model.inputs[n].default is NO_DEFAULT)
         self.template = list(fast.defaults)
         self.order = tuple(fast.decision_index[n] for n in evaluation_order(model, wanted, day))
-        # the decisions to generate: None when that is every one (one unit shared by all output lists)
-        self.subset = tuple(sorted(self.order)) if len(self.order) < fast.count else None
+        # The decisions to generate; None: every one, in one unit shared by all output lists (below
+        # PARTIAL_FROM decisions that is cheaper than a unit for each list of outputs asked).
+        partial = fast.count >= PARTIAL_FROM and len(self.order) < fast.count
+        self.subset = tuple(sorted(self.order)) if partial else None
         self.untraced = None
         self.traced = None
 
