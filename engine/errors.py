@@ -137,6 +137,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
     by_case = {c.lower(): c for c in candidates}
     if name.lower() in by_case:
         return by_case[name.lower()]
+    if len(name) > 4 * max(map(len, candidates), default=0):  # too long to reach the cutoff, and slow to compare
+        return None
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

@@ -13,15 +13,14 @@ Errors are `FactsSyntaxError` (a ValueError): a message naming the document and 
 from __future__ import annotations
 
 import json
-import re
 from decimal import Decimal
 from typing import Any
 
 from engine.errors import Diagnostic, FactError
 from engine.ruleset_files import load_yaml
+from engine.values import SURROGATE
 
 MAX_INT_DIGITS = 4000  # under Python's own limit (4,300), whose error message speaks of sys.set_int_max_str_digits
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class FactsSyntaxError(ValueError):
@@ -62,7 +61,7 @@ def read_json(data: bytes | str) -> Any:
         raise FactsSyntaxError(f"byte 0x{error.object[error.start]:02x} at byte {error.start + 1} is not UTF-8",
                                not_json=True) from None
     # A surrogate comes only from a \u escape, or from bytes json.loads decodes with surrogatepass.
-    if (b"\\u" in data or b"\xed" in data) if isinstance(data, bytes) else ("\\u" in data or _SURROGATE.search(data)):
+    if (b"\\u" in data or b"\xed" in data) if isinstance(data, bytes) else ("\\u" in data or SURROGATE.search(data)):
         problem = lone_surrogate(value)
         if problem:
             raise FactsSyntaxError(problem)
@@ -90,8 +89,8 @@ def lone_surrogate(value: Any) -> str:
     while stack:
         item, where = stack.pop()
         if isinstance(item, str):
-            if not item.isascii() and _SURROGATE.search(item):
-                code = ord(_SURROGATE.search(item).group())
+            if not item.isascii() and SURROGATE.search(item):
+                code = ord(SURROGATE.search(item).group())
                 place = f" in `{shown_text(where)}`" if where else ""
                 return (f"the text `{shown_text(item)}`{place} holds \\u{code:04x}, half of a UTF-16 pair "
                         f"and not a character; send the text as UTF-8")

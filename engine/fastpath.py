@@ -22,7 +22,7 @@ from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
 from engine.trace import Verdict, build_trace
-from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, EnumType, ListType, coerce_fact
+from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, SURROGATE, EnumType, ListType, coerce_fact
 
 MAX_CACHED = 4096   # days, and output lists per day, remembered; beyond that the cache starts again
 MAX_PARTIAL_UNITS = 8  # units of some decisions only, per day's program, before one of every decision
@@ -338,7 +338,8 @@ def _fast_coercer(name: str, info):
     if kind == "country":
         return lambda raw: raw if type(raw) is str and raw in ISO_3166_ALPHA2 else slow(raw)
     if kind == "text":
-        return lambda raw: raw if type(raw) is str and len(raw) <= MAX_TEXT_LENGTH else slow(raw)
+        return lambda raw: raw if type(raw) is str and len(raw) <= MAX_TEXT_LENGTH and (
+            raw.isascii() or not SURROGATE.search(raw)) else slow(raw)
     if kind == "date" and range_ is None:
         def coerce_date(raw):
             if type(raw) is dt.date:

@@ -18,7 +18,8 @@ from engine.model import NO_DEFAULT, Model
 from engine.resolve import Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
 from engine.span import Span
-from engine.values import ENGINE_CONTEXT, coerce_fact
+from engine.values import ENGINE_CONTEXT, coerce_fact, shown_value
+from engine.facts_io import shown_text
 
 
 _FAST_PATH_LOCK = threading.Lock()
@@ -137,8 +138,9 @@ class Ruleset:
                     reads = ", ".join(required_inputs(self.model, [name], as_of)) or "no input"
                     hint = f"`{name}` is a decision the ruleset computes, not a fact; it reads {reads}"
                 else:
-                    hint = suggestion_hint(str(name), inputs) or f"the inputs are: {listed(inputs)}"
-                shown = str(name) if len(str(name)) <= 60 else str(name)[:57] + "…"
+                    label = name if isinstance(name, str) else shown_value(name)  # str(10**5000) fails
+                    hint = suggestion_hint(label, inputs) or f"the inputs are: {listed(inputs)}"
+                shown = shown_text(name if isinstance(name, str) else shown_value(name))
                 problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{shown}`", hint=hint))
                 if len(problems) >= MAX_FACT_PROBLEMS:
                     break

@@ -29,6 +29,7 @@ MAX_MAGNITUDE = Decimal(10) ** 15
 MAX_PLACES = 60
 MAX_DIGITS = 60
 MAX_TEXT_LENGTH = 10_000
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate: not a character, and no UTF-8 output can carry it
 MAX_LIST_LENGTH = 10_000
 
 
@@ -144,6 +145,8 @@ def shown_value(got: Any) -> str:
     """A short repr of a wrong fact: bounded in length and depth, whatever was sent."""
     if isinstance(got, str) and len(got) >= 60:
         return repr(got[:57]) + "…"
+    if isinstance(got, int) and not isinstance(got, bool) and got.bit_length() > 13_000:
+        return "a whole number of over 4,000 digits"  # Python refuses to write it (sys.set_int_max_str_digits)
     if isinstance(got, Decimal):  # as the sender wrote it, not Decimal('…')
         text = str(got)
         return text if len(text) <= 60 else text[:59] + "…"
@@ -253,6 +256,9 @@ def _coerce(name: str, type_: Type, raw: Any):
             raise _fail(name, type_, raw, "not a text")
         if len(raw) > MAX_TEXT_LENGTH:
             raise _fail(name, type_, raw, f"longer than {MAX_TEXT_LENGTH} characters")
+        if not raw.isascii() and SURROGATE.search(raw):
+            raise _fail(name, type_, raw.encode("utf-8", "backslashreplace").decode("ascii", "replace"),
+                        "it holds half of a UTF-16 pair, not a character", "send the text as UTF-8")
         return raw
     if kind == "country":
         if isinstance(raw, str) and raw in ISO_3166_ALPHA2:

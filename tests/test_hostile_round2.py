@@ -562,3 +562,22 @@ def test_a_malformed_trace_field_is_refused_by_read_trace(tmp_path, damage, mess
     saved.write_text(json.dumps(trace), encoding="utf-8")
     status, out, err = _cli(["explain", saved])
     assert (status, out) == (2, "") and message in err and "internal" not in err
+
+
+def test_through_the_api_a_lone_surrogate_or_a_huge_int_is_refused_in_our_words(tmp_path):
+    path = tmp_path / "t.rules"
+    path.write_text("input t : text\ninput n : integer\ndecision d : text = t\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    assert ruleset.evaluate({"t": "café", "n": 1}).outputs == {"d": "café"}
+    messages = []
+    for facts in ({"t": "a\udfffb", "n": 1}, {"t": "x", "n": 10 ** 5000}, {"t": "x", "n": 1, 10 ** 5000: 1},
+                  {"t": "x", "n": 1, "\ud800": 1}):
+        with pytest.raises(VerdictError) as caught:
+            ruleset.evaluate(facts)
+        messages.append(caught.value.diagnostics[0].message)
+    assert messages == [
+        "fact `t`: expected text, got 'a\\\\udfffb' (it holds half of a UTF-16 pair, not a character)",
+        "fact `n`: expected integer, got a whole number of over 4,000 digits (larger than 1,000,000,000,000,000)",
+        "unknown fact `a whole number of over 4,000 digits`",
+        "unknown fact `\\ud800`",
+    ]
