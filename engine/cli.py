@@ -49,8 +49,9 @@ def cmd_check(args) -> int:
         raise VerdictError(Diagnostic("error", "usage", "--write goes with --suggest: verdict check PATH --suggest --write"))
     skipped = []
     diagnostics, sources = check_path(args.path, skipped)
-    if any(d.code == "not-found" for d in diagnostics):
-        raise VerdictError([d for d in diagnostics if d.code == "not-found"])
+    if not os.path.lexists(args.path):  # nothing to check at all: the command could not do its job
+        raise VerdictError([d for d in diagnostics if d.code == "not-found"] or
+                           Diagnostic("error", "not-found", f"{args.path}: no such file or folder"))
     if args.suggest and args.write and not any(d.is_error for d in diagnostics):
         from engine.fmt.command import write_suggestions
         return write_suggestions(args.path)
