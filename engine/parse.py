@@ -156,8 +156,8 @@ def _check_lines(text: str, file: str) -> None:
             raise _syntax(Span.point(file, number, MAX_LINE_LENGTH + 1),
                           f"this line is {len(line):,} characters long; the limit is {MAX_LINE_LENGTH:,}",
                           "split the declaration, or move long texts into messages/<lang>.yaml")
-        if "(" not in line and "[" not in line and "{" not in line:
-            continue
+        if line.count("(") + line.count("[") + line.count("{") <= MAX_NESTING_DEPTH:
+            continue  # cannot be nested too deeply
         depth = 0
         for index, (char, quoted) in enumerate(zip(line, quoted_mask(line))):
             if quoted:
