@@ -206,6 +206,12 @@ class Ruleset:
         fast = self.__dict__.get("_fast") or self._fast_path()
         return fast.decision_function(name, day)
 
+    def evaluate_table(self, columns, as_of, outputs: Optional[Iterable[str]] = None, trace: bool = False):
+        """The outputs for a whole table of cases at once (numpy/Arrow; the `vector` extra):
+        engine.vector.evaluate_table, whose values are those `evaluate` gives case by case."""
+        from engine.vector import evaluate_table
+        return evaluate_table(self, columns, as_of, outputs, trace)
+
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
         """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
         slower, and simple enough to check the generated code against."""

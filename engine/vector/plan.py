@@ -1,0 +1,377 @@
+"""plan: the decisions of a ruleset, on one date, evaluated over whole columns with numpy.
+
+Each expression and unary test of the resolved rules becomes numpy operations on engine.vector
+values; a table becomes one boolean mask per row and the row each case fires (`unique` and
+`first` tables). What is not vectorised (see `Unsupported`, and docs/performance.md) is
+evaluated per case, decision by decision, by the generated code (`Ruleset.decision_function`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import numpy as np
+
+from engine import ast
+from engine.errors import EvaluationError
+from engine.runtime import FUNCTIONS, make_date
+from engine.values import COUNTRY, ENGINE_CONTEXT, MONEY, EnumType, ListType, RecordType, Type
+from engine.countries import ISO_3166_ALPHA2
+from engine.vector import values as vv
+from engine.vector.values import V, Unsupported, either
+
+COUNTRIES = tuple(sorted(ISO_3166_ALPHA2))
+VECTOR_POLICIES = ("unique", "first")
+MAX_VECTOR_ROWS = 2000  # a bigger table is evaluated per case, through its index
+
+
+def vocab_of(type_) -> tuple:
+    if isinstance(type_, EnumType):
+        return tuple(type_.symbols)
+    if type_ == COUNTRY:
+        return COUNTRIES
+    return ()
+
+
+def kind_of(type_) -> str:
+    """The vector kind holding values of a declared type ("obj" for what stays Python objects)."""
+    if isinstance(type_, (ListType, RecordType)) or type(type_) not in (Type, EnumType):
+        return "obj"
+    if isinstance(type_, EnumType) or type_ == COUNTRY:
+        return "sym"
+    return {"bool": "bool", "integer": "num", "number": "num", "money": "num", "date": "date",
+            "text": "text"}.get(type_.name, "obj")
+
+
+class Evaluation:
+    """One evaluation of the wanted decisions over n cases, memoised per decision."""
+
+    def __init__(self, ruleset, day: dt.date, columns: dict, n: int, per_case):
+        self.ruleset = ruleset
+        self.model = ruleset.model
+        self.compiler = ruleset.plans.compiler
+        self.day = day
+        self.columns = columns      # input name -> V
+        self.n = n
+        self.per_case = per_case    # name -> V, by the per-case evaluator (fallback.decision_values)
+        self.values: dict = {}
+        self.fired: dict = {}       # table decision -> int32 row numbers (0: none; see TableResult.trace)
+        self.per_case_decisions: dict = {}  # decision -> why it was evaluated per case
+
+    # ------------------------------------------------------------------ decisions
+    def decision(self, name: str) -> V:
+        value = self.values.get(name)
+        if value is None:
+            try:
+                value = self._decision(name)
+            except Unsupported as why:
+                self.per_case_decisions[name] = str(why)
+                value = self.per_case(name)
+            self.values[name] = value
+        return value
+
+    def _decision(self, name: str) -> V:
+        info = self.model.decisions[name]
+        version = info.version_on(self.day)
+        if version is None:
+            return _all_bad(info.type, self.n)
+        body = version.decl.body
+        if isinstance(body, ast.ExpressionBody):
+            value = self._finish(self.expr(body.expr, info.type), info.type)
+        else:
+            value = self._table(name, version, body)
+        if version.range is not None:
+            value = self._in_range(value, version.range, version.output_types[0])
+        return value
+
+    def _finish(self, value: V, type_) -> V:
+        if type_ == MONEY and value.kind == "num":
+            return vv.round_half_up(value, 2)  # engine.values.round_money
+        return value
+
+    def _in_range(self, value: V, range_, type_) -> V:
+        if value.kind == "record":
+            raise Unsupported("a declared range on a table of several outputs")
+        outside = None
+        if range_.lo is not None:
+            low = vv.compare(">=" if range_.lo_closed else ">", value, vv.constant(range_.lo, type_.name))
+            outside = ~low.data
+        if range_.hi is not None:
+            high = vv.compare("<=" if range_.hi_closed else "<", value, vv.constant(range_.hi, type_.name))
+            outside = either(outside, ~high.data)
+        return vv.with_bad(value, outside)
+
+    # ------------------------------------------------------------------ tables
+    def _table(self, name: str, version, table: ast.Table) -> V:
+        policy = version.decl.hit.policy
+        if policy not in VECTOR_POLICIES:
+            raise Unsupported(f"hit {version.decl.hit.label()}")
+        rows = [row for row in table.rows if not row.is_otherwise]
+        otherwise = next((row for row in table.rows if row.is_otherwise), None)
+        if len(rows) > MAX_VECTOR_ROWS:
+            raise Unsupported(f"a table of {len(rows):,} rows (its index is faster per case)")
+        n = self.n
+        columns = [self.expr(c.expr, t) for c, t in zip(table.inputs, version.column_types)]
+        bad = None
+        for column in columns:
+            bad = either(bad, column.bad)
+        chosen = np.full(n, -1, dtype=np.int32)
+        count = np.zeros(n, dtype=np.int16) if policy == "unique" else None
+        for index in range(len(rows) - 1, -1, -1):
+            mask = None
+            for cell, column, type_ in zip(rows[index].cells, columns, version.column_types):
+                if isinstance(cell.test, ast.AnyTest):
+                    continue
+                result = self.test(cell.test, column, type_)
+                bad = either(bad, result.bad)
+                mask = result.data if mask is None else mask & result.data
+            mask = np.ones(n, dtype=bool) if mask is None else np.broadcast_to(mask, (n,))
+            chosen[mask] = index
+            if count is not None:
+                count += mask
+        if count is not None:
+            bad = either(bad, count > 1)
+        unmatched = chosen < 0
+        if otherwise is not None:
+            rows = rows + [otherwise]
+            chosen[unmatched] = len(rows) - 1
+        elif unmatched.any():
+            bad = either(bad, unmatched)
+        numbers = np.array([0] + [row.number for row in rows], dtype=np.int32)
+        self.fired[name] = numbers[chosen + 1]
+        outputs = {}
+        for k, (column, type_) in enumerate(zip(table.outputs, version.output_types)):
+            row_values = [self._finish(self.expr(row.outputs[k], type_), type_) for row in rows]
+            outputs[column.name] = self._pick(chosen, row_values, type_)
+        if len(outputs) == 1:
+            value = next(iter(outputs.values()))
+            return vv.with_bad(value, bad)
+        return V("record", outputs, bad=bad)
+
+    def _pick(self, chosen, row_values: list, type_) -> V:
+        """Row by row, the value of the row that fired; a row's failure counts where it fired."""
+        kind = row_values[0].kind
+        if any(v.kind != kind for v in row_values) or kind in ("record", "obj"):
+            raise Unsupported("rows giving values of different kinds")
+        if kind == "num":
+            scale = max(v.scale for v in row_values)
+            row_values = [vv.rescale(v, scale) for v in row_values]
+        if kind == "sym":
+            vocab = vocab_of(type_) or row_values[0].vocab
+            datas = [vv.recode(v, vocab) for v in row_values]
+        else:
+            vocab, datas = (), [v.data for v in row_values]
+        bad = None
+        for index, value in enumerate(row_values):
+            if value.bad is not None:
+                bad = either(bad, value.bad & (chosen == index))
+        chosen = np.maximum(chosen, 0)  # a case no row fired is bad already; any value will do
+        if all(np.ndim(d) == 0 for d in datas):
+            data = np.array(datas)[chosen]  # every row gives a constant: one lookup
+        else:
+            data = np.choose(chosen, [np.broadcast_to(d, chosen.shape) for d in datas]) if len(datas) <= 32 \
+                else np.stack([np.broadcast_to(d, chosen.shape) for d in datas])[chosen, np.arange(len(chosen))]
+        return V(kind, data, row_values[0].scale if kind == "num" else 0, vocab, bad)
+
+    # ------------------------------------------------------------------ unary tests
+    def test(self, test: ast.Test, value: V, type_) -> V:
+        match test:
+            case ast.AnyTest():
+                return V("bool", np.bool_(True))
+            case ast.CompareTest(op=op, bound=bound):
+                return vv.compare(op, value, self.expr(bound, type_))
+            case ast.RangeTest(lo=lo, hi=hi, lo_closed=lo_closed, hi_closed=hi_closed):
+                low = vv.compare(">=" if lo_closed else ">", value, self.expr(lo, type_))
+                high = vv.compare("<=" if hi_closed else "<", value, self.expr(hi, type_))
+                return V("bool", low.data & high.data, bad=either(low.bad, high.bad))
+            case ast.SetTest(values=values):
+                return self._any([vv.compare("=", value, self.expr(v, type_)) for v in values])
+            case ast.AnyOfTest(tests=tests):
+                return self._any([self.test(t, value, type_) for t in tests])
+            case ast.NotTest(test=inner):
+                result = self.test(inner, value, type_)
+                return V("bool", ~result.data, bad=result.bad)
+        raise Unsupported(type(test).__name__)
+
+    @staticmethod
+    def _any(results: list) -> V:
+        data, bad = np.bool_(False), None
+        for result in results:
+            data = data | result.data
+            bad = either(bad, result.bad)
+        return V("bool", data, bad=bad)
+
+    # ------------------------------------------------------------------ expressions
+    def expr(self, expr: ast.Expr, expected=None) -> V:
+        match expr:
+            case ast.Literal(kind=kind, value=value):
+                return vv.constant(value, kind)
+            case ast.Name(name=name):
+                return self._name(name, expected)
+            case ast.Field(base=base, field=field):
+                record = self.expr(base)
+                if record.kind != "record":
+                    raise Unsupported("a field of a value that is not a table's outputs")
+                return vv.with_bad(record.data[field], record.bad)
+            case ast.Unary(op="not", operand=operand):
+                inner = self.expr(operand)
+                return V("bool", ~inner.data, bad=inner.bad)
+            case ast.Unary(op="-", operand=operand):
+                return vv.negate(self._number(self.expr(operand, expected)))
+            case ast.Binary(op="and" | "or" as op, left=left, right=right):
+                a, b = self.expr(left), self.expr(right)
+                if op == "and":  # b is read only where a holds, as Python's `and`
+                    return V("bool", a.data & b.data, bad=either(a.bad, _masked(b.bad, a.data)))
+                return V("bool", a.data | b.data, bad=either(a.bad, _masked(b.bad, ~a.data)))
+            case ast.Binary(op=op, left=left, right=right) if op in vv._COMPARE:
+                left_type = self.compiler.type_of(left)
+                if left_type is None:
+                    right_type = self.compiler.type_of(right)
+                    return vv.compare(op, self.expr(left, right_type), self.expr(right))
+                return vv.compare(op, self.expr(left), self.expr(right, left_type))
+            case ast.Binary(op="+" | "-" as op, left=left, right=right):
+                return vv.add(self._number(self.expr(left)), self._number(self.expr(right)), 1 if op == "+" else -1)
+            case ast.Binary(op="*", left=left, right=right):
+                return vv.multiply(self._number(self.expr(left)), self._number(self.expr(right)))
+            case ast.IfExpr(condition=condition, then=then, otherwise=otherwise):
+                return vv.select(self.expr(condition), self.expr(then, expected), self.expr(otherwise, expected))
+            case ast.InExpr(value=value, options=options):
+                value_type = self.compiler.type_of(value)
+                subject = self.expr(value)
+                return self._any([vv.compare("=", subject, self.expr(o, value_type)) for o in options])
+            case ast.NoAnswer():
+                return V("bool", np.bool_(False), bad=np.ones(self.n, dtype=bool))
+            case ast.Call():
+                return self._call(expr, expected)
+        raise Unsupported(f"`{type(expr).__name__}` ({getattr(expr, 'op', '')})")
+
+    @staticmethod
+    def _number(value: V) -> V:
+        if value.kind != "num":
+            raise Unsupported(f"arithmetic on {value.kind}")
+        return value
+
+    def _name(self, name: str, expected) -> V:
+        kind = self.compiler.name_kind(name, expected)
+        if kind == "input":
+            return self.columns[name]
+        if kind == "decision":
+            return self.decision(name)
+        if kind == "parameter":
+            info = self.model.parameters[name]
+            entry = info.value_on(self.day)
+            if entry is None:
+                return _all_bad(info.type, self.n)
+            return self._constant(entry.value, info.type)
+        if kind == "as_of":
+            return vv.constant(self.day, "date")
+        vocab = vocab_of(expected) or (name,)
+        return vv.constant(name, "sym", vocab)
+
+    def _constant(self, value, type_) -> V:
+        kind = kind_of(type_)
+        if kind == "sym":
+            return vv.constant(value, "sym", vocab_of(type_))
+        if kind == "obj":
+            raise Unsupported(f"a value of type {type_.describe()}")
+        return vv.constant(value, type_.name)
+
+    def _call(self, expr: ast.Call, expected) -> V:
+        name = expr.function
+        args = [self.expr(a, expected if name in ("min", "max") else None) for a in expr.args]
+        if all(a.is_scalar and a.bad is None for a in args) and name != "round":
+            return self._fold(expr, args)
+        if name in ("min", "max") and args and all(a.kind == "num" for a in args):
+            result = args[0]
+            for other in args[1:]:  # Python's min and max: the first of equal values
+                result, other = vv.align(result, other)
+                better = other.data < result.data if name == "min" else other.data > result.data
+                result = vv.V("num", np.where(better, other.data, result.data), result.scale,
+                              bad=either(result.bad, other.bad))
+            return result
+        if name == "abs" and len(args) == 1 and args[0].kind == "num":
+            return vv.V("num", np.abs(args[0].data), args[0].scale, bad=args[0].bad)
+        if name in ("years_between", "months_between") and len(args) == 2 and all(a.kind == "date" for a in args):
+            months = whole_months_between(args[0].data, args[1].data)
+            if name == "years_between":
+                months = np.where(months >= 0, months // 12, -((-months) // 12))
+            return vv.V("num", months.astype(np.int64), 0, bad=either(args[0].bad, args[1].bad))
+        if name in ("year", "month", "day") and len(args) == 1 and args[0].kind == "date":
+            years, months, days = civil_from_days(args[0].data)
+            part = {"year": years, "month": months, "day": days}[name]
+            return vv.V("num", part.astype(np.int64), 0, bad=args[0].bad)
+        if name in ("floor", "ceil") and len(args) == 1 and args[0].kind == "num":
+            return vv.floor_to(args[0], 0, ceiling=name == "ceil")
+        if name == "round" and args and args[0].kind == "num":
+            if len(args) == 2:
+                if not (args[1].is_scalar and args[1].kind == "num" and args[1].scale == 0):
+                    raise Unsupported("round to a number of places read from the facts")
+                return vv.round_half_up(args[0], int(args[1].data))
+            return vv.round_half_up(args[0], 0)
+        raise Unsupported(f"the function {name}() on these values")
+
+    def _fold(self, expr: ast.Call, args: list) -> V:
+        """A call on constants (e.g. `date(year(as_of), 1, 1)`): computed once, by the runtime."""
+        python = [to_python_scalar(a) for a in args]
+        try:
+            with decimal.localcontext(ENGINE_CONTEXT):
+                if expr.function == "date":
+                    result = make_date(self.day, expr.span, *python)
+                else:
+                    result = FUNCTIONS[expr.function](*python)
+        except (EvaluationError, ArithmeticError, TypeError, ValueError, KeyError):
+            raise Unsupported(f"{expr.function}() fails on constants") from None
+        return vv.constant(result, "date" if isinstance(result, dt.date) else "number")
+
+
+def _masked(bad, where):
+    return None if bad is None else bad & where
+
+
+def _all_bad(type_, n: int) -> V:
+    kind = kind_of(type_)
+    data = {"num": np.int64(0), "bool": np.bool_(False), "sym": np.int32(0), "date": np.int64(0)}.get(
+        kind, np.array(None, dtype=object))
+    return V(kind if kind != "obj" else "obj", data, vocab=vocab_of(type_), bad=np.ones(n, dtype=bool))
+
+
+def to_python_scalar(value: V):
+    data = value.data.item() if hasattr(value.data, "item") else value.data
+    if value.kind == "num":
+        return data if value.scale == 0 else decimal.Decimal(data).scaleb(-value.scale)
+    if value.kind == "date":
+        return vv.EPOCH + dt.timedelta(days=data)
+    if value.kind == "sym":
+        return value.vocab[data]
+    return data
+
+
+# ---------------------------------------------------------------------------- calendar
+
+def civil_from_days(days):
+    """(year, month, day) arrays of days since 1970-01-01 (proleptic Gregorian)."""
+    dates = np.asarray(days).astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    months = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
+    return years, months, day
+
+
+def _last_day(years, months):
+    first = (np.asarray((years - 1970) * 12 + months - 1).astype("datetime64[M]"))
+    return ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+
+
+def whole_months_between(start, end):
+    """engine.runtime.whole_months, row by row (tests/test_vector.py compares the two)."""
+    start, end = np.broadcast_arrays(np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64))
+    backwards = end < start
+    lo, hi = np.where(backwards, end, start), np.where(backwards, start, end)
+    y1, m1, d1 = civil_from_days(lo)
+    y2, m2, d2 = civil_from_days(hi)
+    months = (y2 - y1) * 12 + m2 - m1
+    last = _last_day(y2, m2)
+    short = (d2 < d1) & ~((d2 == last) & (d1 > last))
+    months = months - short
+    return np.where(backwards, -months, months)
+
