@@ -150,8 +150,10 @@ class Evaluation:
 
     def _pick(self, chosen, row_values: list, type_) -> V:
         """Row by row, the value of the row that fired; a row's failure counts where it fired."""
-        kind = row_values[0].kind
-        if any(v.kind != kind for v in row_values) or kind in ("record", "obj"):
+        answers = [v for v in row_values if v.kind != "none"] or row_values
+        kind = answers[0].kind
+        row_values = [_stand_in(answers[0], v.bad) if v.kind == "none" else v for v in row_values]
+        if any(v.kind != kind for v in row_values) or kind in ("record", "obj", "none"):
             raise Unsupported("rows giving values of different kinds")
         if kind == "num":
             scale = max(v.scale for v in row_values)
@@ -239,8 +241,8 @@ class Evaluation:
                 value_type = self.compiler.type_of(value)
                 subject = self.expr(value)
                 return self._any([vv.compare("=", subject, self.expr(o, value_type)) for o in options])
-            case ast.NoAnswer():
-                return V("bool", np.bool_(False), bad=np.ones(self.n, dtype=bool))
+            case ast.NoAnswer():  # a value of no kind, bad wherever it is read
+                return V("none", np.bool_(False), bad=np.ones(self.n, dtype=bool))
             case ast.Call():
                 return self._call(expr, expected)
         raise Unsupported(f"`{type(expr).__name__}` ({getattr(expr, 'op', '')})")
@@ -322,6 +324,11 @@ class Evaluation:
         except (EvaluationError, ArithmeticError, TypeError, ValueError, KeyError):
             raise Unsupported(f"{expr.function}() fails on constants") from None
         return vv.constant(result, "date" if isinstance(result, dt.date) else "number")
+
+
+def _stand_in(like: V, bad) -> V:
+    """A value of the kind of `like` for a `no answer` row: never given, since the row is bad."""
+    return V(like.kind, np.zeros((), dtype=np.asarray(like.data).dtype), like.scale, like.vocab, bad)
 
 
 def _masked(bad, where):
