@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
+import attrs
 import numpy as np
 
 from engine import ast
@@ -18,6 +19,7 @@ from engine.runtime import FUNCTIONS, make_date
 from engine.values import COUNTRY, ENGINE_CONTEXT, MONEY, EnumType, ListType, RecordType, Type
 from engine.countries import ISO_3166_ALPHA2
 from engine.vector import values as vv
+from engine.vector.grid import MAX_GRID, column_cells, grid_applies
 from engine.vector.values import V, Unsupported, either
 
 COUNTRIES = tuple(sorted(ISO_3166_ALPHA2))
@@ -57,6 +59,7 @@ class Evaluation:
         self.values: dict = {}
         self.fired: dict = {}       # table decision -> int32 row numbers (0: none; see TableResult.trace)
         self.per_case_decisions: dict = {}  # decision -> why it was evaluated per case
+        self.cells: dict = {}       # grid.column_cells, shared by tables cutting a column alike
 
     # ------------------------------------------------------------------ decisions
     def decision(self, name: str) -> V:
@@ -115,22 +118,11 @@ class Evaluation:
         bad = None
         for column in columns:
             bad = either(bad, column.bad)
-        chosen = np.full(n, -1, dtype=np.int32)
-        count = np.zeros(n, dtype=np.int16) if policy == "unique" else None
-        for index in range(len(rows) - 1, -1, -1):
-            mask = None
-            for cell, column, type_ in zip(rows[index].cells, columns, version.column_types):
-                if isinstance(cell.test, ast.AnyTest):
-                    continue
-                result = self.test(cell.test, column, type_)
-                bad = either(bad, result.bad)
-                mask = result.data if mask is None else mask & result.data
-            mask = np.ones(n, dtype=bool) if mask is None else np.broadcast_to(mask, (n,))
-            chosen[mask] = index
-            if count is not None:
-                count += mask
-        if count is not None:
-            bad = either(bad, count > 1)
+        found = self._grid(rows, columns, version.column_types, policy)
+        if found is None:
+            found = self._match(rows, columns, version.column_types, n, policy)
+        chosen, ambiguous, match_bad = found
+        bad = either(bad, either(ambiguous, match_bad))
         unmatched = chosen < 0
         if otherwise is not None:
             rows = rows + [otherwise]
@@ -147,6 +139,50 @@ class Evaluation:
             value = next(iter(outputs.values()))
             return vv.with_bad(value, bad)
         return V("record", outputs, bad=bad)
+
+    def _match(self, rows, columns, column_types, n: int, policy: str):
+        """(the first row matching each case or -1, cases where several rows of a `unique` table
+        match, cases where a test failed to compute): one boolean mask per row."""
+        bad = None
+        chosen = np.full(n, -1, dtype=np.int32)
+        count = np.zeros(n, dtype=np.int16) if policy == "unique" else None
+        for index in range(len(rows) - 1, -1, -1):
+            mask = None
+            for cell, column, type_ in zip(rows[index].cells, columns, column_types):
+                if isinstance(cell.test, ast.AnyTest):
+                    continue
+                result = self.test(cell.test, column, type_)
+                bad = either(bad, result.bad)
+                mask = result.data if mask is None else mask & result.data
+            mask = np.ones(n, dtype=bool) if mask is None else np.broadcast_to(mask, (n,))
+            chosen[mask] = index
+            if count is not None:
+                count += mask
+        return chosen, (count > 1 if count is not None else None), bad
+
+    def _grid(self, rows, columns, column_types, policy: str):
+        """`_match` by looking each case up in the table evaluated once per cell (grid.py), or None."""
+        if not grid_applies(self.compiler, rows, column_types, columns):
+            return None
+        cells, representatives, sizes = [], [], []
+        for index, (column, type_) in enumerate(zip(columns, column_types)):
+            cell, representative, size = column_cells(self.compiler, rows, index, column, type_, self.cells)
+            cells.append(cell)
+            representatives.append(representative)
+            sizes.append(size)
+        total = int(np.prod(sizes))
+        if total > MAX_GRID:
+            return None
+        strides = np.cumprod([1] + sizes[:-1])
+        grid = np.arange(total)
+        grid_columns = [attrs.evolve(r, data=r.data[(grid // stride) % size], bad=None)
+                        for r, stride, size in zip(representatives, strides, sizes)]
+        grid_chosen, grid_ambiguous, _ = self._match(rows, grid_columns, column_types, total, policy)
+        key = cells[0] * int(strides[0])
+        for cell, stride in zip(cells[1:], strides[1:]):
+            key = key + cell * int(stride)
+        ambiguous = grid_ambiguous[key] if grid_ambiguous is not None and grid_ambiguous.any() else None
+        return grid_chosen[key], ambiguous, None
 
     def _pick(self, chosen, row_values: list, type_) -> V:
         """Row by row, the value of the row that fired; a row's failure counts where it fired."""
@@ -168,11 +204,12 @@ class Evaluation:
             if value.bad is not None:
                 bad = either(bad, value.bad & (chosen == index))
         chosen = np.maximum(chosen, 0)  # a case no row fired is bad already; any value will do
-        if all(np.ndim(d) == 0 for d in datas):
-            data = np.array(datas)[chosen]  # every row gives a constant: one lookup
-        else:
-            data = np.choose(chosen, [np.broadcast_to(d, chosen.shape) for d in datas]) if len(datas) <= 32 \
-                else np.stack([np.broadcast_to(d, chosen.shape) for d in datas])[chosen, np.arange(len(chosen))]
+        # The rows giving a constant: one lookup; then each row giving a computed value, where it fired.
+        dtype = np.result_type(*[np.asarray(d).dtype for d in datas])
+        data = np.array([d if np.ndim(d) == 0 else np.zeros((), dtype) for d in datas], dtype=dtype)[chosen]
+        for index, d in enumerate(datas):
+            if np.ndim(d):
+                np.copyto(data, d, where=chosen == index)
         return V(kind, data, row_values[0].scale if kind == "num" else 0, vocab, bad)
 
     # ------------------------------------------------------------------ unary tests
@@ -356,21 +393,42 @@ def to_python_scalar(value: V):
 # ---------------------------------------------------------------------------- calendar
 
 def civil_from_days(days):
-    """(year, month, day) arrays of days since 1970-01-01 (proleptic Gregorian)."""
-    dates = np.asarray(days).astype("datetime64[D]")
-    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
-    months = dates.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    day = (dates - dates.astype("datetime64[M]")).astype(np.int64) + 1
-    return years, months, day
+    """(year, month, day) arrays of days since 1970-01-01, proleptic Gregorian, in integer
+    arithmetic (H. Hinnant's `civil_from_days`: much faster than numpy's datetime64 casts)."""
+    z = np.asarray(days, dtype=np.int64) + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    return year, month, day
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
 def _last_day(years, months):
-    first = (np.asarray((years - 1970) * 12 + months - 1).astype("datetime64[M]"))
-    return ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
+    leap = (years % 4 == 0) & ((years % 100 != 0) | (years % 400 == 0))
+    return _MONTH_DAYS[months] + (leap & (months == 2))
 
 
 def whole_months_between(start, end):
-    """engine.runtime.whole_months, row by row (tests/test_vector.py compares the two)."""
+    """engine.runtime.whole_months, row by row (tests/test_vector.py compares the two). With one
+    side fixed (an age on the as-of date), computed once per distinct day, then looked up."""
+    for varying, fixed, sign in ((start, end, 1), (end, start, -1)):
+        if np.ndim(fixed) == 0 and np.ndim(varying) == 1 and len(varying) > 1000:
+            lo, hi = int(varying.min()), int(varying.max())
+            if hi - lo < len(varying):
+                days = np.arange(lo, hi + 1, dtype=np.int64)
+                table = _whole_months(days, fixed) if sign > 0 else _whole_months(fixed, days)
+                return table[varying - lo]
+    return _whole_months(start, end)
+
+
+def _whole_months(start, end):
     start, end = np.broadcast_arrays(np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64))
     backwards = end < start
     lo, hi = np.where(backwards, end, start), np.where(backwards, start, end)

@@ -96,8 +96,18 @@ def rescale(value: V, scale: int) -> V:
     if scale > MAX_SCALE:
         raise Unsupported(f"a computation needs more than {MAX_SCALE} decimals")
     factor = 10 ** (scale - value.scale)
+    data = value.data * np.int64(factor)
+    if magnitude(value.data) < LIMIT // factor:
+        return V("num", data, scale, bad=value.bad)
     over = np.abs(value.data) >= LIMIT // factor
-    return V("num", value.data * np.int64(factor), scale, bad=either(value.bad, over) if np.any(over) else value.bad)
+    return V("num", data, scale, bad=either(value.bad, over) if np.any(over) else value.bad)
+
+
+def magnitude(data) -> int:
+    """The largest |value| (two reductions, no temporary array)."""
+    if np.size(data) == 0:
+        return 0
+    return max(-int(np.min(data)), int(np.max(data)))
 
 
 def align(a: V, b: V) -> tuple[V, V]:
@@ -106,7 +116,10 @@ def align(a: V, b: V) -> tuple[V, V]:
 
 
 def _bounded(data, scale: int, bad, over=None) -> V:
-    over = np.abs(data) >= LIMIT if over is None else over
+    if over is None:
+        if magnitude(data) < LIMIT:
+            return V("num", data, scale, bad=bad)
+        over = np.abs(data) >= LIMIT
     return V("num", data, scale, bad=either(bad, over) if np.any(over) else bad)
 
 
@@ -120,8 +133,11 @@ def multiply(a: V, b: V) -> V:
     scale = a.scale + b.scale
     if scale > MAX_SCALE:
         raise Unsupported(f"a product with more than {MAX_SCALE} decimals")
+    bad = either(a.bad, b.bad)
+    if float(magnitude(a.data)) * float(magnitude(b.data)) < _FLOAT_LIMIT:
+        return V("num", a.data * b.data, scale, bad=bad)  # no row can leave int64
     estimate = np.abs(np.asarray(a.data, dtype=np.float64)) * np.abs(np.asarray(b.data, dtype=np.float64))
-    return _bounded(a.data * b.data, scale, either(a.bad, b.bad), estimate >= _FLOAT_LIMIT)
+    return _bounded(a.data * b.data, scale, bad, estimate >= _FLOAT_LIMIT)
 
 
 def negate(a: V) -> V:
