@@ -130,10 +130,10 @@ def _from_arrow(kind: str, type_, array: pa.Array):
     nulls = array.is_null().to_numpy(zero_copy_only=False) if array.null_count else None
     kind_of_array = array.type
     if kind == "bool" and pa.types.is_boolean(kind_of_array):
-        return V("bool", array.fill_null(False).to_numpy(zero_copy_only=False), bad=nulls)
+        return V("bool", _filled(array, False).to_numpy(zero_copy_only=False), bad=nulls)
     if kind == "num" and pa.types.is_integer(kind_of_array) and not pa.types.is_uint64(kind_of_array):
-        data = array.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-        bad = either(nulls, _over(np.abs(data) >= _MAGNITUDE))
+        data = _filled(array, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        bad = either(nulls, _over(np.abs(data) >= _MAGNITUDE)) if vv.magnitude(data) >= _MAGNITUDE else nulls
         if type_.name == "money":
             return V("num", data * 100, 2, bad=bad)
         return V("num", data, 0, bad=bad)
@@ -141,20 +141,24 @@ def _from_arrow(kind: str, type_, array: pa.Array):
             and type_.name in ("money", "number"):
         return _from_decimal(type_, array, nulls)
     if kind == "date" and pa.types.is_date32(kind_of_array):
-        return V("date", array.fill_null(0).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64), bad=nulls)
+        return V("date", _filled(array, 0).cast(pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64), bad=nulls)
     if kind == "sym" and (pa.types.is_string(kind_of_array) or pa.types.is_large_string(kind_of_array)
                           or pa.types.is_dictionary(kind_of_array)):
         encoded = array if pa.types.is_dictionary(kind_of_array) else pc.dictionary_encode(array)
         vocab = vocab_of(type_)
         index = {symbol: code for code, symbol in enumerate(vocab)}
         table = np.array([index.get(s, -1) for s in encoded.dictionary.to_pylist()] + [-1], dtype=np.int32)
-        positions = encoded.indices.fill_null(len(table) - 1).to_numpy(zero_copy_only=False)
+        positions = _filled(encoded.indices, len(table) - 1).to_numpy(zero_copy_only=False)
         codes = table[positions]
         return V("sym", codes, vocab=vocab, bad=either(nulls, _over(codes < 0)))
     if kind == "text" and (pa.types.is_string(kind_of_array) or pa.types.is_large_string(kind_of_array)):
         long = pc.greater(pc.utf8_length(array), MAX_TEXT_LENGTH).fill_null(False).to_numpy(zero_copy_only=False)
         return V("text", array.to_numpy(zero_copy_only=False), bad=either(nulls, _over(long)))
     return None
+
+
+def _filled(array: pa.Array, value) -> pa.Array:
+    return array.fill_null(value) if array.null_count else array
 
 
 def _over(mask):
@@ -168,11 +172,15 @@ def _from_decimal(type_, array: pa.Array, nulls) -> V:
         array = array.cast(pa.decimal128(38, scale))
     words = np.frombuffer(array.buffers()[1], dtype=np.int64)[2 * array.offset: 2 * (array.offset + len(array))]
     low, high = words[0::2], words[1::2]
-    bad = either(nulls, _over(high != (low >> 63)))  # past int64: per case
-    data = low.copy()
+    data = np.ascontiguousarray(low)
     if nulls is not None:
+        data = data.copy()
         data[nulls] = 0
-    bad = either(bad, _over(np.abs(data) >= _MAGNITUDE * 10 ** scale))
+    bad = nulls
+    if not (len(data) == 0 or (int(high.min()) == 0 == int(high.max()) and int(data.min()) >= 0)):
+        bad = either(bad, _over(high != (low >> 63)))  # past int64: per case
+    if vv.magnitude(data) >= _MAGNITUDE * 10 ** scale:
+        bad = either(bad, _over(np.abs(data) >= _MAGNITUDE * 10 ** scale))
     if type_.name == "money":
         if scale > 2:
             factor = np.int64(10 ** (scale - 2))
@@ -184,6 +192,9 @@ def _from_decimal(type_, array: pa.Array, nulls) -> V:
 
 
 def _in_range(value: V, range_, type_) -> V:
+    if np.size(value.data) and _within(range_, vv.V("num", np.min(value.data), value.scale), type_) \
+            and _within(range_, vv.V("num", np.max(value.data), value.scale), type_):
+        return value  # the smallest and the largest are in range: every value is
     outside = None
     if range_.lo is not None:
         low = vv.compare(">=" if range_.lo_closed else ">", value, vv.constant(range_.lo, type_.name))
@@ -192,6 +203,13 @@ def _in_range(value: V, range_, type_) -> V:
         high = vv.compare("<=" if range_.hi_closed else "<", value, vv.constant(range_.hi, type_.name))
         outside = either(outside, ~np.asarray(high.data))
     return vv.with_bad(value, _over(outside) if outside is not None and np.ndim(outside) else outside)
+
+
+def _within(range_, value: V, type_) -> bool:
+    for bound, op in ((range_.lo, ">=" if range_.lo_closed else ">"), (range_.hi, "<=" if range_.hi_closed else "<")):
+        if bound is not None and not bool(vv.compare(op, value, vv.constant(bound, type_.name)).data):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------- Python values

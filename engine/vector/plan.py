@@ -89,7 +89,7 @@ class Evaluation:
 
     def _finish(self, value: V, type_) -> V:
         if type_ == MONEY and value.kind == "num":
-            return vv.round_half_up(value, 2)  # engine.values.round_money
+            return vv.round_half_up(value, 2)  # engine.values.round_money (a table's rows: per row)
         return value
 
     def _in_range(self, value: V, range_, type_) -> V:
@@ -131,9 +131,19 @@ class Evaluation:
             bad = either(bad, unmatched)
         numbers = np.array([0] + [row.number for row in rows], dtype=np.int32)
         self.fired[name] = numbers[chosen + 1]
-        outputs = {}
+        outputs, fired_at = {}, {}
         for k, (column, type_) in enumerate(zip(table.outputs, version.output_types)):
-            row_values = [self._finish(self.expr(row.outputs[k], type_), type_) for row in rows]
+            row_values = []
+            for index, row in enumerate(rows):
+                expr = row.outputs[k]
+                if self.compiler.is_constant(expr, type_) or isinstance(expr, ast.NoAnswer):
+                    row_values.append(self._finish(self.expr(expr, type_), type_))
+                    continue
+                # A computed value: only for the cases where its row fired, as per case.
+                if index not in fired_at:
+                    fired_at[index] = np.flatnonzero(chosen == index)
+                where = fired_at[index]
+                row_values.append((where, self._finish(_Subset(self, where).expr(expr, type_), type_)))
             outputs[column.name] = self._pick(chosen, row_values, type_)
         if len(outputs) == 1:
             value = next(iter(outputs.values()))
@@ -145,7 +155,7 @@ class Evaluation:
         match, cases where a test failed to compute): one boolean mask per row."""
         bad = None
         chosen = np.full(n, -1, dtype=np.int32)
-        count = np.zeros(n, dtype=np.int16) if policy == "unique" else None
+        count = np.zeros(n, dtype=np.int8) if policy == "unique" else None
         for index in range(len(rows) - 1, -1, -1):
             mask = None
             for cell, column, type_ in zip(rows[index].cells, columns, column_types):
@@ -155,9 +165,9 @@ class Evaluation:
                 bad = either(bad, result.bad)
                 mask = result.data if mask is None else mask & result.data
             mask = np.ones(n, dtype=bool) if mask is None else np.broadcast_to(mask, (n,))
-            chosen[mask] = index
+            np.copyto(chosen, np.int32(index), where=mask)
             if count is not None:
-                count += mask
+                np.add(count, mask, out=count, casting="unsafe")
         return chosen, (count > 1 if count is not None else None), bad
 
     def _grid(self, rows, columns, column_types, policy: str):
@@ -178,39 +188,48 @@ class Evaluation:
         grid_columns = [attrs.evolve(r, data=r.data[(grid // stride) % size], bad=None)
                         for r, stride, size in zip(representatives, strides, sizes)]
         grid_chosen, grid_ambiguous, _ = self._match(rows, grid_columns, column_types, total, policy)
-        key = cells[0] * int(strides[0])
+        key = cells[0]
         for cell, stride in zip(cells[1:], strides[1:]):
             key = key + cell * int(stride)
         ambiguous = grid_ambiguous[key] if grid_ambiguous is not None and grid_ambiguous.any() else None
         return grid_chosen[key], ambiguous, None
 
     def _pick(self, chosen, row_values: list, type_) -> V:
-        """Row by row, the value of the row that fired; a row's failure counts where it fired."""
-        answers = [v for v in row_values if v.kind != "none"] or row_values
+        """Row by row, the value of the row that fired; a row's failure counts where it fired.
+        An item of `row_values` is a value for every case, or (cases, value) for those cases."""
+        parts = [item if isinstance(item, tuple) else (None, item) for item in row_values]
+        answers = [v for _, v in parts if v.kind != "none"] or [parts[0][1]]
         kind = answers[0].kind
-        row_values = [_stand_in(answers[0], v.bad) if v.kind == "none" else v for v in row_values]
-        if any(v.kind != kind for v in row_values) or kind in ("record", "obj", "none"):
+        parts = [(w, _stand_in(answers[0], v.bad) if v.kind == "none" else v) for w, v in parts]
+        if any(v.kind != kind for _, v in parts) or kind in ("record", "obj", "none"):
             raise Unsupported("rows giving values of different kinds")
+        scale = max(v.scale for _, v in parts) if kind == "num" else 0
+        vocab = (vocab_of(type_) or answers[0].vocab) if kind == "sym" else ()
         if kind == "num":
-            scale = max(v.scale for v in row_values)
-            row_values = [vv.rescale(v, scale) for v in row_values]
-        if kind == "sym":
-            vocab = vocab_of(type_) or row_values[0].vocab
-            datas = [vv.recode(v, vocab) for v in row_values]
-        else:
-            vocab, datas = (), [v.data for v in row_values]
+            parts = [(w, vv.rescale(v, scale)) for w, v in parts]
+        datas = [(w, vv.recode(v, vocab) if kind == "sym" else v.data) for w, v in parts]
         bad = None
-        for index, value in enumerate(row_values):
-            if value.bad is not None:
+        for index, (where, value) in enumerate(parts):
+            if value.bad is None:
+                continue
+            if where is None:
                 bad = either(bad, value.bad & (chosen == index))
-        chosen = np.maximum(chosen, 0)  # a case no row fired is bad already; any value will do
+            else:
+                spread = np.zeros(len(chosen), dtype=bool)
+                spread[where] = value.bad
+                bad = either(bad, spread)
+        if len(chosen) and chosen.min() < 0:
+            chosen = np.maximum(chosen, 0)  # a case no row fired is bad already; any value will do
         # The rows giving a constant: one lookup; then each row giving a computed value, where it fired.
-        dtype = np.result_type(*[np.asarray(d).dtype for d in datas])
-        data = np.array([d if np.ndim(d) == 0 else np.zeros((), dtype) for d in datas], dtype=dtype)[chosen]
-        for index, d in enumerate(datas):
-            if np.ndim(d):
+        dtype = np.result_type(*[np.asarray(d).dtype for _, d in datas])
+        lookup = np.array([d if w is None and np.ndim(d) == 0 else np.zeros((), dtype) for w, d in datas], dtype=dtype)
+        data = lookup[chosen]
+        for index, (where, d) in enumerate(datas):
+            if where is not None:
+                data[where] = d
+            elif np.ndim(d):
                 np.copyto(data, d, where=chosen == index)
-        return V(kind, data, row_values[0].scale if kind == "num" else 0, vocab, bad)
+        return V(kind, data, scale, vocab, bad)
 
     # ------------------------------------------------------------------ unary tests
     def test(self, test: ast.Test, value: V, type_) -> V:
@@ -361,6 +380,41 @@ class Evaluation:
         except (EvaluationError, ArithmeticError, TypeError, ValueError, KeyError):
             raise Unsupported(f"{expr.function}() fails on constants") from None
         return vv.constant(result, "date" if isinstance(result, dt.date) else "number")
+
+
+class _Subset(Evaluation):
+    """The evaluation restricted to some cases (`where`): their inputs, their decisions."""
+
+    def __init__(self, parent: Evaluation, where: np.ndarray):
+        self.parent, self.where = parent, where
+        self.ruleset, self.model, self.compiler, self.day = parent.ruleset, parent.model, parent.compiler, parent.day
+        self.n = len(where)
+        self.columns = _Sliced(parent.columns, where)
+        self.per_case, self.per_case_decisions = parent.per_case, parent.per_case_decisions
+        self.values, self.fired, self.cells = {}, {}, {}
+
+    def decision(self, name: str) -> V:
+        return take(self.parent.decision(name), self.where)
+
+
+class _Sliced(dict):
+    def __init__(self, columns: dict, where):
+        super().__init__()
+        self.columns, self.where = columns, where
+
+    def __missing__(self, name):
+        value = self[name] = take(self.columns[name], self.where)
+        return value
+
+
+def take(value: V, where) -> V:
+    """Some cases of a value."""
+    if value.kind == "record":
+        return V("record", {k: take(v, where) for k, v in value.data.items()},
+                 bad=None if value.bad is None else np.broadcast_to(value.bad, (len(value.bad),))[where])
+    data = value.data if np.ndim(value.data) == 0 else value.data[where]
+    bad = value.bad if value.bad is None or np.ndim(value.bad) == 0 else value.bad[where]
+    return attrs.evolve(value, data=data, bad=bad)
 
 
 def _stand_in(like: V, bad) -> V:

@@ -11,9 +11,9 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from engine.values import MONEY
 from engine.vector.fallback import ANSWERED, STATUS_LABELS
-from engine.vector.values import V
+from engine.values import MONEY
+from engine.vector.values import V, rescale
 
 
 @attrs.frozen
@@ -63,14 +63,16 @@ def arrow_column(value: V, type_, valid: np.ndarray) -> pa.Array:
     mask = ~valid
     if kind == "num":
         if type_.name == "integer" and value.scale == 0:
-            return pa.array(value.data, pa.int64(), mask=mask)
+            return pa.array(value.data, pa.int64(), mask=mask if not valid.all() else None)
+        if type_ == MONEY and value.scale < 2:
+            value = rescale(value, 2)  # money is written in cents, as round_money gives it
         return _decimal_array(value.data, value.scale, valid)
     if kind == "bool":
         return pa.array(value.data, pa.bool_(), mask=mask)
     if kind == "date":
         return pa.array(value.data.astype("datetime64[D]"), pa.date32(), mask=mask)
     if kind == "sym":
-        indices = pa.array(value.data.astype(np.int32), pa.int32(), mask=mask)
+        indices = pa.array(value.data.astype(np.int32, copy=False), pa.int32(), mask=mask if not valid.all() else None)
         return pa.DictionaryArray.from_arrays(indices, pa.array(value.vocab, pa.string()))
     items = [item if ok else None for item, ok in zip(value.data, valid)]
     return pa.array([list(i) if isinstance(i, tuple) else i for i in items])
