@@ -144,11 +144,27 @@ def openfisca_css_status(table: pa.Table, free, participation):
 
 
 def run() -> list:
+    """On one core (for every contestant), then the process's cores back."""
+    cores, threads = _cores(), pa.cpu_count()
     try:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, for every contestant
-    except (AttributeError, OSError):
-        pass
-    pa.set_cpu_count(1)
+        _pin({min(cores)} if cores else None)
+        pa.set_cpu_count(1)
+        return _run()
+    finally:
+        _pin(cores)
+        pa.set_cpu_count(threads)
+
+
+def _cores():
+    return os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+
+
+def _pin(cores) -> None:
+    if cores and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, cores)
+
+
+def _run() -> list:
     ruleset = engine.load_ruleset(ROOT / "rulesets" / "student_health")
     table = households()
     free, participation = ceilings(ruleset)

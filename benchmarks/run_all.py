@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py [--quick]
 
---quick leaves out the 100,000-row table (about a minute to parse) and the batch runs.
+--quick leaves out the 100,000-row tables, the batch runs and the vectorised runs.
 Other `bench_*.py` scripts of this folder (e.g. bench_analysis.py) are run afterwards, each
 printing its own table.
 """
@@ -16,8 +16,8 @@ import time
 
 from common import HERE, print_table
 
-OURS = ["bench_load", "bench_ruleset", "bench_tables", "bench_batch", "bench_large"]
-SLOW = {"bench_batch", "bench_large"}
+OURS = ["bench_load", "bench_ruleset", "bench_tables", "bench_batch", "bench_large", "bench_growth", "bench_vector"]
+SLOW = {"bench_batch", "bench_large", "bench_growth", "bench_vector"}
 
 
 def main(argv) -> int:

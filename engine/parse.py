@@ -24,7 +24,7 @@ _parser: Optional[lark.Lark] = None
 # input cannot exhaust the stack or the memory. The file size limit is in ruleset_files.py.
 MAX_LINE_LENGTH = 10_000        # characters in one line
 MAX_NESTING_DEPTH = 100         # brackets, and operations nested in one expression or cell
-MAX_TABLE_ROWS = 200_000        # rows of one table
+MAX_TABLE_ROWS = 1_000_000      # rows of one table
 MAX_TABLE_COLUMNS = 100         # columns of one table (inputs, outputs and annotations)
 MAX_NUMBER_DIGITS = 28          # significant digits of a number written in a rule (exact arithmetic)
 # Nodes of the Lark tree that are not a level of nesting inside an expression.
