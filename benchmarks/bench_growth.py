@@ -29,16 +29,20 @@ AS_OF = dt.date(2025, 1, 1)
 SIZES = {1_000: 1, 10_000: 10, 100_000: 100}  # rows -> regions
 
 
-def measure(regions: int) -> tuple[float, float, float]:
-    """(load seconds, check seconds, seconds per evaluation) for the table of `regions` × 1,000 rows."""
+def timed(run) -> tuple:
+    """(result, wall seconds, CPU seconds of this process). On a shared machine the CPU time is
+    the steadier figure: the wall clock also counts the time other processes had the cores."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def measure(regions: int) -> tuple:
+    """((load wall, CPU), (check wall, CPU), seconds per evaluation) for `regions` × 1,000 rows."""
     path = large_table.write(regions)
     engine.ruleset_files.MAX_RULE_FILE_BYTES = max(engine.ruleset_files.MAX_RULE_FILE_BYTES, 2 * path.stat().st_size)
-    start = time.perf_counter()
-    ruleset = engine.load_ruleset(path)
-    loaded = time.perf_counter() - start
-    start = time.perf_counter()
-    check_path(path)
-    checked = time.perf_counter() - start
+    ruleset, *loaded = timed(lambda: engine.load_ruleset(path))
+    _, *checked = timed(lambda: check_path(path))
     calls = large_table.inputs(5000, regions=regions)
     facts = [{"region": r, "category": c, "income": i} for r, c, i in calls]
     for f, (r, c, i) in zip(facts[:200], calls):
@@ -59,13 +63,17 @@ def run() -> list:
     sizes = list(results)
     group = "table growth"
     out = []
-    for rows, (loaded, checked, evaluation) in results.items():
-        out.append(Row(group, f"{rows:,} rows: load_ruleset", loaded, unit="s",
-                       target="≤ 3 s" if rows == 100_000 else "", met=loaded <= 3 if rows == 100_000 else None))
-        out.append(Row(group, f"{rows:,} rows: verdict check (parse, resolve, analyse)", checked, unit="s"))
+    for rows, ((load_wall, load_cpu), (check_wall, check_cpu), evaluation) in results.items():
+        big = rows == 100_000
+        out.append(Row(group, f"{rows:,} rows: load_ruleset, CPU time (wall clock compared)", load_cpu, unit="s",
+                       reference=load_wall, reference_name="wall", target="≤ 3 s" if big else "",
+                       met=load_cpu <= 3 if big else None))
+        out.append(Row(group, f"{rows:,} rows: verdict check (parse, resolve, analyse), CPU time", check_cpu,
+                       unit="s", reference=check_wall, reference_name="wall"))
         out.append(Row(group, f"{rows:,} rows: rs.evaluate(facts, trace=False)", evaluation))
     for index, what in enumerate(("load", "check", "evaluation")):
-        k = exponent(sizes, [results[r][index] for r in sizes])
+        times = [results[r][index] if index == 2 else results[r][index][1] for r in sizes]
+        k = exponent(sizes, times)
         flat = what == "evaluation"
         out.append(Row(group, f"growth exponent of {what} (1k → 100k rows)", k, unit="",
                        target="< 0.2 (flat)" if flat else "", met=k < 0.2 if flat else None))
@@ -77,10 +85,11 @@ def million() -> None:
     code = ("import sys, time, resource; sys.path[:0] = ['.', '..']; import large_table, engine, "
             "engine.ruleset_files; path = large_table.write(1000); "
             "engine.ruleset_files.MAX_RULE_FILE_BYTES = 4 * path.stat().st_size; "
-            "start = time.perf_counter(); rs = engine.load_ruleset(path); loaded = time.perf_counter() - start; "
+            "start, cpu = time.perf_counter(), time.process_time(); rs = engine.load_ruleset(path); "
+            "loaded, cpu = time.perf_counter() - start, time.process_time() - cpu; "
             "fn = rs.decision_function('rate', __import__('datetime').date(2025, 1, 1)); "
             "assert all(fn(r, c, i) == large_table.expected(r, c, i) for r, c, i in large_table.inputs(1000, regions=1000)); "
-            "print(f'1,000,000 rows: loaded in {loaded:.1f} s, peak memory '"
+            "print(f'1,000,000 rows: loaded in {cpu:.1f} s of CPU ({loaded:.1f} s wall), peak memory '"
             "f'{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB')")
     subprocess.run([sys.executable, "-c", code], cwd=HERE, check=True)
 

@@ -69,14 +69,37 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
     if not normalised.endswith("\n"):
         normalised += "\n"
     _check_lines(normalised, file)
+    lark_text, rows_aside = _set_rows_aside(normalised)
     try:
-        tree = parser().parse(normalised, start="ruleset")
+        tree = parser().parse(lark_text, start="ruleset")
         _check_depth(tree, file)
-        return _Builder(file).transform(tree)
+        builder = _Builder(file)
+        builder.rows_aside = rows_aside
+        return builder.transform(tree)
     except lark.exceptions.VisitError as error:
         raise _unwrapped(error, file) from None
     except lark.exceptions.UnexpectedInput as error:
         raise _syntax_error(error, file, normalised) from None
+
+
+def _set_rows_aside(text: str) -> tuple[str, dict]:
+    """The text with every table line but the first of each run blanked (line numbers kept), and
+    the blanked rows as TABLE_ROW tokens by the line of the first: Lark then reads one token per
+    run of rows instead of one per row (a large table), and the builder puts the rows back."""
+    if text.count("\n|") + text.count("\n ") < 2:
+        return text, {}
+    lines = text.split("\n")
+    aside, head = {}, None
+    for number, line in enumerate(lines, 1):
+        row = line.lstrip(" \t\f")  # the indentation the newline terminal takes
+        if not row.startswith("|"):
+            head = None
+        elif head is None:
+            head = aside[number] = []
+        else:
+            head.append(lark.Token("TABLE_ROW", row, line=number, column=len(line) - len(row) + 1))
+            lines[number - 1] = ""
+    return "\n".join(lines), {number: rows for number, rows in aside.items() if rows}
 
 
 def parse_expression(text: str, file: str = "<expression>", line: int = 1, column: int = 1) -> ast.Expr:
@@ -307,9 +330,11 @@ class _Builder(Transformer):
         span = self._tok(name)
         hit = hit or ast.HitPolicy(span, "unique")
         valid_from, valid_to = validity or (None, None)
-        if isinstance(body, list):  # table lines
+        if isinstance(body, list):  # table lines, and the rows Lark did not see (_set_rows_aside)
             from engine.parse_table import build_table  # it parses cells with this module
-            body = build_table(self.file, str(name), body, span)
+            aside = getattr(self, "rows_aside", {})
+            body = build_table(self.file, str(name), [r for line in body for r in (line, *aside.get(line.line, ()))],
+                               span)
         return ast.DecisionDecl(span, str(name), type_, _unquote(title) if title else None, hit,
                                 valid_from, valid_to, source, checked, body, range_)
 
