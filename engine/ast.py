@@ -305,10 +305,14 @@ class RuleFile(Node):
 _CHILD_FIELDS: dict = {}  # node class -> the names of its fields other than `span`
 
 
+_LEAF_TYPES = frozenset({"str", "int", "bool", "Optional[str]"})  # fields that hold no node
+
+
 def _child_fields(cls) -> tuple:
     fields = _CHILD_FIELDS.get(cls)
     if fields is None:
-        fields = _CHILD_FIELDS[cls] = tuple(f.name for f in cls.__attrs_attrs__ if f.name != "span")
+        fields = _CHILD_FIELDS[cls] = tuple(f.name for f in cls.__attrs_attrs__
+                                            if f.name != "span" and str(f.type) not in _LEAF_TYPES)
     return fields
 
 
@@ -322,6 +326,6 @@ def names_in(node) -> list:
             found.append(item.name)
         elif cls is tuple:
             stack.extend(item)
-        elif cls is not Literal and isinstance(item, Node):
+        elif cls is not Literal and cls is not Template and isinstance(item, Node):
             stack.extend([getattr(item, name) for name in _child_fields(cls)])
     return found
