@@ -61,11 +61,12 @@ def _compile(model: Model, resolver: Resolver) -> Plans:
             for row, rule_id in zip(body.rows, version.rule_ids):
                 plan = RowPlan(rule_id, row,
                                tuple(compiler.test(cell.test, t) for cell, t in zip(row.cells, version.column_types)),
-                               tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)))
+                               tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)),
+                               -1 if row.is_otherwise else len(rows))
                 if row.is_otherwise:
                     otherwise = plan
                 else:
-                    rows.append(attrs.evolve(plan, index=len(rows)))
+                    rows.append(plan)
             if otherwise is not None:
                 otherwise = attrs.evolve(otherwise, index=len(rows))
             plans.append(VersionPlan(name, version, columns, tuple(rows), otherwise, None,

@@ -79,12 +79,10 @@ def arrow_column(value: V, type_, valid: np.ndarray) -> pa.Array:
 
 
 def _decimal_array(mantissas: np.ndarray, scale: int, valid: np.ndarray) -> pa.Array:
-    """int64 mantissas → decimal128(38, scale), by writing the 128-bit integers themselves."""
-    words = np.empty((len(mantissas), 2), dtype=np.int64)
-    words[:, 0] = mantissas
-    words[:, 1] = mantissas >> 63  # the sign, extended
-    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if not valid.all() else None
-    return pa.Array.from_buffers(pa.decimal128(38, scale), len(mantissas), [bitmap, pa.py_buffer(words)],
-                                 null_count=int((~valid).sum()))
-
-
+    """int64 mantissas → decimal128(38, scale). Arrow casts the integers to decimal128(38, 0),
+    whose 128-bit values are the mantissas; the same buffer is then read with the scale."""
+    whole = pa.array(mantissas, pa.int64()).cast(pa.decimal128(38, 0))
+    everything = bool(valid.all())
+    bitmap = None if everything else pa.py_buffer(np.packbits(valid, bitorder="little"))
+    return pa.Array.from_buffers(pa.decimal128(38, scale), len(mantissas), [bitmap, whole.buffers()[1]],
+                                 null_count=0 if everything else int((~valid).sum()))
