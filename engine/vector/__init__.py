@@ -22,5 +22,18 @@ from __future__ import annotations
 
 def evaluate_table(ruleset, columns, as_of, outputs=None, trace: bool = False):
     """engine.vector.table.evaluate_table (imported on first use: numpy and pyarrow)."""
+    require()
     from engine.vector.table import evaluate_table as evaluate
     return evaluate(ruleset, columns, as_of, outputs, trace)
+
+
+def require() -> None:
+    """numpy and pyarrow, or an error saying how to install them."""
+    try:
+        import numpy  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ImportError as error:
+        from engine.errors import Diagnostic, VerdictError
+        raise VerdictError(Diagnostic("error", "usage", f"evaluating a table of cases needs numpy and pyarrow "
+                                      f"({error.name or error} is not installed)",
+                                      hint="pip install 'verdict[vector]'")) from None

@@ -29,6 +29,8 @@ def wanted(args) -> bool:
 
 
 def run(args, load_ruleset) -> int:
+    from engine.vector import require
+    require()
     import pyarrow.parquet as pq
     if args.trace or args.jobs:
         raise VerdictError(Diagnostic("error", "usage", "a Parquet batch is evaluated column by column, "

@@ -7,6 +7,7 @@ import decimal
 import numpy as np
 
 from engine.errors import Diagnostic, VerdictError, suggestion_hint
+from engine.ruleset import _as_date
 from engine.values import ENGINE_CONTEXT, RecordType
 from engine.vector.columns import from_python, read_columns, to_python
 from engine.vector.fallback import ANSWERED, STATUS_LABELS, decision_values, evaluate_case
@@ -16,7 +17,7 @@ from engine.vector.values import V, full, rescale
 
 def evaluate_table(ruleset, columns, as_of, outputs=None, trace: bool = False) -> TableResult:
     """The outputs of `ruleset` for every case (row) of `columns`, as of one date."""
-    day = as_of if type(as_of) is dt.date else dt.date.fromisoformat(str(as_of).strip())
+    day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of")
     if isinstance(outputs, str):
         outputs = (outputs,)
     wanted = tuple(outputs) if outputs else tuple(ruleset.default_outputs())
