@@ -179,8 +179,9 @@ class _Reader:
         return ast.CompareTest(value.span, "=", value)
 
 
-def _literal(file: str, line: int, column: int, match, group: int) -> ast.Literal:
-    """The number literal of groups `group` (digits) and `group + 1` (unit) of a match."""
+def _literal(file: str, line: int, column: int, match, group: int, cell_span=None) -> ast.Literal:
+    """The number literal of groups `group` (digits) and `group + 1` (unit) of a match;
+    `cell_span`, the span of the whole cell, is shared when the literal is the whole cell."""
     text = match.group(group)
     whole, _, fraction = text.partition(".")
     whole = whole.lstrip("0")
@@ -188,7 +189,10 @@ def _literal(file: str, line: int, column: int, match, group: int) -> ast.Litera
         raise _Fallback
     unit = match.group(group + 1)
     end = match.end(group + 1) if unit else match.end(group)
-    span = Span(file, line, column + match.start(group), line, column + end)
+    if cell_span is not None and match.start(group) == 0 and end == len(match.string):
+        span = cell_span
+    else:
+        span = Span(file, line, column + match.start(group), line, column + end)
     if unit == "€":
         return ast.Literal(span, "money", Decimal(text))
     if unit == "%":
@@ -199,25 +203,26 @@ def _literal(file: str, line: int, column: int, match, group: int) -> ast.Litera
 
 
 def _quick_test(text: str, file: str, line: int, column: int) -> Optional[ast.Test]:
+    # One Span object for the whole cell, shared by the nodes that cover it (equal either way).
+    whole = Span(file, line, column, line, column + len(text))
     match = _SIMPLE.fullmatch(text)
     if match is not None:
         name = match.group(4)
         if name is not None:
             if name in _KEYWORDS:
                 return None
-            value_span = Span(file, line, column + match.start(4), line, column + match.end(4))
+            value_span = whole if match.start(4) == 0 else Span(file, line, column + match.start(4), line,
+                                                                column + match.end(4))
             value = ast.Name(value_span, name)
         else:
-            value = _literal(file, line, column, match, 2)
-            value_span = value.span
+            value = _literal(file, line, column, match, 2, whole)
         op = match.group(1)
         if op is None:
-            return ast.CompareTest(value_span, "=", value)
-        return ast.CompareTest(Span(file, line, column, line, value_span.end_column), op, value)
+            return ast.CompareTest(value.span, "=", value)
+        return ast.CompareTest(whole, op, value)
     match = _RANGE.fullmatch(text)
     if match is not None:
-        return ast.RangeTest(Span(file, line, column, line, column + len(text)),
-                             _literal(file, line, column, match, 2), _literal(file, line, column, match, 4),
+        return ast.RangeTest(whole, _literal(file, line, column, match, 2), _literal(file, line, column, match, 4),
                              match.group(1) == "[", match.group(6) == "]")
     return None
 
@@ -241,7 +246,7 @@ def scan_expression(text: str, file: str, line: int, column: int) -> Optional[as
     try:
         match = _SIMPLE.fullmatch(text)
         if match is not None and match.group(1) is None and match.group(4) is None:
-            return _literal(file, line, column, match, 2)
+            return _literal(file, line, column, match, 2, Span(file, line, column, line, column + len(text)))
         reader = _Reader(text, file, line, column)
         value = reader.value()
         reader.done()
