@@ -115,7 +115,7 @@ def _read(name: str, info, array, n: int) -> V:
         items = array.to_pylist() if isinstance(array, pa.Array) else array
         value = from_python([_coerced(name, info, item) for item in items], info.type)
     if info.range is not None and value.kind == "num":
-        value = _in_range(value, info.range, info.type)
+        value = vv.with_range(value, info.range, info.type)
     return vv.full(value, n)
 
 
@@ -189,27 +189,6 @@ def _from_decimal(type_, array: pa.Array, nulls) -> V:
         elif scale < 2:
             data, scale = data * np.int64(10 ** (2 - scale)), 2
     return V("num", data, scale, bad=bad)
-
-
-def _in_range(value: V, range_, type_) -> V:
-    if np.size(value.data) and _within(range_, vv.V("num", np.min(value.data), value.scale), type_) \
-            and _within(range_, vv.V("num", np.max(value.data), value.scale), type_):
-        return value  # the smallest and the largest are in range: every value is
-    outside = None
-    if range_.lo is not None:
-        low = vv.compare(">=" if range_.lo_closed else ">", value, vv.constant(range_.lo, type_.name))
-        outside = ~np.asarray(low.data)
-    if range_.hi is not None:
-        high = vv.compare("<=" if range_.hi_closed else "<", value, vv.constant(range_.hi, type_.name))
-        outside = either(outside, ~np.asarray(high.data))
-    return vv.with_bad(value, _over(outside) if outside is not None and np.ndim(outside) else outside)
-
-
-def _within(range_, value: V, type_) -> bool:
-    for bound, op in ((range_.lo, ">=" if range_.lo_closed else ">"), (range_.hi, "<=" if range_.hi_closed else "<")):
-        if bound is not None and not bool(vv.compare(op, value, vv.constant(bound, type_.name)).data):
-            return False
-    return True
 
 
 # ---------------------------------------------------------------------------- Python values

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import numpy as np
 
-from engine import ast
 from engine.vector import values as vv
 from engine.vector.values import V, Unsupported
 

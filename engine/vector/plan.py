@@ -92,17 +92,11 @@ class Evaluation:
             return vv.round_half_up(value, 2)  # engine.values.round_money (a table's rows: per row)
         return value
 
-    def _in_range(self, value: V, range_, type_) -> V:
+    @staticmethod
+    def _in_range(value: V, range_, type_) -> V:
         if value.kind == "record":
             raise Unsupported("a declared range on a table of several outputs")
-        outside = None
-        if range_.lo is not None:
-            low = vv.compare(">=" if range_.lo_closed else ">", value, vv.constant(range_.lo, type_.name))
-            outside = ~low.data
-        if range_.hi is not None:
-            high = vv.compare("<=" if range_.hi_closed else "<", value, vv.constant(range_.hi, type_.name))
-            outside = either(outside, ~high.data)
-        return vv.with_bad(value, outside)
+        return vv.with_range(value, range_, type_)
 
     # ------------------------------------------------------------------ tables
     def _table(self, name: str, version, table: ast.Table) -> V:

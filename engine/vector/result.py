@@ -11,7 +11,7 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
-from engine.vector.fallback import ANSWERED, STATUS_LABELS
+from engine.vector.fallback import STATUS_LABELS
 from engine.values import MONEY
 from engine.vector.values import V, rescale
 

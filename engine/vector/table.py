@@ -10,7 +10,7 @@ from engine.errors import Diagnostic, VerdictError, suggestion_hint
 from engine.ruleset import _as_date
 from engine.values import ENGINE_CONTEXT, RecordType
 from engine.vector.columns import from_python, read_columns, to_python
-from engine.vector.fallback import ANSWERED, STATUS_LABELS, decision_values, evaluate_case
+from engine.vector.fallback import ANSWERED, decision_values, evaluate_case
 from engine.vector.plan import Evaluation, kind_of
 from engine.vector.result import TableResult, arrow_column
 from engine.vector.values import V, full, rescale

@@ -161,6 +161,32 @@ def floor_to(a: V, scale: int, ceiling: bool = False) -> V:
     return V("num", data, scale, bad=a.bad)
 
 
+# ---------------------------------------------------------------------------- declared ranges
+
+def with_range(value: V, range_, type_) -> V:
+    """The value, bad where it lies outside a declared range (of a fact or of a decision)."""
+    if value.kind == "num" and np.size(value.data) and _within(range_, V("num", np.min(value.data), value.scale), type_) \
+            and _within(range_, V("num", np.max(value.data), value.scale), type_):
+        return value  # the smallest and the largest are in range: every value is
+    outside = None
+    if range_.lo is not None:
+        low = compare(">=" if range_.lo_closed else ">", value, constant(range_.lo, type_.name))
+        outside = ~np.asarray(low.data)
+    if range_.hi is not None:
+        high = compare("<=" if range_.hi_closed else "<", value, constant(range_.hi, type_.name))
+        outside = either(outside, ~np.asarray(high.data))
+    if outside is not None and np.ndim(outside) and not outside.any():
+        outside = None
+    return with_bad(value, outside)
+
+
+def _within(range_, value: V, type_) -> bool:
+    for bound, op in ((range_.lo, ">=" if range_.lo_closed else ">"), (range_.hi, "<=" if range_.hi_closed else "<")):
+        if bound is not None and not bool(compare(op, value, constant(bound, type_.name)).data):
+            return False
+    return True
+
+
 # ---------------------------------------------------------------------------- comparisons
 
 _COMPARE = {"=": np.equal, "!=": np.not_equal, "<": np.less, "<=": np.less_equal,
