@@ -2,7 +2,7 @@
 
     python benchmarks/run_all.py [--quick]
 
---quick leaves out the 100,000-row table (about a minute to parse), the batch runs and the HTTP service.
+--quick leaves out the 100,000-row tables, the batch runs, the vectorised runs and the HTTP service.
 Other `bench_*.py` scripts of this folder (e.g. bench_analysis.py) are run afterwards, each
 printing its own table.
 """
@@ -16,8 +16,9 @@ import time
 
 from common import HERE, print_table
 
-OURS = ["bench_load", "bench_ruleset", "bench_tables", "bench_batch", "bench_large", "bench_http"]
-SLOW = {"bench_batch", "bench_large", "bench_http"}
+OURS = ["bench_load", "bench_ruleset", "bench_tables", "bench_batch", "bench_large", "bench_growth", "bench_vector",
+        "bench_http"]
+SLOW = {"bench_batch", "bench_large", "bench_growth", "bench_vector", "bench_http"}
 
 
 def main(argv) -> int:
