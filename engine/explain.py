@@ -279,11 +279,15 @@ def _unanswered(out: "_Writer", reading: Reading, name: str, status: dict, langu
         out.heading(f"{title}{colon(lang, title)}{w['no_answer']}")
         reason = status.get("reason", {})
         text = reason.get(lang) or reason.get(languages[0]) or next(iter(reason.values()), "")
+        if status.get("code") != "no-answer" and lang != "en":
+            # the engine's own reason is an English diagnostic: say it in the reader's language
+            stopped = status.get("decision") or name
+            text = w["stopped"].get(status.get("code"), w["stopped"]["other"]).format(decision=reading.title(stopped))
         if text:
             out.wrapped("because", text)
         where = status.get("location") or {}
         if status.get("decision") and status["decision"] != name:
-            out.line("rests_on", w["stopped_at"].format(decision=reading.title(status["decision"])))
+            out.wrapped("rests_on", w["stopped_at"].format(decision=reading.title(status["decision"])))
         if status.get("rule") and where:
             out.line("rule", f"{status['rule']} · {_file_line(where.get('file', ''), where.get('line'))}")
         elif where:

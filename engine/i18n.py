@@ -16,6 +16,7 @@ WORDS = {
            "missing": "missing", "note": "note", "no_answer": "no answer", "not_evaluated": "not evaluated",
            "stopped_at": "{decision}, which has no answer",
            "partial": "Questions without an answer yet: {count} of {total}.",
+           "stopped": {"other": "The rules give no answer for “{decision}”."},
            "answered_are": "Answered: {names}.", "true": "yes", "false": "no", "none": "none"},
     "fr": {"because": "parce que", "rule": "règle", "source": "source", "rests_on": "repose sur",
            "figures": "montants", "warning": "attention", "as_of": "au {date}", "given": "pour",
@@ -32,6 +33,12 @@ WORDS = {
            "missing": "manque", "note": "note", "no_answer": "pas de réponse", "not_evaluated": "non évalué",
            "stopped_at": "{decision}, qui n'a pas de réponse",
            "partial": "Questions encore sans réponse\u00a0: {count} sur {total}.",
+           "stopped": {
+               "no-match": "Aucune règle de «\u00a0{decision}\u00a0» ne s'applique à ce dossier.",
+               "not-unique": "Plusieurs règles de «\u00a0{decision}\u00a0» s'appliquent à la fois, alors qu'une seule le devrait.",
+               "out-of-range": "«\u00a0{decision}\u00a0» donne une valeur hors des limites que les règles lui fixent.",
+               "evaluation": "«\u00a0{decision}\u00a0» ne peut pas être calculé à cette date\u00a0: par exemple, aucune version de ses règles ou aucun de ses montants n'est alors en vigueur.",
+               "other": "Les règles ne donnent pas de réponse pour «\u00a0{decision}\u00a0»."},
            "answered_are": "Réponses données\u00a0: {names}.", "true": "oui", "false": "non", "none": "néant"},
     "zh": {"because": "原因", "rule": "规则", "source": "来源", "rests_on": "依据",
            "figures": "数值", "warning": "注意", "as_of": "适用日期：{date}", "given": "条件",
@@ -47,6 +54,12 @@ WORDS = {
            "missing": "缺少", "note": "说明", "no_answer": "无法作答", "not_evaluated": "未计算",
            "stopped_at": "{decision}（无法作答）",
            "partial": "尚无答案的问题：{count}/{total}。",
+           "stopped": {
+               "no-match": "“{decision}”没有适用于本案的规则。",
+               "not-unique": "“{decision}”有多条规则同时适用，而按规定只应有一条。",
+               "out-of-range": "“{decision}”得出的数值超出了规则规定的范围。",
+               "evaluation": "“{decision}”在该日期无法计算：例如，该日期没有有效的规则版本或数值。",
+               "other": "规则没有为“{decision}”给出答案。"},
            "answered_are": "已作答：{names}。", "true": "是", "false": "否", "none": "无"},
 }
 

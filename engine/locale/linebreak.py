@@ -5,7 +5,7 @@
 - Nor between a wide character and an ASCII letter or digit it touches: `2019年11月1日` stays whole.
 - Closing punctuation (，。、；：！？）」 …, and ASCII `) , . ; : ! ?`) never starts a line, and
   opening punctuation (（「《 “ …) never ends one: they stay with the character they touch.
-- French puts a non-breaking space before `:` `;` `?` `!` and inside « »: `french_spacing` makes
+- French puts a non-breaking space before `:` `;` `?` `!` `%` and inside « »: `french_spacing` makes
   an ordinary space there non-breaking, so no line starts with those signs either.
 
 Widths are terminal columns: a wide (East Asian) character takes two.
@@ -20,8 +20,8 @@ NO_LINE_START = frozenset("，。、；：！？）」』】〕〉》〗〙〛�
                           "%),.:;!?]}»\u00a0\u202f")
 NO_LINE_END = frozenset("（「『【〔〈《〖〘〚“‘([{«")
 _BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f\u2007\u2060]+")
-# U+00A0 before ':' and U+202F (narrow) before ';' '?' '!', as the ruleset's own French texts do.
-_FRENCH_BEFORE = re.compile(r"(?<=\S) ([:;?!»])(?=\s|$|[)\]»])")
+# U+00A0 before ':' and U+202F (narrow) before ';' '?' '!' '%', as the ruleset's own French texts do.
+_FRENCH_BEFORE = re.compile(r"(?<=\S) ([:;?!»%])(?=\s|$|[)\],.»])")
 _FRENCH_AFTER = re.compile(r"« ")
 
 
@@ -67,7 +67,9 @@ def wrap(text: str, width: int) -> list[str]:
             continue
         for index, (piece, size) in enumerate(_pieces(word)):
             gap = 1 if index == 0 and line else 0
-            if line and used + gap + size > width:
+            # a space before closing punctuation (`70 %`) or after opening (`« oui`) does not break either
+            glued = gap and (piece[:1] in NO_LINE_START or line[-1][-1:] in NO_LINE_END)
+            if line and used + gap + size > width and not glued:
                 lines.append("".join(line))
                 line, used, gap = [], 0, 0
             if gap:
