@@ -25,6 +25,11 @@ _FRENCH_BEFORE = re.compile(r"(?<=\S) ([:;?!»%])(?=\s|$|[)\],.»])")
 _FRENCH_AFTER = re.compile(r"« ")
 
 
+# Wide (East Asian W and F) characters; a word without any is measured by its length alone.
+_MAYBE_WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f"
+                         "\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001faff\U00020000-\U0003fffd]")
+
+
 def char_width(c: str) -> int:
     return 2 if unicodedata.east_asian_width(c) in "WF" else 1
 
@@ -42,6 +47,8 @@ def french_spacing(text: str) -> str:
 def _pieces(word: str) -> list:
     """A word (no breaking space in it) cut where a line may break: between two characters one of
     which is wide, unless the second may not start a line or the first may not end one."""
+    if _MAYBE_WIDE.search(word) is None:
+        return [(word, len(word))]
     pieces, start, width = [], 0, 0
     previous_wide = False
     for index, c in enumerate(word):
