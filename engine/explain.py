@@ -240,10 +240,10 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         out.blank()
     unanswered = [n for n in requested if statuses.get(n, {}).get("status", "answered") != "answered"]
     if unanswered:
-        answered = [reading.title(n) for n in requested if n not in unanswered]
+        answered = [w["quoted"].format(reading.title(n)) for n in requested if n not in unanswered]  # titles have commas
         space = "" if lang == "zh" else " "
         out.wrapped("note", w["partial"].format(count=len(unanswered), total=len(requested)) +
-                    (space + w["answered_are"].format(names=joined(answered, lang)) if answered else ""))
+                    (space + w["answered_are"].format(names=formatting.format_list(answered, lang)) if answered else ""))
         out.blank()
     return "\n".join(out.lines).rstrip() + "\n"
 

@@ -233,7 +233,7 @@ def test_explain_text(verdict):
         "  figures  GP consultation fee: €30.00 (in force from 22\u00a0December\u00a02024, source tarifs)",
         "EU citizen: no",
         "  rule     eu_citizen#3 · costs.rules:33",
-        "  assumed  the rules' defaults, as the facts given do not say: Holds a health card: no.",
+        "  assumed  Holds a health card: no (the rules' defaults, as the facts given do not say).",
     ]:
         assert line in text.splitlines(), line
 
