@@ -89,8 +89,8 @@ def test_a_partial_verdict_is_explained_saved_and_replayed(health, tmp_path):
     text = verdict.explain()
     assert ("Complémentaire santé solidaire: not evaluated\n"
             "  missing  Household resources, Persons in the household and Where the household lives\n") in text
-    assert ("  note     Questions without an answer yet: 1 of 2. Answered: “How to get covered by French\n"
-            "           health insurance”.\n") in text
+    assert ("  note     Questions without an answer yet: 1 of 2. Answered: “How to get covered by French health\n"
+            "           insurance”.\n") in text
     assert "补充医疗保障（CSS）：未计算\n  缺少 家庭收入、家庭人数和家庭居住地\n" in verdict.explain("zh")
     saved = read_trace(verdict.to_json(), "t.json")
     assert engine.explain_trace(saved) == text
