@@ -306,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_serve(sub)
     from engine.dmn.cli import register as register_dmn
     register_dmn(sub)
+    from engine.whatif.cli import register as register_whatif
+    register_whatif(sub)
     return parser
 
 
