@@ -115,8 +115,10 @@ class Ruleset:
         found = list(self.diagnostics) + check_translations(self)
         if analyse:
             from engine.check import analyse_tables
+            from engine.whatif.properties import check_properties
             with decimal.localcontext(ENGINE_CONTEXT):  # bounds over parameters are computed
                 found.extend(analyse_tables(self, skipped))
+                found.extend(check_properties(self))
         return sort_diagnostics(found)
 
     def default_outputs(self) -> tuple:
