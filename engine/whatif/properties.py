@@ -40,7 +40,19 @@ def assertions(ruleset) -> list:
     return [d for f in ruleset.parsed for d in f.declarations if isinstance(d, ast.AssertDecl)]
 
 
+_DECIDED: dict = {}  # ruleset sha256 → diagnostics: a ruleset's files decide its properties
+
+
 def check_properties(ruleset) -> list:
+    key = ruleset.sha256
+    if key not in _DECIDED:
+        if len(_DECIDED) > 32:
+            _DECIDED.clear()
+        _DECIDED[key] = _check_properties(ruleset)
+    return list(_DECIDED[key])
+
+
+def _check_properties(ruleset) -> list:
     found = []
     for decl in assertions(ruleset):
         problem = _names_problem(ruleset, decl)
