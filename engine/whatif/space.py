@@ -29,6 +29,7 @@ from engine.evaluate import Context
 from engine.values import ENGINE_CONTEXT, EnumType, Type
 
 ENUMERABLE = 200
+CENT = Decimal("0.01")
 MONOTONE_CALLS = ("years_between", "months_between")
 FAR = 100_000  # bisection window for monotone date functions, in days either side
 
@@ -185,7 +186,9 @@ class Space:
             points = sorted({int(q) for p in points for q in _discrete_points([p])})
             lo = None if lo is None else int(lo)
             hi = None if hi is None else int(hi)
-        return _ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
+        grid = CENT if getattr(type_, "name", None) == "money" else None
+        pieces = _ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
+        return _on_grid(pieces, grid) if grid is not None else pieces
 
     def domain(self, var: str) -> tuple:
         """(lo, lo_closed, hi, hi_closed) of an ordered fact; integers and dates made closed."""
@@ -485,6 +488,26 @@ def _ordered_pieces(points: list, kind: str, domain: tuple, current) -> list:
         else:
             pieces.append(Piece((last + hi) / 2, last, False, hi, hi_closed))
     return [p for p in pieces if p is not None]
+
+
+def _on_grid(pieces: list, grid: Decimal) -> list:
+    """Money facts are whole cents: a piece's sample is a cent inside it, and a piece with no
+    cent inside (a threshold of 10,339.005 €, or the open stretch next to it) is no piece."""
+    kept = []
+    for piece in pieces:
+        sample = piece.sample
+        if sample != sample.quantize(grid):
+            if piece.lo is None:
+                sample = sample.quantize(grid, decimal.ROUND_FLOOR)
+            else:
+                sample = piece.lo.quantize(grid, decimal.ROUND_FLOOR)
+                while not piece.contains(sample):
+                    sample += grid
+                    if piece.hi is not None and sample > piece.hi:
+                        break
+        if piece.contains(sample):
+            kept.append(attrs.evolve(piece, sample=sample))
+    return kept
 
 
 def _stretch(lo_end, first, discrete, one, left_open=False):
