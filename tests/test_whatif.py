@@ -274,3 +274,23 @@ def test_the_bundled_ruleset_proves_its_properties(student_health):
     from engine.whatif.properties import assertions, check_properties
     assert len(assertions(student_health)) >= 5
     assert check_properties(student_health) == []
+
+
+WANG_YAML = ("nationality: CN\nbirth_date: 2001-03-14\nhigher_education: true\nstay_months: 12\n"
+             "holds_ceam: false\nhousehold_size: 1\nannual_resources: 11000\nterritory: metropole\n")
+
+
+@pytest.mark.parametrize("doc", ["docs/whatif.md", "docs/student_health.md"])
+def test_the_documented_whatif_outputs_are_what_the_engine_prints(doc, tmp_path, capsys):
+    import re
+    import shlex
+    from pathlib import Path
+    facts = tmp_path / "wang.yaml"
+    facts.write_text(WANG_YAML, encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / doc).read_text(encoding="utf-8")
+    blocks = re.findall(r"```\n\$ (verdict whatif [^\n]+)\n(.*?)```", text, re.S)
+    assert blocks
+    for command, expected in blocks:
+        argv = [str(facts) if a == "wang.yaml" else a for a in shlex.split(command)[1:]]
+        assert main(argv) == 0
+        assert capsys.readouterr().out == expected, command

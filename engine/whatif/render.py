@@ -17,7 +17,7 @@ LANGS = ("en", "fr", "zh")
 WORDS = {
     "en": {
         "line": "{title} would be {value} with {conditions}.",
-        "and": " and ",
+        "and": " and ", "or": " or ",
         "now": "{title}: {value} as of {day}.",
         "none": "No change of one or two of these facts gives {title} {want}.",
         "none_any": "No change of one or two of these facts changes {title}.",
@@ -36,7 +36,7 @@ WORDS = {
     },
     "fr": {
         "line": "{title} : {value} avec {conditions}.",
-        "and": " et ",
+        "and": " et ", "or": " ou ",
         "now": "{title} : {value} au {day}.",
         "none": "Aucun changement d'un ou deux de ces faits ne donne {title} {want}.",
         "none_any": "Aucun changement d'un ou deux de ces faits ne change {title}.",
@@ -55,7 +55,7 @@ WORDS = {
     },
     "zh": {
         "line": "若 {conditions}，{title}将为 {value}。",
-        "and": "且 ",
+        "and": "且 ", "or": "或",
         "now": "{title}：{value}（{day}）。",
         "none": "改变其中一两项事实都不能使{title}为 {want}。",
         "none_any": "改变其中一两项事实都不会改变{title}。",
@@ -132,7 +132,7 @@ def _condition(change, space, ruleset, lang) -> str:
             if region.others:
                 excluded = ", ".join(_value(ruleset, v, type_, lang) for v in region.excluded)
                 text.append(words["other_than"].format(a=excluded))
-            parts.append(" / ".join(text))
+            parts.append(words["or"].join(text))
             continue
         lo = None if region.lo is None or region.lo == lo_end else region.lo
         hi = None if region.hi is None or region.hi == hi_end else region.hi
@@ -151,7 +151,7 @@ def _condition(change, space, ruleset, lang) -> str:
             parts.append(words["date_ge" if dated else "ge" if region.lo_closed else "gt"].format(a=fmt(lo)))
         else:
             parts.append(words["eq"].format(a=fmt(region.lo if region.lo is not None else region.hi)))
-    return words["and"].join(parts) if len(parts) == 1 else (" / ").join(parts)
+    return words["or"].join(parts)
 
 
 def _ordered(change) -> bool:
