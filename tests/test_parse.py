@@ -32,10 +32,11 @@ def syntax_error(text: str, file: str = "r.rules"):
 
 def test_every_example_of_the_language_reference_parses():
     blocks = re.findall(r"```rules\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     names = [[d.name for d in parse(block, f"doc{i}").declarations] for i, block in enumerate(blocks)]
     assert names == [["Territory", "age", "household_size", "annual_resources", "territory", "nationality",
-                      "holds_s1"], ["consultation_fee_gp"], ["css_participation"], ["participation_ceiling"]]
+                      "holds_s1"], ["consultation_fee_gp"], ["css_participation"], ["participation_ceiling"],
+                     ["assert@doc4:1", "assert@doc4:2", "assert@doc4:3"]]
 
 
 def test_input_declaration():
