@@ -318,20 +318,20 @@ class _Builder(Transformer):
 
     def monotone_assertion(self, meta, subject, direction, variable):
         span = self._span(meta)
-        return ast.AssertDecl(span, f"assert@{span.short()}", "monotone", subject=str(subject),
+        return ast.AssertDecl(span, "assert", "monotone", subject=str(subject),
                               variable=str(variable), direction=str(direction))
 
     def implies_assertion(self, meta, condition, claim):
         span = self._span(meta)
-        return ast.AssertDecl(span, f"assert@{span.short()}", "implies", claim=claim, condition=condition)
+        return ast.AssertDecl(span, "assert", "implies", claim=claim, condition=condition)
 
     def when_assertion(self, meta, claim, condition):
         span = self._span(meta)
-        return ast.AssertDecl(span, f"assert@{span.short()}", "implies", claim=claim, condition=condition)
+        return ast.AssertDecl(span, "assert", "implies", claim=claim, condition=condition)
 
     def plain_assertion(self, meta, claim):
         span = self._span(meta)
-        return ast.AssertDecl(span, f"assert@{span.short()}", "plain", claim=claim)
+        return ast.AssertDecl(span, "assert", "plain", claim=claim)
 
     def table_body(self, meta, *lines):
         return list(lines)

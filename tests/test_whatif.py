@@ -294,3 +294,10 @@ def test_the_documented_whatif_outputs_are_what_the_engine_prints(doc, tmp_path,
         argv = [str(facts) if a == "wang.yaml" else a for a in shlex.split(command)[1:]]
         assert main(argv) == 0
         assert capsys.readouterr().out == expected, command
+
+
+def test_fmt_keeps_properties(tmp_path):
+    from engine.fmt import format_text
+    text = "input x : integer 0..10\ndecision d : integer = x * 2\nassert   d is monotone increasing in x\n\n\n\nassert d>=0 implies x >= 0   # why\n"
+    assert format_text(text).splitlines()[2:] == [
+        "assert d is monotone increasing in x", "", "assert d>=0 implies x >= 0  # why"]
