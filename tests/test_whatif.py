@@ -301,3 +301,11 @@ def test_fmt_keeps_properties(tmp_path):
     text = "input x : integer 0..10\ndecision d : integer = x * 2\nassert   d is monotone increasing in x\n\n\n\nassert d>=0 implies x >= 0   # why\n"
     assert format_text(text).splitlines()[2:] == [
         "assert d is monotone increasing in x", "", "assert d>=0 implies x >= 0  # why"]
+
+
+def test_a_property_that_cannot_be_decided_is_a_note(tmp_path, capsys):
+    found = _check(tmp_path, "decision twice : money = amount * 2\nassert twice >= 0 €\n")
+    assert [(d.severity, d.code, d.message) for d in found] == [
+        ("note", "property-undecided", "property not decided: `twice >= 0 €`: `amount` is used in a computation")]
+    assert main(["check", str(tmp_path / "p.rules")]) == 0
+    assert capsys.readouterr().out.endswith("0 error(s), 1 warning(s)\n")

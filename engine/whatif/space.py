@@ -359,7 +359,8 @@ class _Uses:
         match expr:
             case ast.Name(name=name):
                 if name in self.carriers:
-                    self._fail(f"`{self.var}` is used in a computation (through `{name}`)")
+                    through = "" if name == self.var else f" (through `{name}`)"
+                    self._fail(f"`{self.var}` is used in a computation{through}")
             case ast.Binary(op=op, left=left, right=right) if op in ("=", "!=", "<", "<=", ">", ">="):
                 for mine, other in ((left, right), (right, left)):
                     if isinstance(mine, ast.Name) and mine.name in self.carriers:
