@@ -20,7 +20,7 @@ import datetime as dt
 from engine import ast
 from engine.errors import Diagnostic
 from engine.values import BOOL, to_json_value
-from engine.whatif.space import NO_VALUE, NotCovered, Space, _Uses
+from engine.whatif.space import NO_VALUE, NotCovered, Space
 
 MAX_POINTS = 50_000
 
@@ -247,7 +247,7 @@ class _Prover:
         """Inputs whose thresholds read other inputs come after those inputs."""
         needs = {}
         for var in variables:
-            uses = _Uses(space, var, within)
+            uses = space.uses(var, within)
             needs[var] = {o for o in variables if o != var and uses.supported
                           and any(space.depends(expr, o) for _, expr, _ in uses.bounds)}
         order, placed = [], set()
@@ -283,9 +283,11 @@ class _Prover:
         decl = self.decl
         if decl.kind != "monotone":
             self._count()
-            if decl.condition is not None and space.expression(decl.condition, dict(facts)) is not True:
+            exprs = [(decl.claim, None)] + ([(decl.condition, None)] if decl.condition is not None else [])
+            values = space.expressions(exprs, dict(facts))
+            if decl.condition is not None and values[1] is not True:
                 return
-            if space.expression(decl.claim, dict(facts)) is False:
+            if values[0] is False:
                 raise _Refuted(_example(facts, day), _shown(facts, day))
             return
         var = decl.variable

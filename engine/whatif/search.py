@@ -18,7 +18,7 @@ import attrs
 
 from engine.errors import Diagnostic, FactError, VerdictError, suggestion_hint
 from engine.values import coerce_fact, to_json_value
-from engine.whatif.space import NO_VALUE, NotCovered, Piece, Space, _Uses
+from engine.whatif.space import NO_VALUE, NotCovered, Piece, Space
 
 MAX_OPTIONS_PER_PAIR = 3
 
@@ -236,7 +236,7 @@ class Search:
         return None
 
     def _moves_with(self, var, other) -> bool:
-        uses = _Uses(self.space, var, self.within)
+        uses = self.space.uses(var, self.within)
         if not uses.supported:  # enumerated, or finite: pieces are single values either way
             return False
         return any(self.space.depends(expr, other) for _, expr, _ in uses.bounds)

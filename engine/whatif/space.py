@@ -95,6 +95,8 @@ class Space:
         self.day = day
         self.compiler = ruleset.plans.compiler
         self._reads: dict = {}
+        self._uses: dict = {}
+        self._compiled: dict = {}  # (id(expr), id(type)) → (expr, closure); expr kept alive
 
     # ------------------------------------------------------------------ evaluation
     def value(self, facts: dict, name: str, cut: Optional[dict] = None):
@@ -111,14 +113,25 @@ class Space:
             return NO_VALUE
 
     def expression(self, expr: ast.Expr, facts: dict, cut: Optional[dict] = None, expected=None):
+        return self.expressions([(expr, expected)], facts, cut)[0]
+
+    def expressions(self, exprs: list, facts: dict, cut: Optional[dict] = None) -> list:
+        """[(expr, expected type)] → their values, in one evaluation (decisions computed once)."""
         ctx = Context(facts, self.day, self.ruleset.plans, traced=False)
         if cut:
             ctx.results.update(cut)
-        try:
-            with decimal.localcontext(ENGINE_CONTEXT):
-                return self.compiler.expr(expr, expected)(ctx)
-        except (EvaluationError, decimal.DecimalException, OverflowError, KeyError):
-            return NO_VALUE
+        values = []
+        with decimal.localcontext(ENGINE_CONTEXT):
+            for expr, expected in exprs:
+                key = (id(expr), id(expected))
+                compiled = self._compiled.get(key)
+                if compiled is None:
+                    compiled = self._compiled[key] = (expr, self.compiler.expr(expr, expected))
+                try:
+                    values.append(compiled[1](ctx))
+                except (EvaluationError, decimal.DecimalException, OverflowError, KeyError):
+                    values.append(NO_VALUE)
+        return values
 
     # ------------------------------------------------------------------ the graph
     def version(self, name: str):
@@ -170,7 +183,7 @@ class Space:
             return [Piece(v, values=frozenset([v])) for v in (False, True)]
         if kind == "enum":
             return [Piece(v, values=frozenset([v])) for v in type_.symbols]
-        uses = _Uses(self, var, within)
+        uses = self.uses(var, within)
         if kind in ("country", "text"):
             return self._finite_pieces(var, kind, uses, facts, cut)
         if kind not in ("discrete", "dense"):
@@ -189,6 +202,14 @@ class Space:
         grid = CENT if getattr(type_, "name", None) == "money" else None
         pieces = _ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
         return _on_grid(pieces, grid) if grid is not None else pieces
+
+    def uses(self, var: str, within: list) -> "_Uses":
+        """How `var` reaches the decisions `within` (made once: it does not depend on the facts)."""
+        key = (var, tuple(within))
+        found = self._uses.get(key)
+        if found is None:
+            found = self._uses[key] = _Uses(self, var, within)
+        return found
 
     def domain(self, var: str) -> tuple:
         """(lo, lo_closed, hi, hi_closed) of an ordered fact; integers and dates made closed."""
@@ -381,13 +402,13 @@ class _Uses:
 
     # ------------------------------------------------------------------ values
     def constants(self, facts, cut) -> list:
-        return [self.space.expression(expr, facts, cut, expected) for carrier, expr, expected in self.bounds]
+        return self.space.expressions([(expr, expected) for _, expr, expected in self.bounds], facts, cut)
 
     def thresholds(self, facts, cut, kind) -> set:
         """Thresholds on var: the bounds each carrier meets, mapped back through the chain."""
         by_carrier: dict = {}
-        for carrier, expr, expected in self.bounds:
-            value = self.space.expression(expr, facts, cut, expected)
+        values = self.constants(facts, cut)
+        for (carrier, expr, expected), value in zip(self.bounds, values):
             if value is NO_VALUE or isinstance(value, (bool, str)):
                 continue
             if isinstance(value, int):
