@@ -243,7 +243,7 @@ decision band : {low, high} hit first
 def _check(tmp_path, text: str) -> list:
     path = tmp_path / "p.rules"
     path.write_text(PROPERTIES + text, encoding="utf-8")
-    return [d for d in engine.load_ruleset(path).check() if d.code != "unused"]
+    return [d for d in engine.load_ruleset(path).check(properties=True) if d.code != "unused"]
 
 
 def test_properties_that_hold_are_proved(tmp_path):

@@ -127,7 +127,7 @@ class Api:
         with self._check_lock:  # analysed once, however many ask at first
             if self._check is None:
                 skipped = []
-                diagnostics = self.ruleset.check(skipped=skipped)
+                diagnostics = self.ruleset.check(skipped=skipped, properties=True)
                 report = {"diagnostics": [d.to_dict() for d in diagnostics]}
                 if skipped:  # the shape of `verdict check --format json`
                     report["not_analysed"] = [{"decision": d.name, "file": d.span.file, "line": d.span.line}

@@ -42,6 +42,7 @@ class NoValue:
 
 
 NO_VALUE = NoValue()
+_FAILURES = (EvaluationError, decimal.DecimalException, OverflowError, KeyError, RecursionError)
 
 
 @attrs.frozen
@@ -96,6 +97,7 @@ class Space:
         self.compiler = ruleset.plans.compiler
         self._reads: dict = {}
         self._uses: dict = {}
+        self._functions: dict = {}
         self._compiled: dict = {}  # (id(expr), id(type)) → (expr, closure); expr kept alive
 
     # ------------------------------------------------------------------ evaluation
@@ -103,13 +105,29 @@ class Space:
         """The value of decision (or input) `name`; NO_VALUE when the rules give none."""
         if name in self.model.inputs:
             return facts.get(name, NO_VALUE)
+        if not cut:
+            return self._fast(name, facts)
         ctx = Context(facts, self.day, self.ruleset.plans, traced=False)
-        if cut:
-            ctx.results.update(cut)
+        ctx.results.update(cut)
         try:
             with decimal.localcontext(ENGINE_CONTEXT):
                 return ctx.decision(name)
-        except (EvaluationError, decimal.DecimalException, OverflowError, KeyError):
+        except _FAILURES:
+            return NO_VALUE
+
+    def _fast(self, name: str, facts: dict):
+        """The generated code's decision function (engine/codegen.py): far faster than the
+        interpreter, and the same values (tests/test_codegen.py holds them equal)."""
+        fn = self._functions.get(name)
+        if fn is None:
+            try:
+                fn = self._functions[name] = self.ruleset.decision_function(name, self.day)
+            except _FAILURES:
+                return NO_VALUE
+        try:
+            with decimal.localcontext(ENGINE_CONTEXT):
+                return fn(**{k: facts[k] for k in fn.inputs if k in facts})
+        except _FAILURES + (TypeError,):
             return NO_VALUE
 
     def expression(self, expr: ast.Expr, facts: dict, cut: Optional[dict] = None, expected=None):
@@ -120,6 +138,13 @@ class Space:
         ctx = Context(facts, self.day, self.ruleset.plans, traced=False)
         if cut:
             ctx.results.update(cut)
+        else:  # the decisions read, by the generated code; the expressions then find them made
+            for expr, _ in exprs:
+                for name in ast.names_in(expr):
+                    if name in self.model.decisions and name not in ctx.results:
+                        value = self._fast(name, facts)
+                        if value is not NO_VALUE:
+                            ctx.results[name] = value
         values = []
         with decimal.localcontext(ENGINE_CONTEXT):
             for expr, expected in exprs:
@@ -129,7 +154,7 @@ class Space:
                     compiled = self._compiled[key] = (expr, self.compiler.expr(expr, expected))
                 try:
                     values.append(compiled[1](ctx))
-                except (EvaluationError, decimal.DecimalException, OverflowError, KeyError):
+                except _FAILURES:
                     values.append(NO_VALUE)
         return values
 
