@@ -309,3 +309,20 @@ def test_a_property_that_cannot_be_decided_is_a_note(tmp_path, capsys):
         ("note", "property-undecided", "property not decided: `twice >= 0 €`: `amount` is used in a computation")]
     assert main(["check", str(tmp_path / "p.rules")]) == 0
     assert capsys.readouterr().out.endswith("0 error(s), 1 warning(s)\n")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(A=st.integers(0, 30), M=st.integers(0, 150), Y=st.integers(0, 60), Z=st.integers(0, 60),
+       x=st.integers(0, 30), m=st.integers(0, 30000), flag=st.booleans(), age=st.integers(0, 80))
+def test_two_changes_reach_the_wanted_value_and_only_when_no_single_one_does(tmp_path, A, M, Y, Z, x, m, flag, age):
+    path = tmp_path / "small.rules"
+    path.write_text(SMALL.format(A=A, M=M, Y=Y, Z=Z), encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    facts = {"x": x, "m": Decimal(m) / 100, "flag": flag, "born": DAY.replace(year=DAY.year - age)}
+    current = ruleset.evaluate(facts, as_of=DAY, outputs=["result"]).outputs["result"]
+    want = "no" if current == "yes" else "yes"
+    found = counterfactuals(ruleset, facts, "result", want=want, as_of=DAY)
+    assert not (found.single and found.pairs)
+    for cf in found.pairs:
+        changed = dict(facts, **{c.fact: c.nearest for c in cf.changes})
+        assert ruleset.evaluate(changed, as_of=DAY, outputs=["result"]).outputs["result"] == want
