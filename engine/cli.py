@@ -64,7 +64,7 @@ def cmd_check(args) -> int:
             sys.stderr.write(f"to apply it: verdict check {args.path} --suggest | patch -p0\n")
         return 0
     errors = sum(1 for d in diagnostics if d.is_error)
-    warnings = len(diagnostics) - errors
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")  # a note is neither
     if args.format == "json":
         report = {"diagnostics": [d.to_dict() for d in diagnostics]}
         if skipped:
@@ -301,6 +301,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_serve(sub)
     from engine.dmn.cli import register as register_dmn
     register_dmn(sub)
+    from engine.whatif.cli import register as register_whatif
+    register_whatif(sub)
     return parser
 
 
