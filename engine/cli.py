@@ -101,8 +101,14 @@ def cmd_eval(args) -> int:
         raise
     if args.lang and args.lang not in ruleset.files.languages:
         verdict.explain(args.lang)  # the unknown-language error, before anything is written
+    import datetime as dt
+    as_of = dt.date.fromisoformat(verdict.to_dict()["as_of"])
+    found = _counterfactuals(ruleset, verdict, facts, args.whatif or (), as_of)
     if args.format == "json":
         trace = verdict.to_dict()
+        if found:
+            from engine.trace import with_counterfactuals
+            trace = with_counterfactuals(trace, {name: cf.to_dict() for name, cf in found.items()})
         if args.sign:
             from engine.signing import sign_trace
             trace = sign_trace(trace, args.sign)
@@ -110,12 +116,30 @@ def cmd_eval(args) -> int:
         sys.stdout.write(dumps_indented(trace) + "\n")
     else:
         sys.stdout.write(terminal_safe(verdict.explain(args.lang)))
+        if found:
+            from engine.whatif.render import render
+            for cf in found.values():
+                sys.stdout.write("\n" + terminal_safe(render(cf, ruleset, args.lang or ruleset.files.language)))
     if verdict.complete:
         return 0
-    import datetime as dt
-    as_of = dt.date.fromisoformat(verdict.to_dict()["as_of"])
     sys.stderr.write(terminal_safe(_partial_note(ruleset, verdict, facts, as_of, args.lang)) + "\n")
     return 1
+
+
+def _counterfactuals(ruleset, verdict, facts, names, as_of) -> dict:
+    """`--whatif NAME`: what would change each answered output NAME (engine/whatif/)."""
+    if not names:
+        return {}
+    from engine.whatif.search import counterfactuals
+    found = {}
+    for name in dict.fromkeys(names):
+        if name not in verdict.status:
+            raise VerdictError(Diagnostic("error", "usage", f"--whatif {name}: `{name}` is not an output asked",
+                                          hint=f"add --output {name}, or ask what would change one of: "
+                                               f"{', '.join(verdict.status)}"))
+        if verdict.status[name].answered:
+            found[name] = counterfactuals(ruleset, facts, name, as_of=as_of)
+    return found
 
 
 def _partial_note(ruleset, verdict, facts, as_of, lang=None) -> str:
@@ -272,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--output", action="append", help="a decision to compute (repeatable; default: all)")
     ev.add_argument("--format", choices=["text", "json"], help="text (the explanation, the default) or json (the trace)", default=None)
     ev.add_argument("--lang", help="language of the explanation (default: the ruleset's)")
+    ev.add_argument("--whatif", metavar="NAME", action="append",
+                    help="also say what would change the output NAME (repeatable): the smallest changes of the "
+                    "facts, in the text and, with --format json, in the trace's `counterfactuals`")
     ev.add_argument("--sign", metavar="KEY.pem", help="with --format json: sign the trace with this Ed25519 "
                     "private key (see `verdict keygen`)")
     ev.set_defaults(run=cmd_eval)

@@ -495,3 +495,12 @@ def with_statuses(ruleset, base: dict, wanted, status: dict, unanswered: tuple) 
     trace["types"], trace["labels"], trace["decisions"] = types, labels, decisions
     trace["digest"] = {"sha256": digest_of(trace)}
     return trace
+
+
+def with_counterfactuals(trace: dict, found: dict) -> dict:
+    """The trace with `counterfactuals` (output → what would change it: docs/whatif.md), its digest
+    made again so that they are covered like the rest."""
+    extended = {k: v for k, v in trace.items() if k != "digest"}
+    extended["counterfactuals"] = found
+    extended["digest"] = {"sha256": digest_of(extended)}
+    return extended

@@ -359,3 +359,38 @@ def test_a_batch_line_is_a_partial_verdict_when_facts_are_missing(capsys, tmp_pa
         {"line": 1, "outputs": {"d": 2, "e": 1}},
         {"line": 2, "outputs": {"e": 1}, "complete": False,
          "status": {"d": {"status": "not_evaluated", "missing": ["n"]}}}]
+
+
+# ============================================================================ what would change it, in the verdict
+
+def test_eval_whatif_adds_the_counterfactuals_to_the_text_and_to_the_trace(capsys, tmp_path):
+    facts = tmp_path / "f.yaml"
+    facts.write_text("household_size: 1\nannual_resources: 11000\nterritory: metropole\n", encoding="utf-8")
+    argv = ["eval", RULESET, "--facts", facts, "--as-of", AS_OF, "--output", "css_status", "--whatif", "css_status"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    assert out.splitlines()[-5:] == [
+        "- Complémentaire santé solidaire would be free with household size at least 2.",
+        "- Complémentaire santé solidaire would be free with annual resources up to 10,339 €.",
+        "- Complémentaire santé solidaire would be not eligible with annual resources above 13,957 €.",
+        "- Complémentaire santé solidaire would be free with territory overseas France.",
+        "- Complémentaire santé solidaire would be not eligible with insured in any value other than FR."]
+    code, out, _ = run(capsys, *argv, "--format", "json")
+    trace = json.loads(out)
+    assert trace["counterfactuals"]["css_status"]["single"][1] == {
+        "changes": [{"fact": "annual_resources", "from": "11000.00", "to": [{"min": "0", "max": "10339.00"}],
+                     "nearest": "10339.00"}], "value": "free"}
+    read_trace(out, "t.json")  # the digest covers them
+    trace["counterfactuals"]["css_status"]["single"][1]["value"] = "not_eligible"
+    with pytest.raises(TraceError, match="its digest is not the digest of its content"):
+        read_trace(json.dumps(trace), "t.json")
+
+
+def test_eval_whatif_of_an_output_not_asked_is_refused(capsys, tmp_path):
+    facts = tmp_path / "f.json"
+    facts.write_text(json.dumps(ENROLMENT_FACTS), encoding="utf-8")
+    code, out, err = run(capsys, "eval", RULESET, "--facts", facts, "--as-of", AS_OF, "--output", "enrolment",
+                         "--whatif", "css_status")
+    assert (code, out) == (2, "")
+    assert err == ("error[usage]: --whatif css_status: `css_status` is not an output asked\n"
+                   "  = add --output css_status, or ask what would change one of: enrolment\n")

@@ -113,9 +113,9 @@ def test_the_text_in_three_languages(student_health):
         "- Complémentaire santé solidaire would be free with annual resources up to 10,339 €.\n"
         "- Complémentaire santé solidaire would be free with territory overseas France.\n")
     assert render(found, student_health, "fr").splitlines()[3] == (
-        "- Complémentaire santé solidaire : gratuite avec annual_resources jusqu'à 10\u202f339 €.")
+        "- Complémentaire santé solidaire : gratuite avec ressources du foyer jusqu'à 10\u202f339 €.")
     assert render(found, student_health, "zh").splitlines()[3] == (
-        "- 若 annual_resources 不超过 10,339 €，补充医疗保障（CSS）将为 免费。")
+        "- 若家庭收入不超过 10,339 €，补充医疗保障（CSS）将为免费。")
 
 
 def test_the_verdict_method_uses_the_verdicts_own_facts_and_date(student_health):

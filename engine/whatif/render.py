@@ -54,12 +54,12 @@ WORDS = {
         "fact": "{name} {condition}",
     },
     "zh": {
-        "line": "若 {conditions}，{title}将为 {value}。",
-        "and": "且 ", "or": "或",
+        "line": "若{conditions}，{title}将为{value}。",
+        "and": "且", "or": "或",
         "now": "{title}：{value}（{day}）。",
-        "none": "改变其中一两项事实都不能使{title}为 {want}。",
+        "none": "改变其中一两项事实都不能使{title}为{want}。",
         "none_any": "改变其中一两项事实都不会改变{title}。",
-        "want": "怎样才能得到 {want}：",
+        "want": "怎样才能得到“{want}”：",
         "any": "怎样会改变结果：",
         "pairs": "同时改变两项事实：",
         "fixed": "保持不变的事实：{facts}。",
@@ -68,9 +68,9 @@ WORDS = {
         "no_value": "无答案",
         "le": "不超过 {a}", "lt": "低于 {a}", "ge": "至少 {a}", "gt": "超过 {a}",
         "between": "在 {a} 至 {b} 之间", "open_between": "在 {a} 与 {b} 之间（不含）",
-        "eq": "为 {a}", "one_of": "为 {a} 之一", "other_than": "为 {a} 以外的任何值",
+        "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的任何值",
         "date_le": "不晚于 {a}", "date_ge": "不早于 {a}", "date_between": "在 {a} 至 {b} 之间",
-        "fact": "{name} {condition}",
+        "fact": "{name}{condition}",
     },
 }
 
@@ -109,12 +109,17 @@ def render(whatif, ruleset, lang: str = "en") -> str:
 def _line(cf, space, ruleset, title, value, lang) -> str:
     words = WORDS[lang]
     conditions = words["and"].join(
-        words["fact"].format(name=_fact_name(c.fact, lang), condition=_condition(c, space, ruleset, lang))
+        words["fact"].format(name=_fact_name(ruleset, c.fact, lang), condition=_condition(c, space, ruleset, lang))
         for c in cf.changes)
     return words["line"].format(title=title, value=value(cf.value), conditions=conditions)
 
 
-def _fact_name(name: str, lang: str) -> str:
+def _fact_name(ruleset, name: str, lang: str) -> str:
+    """A fact as the reader knows it. English reads the name itself (`annual resources`); French
+    and Chinese read its title in messages/<lang>.yaml (lower-cased inside a French sentence)."""
+    title = ruleset.files.messages.get(lang, {}).get("titles", {}).get(name) if lang != "en" else None
+    if title:
+        return title[:1].lower() + title[1:] if lang != "zh" and not title[1:2].isupper() else title
     return name.replace("_", " ") if lang == "en" else name
 
 
