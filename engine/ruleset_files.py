@@ -261,10 +261,13 @@ def _refused(display: str, problem: str, hint: str | None = None) -> RuleError:
     return RuleError(Diagnostic("error", "not-found", f"{display}: {problem}", hint=hint))
 
 
-def read_folder_file(path: Path, display: str, folder: Path | None = None, limit: int = MAX_RULE_FILE_BYTES) -> str:
+def read_folder_file(path: Path, display: str, folder: Path | None = None, limit: int | None = None) -> str:
     """The UTF-8 text of a file of a ruleset: a regular file (never a pipe, a device or a folder),
     inside `folder` when given (a symbolic link out of it is refused: its content is never read nor
-    shown), at most `limit` bytes read. Every failure is a RuleError naming the file."""
+    shown), at most `limit` bytes read (default: MAX_RULE_FILE_BYTES, read when called, so that a
+    benchmark of huge tables can raise it). Every failure is a RuleError naming the file."""
+    if limit is None:
+        limit = MAX_RULE_FILE_BYTES
     try:
         if folder is not None and not path.resolve().is_relative_to(folder.resolve()):
             raise _refused(display, "a symbolic link to a file outside the ruleset folder; it is not read",
