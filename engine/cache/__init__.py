@@ -97,12 +97,21 @@ _FINGERPRINT: list = []
 
 
 def _engine_fingerprint() -> str:
+    """The engine's version and the name, size and modification time of each of its source files
+    (os.scandir: a few hundred microseconds, where reading them would be milliseconds)."""
     if not _FINGERPRINT:
-        from engine.trace import ENGINE_VERSION
-        parts = [ENGINE_VERSION]
-        for file in sorted(ENGINE_DIR.rglob("*.py")) + sorted(ENGINE_DIR.glob("*.lark")):
-            info = file.stat()
-            parts.append(f"{file.relative_to(ENGINE_DIR)}:{info.st_size}:{info.st_mtime_ns}")
+        import engine
+        parts = [engine.__version__]
+        folders = [str(ENGINE_DIR)]
+        while folders:
+            folder = folders.pop()
+            with os.scandir(folder) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    if entry.is_dir(follow_symlinks=False) and not entry.name.startswith(("_", ".")):
+                        folders.append(entry.path)
+                    elif entry.name.endswith((".py", ".lark")):
+                        info = entry.stat()
+                        parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
         _FINGERPRINT.append(hashlib.sha256("\n".join(parts).encode()).hexdigest())
     return _FINGERPRINT[0]
 
