@@ -15,8 +15,8 @@ shared) each turn a chunk into output text, and the chunks are written back in o
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
-from decimal import Decimal
 import multiprocessing
 import os
 import signal
@@ -25,6 +25,7 @@ import time
 from typing import BinaryIO, Optional, TextIO
 
 from engine.errors import VerdictError
+from engine.facts_io import FactsSyntaxError, read_json
 from engine.values import to_json_value
 
 CHUNK_BYTES = 1 << 18         # about a quarter of a megabyte of input lines per task
@@ -56,12 +57,30 @@ def run(ruleset, source: BinaryIO, out: BinaryIO, *, as_of=None, outputs=None, t
 
     def write(result: tuple):
         text, lines, errors, size = result
-        out.write(text)
+        with _uninterrupted():  # Ctrl-C lands between chunks, never inside a line
+            out.write(text)
+            out.flush()
         counts[0] += lines
         counts[1] += errors
         if meter:
             meter.advance(size, counts[0])
 
+    try:
+        _run_chunks(chunks, jobs, write)
+    except KeyboardInterrupt:
+        if meter:
+            meter.stream.write("\n")
+        sys.stderr.write(f"verdict: interrupted; the output holds the verdicts of the first {counts[0]:,} "
+                         f"line(s), each line whole\n")
+        sys.stderr.flush()
+        raise
+    out.flush()
+    if meter:
+        meter.done(counts[0])
+    return counts[0], counts[1]
+
+
+def _run_chunks(chunks, jobs: int, write) -> None:
     first = next(chunks, None)
     second = next(chunks, None) if first is not None else None
     if second is None or jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -69,19 +88,29 @@ def run(ruleset, source: BinaryIO, out: BinaryIO, *, as_of=None, outputs=None, t
             write(_work(chunk))
         for chunk in chunks:
             write(_work(chunk))
-    else:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
-            pending = collections.deque()
-            for chunk in _chain((first, second), chunks):
-                pending.append(pool.apply_async(_work, (chunk,)))
-                if len(pending) >= 2 * jobs:
-                    write(pending.popleft().get())
-            while pending:
+        return
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_quiet_worker) as pool:
+        pending = collections.deque()
+        for chunk in _chain((first, second), chunks):
+            pending.append(pool.apply_async(_work, (chunk,)))
+            if len(pending) >= 2 * jobs:
                 write(pending.popleft().get())
-    out.flush()
-    if meter:
-        meter.done(counts[0])
-    return counts[0], counts[1]
+        while pending:
+            write(pending.popleft().get())
+
+
+@contextlib.contextmanager
+def _uninterrupted():
+    """SIGINT held back while a chunk is written (delivered right after), where the platform can."""
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None:
+        yield
+        return
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        block(signal.SIG_SETMASK, previous)
 
 
 def _quiet_worker():
@@ -131,20 +160,32 @@ def _work(chunk: tuple) -> tuple:
             continue
         lines += 1
         result = _line(ruleset, number, raw, as_of, outputs, trace)
-        if "error" in result:
-            errors += 1
-        written.append(json.dumps(result, ensure_ascii=False, separators=(",", ":")))
-    text = "\n".join(written)
-    return (text + "\n" if written else "").encode("utf-8"), lines, errors, len(data)
+        line, failed = _encoded(number, result)
+        errors += failed
+        written.append(line)
+    return b"".join(written), lines, errors, len(data)
+
+
+def _encoded(number: int, result: dict) -> tuple[bytes, bool]:
+    """(the output line, whether it is an error line). A verdict that JSON cannot carry becomes
+    an error line for its input line alone, never the end of the batch."""
+    try:
+        return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n", "error" in result
+    except UnicodeEncodeError:
+        message = "the verdict holds a lone surrogate (half of a UTF-16 pair), which is not a character"
+    except ValueError:  # Python refuses to write an int of more than 4,300 digits
+        message = "the verdict holds a number too long to write"
+    except RecursionError:
+        message = "the verdict is nested too deeply to write"
+    line = json.dumps(_error_line(number, "batch-output", message), separators=(",", ":"))
+    return line.encode("ascii") + b"\n", True
 
 
 def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict:
     try:
-        data = json.loads(raw, parse_float=Decimal)  # exact: 0.1 is 0.1, not a binary float
-    except (ValueError, RecursionError) as error:
-        where = f" at column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
-        message = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-        return _error_line(number, "batch-line", f"not a JSON line: {message}{where}")
+        data = read_json(raw)  # the reader of --facts and HTTP bodies: exact decimals, no duplicate keys
+    except FactsSyntaxError as error:
+        return _error_line(number, "batch-line", f"not a JSON line: {error}" if error.not_json else str(error))
     if not isinstance(data, dict):
         return _error_line(number, "batch-line", f"expected an object of facts, got {type(data).__name__}")
     facts = data

@@ -11,7 +11,7 @@ import sys
 from engine.errors import Diagnostic, VerdictError, render_all
 from engine.cache import load_ruleset_cached as load_ruleset  # the parsed rules kept between runs
 from engine.ruleset import check_path
-from engine.ruleset_files import byte_position, load_yaml
+from engine.ruleset_files import byte_position
 
 
 MAX_FACTS_FILE_BYTES = 1_000_000  # far beyond any real case; parsing YAML in Python is slow past it
@@ -39,19 +39,9 @@ def _read_input(path: str, what: str, limit: int | None = None) -> str:
 
 
 def read_facts(path: str) -> dict:
-    """Facts from a YAML or JSON file (JSON is YAML); plain data only."""
-    text = _read_input(path, "facts file", MAX_FACTS_FILE_BYTES)
-    try:
-        facts = load_yaml(text, f"facts file {path}")
-    except ValueError as error:
-        raise VerdictError(Diagnostic("error", "fact-type", str(error))) from None
-    if facts is None:
-        facts = {}
-    if not isinstance(facts, dict):
-        raise VerdictError(Diagnostic("error", "fact-type",
-                                      f"facts file {path}: expected a mapping of fact name → value, "
-                                      f"got {type(facts).__name__}"))
-    return facts
+    """Facts from a YAML or JSON file (JSON is YAML); plain data only (engine/facts_io.py)."""
+    from engine.facts_io import read_facts_text
+    return read_facts_text(_read_input(path, "facts file", MAX_FACTS_FILE_BYTES), f"facts file {path}")
 
 
 def cmd_check(args) -> int:

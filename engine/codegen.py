@@ -21,13 +21,13 @@ from bisect import bisect_right
 
 from engine import ast
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
-from engine.evaluate import check_range, finish_money, finish_value, no_parameter_value, no_version
+from engine.evaluate import check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
 from engine.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
                             _template_decisions, _traced_caller, fail, function_for, make_date, no_answer)
 from engine.typecheck import is_symbol_of
-from engine.values import MONEY
+from engine.values import INTEGER, MONEY
 
 
 PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -169,10 +169,14 @@ class Generator:
         raise Unsupported(type(test).__name__)
 
     # ------------------------------------------------------------------ decisions
-    def decisions(self) -> list:
-        """Writes every decision's function; returns their names, by decision number."""
+    def decisions(self, subset=None) -> list:
+        """Writes the function of each decision in `subset` (decision numbers, closed under what
+        they read; None: every decision); returns their names by decision number, None for the others."""
         names = []
         for j, name in enumerate(self.model.decisions):
+            if subset is not None and j not in subset:
+                names.append("None")
+                continue
             fn = self.unit.local(f"t{j}" if self.traced else f"d{j}")
             args = "m, f, a, T" if self.traced else "m, f, a"
             self.unit.emit(1, f"def {fn}({args}):")
@@ -190,7 +194,7 @@ class Generator:
         if self.traced:
             u.emit(depth, "R = []")
         if plan.expression is not None:
-            u.emit(depth, f"v = {self._finished(plan.result_type, self.expr(plan.decl.body.expr, plan.result_type))}")
+            u.emit(depth, f"v = {self._finished(plan.result_type, self.expr(plan.decl.body.expr, plan.result_type), plan.decl.span)}")
             record = "(None, None, (), v, R)"
         else:
             record = self._table(j, plan, depth)
@@ -202,8 +206,10 @@ class Generator:
             u.emit(depth, f"T[{j}] = {record}")
         u.emit(depth, "return v")
 
-    def _finished(self, type_, source: str) -> str:
-        return f"{self.finish}({source})" if type_ == MONEY else source
+    def _finished(self, type_, source: str, span) -> str:
+        if type_ == MONEY:
+            return f"{self.finish}({source})"
+        return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
 
     def is_light(self, plan) -> bool:
         """Whether a table reads no decision and needs no memo: a `unique` or `first` table whose
@@ -404,7 +410,7 @@ class Generator:
             constants.append(UNSET)
             fn = u.name(f"o{j}_")
             args = "m, f, a, T, R" if self.traced else "m, f, a"
-            values = [self._finished(t, self.expr(e, t)) for e, t in zip(row.row.outputs, plan.output_types)]
+            values = [self._finished(t, self.expr(e, t), row.row.span) for e, t in zip(row.row.outputs, plan.output_types)]
             u.emit(1, f"def {fn}({args}):", helper=True)
             if len(values) == 1:
                 u.emit(2, f"return {values[0]}", helper=True)
@@ -443,11 +449,12 @@ def _raise_no_parameter(as_of, info, span):
 
 # ---------------------------------------------------------------------------- building and running
 
-def build(plans, compiler, versions: tuple, present: tuple, traced: bool):
-    """The decision functions for these versions (and these parameters having a value).
-    Returns `make(parameter_values) -> functions by decision number`."""
+def build(plans, compiler, versions: tuple, present: tuple, traced: bool, subset=None):
+    """The decision functions for these versions (and these parameters having a value), of the
+    decisions in `subset` only when given (a set of decision numbers closed under what they read).
+    Returns `make(parameter_values) -> functions by decision number` (None outside the subset)."""
     gen = Generator(plans, compiler, versions, present, traced)
-    names = gen.decisions()
+    names = gen.decisions(frozenset(subset) if subset is not None else None)
     extras = ["TF"] if traced else []
     factory, objects = _compile_unit(gen, names, extras, "decisions")
 
@@ -459,10 +466,10 @@ def build(plans, compiler, versions: tuple, present: tuple, traced: bool):
     return make
 
 
-def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, arguments: tuple):
+def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, arguments: tuple, reads=None):
     """A function computing decision j from its inputs, given positionally in `arguments` order
-    (input numbers): no memo, no trace, no validation. Returns `make(parameter_values, as_of,
-    decision_functions) -> function`."""
+    (input numbers): no memo, no trace, no validation. `reads`: the decisions it may call (None:
+    every one). Returns `make(parameter_values, as_of, decision_functions) -> function`."""
     gen = Generator(plans, compiler, versions, present, traced=False)
     u = gen.unit
     plan = versions[j]
@@ -474,7 +481,7 @@ def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, argume
         u.emit(2, f"m = [{gen.U}] * {len(gen.decision_index)}")
         u.emit(2, f"f = [{', '.join(facts)}]")
     gen.read_input = lambda i: f"e{position[i]}"
-    for k in range(len(gen.decision_index)):
+    for k in (range(len(gen.decision_index)) if reads is None else sorted(reads)):
         u.constants.append(f"{u.local(f'd{k}')} = DF[{k}]")
     gen.body(j, 2, store=False)
     factory, objects = _compile_unit(gen, ["entry"], ["a", "DF"], "entry")

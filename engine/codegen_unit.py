@@ -10,12 +10,17 @@ from __future__ import annotations
 import ast as pyast
 import datetime
 import re
+import threading
 from decimal import Decimal
 
 _SAFE_BUILTINS = {"len": len, "min": min, "max": max, "abs": abs, "int": int, "tuple": tuple, "dict": dict,
                   "zip": zip, "frozenset": frozenset, "True": True, "False": False, "None": None}
 _ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "bit_length"})
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+# CPython keeps the AST converter's recursion depth per interpreter, not per thread: two threads
+# parsing or compiling at once can fail with "AST constructor recursion depth mismatch". Every
+# unit is built under this lock; a unit is built once, so evaluation never waits on it after that.
+_COMPILING = threading.Lock()
 
 
 class Unsupported(Exception):
@@ -89,11 +94,12 @@ class Unit:
 
 def run_checked(source: str, names: set, what: str) -> dict:
     """Parse the generated source, check it, run it; its namespace (holding `factory`)."""
-    tree = pyast.parse(source, filename=f"<verdict {what}>")
-    _check(tree, names)
-    namespace = {"__builtins__": _SAFE_BUILTINS, "Decimal": Decimal, "datetime": datetime}
-    code = compile(tree, f"<verdict {what}>", "exec")
-    _run(code, namespace)
+    with _COMPILING:
+        tree = pyast.parse(source, filename=f"<verdict {what}>")
+        _check(tree, names)
+        namespace = {"__builtins__": _SAFE_BUILTINS, "Decimal": Decimal, "datetime": datetime}
+        code = compile(tree, f"<verdict {what}>", "exec")
+        _run(code, namespace)
     return namespace
 
 

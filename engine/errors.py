@@ -137,6 +137,8 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
     by_case = {c.lower(): c for c in candidates}
     if name.lower() in by_case:
         return by_case[name.lower()]
+    if len(name) > 4 * max(map(len, candidates), default=0):  # too long to reach the cutoff, and slow to compare
+        return None
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 
@@ -144,3 +146,10 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
 def suggestion_hint(name: str, candidates: Iterable[str]) -> Optional[str]:
     match = did_you_mean(name, candidates)
     return f"did you mean `{match}`?" if match else None
+
+
+def listed(names: Iterable[str], limit: int = 30) -> str:
+    """Names for a hint, at most `limit` of them: a ruleset of 60,000 decisions gives one line."""
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names) - limit:,} more)" if len(names) > limit else "")

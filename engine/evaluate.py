@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 from typing import Callable, Optional
 
@@ -10,7 +11,7 @@ import attrs
 from engine import ast
 from engine.errors import Diagnostic, EvaluationError
 from engine.resolve import TEMPLATE_HOLE
-from engine.values import MONEY, EnumType, format_value, round_money
+from engine.values import INTEGER, MONEY, EnumType, format_value, round_money
 
 LIST_POLICIES = ("collect", "rule_order", "output_order")
 
@@ -164,7 +165,7 @@ def _period(decl) -> str:
 
 
 def _row_value(ctx, plan: VersionPlan, row: RowPlan):
-    values = [finish_value(t, f(ctx)) for f, t in zip(row.outputs, plan.output_types)]
+    values = [finish_value(t, f(ctx), row.row.span) for f, t in zip(row.outputs, plan.output_types)]
     if len(values) == 1:
         return values[0]
     return dict(zip(plan.output_names, values))
@@ -177,13 +178,31 @@ def finish_money(value):
     return value
 
 
-def finish_value(type_, value):
-    """A value as a decision gives it: money rounded to the cent, anything else as computed."""
-    return finish_money(value) if type_ == MONEY else value
+MAX_WHOLE = 10 ** 28  # a whole number past exact arithmetic's 28 digits is a runaway formula
+
+
+def finish_integer(value, span=None):
+    """A whole-number decision's value, refused past 28 digits (as floor, ceil and round refuse):
+    products of whole numbers are exact in Python however long, and a verdict of 5,000 digits can
+    be neither written nor meant."""
+    if type(value) is int and not -MAX_WHOLE < value < MAX_WHOLE:
+        digits = f"{len(str(abs(value))):,}" if value.bit_length() < 13_000 else "over 4,000"
+        raise EvaluationError(Diagnostic(
+            "error", "evaluation", f"the whole number computed has {digits} digits, more than the 28 of exact "
+            f"arithmetic", span, hint="check the facts for an absurd figure, or the rules for a runaway formula"))
+    return value
+
+
+def finish_value(type_, value, span=None):
+    """A value as a decision gives it: money rounded to the cent, whole numbers bounded, anything
+    else as computed."""
+    if type_ == MONEY:
+        return finish_money(value)
+    return finish_integer(value, span) if type_ == INTEGER else value
 
 
 def _finish(plan: VersionPlan, value):
-    return finish_value(plan.result_type, value)
+    return finish_value(plan.result_type, value, plan.decl.span)
 
 
 def no_match(as_of, plan: VersionPlan, inputs) -> EvaluationError:

@@ -245,10 +245,13 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
                  first=index == 0)
     for index, parameter in enumerate(decision.get("parameters", [])):
         shown = reading.value(parameter["value"], reading.type_of(parameter["name"]))
-        note = f"{w['from'].format(date=parameter['effective_from'])}, {w['source']} {parameter.get('source')}"
+        note = w['from'].format(date=parameter['effective_from'])
+        if parameter.get("source"):  # a parameter may cite no source: no "source None"
+            note += f", {w['source']} {parameter['source']}"
         out.line("figures", f"{parameter['name']} = {shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
     for warning in _stale_beneath(decision, by_name, warnings_by_name):
-        text = w["stale"].format(checked=warning["checked"], as_of=trace["as_of"], source=warning["source"])
+        text = w["stale" if warning.get("source") else "stale_unsourced"].format(
+            checked=warning["checked"], as_of=trace["as_of"], source=warning.get("source"))
         out.wrapped("warning", f"{warning['name']}: {text}")
 
 

@@ -13,17 +13,20 @@ outputs, the same errors and the same trace, faster:
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 from engine.countries import ISO_3166_ALPHA2
-from engine.errors import Diagnostic, VerdictError, suggestion_hint
+from engine.errors import Diagnostic, VerdictError, listed, suggestion_hint
 from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
 from engine.trace import Verdict, build_trace
-from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, EnumType, ListType, coerce_fact
+from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, SURROGATE, EnumType, ListType, coerce_fact
 
 MAX_CACHED = 4096   # days, and output lists per day, remembered; beyond that the cache starts again
+MAX_PARTIAL_UNITS = 8  # units of some decisions only, per day's program, before one of every decision
+PARTIAL_FROM = 256     # decisions in a ruleset from which only those the outputs read are generated
 
 
 class FastPath:
@@ -49,6 +52,9 @@ class FastPath:
         self._days: dict = {}
         self._programs: dict = {}
         self._units: dict = {}
+        # Generated code is built under this lock (once per unit); evaluation reads the built
+        # functions without it.
+        self.building = threading.RLock()
 
     # ------------------------------------------------------------------ programs
     def program(self, day: dt.date) -> "Program":
@@ -66,12 +72,14 @@ class FastPath:
             self._days[day] = program
         return program
 
-    def unit(self, versions: tuple, present: tuple, traced: bool):
-        key = (tuple(map(id, versions)), present, traced)
+    def unit(self, versions: tuple, present: tuple, traced: bool, subset=None):
+        key = (tuple(map(id, versions)), present, traced, subset)
         make = self._units.get(key)
         if make is None:
             plans = self.ruleset.plans
-            make = self._units[key] = self.codegen.build(plans, plans.compiler, versions, present, traced)
+            if len(self._units) >= MAX_CACHED:
+                self._units.clear()  # the programs keep the functions they have
+            make = self._units[key] = self.codegen.build(plans, plans.compiler, versions, present, traced, subset)
         return make
 
     # ------------------------------------------------------------------ evaluation
@@ -89,8 +97,8 @@ class FastPath:
         m = [unset] * self.count
         values = []
         try:
-            functions = (program.traced or program.functions(True)) if traced else \
-                (program.untraced or program.functions(False))
+            functions = (need.traced or program.functions(True, need)) if traced else \
+                (need.untraced or program.functions(False, need))
         except self.codegen.Unsupported:
             return self.ruleset.interpret(facts, day, wanted, traced)
         if traced:
@@ -184,13 +192,16 @@ class FastPath:
                    + [n for n in needed if inputs[n].default is not NO_DEFAULT])
         arguments = tuple(self.input_index[n] for n in ordered)
         key = (tuple(map(id, program.versions)), program.present, j, arguments)
-        make = self._units.get(key)
         try:
-            if make is None:
-                plans = self.ruleset.plans
-                make = self._units[key] = self.codegen.build_entry(plans, plans.compiler, program.versions,
-                                                                   program.present, j, arguments)
-            fn = make(program.values, day, program.untraced or program.functions(False))
+            need = program.need((name,), day)
+            functions = need.untraced or program.functions(False, need)
+            with self.building:
+                make = self._units.get(key)
+                if make is None:
+                    plans = self.ruleset.plans
+                    make = self._units[key] = self.codegen.build_entry(plans, plans.compiler, program.versions,
+                                                                       program.present, j, arguments, need.subset)
+            fn = make(program.values, day, functions)
         except self.codegen.Unsupported:
             program.interpreted = True
             return self._interpreted_function(name, day)
@@ -213,7 +224,8 @@ class FastPath:
 
         def decision(*args, **kwargs):
             facts = dict(zip(ordered, args), **kwargs)
-            return ruleset.interpret(facts, day, [name], trace=False).outputs[name]
+            value = ruleset.interpret(facts, day, [name], trace=False).outputs[name]
+            return tuple(value) if isinstance(value, list) else value  # as the generated function gives it
         decision.__name__ = decision.__qualname__ = name
         decision.inputs = ordered
         return decision
@@ -228,22 +240,35 @@ class Program:
         self.entries = entries
         self.present = tuple(entry is not None for entry in entries)
         self.values = tuple(entry.value if entry is not None else None for entry in entries)
-        self.untraced = None
-        self.traced = None
+        self.built: dict = {}   # (traced, subset) -> functions by decision number
         self.needs: dict = {}
         self.interpreted = False  # the generator met something it does not know: the closures do it all
 
-    def functions(self, traced: bool) -> tuple:
-        try:
-            functions = self.fast.unit(self.versions, self.present, traced)(self.values)
-        except self.fast.codegen.Unsupported:
-            self.interpreted = True
-            raise
-        if traced:
-            self.traced = functions
-        else:
-            self.untraced = functions
-        return functions
+    def functions(self, traced: bool, need: "Need") -> tuple:
+        """The functions `need` calls. Only the decisions its outputs read are generated (one
+        output of a ruleset of 60,000 decisions compiles a few), until several partial sets
+        have been asked: then every decision, once, serves all later output lists."""
+        with self.fast.building:
+            built = need.traced if traced else need.untraced
+            if built is not None:  # another thread built them while this one waited
+                return built
+            functions = self.built.get((traced, None))
+            if functions is None:
+                functions = self.built.get((traced, need.subset))
+            if functions is None:
+                partial = sum(1 for kind, subset in self.built if kind == traced and subset is not None)
+                subset = need.subset if partial < MAX_PARTIAL_UNITS else None
+                try:
+                    functions = self.fast.unit(self.versions, self.present, traced, subset)(self.values)
+                except self.fast.codegen.Unsupported:
+                    self.interpreted = True
+                    raise
+                self.built[(traced, subset)] = functions
+            if traced:
+                need.traced = functions
+            else:
+                need.untraced = functions
+            return functions
 
     def need(self, wanted: tuple, day) -> "Need":
         """What `wanted` needs; the same on every day of this program."""
@@ -271,12 +296,18 @@ class Need:
         self.checked = tuple(fast.input_index[n] for n in self.required if model.inputs[n].default is NO_DEFAULT)
         self.template = list(fast.defaults)
         self.order = tuple(fast.decision_index[n] for n in evaluation_order(model, wanted, day))
+        # The decisions to generate; None: every one, in one unit shared by all output lists (below
+        # PARTIAL_FROM decisions that is cheaper than a unit for each list of outputs asked).
+        partial = fast.count >= PARTIAL_FROM and len(self.order) < fast.count
+        self.subset = tuple(sorted(self.order)) if partial else None
+        self.untraced = None
+        self.traced = None
 
 
 def _unknown_output(name, model) -> VerdictError:
     return VerdictError(Diagnostic("error", "unknown-output", f"unknown decision `{name}`",
                                    hint=suggestion_hint(name, model.decisions) or
-                                   f"the decisions are: {', '.join(model.decisions)}"))
+                                   f"the decisions are: {listed(model.decisions)}"))
 
 
 def _first_failure(row, inputs) -> int:
@@ -307,7 +338,8 @@ def _fast_coercer(name: str, info):
     if kind == "country":
         return lambda raw: raw if type(raw) is str and raw in ISO_3166_ALPHA2 else slow(raw)
     if kind == "text":
-        return lambda raw: raw if type(raw) is str and len(raw) <= MAX_TEXT_LENGTH else slow(raw)
+        return lambda raw: raw if type(raw) is str and len(raw) <= MAX_TEXT_LENGTH and (
+            raw.isascii() or not SURROGATE.search(raw)) else slow(raw)
     if kind == "date" and range_ is None:
         def coerce_date(raw):
             if type(raw) is dt.date:

@@ -213,9 +213,21 @@ def _syntax(span: Span, message: str, hint: str | None = None) -> RuleSyntaxErro
     return RuleSyntaxError(Diagnostic("error", "syntax", message, span, hint=hint))
 
 
-def _unquote(token: str) -> str:
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def _unquote(token: str, span: Span) -> str:
+    """The text of a quoted token. The escapes are \\n, \\t, \\" and \\\\; any other backslash is
+    refused where it stands, rather than silently dropped (`\\u00e9` would read `u00e9`)."""
     body = token[1:-1]
-    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), body)
+    for match in re.finditer(r"\\(.)", body):
+        if match.group(1) not in _ESCAPES:
+            offset = match.start() + 1  # after the opening quote
+            raise _syntax(Span.point(span.file, span.line, span.column + offset, 2),
+                          f"`\\{match.group(1)}` is not an escape in a text",
+                          'the escapes are \\n (new line), \\t (tab), \\" and \\\\ (a backslash); '
+                          "write any other character as itself")
+    return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], body)
 
 
 def _date(token, span: Span) -> dt.date:
@@ -259,7 +271,7 @@ class _Builder(Transformer):
 
     def input_decl(self, meta, name, type_, range_, default, description):
         return ast.InputDecl(self._tok(name), str(name), type_, range_, default,
-                             _unquote(description) if description else None)
+                             _unquote(description, self._tok(description)) if description else None)
 
     def default_clause(self, meta, value):
         return value
@@ -277,7 +289,7 @@ class _Builder(Transformer):
                       "write `a..b`, `>= a`, `> a`, `<= b` or `< b`")
 
     def parameter_decl(self, meta, name, type_, title, source, checked, *values):
-        return ast.ParameterDecl(self._tok(name), str(name), type_, _unquote(title) if title else None,
+        return ast.ParameterDecl(self._tok(name), str(name), type_, _unquote(title, self._tok(title)) if title else None,
                                  source, checked, tuple(values))
 
     def parameter_value(self, meta, date, value, source):
@@ -291,7 +303,7 @@ class _Builder(Transformer):
         return _date(date, self._tok(date))
 
     def because_clause(self, meta, text):
-        return ast.Template(self._tok(text), _unquote(str(text)))
+        return ast.Template(self._tok(text), _unquote(str(text), self._tok(text)))
 
     def hit_clause(self, meta, first, second):
         return _hit_policy(self._span(meta), str(first), str(second) if second else None)
@@ -310,7 +322,7 @@ class _Builder(Transformer):
         if isinstance(body, list):  # table lines
             from engine.parse_table import build_table  # it parses cells with this module
             body = build_table(self.file, str(name), body, span)
-        return ast.DecisionDecl(span, str(name), type_, _unquote(title) if title else None, hit,
+        return ast.DecisionDecl(span, str(name), type_, _unquote(title, self._tok(title)) if title else None, hit,
                                 valid_from, valid_to, source, checked, body, range_)
 
     def table_body(self, meta, *lines):
@@ -386,7 +398,7 @@ class _Builder(Transformer):
         return ast.Literal(span, "date", _date(token, span))
 
     def text(self, meta, token):
-        return ast.Literal(self._tok(token), "text", _unquote(str(token)))
+        return ast.Literal(self._tok(token), "text", _unquote(str(token), self._tok(token)))
 
     def true(self, meta):
         return ast.Literal(self._span(meta), "bool", True)

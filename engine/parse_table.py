@@ -159,7 +159,7 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         if text.startswith('"'):
             if len(text) < 2 or not text.endswith('"'):
                 raise _syntax(span, "this explanation text is not closed", 'end it with `"`')
-            text = _unquote(text)
+            text = _unquote(text, span)
         because = ast.Template(span, text)
     source = notes["source"][0] if "source" in notes else None
     rule_id = notes["id"][0] if "id" in notes else None

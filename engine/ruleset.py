@@ -10,13 +10,15 @@ import attrs
 
 from engine import ast
 from engine.compile import Compiler
-from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, suggestion_hint
+from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, listed, suggestion_hint
 from engine.evaluate import Context, RowPlan, VersionPlan
 from engine.graph import evaluation_order, find_cycles, required_inputs
 from engine.model import NO_DEFAULT, Model
 from engine.resolve import Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
-from engine.values import ENGINE_CONTEXT, coerce_fact
+from engine.span import Span
+from engine.values import ENGINE_CONTEXT, coerce_fact, shown_value
+from engine.facts_io import shown_text
 
 
 _FAST_PATH_LOCK = threading.Lock()
@@ -135,8 +137,9 @@ class Ruleset:
                     reads = ", ".join(required_inputs(self.model, [name], as_of)) or "no input"
                     hint = f"`{name}` is a decision the ruleset computes, not a fact; it reads {reads}"
                 else:
-                    hint = suggestion_hint(str(name), inputs) or f"the inputs are: {', '.join(inputs)}"
-                shown = str(name) if len(str(name)) <= 60 else str(name)[:57] + "…"
+                    label = name if isinstance(name, str) else shown_value(name)  # str(10**5000) fails
+                    hint = suggestion_hint(label, inputs) or f"the inputs are: {listed(inputs)}"
+                shown = shown_text(name if isinstance(name, str) else shown_value(name))
                 problems.append(Diagnostic("error", "unknown-fact", f"unknown fact `{shown}`", hint=hint))
                 if len(problems) >= MAX_FACT_PROBLEMS:
                     break
@@ -258,7 +261,7 @@ class Ruleset:
             if name not in self.model.decisions:
                 raise VerdictError(Diagnostic("error", "unknown-output", f"unknown decision `{name}`",
                                               hint=suggestion_hint(name, self.model.decisions) or
-                                              f"the decisions are: {', '.join(self.model.decisions)}"))
+                                              f"the decisions are: {listed(self.model.decisions)}"))
         prepared = self.prepare_facts(facts, wanted, day)
         ctx = Context(prepared, day, self.plans, traced=trace)
         try:
@@ -333,7 +336,34 @@ def _front_end(path):
         raise RuleError(errors, files.rule_texts)
     resolver = Resolver(parsed, files.sources, files.has_registry)
     model = resolver.run()
-    return files, parsed, model, resolver, sort_diagnostics(resolver.diagnostics + find_cycles(model))
+    return files, parsed, model, resolver, sort_diagnostics(resolver.diagnostics + find_cycles(model)
+                                                            + _unknown_default_outputs(files, model))
+
+
+def _unknown_default_outputs(files: RulesetFiles, model: Model) -> list:
+    """`outputs:` of ruleset.yaml naming no decision would make every plain evaluation fail."""
+    found = []
+    for name in files.outputs:
+        if name in model.decisions:
+            continue
+        span, lines = None, files.settings_text.splitlines()
+        start = next((k for k, line in enumerate(lines) if line.startswith("outputs")), 0)
+        for number, line in enumerate(lines[start:], start + 1):
+            column = _word_at(line, name)
+            if column and not line.lstrip().startswith("#"):
+                span = Span.point(files.settings_path, number, column, len(name))
+                break
+        found.append(Diagnostic(
+            "error", "unknown-output", f"`outputs` of ruleset.yaml names `{name}`, which is not a decision",
+            span, hint=suggestion_hint(name, model.decisions) or f"the decisions are: {listed(model.decisions)}"))
+    return found
+
+
+def _word_at(line: str, word: str) -> int:
+    """The column (from 1) where `word` stands alone in `line`, or 0."""
+    import re
+    match = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", line)
+    return match.start() + 1 if match else 0
 
 
 def load_ruleset(path) -> Ruleset:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -93,6 +95,43 @@ SafeLoader.yaml_implicit_resolvers = {
 SafeLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                  list("tTfF"))
 
+# YAML 1.2 core-schema numbers. Under YAML 1.1's rules `010` is 8, `0x1F` 31, `0b101` 5 and `1:30`
+# 90: a fact would silently take another value than the one written. Here `010` is 10, `1:30` is a
+# text (which a number fact refuses by name), and a number in another base is refused with a hint.
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+SafeLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NUMBER_TAGS]
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()}
+SafeLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+OTHER_BASE_TAG = "tag:verdict,2026:number-in-another-base"
+SafeLoader.add_implicit_resolver(OTHER_BASE_TAG, re.compile(r"^[-+]?0(?:[xX][0-9a-fA-F_]+|[oO][0-7_]+|[bB][01_]+)$"),
+                                 list("-+0"))
+
+
+def _number_in_another_base(loader, node):
+    text = loader.construct_scalar(node)
+    base = {"x": "a hexadecimal", "o": "an octal", "b": "a binary"}[text.lstrip("+-")[1].lower()]
+    digits = text.replace("_", "")
+    try:
+        decimal = f" ({int(digits, 0)} in decimal digits)" if len(digits) <= 40 else ""
+    except ValueError:  # `0x_`: no digit at all
+        decimal = ""
+    raise yaml.constructor.ConstructorError(
+        None, None, f"`{text}` is {base} number{decimal}; write numbers in decimal digits, "
+        f"or in quotes (\"{text}\") if it is a text", node.start_mark)
+
+
+def _decimal_int(loader, node):
+    """A YAML 1.2 integer: decimal digits, leading zeros meaning nothing (`010` is 10)."""
+    return int(loader.construct_scalar(node), 10)
+
+
+SafeLoader.add_constructor(OTHER_BASE_TAG, _number_in_another_base)
+
 
 def _kept_as_written(construct):
     """A scalar YAML cannot build (`2001-13-45`, an int of 5,000 digits) stays the text written, so
@@ -117,7 +156,7 @@ def _exact_number(loader, node):
 
 
 for _tag, _construct in (("timestamp", yaml.SafeLoader.construct_yaml_timestamp),
-                         ("int", yaml.SafeLoader.construct_yaml_int),
+                         ("int", _decimal_int),
                          ("float", _exact_number)):
     SafeLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _kept_as_written(_construct))
 
@@ -214,11 +253,41 @@ def _alias_count(text: str) -> int:
         return 0
 
 
-def _read_text(path: Path, display: str) -> str:
-    data = path.read_bytes()
-    if len(data) > MAX_RULE_FILE_BYTES:
-        raise RuleError(Diagnostic("error", "syntax",
-                                   f"{display}: the file is {len(data):,} bytes; the limit is {MAX_RULE_FILE_BYTES:,}"))
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device"),
+          (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _refused(display: str, problem: str, hint: str | None = None) -> RuleError:
+    return RuleError(Diagnostic("error", "not-found", f"{display}: {problem}", hint=hint))
+
+
+def read_folder_file(path: Path, display: str, folder: Path | None = None, limit: int = MAX_RULE_FILE_BYTES) -> str:
+    """The UTF-8 text of a file of a ruleset: a regular file (never a pipe, a device or a folder),
+    inside `folder` when given (a symbolic link out of it is refused: its content is never read nor
+    shown), at most `limit` bytes read. Every failure is a RuleError naming the file."""
+    try:
+        if folder is not None and not path.resolve().is_relative_to(folder.resolve()):
+            raise _refused(display, "a symbolic link to a file outside the ruleset folder; it is not read",
+                           hint="copy the file into the folder")
+        if os.path.islink(path) and not os.path.exists(path):
+            raise _refused(display, "a symbolic link to nothing (its target does not exist)")
+        info = os.stat(path)
+        for test, kind in _KINDS:
+            if test(info.st_mode):
+                raise _refused(display, f"{kind}, not a file")
+        # O_NONBLOCK: should a pipe appear here after the check, opening it must not wait for a writer.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(descriptor, "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise _refused(display, "not a regular file")
+            data = file.read(limit + 1)
+    except RuntimeError:  # a loop of symbolic links
+        raise _refused(display, "a loop of symbolic links") from None
+    except OSError as error:
+        raise _refused(display, f"cannot be read ({error.strerror or error})") from None
+    if len(data) > limit:
+        raise RuleError(Diagnostic("error", "syntax", f"{display}: the file is over {limit:,} bytes; "
+                                   f"the limit is {limit:,}"))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -243,19 +312,21 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
     root = Path(path)
     if not root.exists():
         raise RuleError(Diagnostic("error", "not-found", f"{path}: no such file or folder"))
-    if root.is_file():
+    single = not root.is_dir()  # a .rules file (read_folder_file refuses a pipe or a device)
+    if single:
         folder, rule_paths = root.parent, [root]
         name_default = root.stem
     else:
-        folder, rule_paths = root, sorted(root.glob("*.rules"))
+        folder, rule_paths = root, _entries(root, "*.rules")
         name_default = root.resolve().name
         if not rule_paths:
             raise RuleError(Diagnostic("error", "not-found", f"{path}: no .rules file in this folder"))
+    inside = None if single else folder
     meta = {}
     meta_path = folder / "ruleset.yaml"
     hashed: list[tuple[str, bytes]] = []
-    if root.is_dir() and meta_path.exists():
-        meta_text = _read_text(meta_path, str(meta_path))
+    if not single and os.path.lexists(meta_path):
+        meta_text = read_folder_file(meta_path, str(meta_path), inside)
         hashed.append(("ruleset.yaml", meta_text.encode()))
         try:
             meta = load_yaml(meta_text, str(meta_path)) or {}
@@ -265,22 +336,22 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             raise RuleError(Diagnostic("error", "syntax", f"{meta_path}: expected a mapping of settings"))
     rule_texts = {}
     for rule_path in rule_paths:
-        display = str(rule_path) if root.is_file() else str(Path(path) / rule_path.name)
-        text = _read_text(rule_path, display)
+        display = str(rule_path) if single else str(Path(path) / rule_path.name)
+        text = read_folder_file(rule_path, display, inside)
         rule_texts[display] = text
         hashed.append((rule_path.name, text.encode()))
     messages, message_texts = {}, {}
     messages_dir = folder / "messages"
-    if root.is_dir() and messages_dir.is_dir():
-        for message_path in sorted(messages_dir.glob("*.yaml")):
-            text = _read_text(message_path, str(message_path))
+    if not single and messages_dir.is_dir():
+        for message_path in _entries(messages_dir, "*.yaml"):
+            text = read_folder_file(message_path, str(message_path), inside)
             hashed.append((f"messages/{message_path.name}", text.encode()))
             try:
                 data = load_yaml(text, str(message_path)) or {}
             except ValueError as error:
                 raise RuleError(Diagnostic("error", "syntax", str(error))) from None
             messages[message_path.stem] = _messages(data, message_path)
-            display = str(message_path) if root.is_file() else str(Path(path) / "messages" / message_path.name)
+            display = str(Path(path) / "messages" / message_path.name)
             message_texts[message_path.stem] = (display, text)
     digest = hashlib.sha256()
     for name, data in sorted(hashed):
@@ -297,6 +368,13 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         sources=sources, has_registry=has_registry,
         rule_texts=rule_texts, messages=messages, sha256=digest.hexdigest(), message_texts=message_texts,
         settings=meta, settings_path=str(meta_path) if meta else "", settings_text=meta_text if meta else "")
+
+
+def _entries(folder: Path, pattern: str) -> list:
+    try:
+        return sorted(folder.glob(pattern))
+    except OSError as error:
+        raise _refused(str(folder), f"cannot be listed ({error.strerror or error})") from None
 
 
 def _names(raw, key: str, meta_path: Path) -> list:

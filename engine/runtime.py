@@ -8,7 +8,7 @@ import decimal
 from decimal import Decimal
 
 from engine.errors import Diagnostic, EvaluationError
-from engine.evaluate import hit_policy, no_match, not_unique
+from engine.evaluate import MAX_WHOLE, hit_policy, no_match, not_unique
 
 UNSET = type("Unset", (), {"__repr__": lambda self: "UNSET", "__slots__": ()})()  # not computed yet
 
@@ -33,7 +33,6 @@ def make_date(as_of, span, y, m, d) -> dt.date:
         fail(as_of, span, f"date({y}, {m}, {d}) is not a calendar date")
 
 
-MAX_WHOLE = Decimal(10) ** 28  # a whole number past exact arithmetic's 28 digits is a runaway formula
 
 
 def to_whole(value, rounding: str) -> int:

@@ -26,9 +26,9 @@ from typing import Optional
 
 import attrs
 
-from engine.errors import VerdictError, did_you_mean
+from engine.errors import RuleError, VerdictError, did_you_mean
 from engine.ruleset import Ruleset, load_ruleset
-from engine.ruleset_files import load_yaml
+from engine.ruleset_files import load_yaml, read_folder_file
 from engine.values import to_json_value
 
 _loaded: dict = {}
@@ -129,7 +129,12 @@ def _case_lines(text: str) -> list:
 def read_cases(file: Path) -> list[Case]:
     """Every case of a file; a malformed case is kept, with what is wrong in `invalid`, so that
     it is reported at its line while the others run."""
-    text = file.read_text(encoding="utf-8")
+    try:  # a regular file inside tests/, read with a bound, as every file of a ruleset
+        text = read_folder_file(file, str(file), file.parent)
+    except RuleError as error:
+        first = error.diagnostics[0]
+        where = f"{first.span.file}:{first.span.line}:{first.span.column}: " if first.span else ""
+        raise ValueError(where + first.message) from None
     data = load_yaml(text, str(file))
     if isinstance(data, dict) and "cases" in data:
         data = data["cases"]

@@ -163,8 +163,9 @@ def _check_decision(what: str, index: int, decision) -> None:
     if not _is_str_list(decision.get("reads", [])):
         raise bad("`reads` must be a list of names")
     if not isinstance(decision.get("sources", []), list) or not all(
-            s is None or (isinstance(s, dict) and isinstance(s.get("id"), str)) for s in decision.get("sources", [])):
-        raise bad("`sources` must list objects with an `id`")
+            s is None or (isinstance(s, dict) and isinstance(s.get("id"), str) and all(isinstance(v, str) for v in s.values()))
+            for s in decision.get("sources", [])):
+        raise bad("`sources` must list objects with an `id` and texts")
     parameters = decision.get("parameters", [])
     if not isinstance(parameters, list) or not all(
             isinstance(p, dict) and isinstance(p.get("name"), str) and isinstance(p.get("effective_from"), str)

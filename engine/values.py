@@ -25,7 +25,11 @@ ENGINE_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN, Emax
                                  traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow])
 # Beyond this magnitude a figure is a typing accident, not a household's resources.
 MAX_MAGNITUDE = Decimal(10) ** 15
+# A number fact's digits are bounded too: the cost of exact arithmetic grows with them.
+MAX_PLACES = 60
+MAX_DIGITS = 60
 MAX_TEXT_LENGTH = 10_000
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate: not a character, and no UTF-8 output can carry it
 MAX_LIST_LENGTH = 10_000
 
 
@@ -141,6 +145,8 @@ def shown_value(got: Any) -> str:
     """A short repr of a wrong fact: bounded in length and depth, whatever was sent."""
     if isinstance(got, str) and len(got) >= 60:
         return repr(got[:57]) + "…"
+    if isinstance(got, int) and not isinstance(got, bool) and got.bit_length() > 13_000:
+        return "a whole number of over 4,000 digits"  # Python refuses to write it (sys.set_int_max_str_digits)
     if isinstance(got, Decimal):  # as the sender wrote it, not Decimal('…')
         text = str(got)
         return text if len(text) <= 60 else text[:59] + "…"
@@ -179,7 +185,12 @@ def _to_decimal(name: str, type_: Type, raw: Any) -> Decimal:
         raise _fail(name, type_, raw, "not a finite number")
     if abs(value) >= MAX_MAGNITUDE:
         raise _fail(name, type_, raw, f"larger than {MAX_MAGNITUDE:,}")
-    return value
+    _, digits, exponent = value.as_tuple()
+    if exponent < -MAX_PLACES:  # 1e-100000000: fifteen characters, and a hundred million zeros to write
+        raise _fail(name, type_, raw, f"more than {MAX_PLACES} decimal places")
+    if len(digits) > MAX_DIGITS:
+        raise _fail(name, type_, raw, f"more than {MAX_DIGITS} digits")
+    return value if exponent <= 0 else Decimal(int(value))  # 0E+99999999 is plain 0, 1E+5 is 100000
 
 
 def coerce_fact(name: str, type_: Type, raw: Any, range_: Optional[Range] = None):
@@ -245,6 +256,9 @@ def _coerce(name: str, type_: Type, raw: Any):
             raise _fail(name, type_, raw, "not a text")
         if len(raw) > MAX_TEXT_LENGTH:
             raise _fail(name, type_, raw, f"longer than {MAX_TEXT_LENGTH} characters")
+        if not raw.isascii() and SURROGATE.search(raw):
+            raise _fail(name, type_, raw.encode("utf-8", "backslashreplace").decode("ascii", "replace"),
+                        "it holds half of a UTF-16 pair, not a character", "send the text as UTF-8")
         return raw
     if kind == "country":
         if isinstance(raw, str) and raw in ISO_3166_ALPHA2:

@@ -127,3 +127,20 @@ def test_a_cached_eval_imports_neither_the_parser_nor_the_other_commands(folder,
     assert "participation" in runs[1].stdout and runs[0].stdout == runs[1].stdout
     assert runs[1].stderr == "(0, [])"
     assert "lark" in runs[0].stderr  # the first run parsed the rules
+
+
+def test_a_pipe_or_a_link_among_the_sources_is_never_read_for_the_key(folder, tmp_path):
+    copy = tmp_path / "rules"
+    shutil.copytree(STUDENT_HEALTH, copy)
+    os.mkfifo(copy / "stuck.rules")  # reading it would wait forever
+    with pytest.raises(OSError):
+        cache._entry_key(copy)
+    with pytest.raises(engine.RuleError) as cached:
+        cache.load_ruleset_cached(copy)
+    with pytest.raises(engine.RuleError) as plain:
+        engine.load_ruleset(copy)
+    assert str(cached.value) == str(plain.value)
+    os.unlink(copy / "stuck.rules")
+    os.symlink(STUDENT_HEALTH / "css.rules", copy / "linked.rules")
+    with pytest.raises(OSError):
+        cache._entry_key(copy)

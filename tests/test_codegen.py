@@ -446,7 +446,7 @@ def test_a_big_table_without_an_index_is_scanned_in_a_loop(tmp_path, monkeypatch
 def test_texts_that_look_like_generated_code_are_only_texts(tmp_path):
     (tmp_path / "k.rules").write_text(
         'input s : text\ndecision t : integer hit first\n  | s || t\n'
-        '  | {"c0 = K[0]", "\\u2028\\\\"} || 1\n  | "m[0] = 1" || 2\n  | otherwise || 3\n', encoding="utf-8")
+        '  | {"c0 = K[0]", "\u2028\\\\"} || 1\n  | "m[0] = 1" || 2\n  | otherwise || 3\n', encoding="utf-8")
     ruleset = engine.load_ruleset(tmp_path / "k.rules")
     for text in ("c0 = K[0]", "m[0] = 1", "x", "\u2028\\"):
         both_ways(ruleset, {"s": text}, "2025-01-01")

@@ -32,6 +32,7 @@ FORMAT = b"verdict-ruleset-cache-1"
 ENGINE_DIR = Path(__file__).resolve().parent.parent
 MAX_ENTRIES = 64          # beyond that, the oldest entries are removed
 MAX_ENTRY_BYTES = 64 * 2 ** 20
+MAX_SOURCE_BYTES = 16 * 2 ** 20  # a ruleset beyond this is loaded without the cache
 
 
 def load_ruleset_cached(path):
@@ -87,9 +88,15 @@ def _entry_key(path) -> str:
     sources = sorted(folder.glob("*.rules")) if root.is_dir() else [root]
     sources += [folder / "ruleset.yaml"] + sorted((folder / "messages").glob("*.yaml"))
     for source in sources:
-        if source.exists():
-            digest.update(str(source.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
-            digest.update(source.read_bytes() + b"\0")
+        try:
+            info = os.lstat(source)
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+            # a link, a pipe, a device, a huge file: never read here; the reader says what is wrong
+            raise OSError(f"{source}: not a plain file")
+        digest.update(str(source.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(source.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
