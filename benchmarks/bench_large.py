@@ -1,4 +1,4 @@
-"""Tables of 1,000, 10,000 and 100,000 rows (benchmarks/large_table.py, not an index's best
+"""Tables of 1,000, 10,000 and 100,000 rows (benchmarks/hard_table.py, not an index's best
 case): the time per call at each size, and how it grows (the exponent k of time ∝ rows^k,
 from the smallest to the largest table).
 
@@ -19,27 +19,27 @@ from common import Row, per_call, print_table
 
 import engine
 import engine.ruleset_files
-import large_table
+import hard_table
 
 AS_OF = dt.date(2025, 1, 1)
 SIZES = (1_000, 10_000, 100_000)
 
 
 def measure(count: int) -> dict:
-    path = large_table.write(count)
+    path = hard_table.write(count)
     engine.ruleset_files.MAX_RULE_FILE_BYTES = max(engine.ruleset_files.MAX_RULE_FILE_BYTES, 2 * path.stat().st_size)
     start = time.perf_counter()
     ruleset = engine.load_ruleset(path)
     loaded = time.perf_counter() - start
-    rows = large_table.table_rows(count)
-    calls = large_table.inputs(5000 if count <= 10_000 else 200)  # a scanned table is slow per call
+    rows = hard_table.table_rows(count)
+    calls = hard_table.inputs(5000 if count <= 10_000 else 200)  # a scanned table is slow per call
     facts = [{"region": r, "income": i, "age": a} for r, i, a in calls]
     start = time.perf_counter()
     fn = ruleset.decision_function("rate", AS_OF)
     ruleset.evaluate(facts[0], as_of=AS_OF, trace=False)
     compiled = time.perf_counter() - start
     for (r, i, a), f in zip(calls[:100], facts):
-        assert fn(r, i, a) == large_table.expected(rows, r, i, a) == \
+        assert fn(r, i, a) == hard_table.expected(rows, r, i, a) == \
             ruleset.evaluate(f, as_of=AS_OF, trace=False).outputs["rate"]
     built_calls = facts[:max(3, 100_000 // count)]
     return {

@@ -2,8 +2,8 @@
 
     python benchmarks/run_all.py [--quick]
 
---quick leaves out the batch runs and the HTTP service, and measures the large tables at 1,000 and
-10,000 rows only (the 100,000-row one takes minutes to parse and index).
+--quick leaves out the batch runs, the growth and vectorised runs and the HTTP service, and
+measures bench_large at 1,000 and 10,000 rows only (the 100,000-row table takes minutes).
 Other `bench_*.py` scripts of this folder (e.g. bench_analysis.py) are run afterwards, each
 printing its own table.
 """
@@ -17,8 +17,9 @@ import time
 
 from common import HERE, print_table
 
-OURS = ["bench_load", "bench_ruleset", "bench_tables", "bench_css", "bench_batch", "bench_large", "bench_http"]
-SLOW = {"bench_batch", "bench_http"}
+OURS = ["bench_load", "bench_ruleset", "bench_tables", "bench_css", "bench_batch", "bench_large", "bench_growth",
+        "bench_vector", "bench_http"]
+SLOW = {"bench_batch", "bench_growth", "bench_vector", "bench_http"}
 
 
 def main(argv) -> int:

@@ -302,15 +302,30 @@ class RuleFile(Node):
     declarations: tuple
 
 
+_CHILD_FIELDS: dict = {}  # node class -> the names of its fields other than `span`
+
+
+_LEAF_TYPES = frozenset({"str", "int", "bool", "Optional[str]"})  # fields that hold no node
+
+
+def _child_fields(cls) -> tuple:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f.name for f in cls.__attrs_attrs__
+                                            if f.name != "span" and str(f.type) not in _LEAF_TYPES)
+    return fields
+
+
 def names_in(node) -> list:
     """Every bare name in a node's text (inputs, decisions, symbols alike), without recursion."""
     found, stack = [], [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, Name):
+        cls = type(item)
+        if cls is Name:
             found.append(item.name)
-        elif isinstance(item, Node):
-            stack.extend(getattr(item, f.name) for f in item.__attrs_attrs__ if f.name != "span")
-        elif isinstance(item, tuple):
+        elif cls is tuple:
             stack.extend(item)
+        elif cls is not Literal and cls is not Template and isinstance(item, Node):
+            stack.extend([getattr(item, name) for name in _child_fields(cls)])
     return found

@@ -167,10 +167,11 @@ def _work(chunk: tuple) -> tuple:
 
 
 def _encoded(number: int, result: dict) -> tuple[bytes, bool]:
-    """(the output line, whether it is an error line). A verdict that JSON cannot carry becomes
-    an error line for its input line alone, never the end of the batch."""
+    """(the output line, whether it is a problem: an error line or a partial verdict). A verdict
+    that JSON cannot carry becomes an error line for its input line alone, never the end of the batch."""
+    problem = "error" in result or result.get("complete") is False
     try:
-        return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n", "error" in result
+        return json.dumps(result, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n", problem
     except UnicodeEncodeError:
         message = "the verdict holds a lone surrogate (half of a UTF-16 pair), which is not a character"
     except ValueError:  # Python refuses to write an int of more than 4,300 digits
@@ -197,8 +198,11 @@ def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict
             if not (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs)):
                 return _error_line(number, "batch-line", "`outputs` must be a list of decision names")
     try:
-        verdict = ruleset.evaluate(facts, as_of=as_of, outputs=outputs, trace=trace)
+        verdict = ruleset.evaluate(facts, as_of=as_of, outputs=outputs, trace=trace, partial=True)
         result = {"line": number, "outputs": {k: to_json_value(v) for k, v in verdict.outputs.items()}}
+        if not verdict.complete:  # a partial verdict: what has no answer, and why
+            result["complete"] = False
+            result["status"] = {name: status.to_dict() for name, status in verdict.unanswered.items()}
         if trace:
             result["trace"] = verdict.to_dict()
         return result

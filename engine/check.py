@@ -151,6 +151,8 @@ class _Cells:
         self.ctx = ctx
 
     def value(self, expr: ast.Expr, column_type):
+        if type(expr) is ast.Literal:  # most bounds: no name to resolve, nothing to compile
+            return expr.value
         for name in ast.names_in(expr):
             kind = self.compiler.name_kind(name, column_type)
             if kind in ("input", "decision", "as_of"):

@@ -12,6 +12,7 @@ from engine.errors import Diagnostic, VerdictError, render_all
 from engine.cache import load_ruleset_cached as load_ruleset  # the parsed rules kept between runs
 from engine.ruleset import check_path
 from engine.ruleset_files import byte_position
+from engine.vector import parquet as vector_batch
 
 
 MAX_FACTS_FILE_BYTES = 1_000_000  # far beyond any real case; parsing YAML in Python is slow past it
@@ -50,8 +51,9 @@ def cmd_check(args) -> int:
         raise VerdictError(Diagnostic("error", "usage", "--write goes with --suggest: verdict check PATH --suggest --write"))
     skipped = []
     diagnostics, sources = check_path(args.path, skipped)
-    if any(d.code == "not-found" for d in diagnostics):
-        raise VerdictError([d for d in diagnostics if d.code == "not-found"])
+    if not os.path.lexists(args.path):  # nothing to check at all: the command could not do its job
+        raise VerdictError([d for d in diagnostics if d.code == "not-found"] or
+                           Diagnostic("error", "not-found", f"{args.path}: no such file or folder"))
     if args.suggest and args.write and not any(d.is_error for d in diagnostics):
         from engine.fmt.command import write_suggestions
         return write_suggestions(args.path)
@@ -146,6 +148,8 @@ def cmd_batch(args) -> int:
         raise VerdictError(Diagnostic(
             "error", "usage", "--batch writes one JSON verdict per line: --facts, --lang and --format text do not apply",
             hint="save a line's trace (--trace) and render it with `verdict explain`"))
+    if vector_batch.wanted(args):  # Parquet, or --out: column by column (engine/vector/parquet.py)
+        return vector_batch.run(args, load_ruleset)
     ruleset = load_ruleset(args.path)
     if args.as_of is not None:  # a bad default date is one error, not one per line
         from engine.ruleset import _as_date
@@ -264,6 +268,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
                     "verdict per line out, in order, on every core; exit 1 if some lines are errors")
     ev.add_argument("--trace", action="store_true", help="with --batch: add each verdict's full trace")
     ev.add_argument("--jobs", type=int, help="with --batch: worker processes (default: every core)")
+    vector_batch.add_arguments(ev)
     ev.add_argument("--as-of", dest="as_of", help="the date of the evaluation, YYYY-MM-DD (default: today)")
     ev.add_argument("--output", action="append", help="a decision to compute (repeatable; default: all)")
     ev.add_argument("--format", choices=["text", "json"], help="text (the explanation, the default) or json (the trace)", default=None)

@@ -52,7 +52,7 @@ def read_facts_text(text: str, what: str) -> dict:
 def read_json(data: bytes | str) -> Any:
     """One JSON document; FactsSyntaxError says what is wrong (with the column when JSON knows it)."""
     try:
-        value = json.loads(data, parse_float=Decimal, parse_int=_integer, object_pairs_hook=_no_duplicates)
+        value = json.loads(data, parse_float=Decimal, parse_int=_integer, object_pairs_hook=no_duplicate_keys)
     except json.JSONDecodeError as error:
         raise FactsSyntaxError(f"{error.msg} at column {error.colno}", not_json=True) from None
     except RecursionError:
@@ -72,7 +72,7 @@ def _integer(text: str):
     return int(text) if len(text) <= MAX_INT_DIGITS else Decimal(text)
 
 
-def _no_duplicates(pairs: list) -> dict:
+def no_duplicate_keys(pairs: list) -> dict:
     found = dict(pairs)
     if len(found) != len(pairs):
         seen = set()

@@ -24,7 +24,7 @@ _parser: Optional[lark.Lark] = None
 # input cannot exhaust the stack or the memory. The file size limit is in ruleset_files.py.
 MAX_LINE_LENGTH = 10_000        # characters in one line
 MAX_NESTING_DEPTH = 100         # brackets, and operations nested in one expression or cell
-MAX_TABLE_ROWS = 200_000        # rows of one table
+MAX_TABLE_ROWS = 1_000_000      # rows of one table
 MAX_TABLE_COLUMNS = 100         # columns of one table (inputs, outputs and annotations)
 MAX_NUMBER_DIGITS = 28          # significant digits of a number written in a rule (exact arithmetic)
 # Nodes of the Lark tree that are not a level of nesting inside an expression.
@@ -69,14 +69,37 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
     if not normalised.endswith("\n"):
         normalised += "\n"
     _check_lines(normalised, file)
+    lark_text, rows_aside = _set_rows_aside(normalised)
     try:
-        tree = parser().parse(normalised, start="ruleset")
+        tree = parser().parse(lark_text, start="ruleset")
         _check_depth(tree, file)
-        return _Builder(file).transform(tree)
+        builder = _Builder(file)
+        builder.rows_aside = rows_aside
+        return builder.transform(tree)
     except lark.exceptions.VisitError as error:
         raise _unwrapped(error, file) from None
     except lark.exceptions.UnexpectedInput as error:
         raise _syntax_error(error, file, normalised) from None
+
+
+def _set_rows_aside(text: str) -> tuple[str, dict]:
+    """The text with every table line but the first of each run blanked (line numbers kept), and
+    the blanked rows as TABLE_ROW tokens by the line of the first: Lark then reads one token per
+    run of rows instead of one per row (a large table), and the builder puts the rows back."""
+    if text.count("\n|") + text.count("\n ") < 2:
+        return text, {}
+    lines = text.split("\n")
+    aside, head = {}, None
+    for number, line in enumerate(lines, 1):
+        row = line.lstrip(" \t\f")  # the indentation the newline terminal takes
+        if not row.startswith("|"):
+            head = None
+        elif head is None:
+            head = aside[number] = []
+        else:
+            head.append(lark.Token("TABLE_ROW", row, line=number, column=len(line) - len(row) + 1))
+            lines[number - 1] = ""
+    return "\n".join(lines), {number: rows for number, rows in aside.items() if rows}
 
 
 def parse_expression(text: str, file: str = "<expression>", line: int = 1, column: int = 1) -> ast.Expr:
@@ -156,8 +179,8 @@ def _check_lines(text: str, file: str) -> None:
             raise _syntax(Span.point(file, number, MAX_LINE_LENGTH + 1),
                           f"this line is {len(line):,} characters long; the limit is {MAX_LINE_LENGTH:,}",
                           "split the declaration, or move long texts into messages/<lang>.yaml")
-        if "(" not in line and "[" not in line and "{" not in line:
-            continue
+        if line.count("(") + line.count("[") + line.count("{") <= MAX_NESTING_DEPTH:
+            continue  # cannot be nested too deeply
         depth = 0
         for index, (char, quoted) in enumerate(zip(line, quoted_mask(line))):
             if quoted:
@@ -319,9 +342,11 @@ class _Builder(Transformer):
         span = self._tok(name)
         hit = hit or ast.HitPolicy(span, "unique")
         valid_from, valid_to = validity or (None, None)
-        if isinstance(body, list):  # table lines
+        if isinstance(body, list):  # table lines, and the rows Lark did not see (_set_rows_aside)
             from engine.parse_table import build_table  # it parses cells with this module
-            body = build_table(self.file, str(name), body, span)
+            aside = getattr(self, "rows_aside", {})
+            body = build_table(self.file, str(name), [r for line in body for r in (line, *aside.get(line.line, ()))],
+                               span)
         return ast.DecisionDecl(span, str(name), type_, _unquote(title, self._tok(title)) if title else None, hit,
                                 valid_from, valid_to, source, checked, body, range_)
 

@@ -10,6 +10,7 @@ import re
 
 from engine import ast
 from engine.parse import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, _parse_fragment, _syntax, _unquote, quoted_mask
+from engine.parse_cell import scan_expression, scan_tests
 from engine.span import Span
 
 ANNOTATIONS = ("because", "source", "id")
@@ -24,6 +25,13 @@ def _split_row(text: str, column: int):
 
     Pipes inside quoted text are kept; a `#` after whitespace outside quotes starts a comment.
     """
+    if '"' not in text and "#" not in text:
+        return _split_plain_row(text, column)
+    return _split_quoted_row(text, column)
+
+
+def _split_quoted_row(text: str, column: int):
+    """`_split_row` character by character: quotes and comments."""
     cells, current, start = [], [], None
     divider = None
     quoted = quoted_mask(text)
@@ -52,6 +60,28 @@ def _split_row(text: str, column: int):
     if tail:
         cells.append((tail, column + start))
     return [(t.strip(), c) for t, c in cells], divider
+
+
+def _split_plain_row(text: str, column: int):
+    """`_split_row` for a row without quotes or `#` (most rows): str.split instead of a loop per character."""
+    cells, divider = [], None
+    segments = text[1:].split("|")
+    last = len(segments) - 1
+    start, index = 1, 0  # start: the position in `text` of segments[index]
+    while index < last:
+        segment = segments[index]
+        stripped = segment.strip()
+        pipe = start + len(segment)
+        cells.append((stripped, column + (start + len(segment) - len(segment.lstrip()) if stripped else pipe)))
+        start, index = pipe + 1, index + 1
+        if index < last and not segments[index]:  # `||`
+            if divider is None:
+                divider = len(cells)
+            start, index = start + 1, index + 1
+    tail = segments[last].strip()
+    if tail:
+        cells.append((tail, column + start + len(segments[last]) - len(segments[last].lstrip())))
+    return cells, divider
 
 
 def build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table:
@@ -142,7 +172,8 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         elif not text:
             raise _syntax(span, "this input cell is empty", "write `-` to match anything")
         else:
-            tests.append(ast.Cell(span, _parse_fragment(text, "unary_tests", file, line, col), text))
+            test = scan_tests(text, file, line, col) or _parse_fragment(text, "unary_tests", file, line, col)
+            tests.append(ast.Cell(span, test, text))
     output_cells = []
     for text, col in cells[divider:divider + len(outputs)]:
         span = Span.point(file, line, col, len(text))
@@ -169,5 +200,6 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
             output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
                                              because.text if because is not None else None))
         else:
-            output_exprs.append(_parse_fragment(text, "expression", file, line, col))
+            output_exprs.append(scan_expression(text, file, line, col)
+                                or _parse_fragment(text, "expression", file, line, col))
     return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)

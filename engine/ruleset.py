@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
+import gc
 import threading
 from typing import Iterable, Mapping, Optional
 
@@ -60,11 +62,12 @@ def _compile(model: Model, resolver: Resolver) -> Plans:
             for row, rule_id in zip(body.rows, version.rule_ids):
                 plan = RowPlan(rule_id, row,
                                tuple(compiler.test(cell.test, t) for cell, t in zip(row.cells, version.column_types)),
-                               tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)))
+                               tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)),
+                               -1 if row.is_otherwise else len(rows))
                 if row.is_otherwise:
                     otherwise = plan
                 else:
-                    rows.append(attrs.evolve(plan, index=len(rows)))
+                    rows.append(plan)
             if otherwise is not None:
                 otherwise = attrs.evolve(otherwise, index=len(rows))
             plans.append(VersionPlan(name, version, columns, tuple(rows), otherwise, None,
@@ -249,6 +252,12 @@ class Ruleset:
         fast = self.__dict__.get("_fast") or self._fast_path()
         return fast.decision_function(name, day)
 
+    def evaluate_table(self, columns, as_of, outputs: Optional[Iterable[str]] = None, trace: bool = False):
+        """The outputs for a whole table of cases at once (numpy/Arrow; the `vector` extra):
+        engine.vector.evaluate_table, whose values are those `evaluate` gives case by case."""
+        from engine.vector import evaluate_table
+        return evaluate_table(self, columns, as_of, outputs, trace)
+
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
         """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
         slower, and simple enough to check the generated code against."""
@@ -366,6 +375,23 @@ def _word_at(line: str, word: str) -> int:
     return match.start() + 1 if match else 0
 
 
+def _without_collection(function):
+    """Loading builds millions of small objects and frees almost none: the cyclic garbage
+    collector would walk them all again and again (most of the time of compiling a 100,000-row
+    table). It is paused while `function` runs (for the whole process: it is one switch)."""
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+    return run
+
+
+@_without_collection
 def load_ruleset(path) -> Ruleset:
     """Read, parse, resolve, check and compile a ruleset; RuleError lists every error found."""
     files, parsed, model, resolver, diagnostics = _front_end(path)
@@ -376,6 +402,7 @@ def load_ruleset(path) -> Ruleset:
     return Ruleset(files, parsed, model, diagnostics, plans, resolver)
 
 
+@_without_collection
 def check_path(path, skipped: Optional[list] = None) -> tuple[list[Diagnostic], dict]:
     """All diagnostics for a ruleset path, warnings included (never raises for bad rules).
 

@@ -72,7 +72,7 @@ def _json_safe(facts) -> bool:
     try:
         json.dumps(facts)
         return True
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         return False
 
 

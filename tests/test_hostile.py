@@ -264,7 +264,7 @@ def test_the_column_limit(tmp_path):
 
 
 def test_the_row_limit(tmp_path, monkeypatch):
-    """The real limit is 200,000 rows; the mechanism is tested with a small one (parsing 200,001
+    """The real limit is 1,000,000 rows; the mechanism is tested with a small one (parsing 1,000,001
     rows takes seconds)."""
     import engine.parse_table
     monkeypatch.setattr(engine.parse_table, "MAX_TABLE_ROWS", 5)

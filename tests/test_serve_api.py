@@ -404,3 +404,15 @@ def test_each_engine_error_has_its_status():
         "RuleError": ("internal", 500), "VerdictError": ("refused", 422)}
     assert made[FactError].to_dict() == {"error": {"code": "bad-facts", "message": "what", "diagnostics": [
         {"severity": "error", "code": "x", "message": "what"}]}}
+
+
+@pytest.mark.parametrize("body, message", [
+    (b'{"facts": {"nationality": "CN", "nationality": "DE"}}', "the body is not JSON: duplicate key `nationality`"),
+    (b'{"facts": {"nationality": "\\ud800"}}', "the body is not JSON: the text `\\ud800` in `nationality` holds "
+                                                "\\ud800, half of a UTF-16 pair and not a character; send the text "
+                                                "as UTF-8"),
+])
+def test_the_body_follows_the_rules_of_the_one_facts_reader(client, body, message):
+    response = client.post("/evaluate", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["error"]["message"] == message

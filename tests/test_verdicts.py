@@ -343,3 +343,17 @@ def test_a_decimal_comma_is_an_error_everywhere_with_the_same_hint(capsys, tmp_p
     assert code == 1
     assert f"{tmp_path}/{where}" in out
     assert "  = a decimal is written with a point (0.25, not 0,25); a comma separates the values of a list" in out
+
+
+def test_a_batch_line_is_a_partial_verdict_when_facts_are_missing(capsys, tmp_path):
+    rules = tmp_path / "b.rules"
+    rules.write_text("input n : integer\ninput k : integer default 1\ndecision d : integer = n + k\n"
+                     "decision e : integer = k\n", encoding="utf-8")
+    lines = tmp_path / "b.jsonl"
+    lines.write_text('{"n": 1}\n{}\n', encoding="utf-8")
+    code, out, _ = run(capsys, "eval", rules, "--batch", lines, "--as-of", "2025-01-01", "--jobs", "1")
+    assert code == 1
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"line": 1, "outputs": {"d": 2, "e": 1}},
+        {"line": 2, "outputs": {"e": 1}, "complete": False,
+         "status": {"d": {"status": "not_evaluated", "missing": ["n"]}}}]

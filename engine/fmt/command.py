@@ -38,12 +38,12 @@ def rule_files(path: str) -> list[Path]:
 
 def format_files(paths) -> list[tuple[str, str, str]]:
     """(file, old text, new text) for every file; RuleError with every file's errors if any fails."""
-    from engine.ruleset_files import _read_text
+    from engine.ruleset_files import read_folder_file
     results, errors, sources = [], [], {}
     for path in paths:
         name = str(path)
         try:
-            old = _read_text(Path(path), name)
+            old = read_folder_file(Path(path), name)
             sources[name] = old
             results.append((name, old, format_text(old, name)))
         except RuleError as error:

@@ -1,0 +1,113 @@
+"""parquet: `verdict eval PATH --batch IN --out OUT` when either file is Parquet, vectorised.
+
+    verdict eval rulesets/student_health --batch cases.parquet --out verdicts.parquet --as-of 2025-09-01
+
+The format goes by the file's extension: `.parquet` is a table whose columns are inputs; anything
+else is JSON Lines (one object of facts per line, as `--batch` reads them). The Parquet output has
+one column per output (decimal128 money, dictionary symbols), then `<output>_status` and
+`<output>_error`; a JSON Lines output has one line per case, as `--batch` writes them.
+Exit 0 when every case is answered, 1 when some are not, 2 when the files cannot be read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+
+from engine.errors import Diagnostic, VerdictError
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--out", metavar="FILE", help="with --batch: write the verdicts here; a .parquet "
+                        "input or output is evaluated column by column (engine/vector)")
+
+
+def wanted(args) -> bool:
+    """Whether this batch goes column by column: a Parquet file in, or any --out."""
+    return args.out is not None or str(args.batch).endswith(".parquet")
+
+
+def run(args, load_ruleset) -> int:
+    from engine.vector import require
+    require()
+    import pyarrow.parquet as pq
+    if args.trace or args.jobs:
+        raise VerdictError(Diagnostic("error", "usage", "a Parquet batch is evaluated column by column, "
+                                      "on one core, without traces: --trace and --jobs do not apply"))
+    ruleset = load_ruleset(args.path)
+    day = args.as_of or dt.date.today().isoformat()
+    cases = _read(args.batch, pq)
+    result = ruleset.evaluate_table(cases, day, args.output or None)
+    if args.out and args.out.endswith(".parquet"):
+        try:
+            pq.write_table(result.to_arrow(), args.out)
+        except OSError as error:
+            raise VerdictError(Diagnostic("error", "not-found", f"cannot write {args.out}: {error}")) from None
+    else:
+        out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
+        with out if args.out else _kept(out):
+            _write_lines(result, out)
+    return 0 if all((status == 0).all() for status in result.status.values()) else 1
+
+
+def _read(path: str, pq):
+    if path == "-" and not path.endswith(".parquet"):
+        return _lines(sys.stdin)
+    try:
+        if path.endswith(".parquet"):
+            return pq.read_table(path)
+        with open(path, encoding="utf-8") as source:
+            return _lines(source)
+    except (OSError, ValueError) as error:
+        raise VerdictError(Diagnostic("error", "not-found", f"batch file {path}: "
+                                      f"{getattr(error, 'strerror', None) or error}")) from None
+
+
+def _lines(source):
+    """JSON Lines → columns (a key absent from a line is a null there: that case is refused)."""
+    rows = []
+    for number, line in enumerate(source, 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line, parse_float=Decimal))
+            except json.JSONDecodeError as error:
+                raise VerdictError(Diagnostic("error", "fact-type", f"line {number}: not JSON ({error.msg})")) from None
+    names = list(dict.fromkeys(k for row in rows for k in row))
+    return {name: [row.get(name) for row in rows] for name in names}
+
+
+class _kept:
+    """`with` on standard output, without closing it."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self.stream
+
+    def __exit__(self, *exc):
+        self.stream.flush()
+
+
+def _write_lines(result, out) -> None:
+    columns = {name: result.values(name) for name in result.outputs}
+    for row in range(result.n):
+        failed = [result.messages[name][row] for name in columns if row in result.messages[name]]
+        if failed:
+            line = {"line": row + 1, "error": "; ".join(dict.fromkeys(failed))}
+        else:
+            line = {"line": row + 1, "outputs": {name: _json(values[row]) for name, values in columns.items()}}
+        out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    return value
