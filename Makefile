@@ -22,6 +22,9 @@ demo: $(STAMP)
 	@echo "== The same verdict in Chinese, for the two questions he asks first"
 	$(BIN)/verdict eval rulesets/student_health --facts examples/wang.yaml --as-of 2025-09-01 \
 		--output enrolment --output css_status --lang zh
+	@echo "== In French, for his caseworker: the CSS and the reimbursement of a GP consultation"
+	$(BIN)/verdict eval rulesets/student_health --facts examples/wang.yaml --as-of 2025-09-01 \
+		--output css_status --output gp_reimbursement --lang fr
 
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest

@@ -1,52 +1,32 @@
-"""explain: a trace (JSON) → the explanation tree a person reads: the answer, why, what it rests on.
+"""explain: a trace (JSON) → the explanation a person reads: the answers first, each with why and
+what it rests on, then the decisions they rest on, then the values assumed.
 
 Rendered from the trace's data alone — values with their types, the rules' templates and the
 values of their holes, the labels it carries — never from stored prose, so the text always says
-what was computed, and `verdict explain trace.json` gives it years later. Widths are counted in
-terminal columns: a Chinese character takes two.
+what was computed, and `verdict explain trace.json` gives it years later. Every line names a
+decision by its title and shows values in words (`yes`, `France`, `70 %`, `14 March 2001`), in
+the reader's language (engine/locale: CLDR data through Babel). Widths are counted in terminal
+columns, lines broken by the rules of each script (engine/locale/linebreak.py).
 """
 from __future__ import annotations
 
-import re
-import unicodedata
+import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
-from engine.i18n import LABELS, parenthesised, words
+from engine.i18n import LABELS, colon, joined, parenthesised, words
+from engine.locale import formatting
+from engine.locale.linebreak import display_width, french_spacing, wrap
 from engine.resolve import TEMPLATE_HOLE
-from engine.values import NUMBER, format_money, format_value
 
 WIDTH = 100  # columns of explanation text after the label
 
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+__all__ = ["Reading", "decision_text", "explain_trace", "display_width", "wrap", "plain"]
 
 
 def _pad(label: str, width: int) -> str:
     return label + " " * (width - display_width(label))
-
-
-# A word is a run of non-space characters, but each wide character is a word of its own:
-# Chinese has no spaces, and a line may break between any two of its characters.
-_TOKENS = re.compile(r"\s+|[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
-
-
-def wrap(text: str, width: int = WIDTH) -> list[str]:
-    lines, current, used = [], "", 0
-    for token in _TOKENS.findall(text):
-        size = display_width(token)
-        if token.isspace():
-            if current:
-                current, used = current + " ", used + 1
-            continue
-        if used + size > width and current.strip():
-            lines.append(current.rstrip())
-            current, used = "", 0
-        current, used = current + token, used + size
-    lines.append(current.rstrip())
-    return lines
 
 
 class _Writer:
@@ -56,13 +36,25 @@ class _Writer:
         self.label_width = max(display_width(self.w[k]) for k in LABELS) + 1
         self.lines: list[str] = []
 
+    def _typeset(self, text: str) -> str:
+        return french_spacing(text) if self.lang == "fr" else text
+
     def line(self, label_key: Optional[str], text: str, first: bool = True):
         label = self.w[label_key] if (label_key and first) else ""
-        self.lines.append("  " + _pad(label, self.label_width) + text)
+        self.lines.append("  " + _pad(label, self.label_width) + self._typeset(text))
 
-    def wrapped(self, label_key: str, text: str):
-        for index, part in enumerate(wrap(text, WIDTH - self.label_width)):
-            self.line(label_key, part, first=index == 0)
+    def wrapped(self, label_key: str, text: str, first: bool = True):
+        for index, part in enumerate(wrap(self._typeset(text), WIDTH - self.label_width)):
+            self.line(label_key, part, first=first and index == 0)
+
+    def heading(self, text: str):
+        """A decision's title and its answer, continued under itself when long."""
+        for index, part in enumerate(wrap(self._typeset(text), WIDTH + self.label_width)):
+            self.lines.append(part if index == 0 else "    " + part)
+
+    def blank(self):
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
 
 
 def _file_line(file: str, line) -> str:
@@ -74,8 +66,12 @@ class Reading:
 
     def __init__(self, trace: dict, lang: str):
         self.lang = lang
-        labels = trace.get("labels", {}).get(lang, {})
+        self.w = words(lang)
+        all_labels = trace.get("labels", {})
+        labels = all_labels.get(lang, {})
+        default = all_labels.get((trace.get("languages") or [lang])[0], {})
         self.titles = labels.get("titles", {})
+        self.default_titles = default.get("titles", {})
         self.symbols = labels.get("symbols", {})
         self.types = trace.get("types", {})
 
@@ -88,38 +84,58 @@ class Reading:
             return code.get("record", {}).get(field) if isinstance(code, dict) else None
         return code
 
+    def title(self, name: str) -> str:
+        """The decision's (input's, figure's) title in this language, else in the default one."""
+        return self.titles.get(name) or self.default_titles.get(name) or name
+
     def value(self, value, code) -> str:
+        lang = self.lang
         if isinstance(value, bool):
             word = "true" if value else "false"
-            return self.symbols.get(word, word)
+            return self.symbols.get(word) or self.w[word]
         if value is None:
             return "—"
         if isinstance(code, str) and code.startswith("list of ") and isinstance(value, list):
             element = code[len("list of "):]
-            if element == "symbol":
-                return ", ".join(self.value(v, element) for v in value) if value else "—"
-            return "[" + ", ".join(self.value(v, element) for v in value) + "]"
+            return formatting.format_list([self.value(v, element) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and isinstance(value, dict):
             fields = code.get("record", {})
-            return "{" + ", ".join(f"{k}: {self.value(v, fields.get(k))}" for k, v in value.items()) + "}"
+            return joined([f"{k}{colon(lang)}{self.value(v, fields.get(k))}" for k, v in value.items()], lang)
         if code == "symbol" and isinstance(value, str):
             return self.symbols.get(value, value)
-        if code in ("money", "number") and isinstance(value, (str, int)):
+        if code == "country" and isinstance(value, str):
+            return formatting.country_name(value, lang)
+        if code == "date" and isinstance(value, str):
+            try:
+                return formatting.format_date(dt.date.fromisoformat(value), lang)
+            except ValueError:
+                return value
+        if code in ("money", "number", "percent", "integer") and isinstance(value, (str, int)):
             try:
                 number = Decimal(value)
             except (InvalidOperation, ValueError):
                 return str(value)
-            return format_money(number, self.lang) if code == "money" else format_value(number, NUMBER, self.lang)
+            if code == "money":
+                return formatting.format_money(number, lang)
+            if code == "percent":
+                return formatting.format_percent(number, lang)
+            return formatting.format_number(number, lang)
         if isinstance(value, list):
-            return "[" + ", ".join(self.value(v, None) for v in value) + "]"
+            return formatting.format_list([self.value(v, None) for v in value], lang) if value else self.w["none"]
         return str(value)
 
+    def date(self, iso: str) -> str:
+        return self.value(iso, "date")
+
     def headline(self, value, code) -> str:
-        """A value in words, with the symbol after it when the label hides it: `réduit (reduced)`."""
-        shown = self.value(value, code)
-        if code == "symbol" and isinstance(value, str) and shown != value:
-            return f"{shown}（{value}）" if self.lang == "zh" else f"{shown} ({value})"
-        return shown
+        """A value in words: `reduced`, `France`, `70 %`."""
+        return self.value(value, code)
+
+    def stated(self, name: str, value, code=None) -> str:
+        """`Title: value in words` — how every decision, input and figure is named."""
+        title = self.title(name)
+        code = self.type_of(name) if code is None else code
+        return f"{title}{colon(self.lang, title)}{self.value(value, code)}"
 
     def filled(self, template: str, holes: dict) -> str:
         def hole(match):
@@ -131,8 +147,8 @@ class Reading:
 
 
 def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str] = None) -> str:
-    """The `because` line of a decision: its rules' templates filled in with the values the
-    trace holds, or, for a row without one, what each of its tests saw."""
+    """The `because` text of a decision: its rules' templates filled in with the values the
+    trace holds, or, for rows without one, the conditions each of them met, in words."""
     texts = []
     for fired in decision.get("fired", []):
         because = fired.get("because")
@@ -143,22 +159,41 @@ def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str]
             texts.append(reading.filled(template, fired.get("holes", {})))
         elif "tests" in fired:
             texts.append(_tests_text(decision, fired["tests"], reading))
-    return " ".join(t for t in texts if t)
+    return ("" if reading.lang == "zh" else " ").join(t for t in texts if t)
+
+
+def _column_stated(column: dict, reading: Reading) -> str:
+    """What a table column saw, in words: `Persons in the household: 1`."""
+    if column.get("name"):
+        return reading.stated(column["name"], column["value"], column.get("type"))
+    return f"{column['column']}{colon(reading.lang)}{reading.value(column['value'], column.get('type'))}"
 
 
 def _tests_text(decision: dict, tests: list, reading: Reading) -> str:
     inputs = decision.get("inputs", [])
-    matches = words(reading.lang)["matches"]
-    parts = []
-    for test in tests:
-        column = inputs[test["column"]]
-        parts.append(f"{column['column']} = {reading.value(column['value'], column.get('type'))} "
-                     f"{matches} `{test['test']}`")
-    return "; ".join(parts) + ("." if parts else "")
+    parts = [_column_stated(inputs[test["column"]], reading) for test in tests]
+    return reading.w["given_text"].format(conditions=joined(parts, reading.lang, ";")) if parts else ""
+
+
+def _nothing_matched(decision: dict, reading: Reading) -> str:
+    """Why a table gave nothing: how many rules it has, and the facts their conditions failed on."""
+    rows = decision.get("rows", [])
+    by_title = {c["column"]: c for c in decision.get("inputs", [])}
+    failed = []
+    for row in rows:
+        column = by_title.get((row.get("failed") or {}).get("column"))
+        if column is not None and column not in failed:
+            failed.append(column)
+    text = reading.w["nothing_matched"].format(count=len(rows))
+    if failed:
+        conditions = [reading.w["condition"].format(title=reading.title(c["name"]) if c.get("name") else c["column"],
+                                                    value=reading.value(c["value"], c.get("type"))) for c in failed]
+        text += reading.w["failed_on"].format(conditions=formatting.format_list(conditions, reading.lang))
+    return text
 
 
 def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
-    """The explanation tree of a (validated) trace, in `lang` if the trace has it."""
+    """The explanation of a (validated) trace, in `lang` if the trace has it."""
     languages = trace.get("languages") or ["en"]
     if lang is None:
         lang = languages[0]
@@ -170,58 +205,109 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     w = out.w
     ruleset = trace["ruleset"]
     sha = ruleset["sha256"]
-    out.lines += [f"{ruleset['name']} {ruleset['version']} (sha256 {sha[:8]}…{sha[-2:]}) · {w['as_of']} {trace['as_of']}",
-                  ""]
+    out.lines += [f"{ruleset['name']} {ruleset['version']} (sha256 {sha[:8]}…{sha[-2:]}) · "
+                  f"{w['as_of'].format(date=reading.date(trace['as_of']))}", ""]
     by_name = {d["name"]: d for d in trace["decisions"]}
     warnings_by_name: dict = {}
     for warning in trace.get("warnings", []):
         warnings_by_name.setdefault(warning["name"], []).append(warning)
     statuses = trace.get("status", {})
-    for name in trace["requested"]:
+    requested = trace["requested"]
+    for name in requested:
         status = statuses.get(name, {"status": "answered"})
         decision = by_name.get(name)
         if status["status"] == "answered":
-            out.lines.append(f"{name} = {reading.headline(trace['outputs'].get(name), reading.type_of(name))}")
+            out.heading(reading.stated(name, trace["outputs"].get(name)))
             if decision is not None:
                 _decision(out, reading, trace, decision, by_name, warnings_by_name, languages)
         else:
-            _unanswered(out, name, status, languages)
-        out.lines.append("")
-    unanswered = [n for n in trace["requested"] if statuses.get(n, {}).get("status", "answered") != "answered"]
+            _unanswered(out, reading, name, status, languages)
+        out.blank()
+    support = _supporting(requested, by_name)
+    if support:
+        out.lines += [w["support"], ""]
+        for decision in support:
+            if decision.get("status", "answered") == "answered":
+                out.heading(reading.stated(decision["name"], decision.get("output")))
+                _decision(out, reading, trace, decision, by_name, {}, languages, rests=False)
+            else:
+                _unanswered(out, reading, decision["name"], decision, languages)
+            out.blank()
+    assumed = _assumed(trace)
+    if assumed:
+        values = joined([reading.stated(n, v) for n, v in assumed.items()], lang, ";")
+        out.wrapped("assumed", w["assumed_text"].format(values=values) + ("。" if lang == "zh" else "."))
+        out.blank()
+    unanswered = [n for n in requested if statuses.get(n, {}).get("status", "answered") != "answered"]
     if unanswered:
-        answered = [n for n in trace["requested"] if n not in unanswered]
-        space, comma = ("", "、") if lang == "zh" else (" ", ", ")
-        out.wrapped("note", w["partial"].format(count=len(unanswered), total=len(trace["requested"])) +
-                    (space + w["answered_are"].format(names=comma.join(answered)) if answered else ""))
-        out.lines.append("")
+        answered = [w["quoted"].format(reading.title(n)) for n in requested if n not in unanswered]  # titles have commas
+        space = "" if lang == "zh" else " "
+        out.wrapped("note", w["partial"].format(count=len(unanswered), total=len(requested)) +
+                    (space + w["answered_are"].format(names=formatting.format_list(answered, lang)) if answered else ""))
+        out.blank()
     return "\n".join(out.lines).rstrip() + "\n"
 
 
-def _unanswered(out: "_Writer", name: str, status: dict, languages):
+def _supporting(requested: list, by_name: dict) -> list:
+    """The decisions the requested ones rest on, nearest first, each once: after the answers."""
+    seen, order, queue = set(requested), [], list(requested)
+    while queue:
+        entry = by_name.get(queue.pop(0))
+        for read in (entry or {}).get("reads", []):
+            if read in by_name and read not in seen:
+                seen.add(read)
+                order.append(by_name[read])
+                queue.append(read)
+    return order
+
+
+def _assumed(trace: dict) -> dict:
+    """The defaults some decision of the trace read: the values assumed for facts not given."""
+    read = set()
+    for decision in trace["decisions"]:
+        read.update(decision.get("reads", []))
+        read.update(c.get("name") for c in decision.get("inputs", []))
+        for fired in decision.get("fired", []):
+            read.update(fired.get("holes", {}))
+    return {name: value for name, value in trace.get("defaults", {}).items() if name in read}
+
+
+def _unanswered(out: "_Writer", reading: Reading, name: str, status: dict, languages):
     w, lang = out.w, out.lang
+    title = reading.title(name)
     if status["status"] == "no_answer":
-        out.lines.append(f"{name}: {w['no_answer']}")
+        out.heading(f"{title}{colon(lang, title)}{w['no_answer']}")
         reason = status.get("reason", {})
         text = reason.get(lang) or reason.get(languages[0]) or next(iter(reason.values()), "")
+        if status.get("code") != "no-answer" and lang != "en":
+            # the engine's own reason is an English diagnostic: say it in the reader's language
+            stopped = status.get("decision") or name
+            text = w["stopped"].get(status.get("code"), w["stopped"]["other"]).format(decision=reading.title(stopped))
         if text:
             out.wrapped("because", text)
         where = status.get("location") or {}
         if status.get("decision") and status["decision"] != name:
-            out.line("rests_on", w["stopped_at"].format(decision=status["decision"]))
+            out.wrapped("rests_on", w["stopped_at"].format(decision=reading.title(status["decision"])))
         if status.get("rule") and where:
             out.line("rule", f"{status['rule']} · {_file_line(where.get('file', ''), where.get('line'))}")
         elif where:
             out.line("rule", _file_line(where.get("file", ""), where.get("line")))
     else:
-        out.lines.append(f"{name}: {w['not_evaluated']}")
-        out.wrapped("missing", ("、" if lang == "zh" else ", ").join(status.get("missing", [])))
+        out.heading(f"{title}{colon(lang, title)}{w['not_evaluated']}")
+        out.wrapped("missing", formatting.format_list([reading.title(m) for m in status.get("missing", [])], lang))
 
 
-def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnings_by_name, languages):
+def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnings_by_name, languages, rests=True):
     w, lang = out.w, out.lang
     explanation = decision_text(decision, reading, languages[0])
+    if not explanation and not decision.get("fired") and decision.get("kind") == "table":
+        explanation = _nothing_matched(decision, reading)
     if explanation:
-        out.wrapped("because", explanation)
+        given = all("because" not in f for f in decision.get("fired", [])) and decision.get("fired")
+        out.wrapped("given" if given else "because", explanation)
+    since = ""
+    if decision.get("valid_from"):
+        since = " · " + w["valid_from"].format(date=reading.date(decision["valid_from"]))
     for index, fired in enumerate(decision["fired"]):
         where = _file_line(decision["location"]["file"], fired["line"])
         source = next((s for s in decision.get("sources", []) if s and s.get("id") == fired.get("source")), None)
@@ -229,35 +315,38 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
         if source:
             status = w["status"].get(source.get("status", ""), source.get("status", ""))
             space = "" if lang == "zh" else " "
-            cited = f"    {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
-        out.line("rule", f"{fired['rule']} · {where}{cited}", first=index == 0)
-    rests = [by_name[r] for r in decision.get("reads", []) if r in by_name]
-    for index, dep in enumerate(rests):
-        if dep.get("status", "answered") != "answered":
-            out.line("rests_on", f"{dep['name']}: {w['no_answer']}", first=index == 0)
-            continue
-        rule = dep["fired"][0]["rule"] if dep["fired"] else w["no_row"]
-        where = _file_line(dep["location"]["file"], dep["fired"][0]["line"] if dep["fired"] else dep["location"].get("line"))
-        separator = "；" if lang == "zh" else "; "
-        since = f"{separator}{w['valid_from'].format(date=dep['valid_from'])}" if dep.get("valid_from") else ""
-        shown = reading.headline(dep["output"], reading.type_of(dep["name"]))
-        out.line("rests_on", f"{dep['name']} = {shown}{_gap(lang)}{parenthesised(f'{rule} · {where}{since}', lang)}",
-                 first=index == 0)
+            cited = f" · {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
+        out.wrapped("rule", f"{fired['rule']} · {where}{cited}{since if index == 0 else ''}", first=index == 0)
+    if not decision["fired"]:
+        out.line("rule", f"{w['no_row']} · {_file_line(decision['location']['file'], decision['location'].get('line'))}")
+    if rests:
+        deps = [by_name[r] for r in decision.get("reads", []) if r in by_name]
+        for index, dep in enumerate(deps):
+            if dep.get("status", "answered") != "answered":
+                shown = f"{reading.title(dep['name'])}{colon(lang)}{w['no_answer']}"
+            else:
+                shown = reading.stated(dep["name"], dep["output"])
+            out.wrapped("rests_on", shown, first=index == 0)
     for index, parameter in enumerate(decision.get("parameters", [])):
-        shown = reading.value(parameter["value"], reading.type_of(parameter["name"]))
-        note = w['from'].format(date=parameter['effective_from'])
-        if parameter.get("source"):  # a parameter may cite no source: no "source None"
-            note += f", {w['source']} {parameter['source']}"
-        out.line("figures", f"{parameter['name']} = {shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
+        note = w["from"].format(date=reading.date(parameter["effective_from"]))
+        if parameter.get("source"):
+            note += f"{joined_sep(lang)}{w['source']} {parameter['source']}"
+        shown = reading.stated(parameter["name"], parameter["value"])
+        out.wrapped("figures", f"{shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
     for warning in _stale_beneath(decision, by_name, warnings_by_name):
         text = w["stale" if warning.get("source") else "stale_unsourced"].format(
-            checked=warning["checked"], as_of=trace["as_of"], source=warning.get("source"))
-        out.wrapped("warning", f"{warning['name']}: {text}")
+            checked=reading.date(warning["checked"]), as_of=reading.date(trace["as_of"]), source=warning.get("source"))
+        title = reading.title(warning["name"])
+        out.wrapped("warning", f"{title}{colon(lang, title)}{text}")
+
+
+def joined_sep(lang: str) -> str:
+    return "，" if lang == "zh" else ", "
 
 
 def _gap(lang: str) -> str:
     """Space before a bracketed note: full-width Chinese brackets bring their own."""
-    return "" if lang == "zh" else "  "
+    return "" if lang == "zh" else " "
 
 
 def _stale_beneath(decision, by_name, warnings_by_name) -> list:

@@ -102,8 +102,9 @@ class _Reader:
             except ValueError:
                 raise _Fallback from None
         if kind == "STRING":
-            from engine.parse import _unquote
-            return ast.Literal(self.span(start, end), "text", _unquote(text, self.span(start, end)))
+            if "\\" in text:
+                raise _Fallback  # escapes, and their errors, are Lark's path's to read
+            return ast.Literal(self.span(start, end), "text", text[1:-1])
         if kind == "NAME":
             if text in ("true", "false"):
                 return ast.Literal(self.span(start, end), "bool", text == "true")

@@ -166,17 +166,22 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
     for name, status in unanswered:
         decisions.append(_unanswered_entry(ruleset, name, status))
         vocabulary.title(name)
-        types.setdefault(name, type_code(model.decisions[name].type))
+        types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
     # declaration order, not the caller's: the same facts give the same bytes
     facts = {name: prepared[name] for name in model.inputs if name in given and name in prepared}
     defaults = {name: v for name, v in prepared.items() if name not in given}
+    for name in defaults:
+        vocabulary.title(name)  # the explanation says which values were assumed
     for name, value in list(facts.items()) + list(defaults.items()):
         types.setdefault(name, type_code(model.inputs[name].type))
         vocabulary.note(value, model.inputs[name].type)
     status = {name: statuses.get(name, ANSWERED_STATUS) for name in wanted}
+    for state in list(status.values()) + [s for _, s in unanswered]:
+        for missing in state.missing:
+            vocabulary.title(missing)
     for name in wanted:
         vocabulary.title(name)
-        types.setdefault(name, type_code(model.decisions[name].type))
+        types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
     trace = {
         "trace_format": TRACE_FORMAT,
         "engine": {"name": "verdict", "version": ENGINE_VERSION},
@@ -210,11 +215,67 @@ def _unique(items: list) -> list:
 
 
 def _title(ruleset, name: str, lang: str) -> str:
+    """The title of a decision, an input or a parameter in `lang`: its translation, or in the
+    default language the title (an input's description) it is declared with."""
     titles = ruleset.files.messages.get(lang, {}).get("titles", {})
     if name in titles:
         return titles[name]
-    decl = ruleset.model.decisions[name].versions[0].decl
-    return decl.title or "" if lang == ruleset.files.language else ""
+    if lang != ruleset.files.language:
+        return ""
+    model = ruleset.model
+    if name in model.decisions:
+        return model.decisions[name].versions[0].decl.title or ""
+    if name in model.inputs:
+        return model.inputs[name].decl.description or ""
+    if name in model.parameters:
+        return model.parameters[name].decl.title or ""
+    return ""
+
+
+_PERCENT_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # ruleset -> frozenset of names
+
+
+def _written_as_percent(ruleset) -> frozenset:
+    """The number decisions and parameters whose every value is written as a percentage in the
+    rules (`70%`): a reader sees them as rates (type code `percent`), not as 0.7."""
+    found = _PERCENT_NAMES.get(ruleset)
+    if found is not None:
+        return found
+    texts = {path: text.split("\n") for path, text in ruleset.files.rule_texts.items()}
+
+    def is_percent(expr) -> bool:
+        if isinstance(expr, ast.NoAnswer):
+            return True
+        if not (isinstance(expr, ast.Literal) and expr.kind == "number"):
+            return False
+        span = expr.span
+        lines = texts.get(span.file) or next((v for k, v in texts.items() if span.file.endswith(k) or k.endswith(span.file)), None)
+        if not lines or span.line > len(lines) or span.line != span.end_line:
+            return False
+        return lines[span.line - 1][span.column - 1:span.end_column - 1].rstrip().endswith("%")
+
+    model = ruleset.model
+    names = set()
+    for name, info in model.decisions.items():
+        if getattr(info.type, "name", None) != "number" or type(info.type).__name__ != "Type":
+            continue
+        exprs = []
+        for version in info.versions:
+            body = version.decl.body
+            exprs.extend(row.outputs[0] for row in body.rows if row.outputs) if isinstance(body, ast.Table) \
+                else exprs.append(body.expr)
+        if exprs and all(is_percent(e) for e in exprs) and not all(isinstance(e, ast.NoAnswer) for e in exprs):
+            names.add(name)
+    for name, info in model.parameters.items():
+        if getattr(info.type, "name", None) == "number" and info.decl.values and \
+                all(is_percent(v.value) for v in info.decl.values):
+            names.add(name)
+    found = _PERCENT_NAMES[ruleset] = frozenset(names)
+    return found
+
+
+def _shown_type_code(ruleset, name: str, type_):
+    return "percent" if name in _written_as_percent(ruleset) else type_code(type_)
 
 
 _SOURCE_ENTRIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # ruleset -> {id: entry}
@@ -253,7 +314,7 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     decl = plan.decl
     is_table = isinstance(decl.body, ast.Table)
     decision_type = model.decisions[record.name].type
-    types.setdefault(record.name, type_code(decision_type))
+    types.setdefault(record.name, _shown_type_code(ruleset, record.name, decision_type))
     vocabulary.title(record.name)
     vocabulary.note(record.value, decision_type)
     entry = {
@@ -270,10 +331,12 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
         values = [to_json_value(v) for v in record.inputs]
         inputs = []
         for column, value, raw, column_type in zip(columns, values, record.inputs, plan.version.column_types):
-            item = {"column": column.title, "value": value, "type": type_code(column_type)}
             name = _column_name(column, model)
+            item = {"column": column.title, "value": value,
+                    "type": _shown_type_code(ruleset, name, column_type) if name else type_code(column_type)}
             if name is not None:
                 item["name"] = name
+                vocabulary.title(name)
             vocabulary.note(raw, column_type)
             inputs.append(item)
         entry["inputs"] = inputs
@@ -308,7 +371,8 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     parameters = []
     for p in record.parameters:
         parameter_type = model.parameters[p.name].type
-        types.setdefault(p.name, type_code(parameter_type))
+        types.setdefault(p.name, _shown_type_code(ruleset, p.name, parameter_type))
+        vocabulary.title(p.name)
         vocabulary.note(p.value, parameter_type)
         parameters.append({"name": p.name, "value": to_json_value(p.value),
                            "effective_from": p.effective_from.isoformat(), "source": p.source,
@@ -355,6 +419,7 @@ class _HoleValues:
     NOT_FOUND = object()
 
     def __init__(self, ruleset, as_of, prepared, values_by_name, vocabulary, types):
+        self.ruleset = ruleset
         self.model = ruleset.model
         self.as_of = as_of
         self.prepared = prepared
@@ -376,7 +441,7 @@ class _HoleValues:
             return self.as_of.isoformat()
         else:
             return self.NOT_FOUND
-        self.types.setdefault(head, type_code(type_))
+        self.types.setdefault(head, _shown_type_code(self.ruleset, head, type_) if not field else type_code(type_))
         if field:
             if not isinstance(value, dict):
                 return self.NOT_FOUND
@@ -416,9 +481,12 @@ def with_statuses(ruleset, base: dict, wanted, status: dict, unanswered: tuple) 
             recorded.add(name)
             decisions.append(_unanswered_entry(ruleset, name, state))
     for name in list(wanted) + [n for n, _ in unanswered]:
-        types.setdefault(name, type_code(model.decisions[name].type))
+        types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
         for lang in labels:
             labels[lang]["titles"].setdefault(name, _title(ruleset, name, lang))
+    for missing in (m for _, state in entries for m in state.missing):
+        for lang in labels:
+            labels[lang]["titles"].setdefault(missing, _title(ruleset, missing, lang))
     trace["types"], trace["labels"], trace["decisions"] = types, labels, decisions
     trace["digest"] = {"sha256": digest_of(trace)}
     return trace

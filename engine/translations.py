@@ -55,7 +55,8 @@ def check_translations(ruleset) -> list[Diagnostic]:
         s for info in model.decisions.values() if hasattr(info.type, "symbols") for s in info.type.symbols}
     for lang, messages in sorted(files.messages.items()):
         path, text = files.message_texts.get(lang, (f"messages/{lang}.yaml", ""))
-        for section, known, what in (("because", rule_ids, "rule"), ("titles", set(model.decisions), "decision"),
+        for section, known, what in (("because", rule_ids, "rule"), ("titles", set(model.decisions) | set(model.inputs) | set(model.parameters),
+                                      "decision, input or parameter"),
                                      ("symbols", symbols, "symbol")):
             for key, value in messages.get(section, {}).items():
                 span = _span_of(path, text, str(key), section)

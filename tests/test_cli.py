@@ -123,8 +123,8 @@ def test_eval_text_is_the_explanation(capsys, golden_cwd):
     code, out, err = run(capsys, "eval", "mini", "--facts", "mini/facts.yaml", "--as-of", AS_OF)
     assert (code, err) == (0, "")
     assert out.splitlines()[2:4] == [
-        "band = reduced", "  because  Resources of 12,000.50 € are above 10,166.00 € but not above 138% of it."]
-    assert "patient_pays = 30.00 €" in out.splitlines()
+        "Care band: reduced", "  because  Resources of €12,000.50 are above €10,166.00 but not above 138% of it."]
+    assert "Paid by the patient: €30.00" in out.splitlines()
 
 
 def test_eval_json_is_the_golden_trace(capsys, golden_cwd):
@@ -148,7 +148,7 @@ def test_eval_output_needs_only_its_facts(capsys, golden_cwd, tmp_path):
     empty.write_text("{}\n", encoding="utf-8")
     code, out, err = run(capsys, "eval", "mini", "--facts", str(empty), "--as-of", AS_OF, "--output", "reimbursed")
     assert (code, err) == (0, "")
-    assert "reimbursed = 19.00 €" in out.splitlines()
+    assert "Reimbursed per consultation: €19.00" in out.splitlines()
 
 
 @pytest.mark.parametrize("as_of, expected", [("2023-11-01", "16.55"), ("2024-12-21", "16.55"), ("2024-12-22", "19.00")])
@@ -161,8 +161,8 @@ def test_eval_as_of(capsys, golden_cwd, as_of, expected):
 def test_eval_lang(capsys, golden_cwd):
     code, out, _ = run(capsys, "eval", "mini", "--facts", "mini/facts.yaml", "--as-of", AS_OF, "--lang", "fr")
     assert code == 0
-    assert "band = réduit (reduced)" in out.splitlines()
-    assert "  parce que  Vous avancez le tarif complet de 30,00 €." in out.splitlines()
+    assert "Tranche de prise en charge\u00a0: réduit" in out.splitlines()
+    assert "  parce que  Vous avancez le tarif complet de 30,00\u00a0€." in out.splitlines()
 
 
 def test_eval_facts_from_stdin_as_json(capsys, golden_cwd, monkeypatch):
@@ -216,8 +216,8 @@ def test_an_output_the_rules_cannot_give_is_a_partial_verdict_exit_1(capsys, gol
                          "--output", "reimbursed", "--output", "eu_citizen")
     assert code == 1
     # what can be answered is answered; the other output says why not
-    assert "eu_citizen = false" in out.splitlines()
-    assert "reimbursed: no answer" in out.splitlines()
+    assert "EU citizen: no" in out.splitlines()
+    assert "Reimbursed per consultation: no answer" in out.splitlines()
     assert ("  because  in `reimbursed`: parameter `consultation_fee` has no value on 2016-01-01; its first value\n"
             "           is from 2017-05-01\n") in out
     # stderr: the rule's line with a caret under the parameter, then the summary
@@ -346,7 +346,7 @@ def test_explain_renders_a_saved_trace(capsys, golden_cwd, saved_trace):
 def test_explain_lang(capsys, saved_trace):
     code, out, _ = run(capsys, "explain", str(saved_trace), "--lang", "fr")
     assert code == 0
-    assert "patient_pays = 30,00 €" in out.splitlines()
+    assert "Reste à payer\u00a0: 30,00\u00a0€" in out.splitlines()
 
 
 @pytest.mark.parametrize("content, message", [
@@ -385,9 +385,9 @@ def test_replay_changed_exits_1_and_names_the_changed_output(capsys, saved_trace
     assert out.splitlines()[0].startswith("the ruleset changed: sha256 ")
     assert out.splitlines()[1:] == [
         "the verdict differs:",
-        "  free_ceiling: 10,166.00 € from 2024-04-01 → 12,500.00 € from 2024-04-01  (read by band)",
+        "  free_ceiling: €10,166.00 from 2024-04-01 → €12,500.00 from 2024-04-01  (read by band)",
         "  band: reduced → free  (costs.rules:15)", "  band: rules fired band_reduced → band_free",
-        "  patient_pays: 30.00 € → 0.00 €  (costs.rules:24)",
+        "  patient_pays: €30.00 → €0.00  (costs.rules:24)",
         "  patient_pays: rules fired patient_pays#4 → patient_pays#1"]
 
 

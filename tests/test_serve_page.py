@@ -98,7 +98,10 @@ def test_fill_the_form_and_read_the_verdict(browser, url, ruleset):
     assert submit_and_wait(driver) == "verdict"
     text = driver.find_element("id", "explanation").text
     asked = [n for n in ruleset.decisions if n in {"enrolment", "css_status", "css_monthly_participation"}]
-    expected = ruleset.evaluate(WANG, as_of="2025-09-01", outputs=asked).explain("en")  # in the page's order
+    # the form sends every field, those left at their default too: nothing is "assumed"
+    sent = {"holds_s1": False, "quebec_form": False, "salaried": False, "annual_work_hours": 0,
+            "css_beneficiary": False, "insured_in": "FR", **WANG}
+    expected = ruleset.evaluate(sent, as_of="2025-09-01", outputs=asked).explain("en")  # in the page's order
     assert text.split() == expected.split()  # the browser may fold runs of spaces
     assert "register on etudiant-etranger.ameli.fr" in text
     links = {a.text: a.get_attribute("href") for a in driver.find_elements("css selector", "#sources a")}
@@ -145,8 +148,8 @@ def test_a_missing_fact_is_said_in_words(browser, url):
     # a partial verdict: the question is shown as not evaluated, with the facts it still needs
     assert submit_and_wait(browser) == "verdict"
     text = browser.find_element("id", "explanation").text
-    assert "enrolment: non évalué" in text
-    assert "higher_education, holds_ceam" in text
+    assert "Affiliation à l'Assurance Maladie : non évalué" in text
+    assert "Inscription dans l'enseignement supérieur français et CEAM valable" in text
     browser.save_screenshot(str(SHOTS / "error-fr.png"))
 
 

@@ -82,7 +82,8 @@ def test_a_css_figure_past_its_checked_date_still_answers_with_a_warning(rs):
     verdict = rs.evaluate(facts, as_of="2026-04-01", outputs=["css_status"])
     assert verdict.outputs["css_status"] == "free"
     assert [w["name"] for w in verdict.to_dict()["warnings"]] == ["css_free_ceiling", "css_participation_ceiling"]
-    assert "css_free_ceiling: this value was last checked on 2026-03-31" in verdict.explain()
+    assert ("  warning  Annual resource ceiling for free CSS: this value was last checked on 31\u00a0March\u00a02026; "
+            "as of\n           1\u00a0April\u00a02026 a newer figure may apply (source efl_css_2025).\n") in verdict.explain()
 
 
 def test_the_cli_gives_a_no_answer_reason_in_the_readers_language(tmp_path, capsys):
@@ -92,7 +93,7 @@ def test_the_cli_gives_a_no_answer_reason_in_the_readers_language(tmp_path, caps
     assert main(["eval", str(RULESET), "--facts", str(facts), "--as-of", "2025-09-01",
                  "--output", "reimbursement_base", "--lang", "zh"]) == 1
     out, err = capsys.readouterr()
-    assert "reimbursement_base: 无法作答\n  原因 未加入 OPTAM 的“2类”医生的报销基数" in out
+    assert "报销基数：无法作答\n  原因 未加入 OPTAM 的“2类”医生的报销基数" in out
     assert "error[no-answer]: in `reimbursement_base`: 未加入 OPTAM 的“2类”医生的报销基数" in err
 
 

@@ -140,8 +140,8 @@ def test_entry_has_parameters_with_effective_date_explanation_and_sources(trace)
     assert band["parameters"] == [{"name": "free_ceiling", "value": "10166", "effective_from": "2024-04-01",
                                    "source": "tarifs", "checked": "2025-01-01"}]
     assert texts(trace, band) == {
-        "en": "Resources of 12,000.50 € are above 10,166.00 € but not above 138% of it.",
-        "fr": "Resources of 12\u202f000,50 € are above 10\u202f166,00 € but not above 138% of it."}
+        "en": "Resources of €12,000.50 are above €10,166.00 but not above 138% of it.",
+        "fr": "Resources of 12\u202f000,50\u00a0€ are above 10\u202f166,00\u00a0€ but not above 138% of it."}
     assert band["sources"] == [
         {"id": "guide", "title": "Guide for students", "publisher": "Example guide", "status": "SECONDARY"},
         {"id": "tarifs", "title": "Tarifs des consultations", "url": "https://example.org/tarifs",
@@ -155,7 +155,7 @@ def test_expression_entry(trace):
     assert "hit_policy" not in reimbursed and "rows" not in reimbursed
     assert [(f["rule"], f["line"], f["source"]) for f in reimbursed["fired"]] == [("reimbursed", 20, "tarifs")]
     assert reimbursed["output"] == "19.00"
-    assert texts(trace, reimbursed)["en"] == "70% of 30.00 €, less a 2 € flat fee."
+    assert texts(trace, reimbursed)["en"] == "70% of €30.00, less a 2 € flat fee."
     assert [(p["name"], p["effective_from"]) for p in reimbursed["parameters"]] == [("consultation_fee", "2024-12-22")]
 
 
@@ -166,8 +166,8 @@ def test_otherwise_row_and_translated_explanation(trace):
         ("patient_pays#1", False), ("patient_pays#2", False), ("patient_pays#3", False), ("patient_pays#4", True)]
     assert pays["rows"][1]["failed"] == {"column": "has_card", "test": "true", "value": False}
     assert pays["rows"][2]["failed"] == {"column": "age", "test": "< 18", "value": 24}
-    assert texts(trace, pays) == {"en": "You advance the full fee of 30.00 €.",
-                                   "fr": "Vous avancez le tarif complet de 30,00 €."}
+    assert texts(trace, pays) == {"en": "You advance the full fee of €30.00.",
+                                   "fr": "Vous avancez le tarif complet de 30,00\u00a0€."}
     assert pays["reads"] == ["band", "has_card", "age", "reimbursed"]
 
 
@@ -183,7 +183,7 @@ def test_row_without_because_is_explained_by_its_tests(ws):
     trace = rs.evaluate({"age": 20, "t": "a"}, as_of=AS_OF).to_dict()
     decision = trace["decisions"][0]
     assert decision["fired"][0]["tests"] == [{"column": 0, "test": "<= 29"}, {"column": 1, "test": "a"}]
-    assert texts(trace, decision) == {"en": "age = 20 matches `<= 29`; t = a matches `a`."}
+    assert texts(trace, decision) == {"en": "age: 20; t: a."}  # the columns' titles (here their names) and values
 
 
 def test_because_holes_read_inputs_fields_decisions_as_of_and_the_value_itself(ws):
@@ -200,7 +200,7 @@ def test_because_holes_read_inputs_fields_decisions_as_of_and_the_value_itself(w
     verdict = rs.evaluate({"size": 2}, as_of=AS_OF, outputs=["d"])
     trace = verdict.to_dict()
     assert texts(trace, trace["decisions"][-1]) == \
-        {"en": "free 10,166.00 €, other 5.00 €, on 2025-06-01, size 2, itself 1"}
+        {"en": "free €10,166.00, other €5.00, on 1\u00a0June\u00a02025, size 2, itself 1"}
     # a decision named only in the text is computed so that the text can show it
     assert [d["name"] for d in trace["decisions"]] == ["ceilings", "other", "d"]
     assert trace["outputs"] == {"d": 1}
@@ -217,29 +217,30 @@ def test_the_facts_in_the_trace_are_the_facts_given(ws):
 def test_explain_text(verdict):
     text = verdict.explain()
     sha = verdict.to_dict()["ruleset"]["sha256"]
-    assert text.splitlines()[0] == f"mini 1.2 (sha256 {sha[:8]}…{sha[-2:]}) · as of 2025-06-01"
+    assert text.splitlines()[0] == f"mini 1.2 (sha256 {sha[:8]}…{sha[-2:]}) · as of 1\u00a0June\u00a02025"
     for line in [
-        "band = reduced",
-        "  because  Resources of 12,000.50 € are above 10,166.00 € but not above 138% of it.",
-        "  rule     band_reduced · costs.rules:16    source guide (SECONDARY)",
-        "  figures  free_ceiling = 10,166.00 €  (from 2024-04-01, source tarifs)",
-        "reimbursed = 19.00 €",
-        "  rule     reimbursed · costs.rules:20    source tarifs (OFFICIAL)",
-        "patient_pays = 30.00 €",
-        "  because  You advance the full fee of 30.00 €.",
-        "  rule     patient_pays#4 · costs.rules:27    source tarifs (OFFICIAL)",
-        "  rests on band = reduced  (band_reduced · costs.rules:16)",
-        "           reimbursed = 19.00 €  (reimbursed · costs.rules:20)",
-        "  figures  consultation_fee = 30.00 €  (from 2024-12-22, source tarifs)",
-        "eu_citizen = false",
+        "Care band: reduced",
+        "  because  Resources of €12,000.50 are above €10,166.00 but not above 138% of it.",
+        "  rule     band_reduced · costs.rules:16 · source guide (SECONDARY)",
+        "  figures  Ceiling for free care: €10,166.00 (in force from 1\u00a0April\u00a02024, source tarifs)",
+        "Reimbursed per consultation: €19.00",
+        "  rule     reimbursed · costs.rules:20 · source tarifs (OFFICIAL)",
+        "Paid by the patient: €30.00",
+        "  because  You advance the full fee of €30.00.",
+        "  rule     patient_pays#4 · costs.rules:27 · source tarifs (OFFICIAL)",
+        "  rests on Care band: reduced",
+        "           Reimbursed per consultation: €19.00",
+        "  figures  GP consultation fee: €30.00 (in force from 22\u00a0December\u00a02024, source tarifs)",
+        "EU citizen: no",
         "  rule     eu_citizen#3 · costs.rules:33",
+        "  assumed  Holds a health card: no (the rules' defaults, as the facts given do not say).",
     ]:
         assert line in text.splitlines(), line
 
 
 def test_explain_warns_about_a_figure_checked_before_the_date(verdict):
-    assert ("  warning  free_ceiling: this value was last checked on 2025-01-01; as of 2025-06-01 a newer figure\n"
-            "           may apply (source tarifs).\n") in verdict.explain()
+    assert ("  warning  Ceiling for free care: this value was last checked on 1\u00a0January\u00a02025; as of "
+            "1\u00a0June\u00a02025 a\n           newer figure may apply (source tarifs).\n") in verdict.explain()
 
 
 def test_no_staleness_warning_on_or_before_the_checked_date(mini, mini_facts):
@@ -250,11 +251,11 @@ def test_no_staleness_warning_on_or_before_the_checked_date(mini, mini_facts):
 
 def test_explain_in_another_language(verdict):
     text = verdict.explain("fr")
-    assert text.splitlines()[0].endswith("· au 2025-06-01")
-    assert "band = réduit (reduced)" in text.splitlines()
-    assert "  parce que  Vous avancez le tarif complet de 30,00 €." in text.splitlines()
-    assert "  règle      band_reduced · costs.rules:16    source guide (SECONDAIRE)" in text.splitlines()
-    assert "  repose sur band = réduit (reduced)  (band_reduced · costs.rules:16)" in text.splitlines()
+    assert text.splitlines()[0].endswith("· au 1er\u00a0juin\u00a02025")
+    assert "Tranche de prise en charge\u00a0: réduit" in text.splitlines()
+    assert "  parce que  Vous avancez le tarif complet de 30,00\u00a0€." in text.splitlines()
+    assert "  règle      band_reduced · costs.rules:16 · source guide (SECONDAIRE)" in text.splitlines()
+    assert "  repose sur Tranche de prise en charge\u00a0: réduit" in text.splitlines()
 
 
 def test_explain_in_an_unknown_language_is_refused_naming_the_languages(verdict):
@@ -281,7 +282,8 @@ def test_explain_shows_a_decision_version_date(ws):
         decision d : integer = base + 1
         """)
     text = rs.evaluate({"n": 1}, as_of=AS_OF).explain()
-    assert "  rests on base = 1  (base · r.rules:2; valid from 2024-01-01)" in text.splitlines()
+    assert "  rests on base: 1" in text.splitlines()
+    assert "  rule     base · r.rules:2 · valid from 1\u00a0January\u00a02024" in text.splitlines()
 
 
 def test_explain_shows_money_fields_of_a_record_as_money(ws):
@@ -292,7 +294,7 @@ def test_explain_shows_money_fields_of_a_record_as_money(ws):
           | -    || 10166 €      | 13723.78 €
         """)
     text = rs.evaluate({"size": 1}, as_of=AS_OF).explain()
-    assert "ceilings = {free: 10,166.00 €, participation: 13,723.78 €}" in text.splitlines()
+    assert "ceilings: free: €10,166.00, participation: €13,723.78" in text.splitlines()
 
 
 # ============================================================================ reading saved traces
@@ -337,15 +339,15 @@ def test_replay_on_a_changed_ruleset_names_the_changed_outputs(trace, changed_co
     result = replay(trace, changed)
     assert (result.same, result.hash_changed) == (False, True)
     assert result.differences == (
-        "consultation_fee: 30.00 € from 2024-12-22 → 31.00 € from 2024-12-22  (read by reimbursed, patient_pays)",
-        "reimbursed: 19.00 € → 19.70 €  (costs.rules:20)", "patient_pays: 30.00 € → 31.00 €  (costs.rules:27)")
+        "consultation_fee: €30.00 from 2024-12-22 → €31.00 from 2024-12-22  (read by reimbursed, patient_pays)",
+        "reimbursed: €19.00 → €19.70  (costs.rules:20)", "patient_pays: €30.00 → €31.00  (costs.rules:27)")
     assert result.report(trace, changed) == (
         f"the ruleset changed: sha256 {mini.sha256[:12]}… → {changed.sha256[:12]}… "
         "(still version 1.2: the content changed without a new version)\n"
         "the verdict differs:\n"
-        "  consultation_fee: 30.00 € from 2024-12-22 → 31.00 € from 2024-12-22  (read by reimbursed, patient_pays)\n"
-        "  reimbursed: 19.00 € → 19.70 €  (costs.rules:20)\n"
-        "  patient_pays: 30.00 € → 31.00 €  (costs.rules:27)\n")
+        "  consultation_fee: €30.00 from 2024-12-22 → €31.00 from 2024-12-22  (read by reimbursed, patient_pays)\n"
+        "  reimbursed: €19.00 → €19.70  (costs.rules:20)\n"
+        "  patient_pays: €30.00 → €31.00  (costs.rules:27)\n")
 
 
 def test_replay_notices_a_different_rule_firing_with_the_same_output(ws):

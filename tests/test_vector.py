@@ -98,7 +98,7 @@ def test_the_css_decisions_are_vectorised_and_the_row_that_fired_is_traced():
     assert result.values("css_status") == ["free", "participation", "not_eligible"]
     assert result.values("css_monthly_participation") == [D("0.00"), D("14.00"), D("0.00")]  # aged 35
     assert str(result.outputs["css_monthly_participation"].type) == "decimal128(38, 2)"
-    assert result.trace["css_status"].tolist() == [1, 2, 3]
+    assert result.trace["css_status"].tolist() == [2, 3, 4]  # row 1: insured outside France
     assert result.trace["css_monthly_participation"].tolist() == [6, 2, 6]
     assert_same_as_per_case(rows, dt.date(2025, 9, 1), outputs, "arrow")
 

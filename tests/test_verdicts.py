@@ -87,9 +87,11 @@ def test_wrong_facts_are_refused_even_in_a_partial_verdict(health):
 def test_a_partial_verdict_is_explained_saved_and_replayed(health, tmp_path):
     verdict = health.evaluate(ENROLMENT_FACTS, as_of=AS_OF, outputs=["enrolment", "css_status"], partial=True)
     text = verdict.explain()
-    assert "css_status: not evaluated\n  missing  annual_resources, household_size, territory\n" in text
-    assert "  note     Questions without an answer yet: 1 of 2. Answered: enrolment.\n" in text
-    assert "css_status: 未计算\n  缺少 annual_resources、household_size、territory\n" in verdict.explain("zh")
+    assert ("Complémentaire santé solidaire: not evaluated\n"
+            "  missing  Household resources, Persons in the household and Where the household lives\n") in text
+    assert ("  note     Questions without an answer yet: 1 of 2. Answered: “How to get covered by French health\n"
+            "           insurance”.\n") in text
+    assert "补充医疗保障（CSS）：未计算\n  缺少 家庭收入、家庭人数和家庭居住地\n" in verdict.explain("zh")
     saved = read_trace(verdict.to_json(), "t.json")
     assert engine.explain_trace(saved) == text
     result = engine.replay(saved, health)
@@ -175,7 +177,7 @@ def test_replay_diffs_show_the_values_compared(trace, health, tmp_path):
     old = entry["output"]
     from engine.replay import _shown_pair
     assert _shown_pair("10339.00", "10339.0", "money", "money") == ('"10339.00"', '"10339.0"')
-    assert _shown_pair(old, "8500.00", "money", "money") == ("10,339.00 €", "8,500.00 €")
+    assert _shown_pair(old, "8500.00", "money", "money") == ("€10,339.00", "€8,500.00")
 
 
 # ============================================================================ signatures
@@ -199,7 +201,7 @@ def test_sign_and_verify(capsys, tmp_path):
                                     "2 decision records)", out.splitlines()[3]]
     assert out.splitlines()[3].startswith("signature: valid, by key ") and out.endswith("(the key given)\n")
     code, out, _ = run(capsys, "explain", signed)
-    assert code == 0 and "enrolment = register on etudiant-etranger.ameli.fr" in out
+    assert code == 0 and "How to get covered by French health insurance: register on etudiant-etranger.ameli.fr" in out
 
 
 def test_a_signed_trace_edited_and_redigested_fails_its_signature(capsys, tmp_path, trace):

@@ -1,0 +1,87 @@
+"""Line breaking by the punctuation rules of each script, in one pass over the text.
+
+- A line breaks at an ordinary space, or between two characters where one of them is wide
+  (Chinese has no spaces), never at a non-breaking space (U+00A0, U+202F, U+2007, U+2060).
+- Nor between a wide character and an ASCII letter or digit it touches: `2019年11月1日` stays whole.
+- Closing punctuation (，。、；：！？）」 …, and ASCII `) , . ; : ! ?`) never starts a line, and
+  opening punctuation (（「《 “ …) never ends one: they stay with the character they touch.
+- French puts a non-breaking space before `:` `;` `?` `!` `%` and inside « »: `french_spacing` makes
+  an ordinary space there non-breaking, so no line starts with those signs either.
+
+Widths are terminal columns: a wide (East Asian) character takes two.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NON_BREAKING = "\u00a0\u202f\u2007\u2060"
+NO_LINE_START = frozenset("，。、；：！？）」』】〕〉》〗〙〛”’…‥・〜ー々〻ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+                          "%),.:;!?]}»\u00a0\u202f")
+NO_LINE_END = frozenset("（「『【〔〈《〖〘〚“‘([{«")
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u202f\u2007\u2060]+")
+# U+00A0 before ':' and U+202F (narrow) before ';' '?' '!' '%', as the ruleset's own French texts do.
+_FRENCH_BEFORE = re.compile(r"(?<=\S) ([:;?!»%])(?=\s|$|[)\],.»])")
+_FRENCH_AFTER = re.compile(r"« ")
+
+
+# Wide (East Asian W and F) characters; a word without any is measured by its length alone.
+_MAYBE_WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f"
+                         "\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001faff\U00020000-\U0003fffd]")
+
+
+def char_width(c: str) -> int:
+    return 2 if unicodedata.east_asian_width(c) in "WF" else 1
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def french_spacing(text: str) -> str:
+    """`Note : oui ; non !` with its spaces before the signs made non-breaking."""
+    text = _FRENCH_BEFORE.sub(lambda m: ("\u00a0" if m.group(1) in ":»" else "\u202f") + m.group(1), text)
+    return _FRENCH_AFTER.sub("«\u00a0", text)
+
+
+def _pieces(word: str) -> list:
+    """A word (no breaking space in it) cut where a line may break: between two characters one of
+    which is wide, unless the second may not start a line or the first may not end one."""
+    if _MAYBE_WIDE.search(word) is None:
+        return [(word, len(word))]
+    pieces, start, width = [], 0, 0
+    previous_wide = False
+    for index, c in enumerate(word):
+        w = char_width(c)
+        if index and (w == 2 or previous_wide) and c not in NO_LINE_START and word[index - 1] not in NO_LINE_END \
+                and not (c.isascii() and c.isalnum()) and not (word[index - 1].isascii() and word[index - 1].isalnum()):
+            pieces.append((word[start:index], width))
+            start, width = index, 0
+        width += w
+        previous_wide = w == 2
+    pieces.append((word[start:], width))
+    return pieces
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` columns (a longer unbreakable piece gets a line of its
+    own). Linear in the length of the text: each character is looked at a bounded number of times."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in _BREAKING_SPACE.split(text.strip()):
+        if not word:
+            continue
+        for index, (piece, size) in enumerate(_pieces(word)):
+            gap = 1 if index == 0 and line else 0
+            # a space before closing punctuation (`70 %`) or after opening (`« oui`) does not break either
+            glued = gap and (piece[:1] in NO_LINE_START or line[-1][-1:] in NO_LINE_END)
+            if line and used + gap + size > width and not glued:
+                lines.append("".join(line))
+                line, used, gap = [], 0, 0
+            if gap:
+                line.append(" ")
+            line.append(piece)
+            used += gap + size
+    lines.append("".join(line))
+    return lines
