@@ -22,7 +22,13 @@ __version__ = "0.2.0"  # engine.trace.ENGINE_VERSION (tests/test_cache.py holds 
 def __getattr__(name: str):
     home = _HOMES.get(name)
     if home is None:
-        raise AttributeError(f"module 'engine' has no attribute {name!r}")
+        # `engine.ruleset` and the like, as when this file imported them: the submodule itself
+        try:
+            return importlib.import_module(f"engine.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"engine.{name}":
+                raise  # the submodule exists, and something it imports is missing
+            raise AttributeError(f"module 'engine' has no attribute {name!r}") from None
     value = getattr(importlib.import_module(f"engine.{home}"), name)
     globals()[name] = value
     return value
