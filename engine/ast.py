@@ -297,6 +297,18 @@ class DecisionDecl(Declaration):
 
 
 @attrs.frozen
+class AssertDecl(Declaration):
+    """`assert css_status = free implies annual_resources <= css_free_ceiling`, `assert A when B`,
+    `assert d is monotone increasing in x`. Checked by engine/whatif; every one is named `assert`."""
+    kind: str                      # implies | monotone | plain
+    claim: Optional[Expr] = None   # what must hold (implies, plain)
+    condition: Optional[Expr] = None  # where it must hold (implies; `B when A` is `A implies B`)
+    subject: Optional[str] = None  # monotone: the decision …
+    variable: Optional[str] = None  # … in this input or decision
+    direction: Optional[str] = None  # increasing | decreasing
+
+
+@attrs.frozen
 class RuleFile(Node):
     path: str
     declarations: tuple

@@ -65,7 +65,7 @@ def cmd_check(args) -> int:
             sys.stderr.write(f"to apply it: verdict check {args.path} --suggest | patch -p0\n")
         return 0
     errors = sum(1 for d in diagnostics if d.is_error)
-    warnings = len(diagnostics) - errors
+    warnings = sum(1 for d in diagnostics if d.severity == "warning")  # a note is neither
     if args.format == "json":
         report = {"diagnostics": [d.to_dict() for d in diagnostics]}
         if skipped:
@@ -307,7 +307,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
 
 _CORE_COMMANDS = {"check", "eval", "test", "explain", "verify", "keygen", "replay"}
 _SUBPACKAGE_COMMANDS = {"fmt": "engine.fmt.command", "lsp": "engine.lsp", "serve": "engine.serve",
-                        "dmn": "engine.dmn.cli"}
+                        "dmn": "engine.dmn.cli", "whatif": "engine.whatif.cli"}
 
 
 # Control characters (and bidirectional overrides) from rule files or facts must not reach the

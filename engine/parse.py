@@ -30,7 +30,7 @@ MAX_NUMBER_DIGITS = 28          # significant digits of a number written in a ru
 # Nodes of the Lark tree that are not a level of nesting inside an expression.
 _DECLARATION_NODES = frozenset({
     "ruleset", "type_decl", "enum_type", "named_type", "list_type", "input_decl", "default_clause",
-    "closed_range", "half_range", "parameter_decl", "parameter_value", "decision_decl", "table_body",
+    "closed_range", "half_range", "parameter_decl", "parameter_value", "decision_decl", "assert_decl", "table_body",
     "table_line", "expression_body", "hit_clause", "validity", "source_clause", "checked_clause",
     "because_clause", "unary_tests", "positive_tests", "equal_test",
     # leaves: a value is not a level of nesting
@@ -349,6 +349,26 @@ class _Builder(Transformer):
                                span)
         return ast.DecisionDecl(span, str(name), type_, _unquote(title, self._tok(title)) if title else None, hit,
                                 valid_from, valid_to, source, checked, body, range_)
+
+    def assert_decl(self, meta, assertion):
+        return assertion
+
+    def monotone_assertion(self, meta, subject, direction, variable):
+        span = self._span(meta)
+        return ast.AssertDecl(span, "assert", "monotone", subject=str(subject),
+                              variable=str(variable), direction=str(direction))
+
+    def implies_assertion(self, meta, condition, claim):
+        span = self._span(meta)
+        return ast.AssertDecl(span, "assert", "implies", claim=claim, condition=condition)
+
+    def when_assertion(self, meta, claim, condition):
+        span = self._span(meta)
+        return ast.AssertDecl(span, "assert", "implies", claim=claim, condition=condition)
+
+    def plain_assertion(self, meta, claim):
+        span = self._span(meta)
+        return ast.AssertDecl(span, "assert", "plain", claim=claim)
 
     def table_body(self, meta, *lines):
         return list(lines)

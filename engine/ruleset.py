@@ -112,15 +112,21 @@ class Ruleset:
     def inputs(self) -> tuple:
         return tuple(self.model.inputs)
 
-    def check(self, analyse: bool = True, skipped: Optional[list] = None) -> list[Diagnostic]:
+    def check(self, analyse: bool = True, skipped: Optional[list] = None,
+              properties: bool = False) -> list[Diagnostic]:
         """Every diagnostic, warnings included: what `verdict check` reports. Tables whose bounds
-        read facts cannot be analysed; their declarations are appended to `skipped`."""
+        read facts cannot be analysed; their declarations are appended to `skipped`. With
+        `properties`, the `assert` declarations are decided too (engine/whatif/properties.py:
+        seconds on a large ruleset, so `verdict check` and GET /check do it, the editor does not)."""
         from engine.translations import check_translations
         found = list(self.diagnostics) + check_translations(self)
         if analyse:
             from engine.check import analyse_tables
+            from engine.whatif.properties import check_properties
             with decimal.localcontext(ENGINE_CONTEXT):  # bounds over parameters are computed
                 found.extend(analyse_tables(self, skipped))
+                if properties:
+                    found.extend(check_properties(self))
         return sort_diagnostics(found)
 
     def default_outputs(self) -> tuple:
@@ -415,4 +421,4 @@ def check_path(path, skipped: Optional[list] = None) -> tuple[list[Diagnostic], 
     if any(d.is_error for d in diagnostics):
         return diagnostics, files.texts
     ruleset = Ruleset(files, parsed, model, diagnostics, _compile(model, resolver), resolver)
-    return ruleset.check(skipped=skipped), files.texts
+    return ruleset.check(skipped=skipped, properties=True), files.texts

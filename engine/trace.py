@@ -105,6 +105,11 @@ class Verdict:
         from engine.explain import explain_trace
         return explain_trace(self.trace, lang)
 
+    def counterfactuals(self, output: str, want=None, fixed=(), ruleset=None):
+        """The smallest changes of this verdict's facts that change `output` (engine/whatif)."""
+        from engine.whatif.verdicts import verdict_counterfactuals
+        return verdict_counterfactuals(self, output, want, fixed, ruleset)
+
 
 def _as_list(value):
     return [_as_list(v) for v in value] if type(value) is tuple else value

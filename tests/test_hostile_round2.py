@@ -504,9 +504,9 @@ def test_a_parameter_without_a_source_is_explained_without_none(tmp_path):
                     "  from 2020-01-01 = 2\ndecision d : number = n * rate\n", encoding="utf-8")
     text = engine.load_ruleset(path).evaluate({"n": 3}, as_of="2025-01-01").explain()
     assert "None" not in text and "(source )" not in text
-    assert "  figures  rate = 2  (from 2020-01-01)\n" in text
-    assert ("rate: this value was last checked on 2021-01-01; as of 2025-01-01 a newer figure may apply.\n"
-            in text)
+    assert "  figures  A rate: 2 (in force from 1\xa0January\xa02020)\n" in text
+    assert ("  warning  A rate: this value was last checked on 1\xa0January\xa02021; as of 1\xa0January\xa02025 a "
+            "newer figure\n           may apply.\n" in text)
 
 
 def test_an_unknown_escape_in_a_text_is_an_error_with_a_hint(tmp_path):

@@ -158,7 +158,7 @@ def test_openapi_embeds_the_schemas_that_validate(client, ruleset):
     document = client.get("/openapi.json").json()
     assert document["openapi"] == "3.1.0"
     assert set(document["paths"]) == {"/evaluate", "/explain", "/replay", "/batch", "/check", "/rulesets/{name}",
-                                      "/health"}
+                                      "/health", "/whatif"}
     schemas = document["components"]["schemas"]
     for name, schema in request_schemas(ruleset).items():
         assert schemas[name] == json.loads(json.dumps(schema))
@@ -416,3 +416,18 @@ def test_the_body_follows_the_rules_of_the_one_facts_reader(client, body, messag
     response = client.post("/evaluate", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["message"] == message
+
+
+def test_whatif_gives_the_changes_and_their_text(client):
+    body = {"facts": {"household_size": 1, "annual_resources": "11000", "territory": "metropole"},
+            "output": "css_status", "want": "free", "fixed": ["household_size", "territory"], "as_of": AS_OF}
+    answer = client.post("/whatif", json=body)
+    assert answer.status_code == 200
+    assert answer.json()["whatif"]["single"] == [
+        {"changes": [{"fact": "annual_resources", "from": "11000.00", "to": [{"min": "0", "max": "10339.00"}],
+                      "nearest": "10339.00"}], "value": "free"}]
+    assert answer.json()["text"].splitlines()[-1] == (
+        "- Complémentaire santé solidaire would be free with annual resources up to 10,339 €.")
+    refused = client.post("/whatif", json=dict(body, want="gratis"))
+    assert refused.status_code == 422
+    assert "wanted value of `css_status`" in error_of(refused)["message"]

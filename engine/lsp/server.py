@@ -155,7 +155,8 @@ def completion(ls: VerdictServer, params: types.CompletionParams):
 
 
 SYMBOL_KINDS = {"type": types.SymbolKind.Enum, "input": types.SymbolKind.Variable,
-                "parameter": types.SymbolKind.Constant, "decision": types.SymbolKind.Function}
+                "parameter": types.SymbolKind.Constant, "decision": types.SymbolKind.Function,
+                "assert": types.SymbolKind.Property}
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -88,6 +88,17 @@ class Api:
         return json_bytes({"trace": trace, "complete": verdict.complete, "explanation": verdict.explain(lang),
                            "lang": lang, "sources": cited_sources(self.ruleset, trace)})
 
+    async def whatif(self, request) -> Response:
+        body = await self._body(request, "WhatifRequest")
+        return json_response(await self._run(self._whatif, body))
+
+    def _whatif(self, body: dict) -> dict:
+        from engine.whatif import counterfactuals, render
+        lang = body.get("lang") or self.ruleset.files.language
+        found = counterfactuals(self.ruleset, body["facts"], body["output"], want=body.get("want"),
+                                fixed=tuple(body.get("fixed", ())), as_of=body.get("as_of"))
+        return {"whatif": found.to_dict(), "text": render(found, self.ruleset, lang), "lang": lang}
+
     async def explain(self, request) -> Response:
         body = await self._body(request, "ExplainRequest", exact=False)
         return json_response(await self._run(self._explain, body))
@@ -116,7 +127,7 @@ class Api:
         with self._check_lock:  # analysed once, however many ask at first
             if self._check is None:
                 skipped = []
-                diagnostics = self.ruleset.check(skipped=skipped)
+                diagnostics = self.ruleset.check(skipped=skipped, properties=True)
                 report = {"diagnostics": [d.to_dict() for d in diagnostics]}
                 if skipped:  # the shape of `verdict check --format json`
                     report["not_analysed"] = [{"decision": d.name, "file": d.span.file, "line": d.span.line}

@@ -82,7 +82,7 @@ def build_app(ruleset, limits: Limits = Limits()) -> Starlette:
     routes = [
         Route("/", home), Route("/tables", tables),
         Route("/evaluate", api.evaluate, methods=["POST"]), Route("/explain", api.explain, methods=["POST"]),
-        Route("/replay", api.replay, methods=["POST"]), Route("/batch", api.batch, methods=["POST"]),
+        Route("/replay", api.replay, methods=["POST"]), Route("/whatif", api.whatif, methods=["POST"]), Route("/batch", api.batch, methods=["POST"]),
         Route("/check", api.check), Route("/rulesets/{name}", api.describe), Route("/health", api.health),
         Route("/openapi.json", api.openapi_document),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

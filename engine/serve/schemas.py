@@ -11,7 +11,7 @@ from engine.serve.describe import describe_input
 DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "a date, YYYY-MM-DD"}
 DIAGNOSTIC = {
     "type": "object", "required": ["severity", "code", "message"],
-    "properties": {"severity": {"enum": ["error", "warning"]}, "code": {"type": "string"},
+    "properties": {"severity": {"enum": ["error", "warning", "note"]}, "code": {"type": "string"},
                    "message": {"type": "string"}, "file": {"type": "string"}, "line": {"type": "integer"},
                    "column": {"type": "integer"}, "hint": {"type": "string"}},
     "description": "as `verdict check --format json` writes it; some codes add fields of their own"}
@@ -53,6 +53,15 @@ def request_schemas(ruleset) -> dict:
         "ReplayRequest": {
             "type": "object", "required": ["trace"], "additionalProperties": False,
             "properties": {"trace": {"$ref": "#/components/schemas/Trace"}}},
+        "WhatifRequest": {
+            "type": "object", "required": ["facts", "output"], "additionalProperties": False,
+            "properties": {"facts": {"$ref": "#/components/schemas/Facts"}, "as_of": DATE,
+                           "output": {"type": "string", "description": "the decision to change"},
+                           "want": {"type": ["string", "number", "boolean"],
+                                    "description": "the value wanted (default: any other value)"},
+                           "fixed": {"type": "array", "items": {"type": "string"}, "maxItems": 1000,
+                                     "description": "facts that cannot change"},
+                           "lang": lang}},
     }
 
 
@@ -64,6 +73,9 @@ RESPONSES = {
                        "lang": {"type": "string"},
                        "sources": {"type": "array", "description": "the sources the verdict cites",
                                    "items": {"type": "object", "required": ["id"]}}}},
+    "WhatifResponse": {"type": "object", "required": ["whatif", "text", "lang"],
+                       "properties": {"whatif": {"type": "object", "description": "docs/whatif.md"},
+                                      "text": {"type": "string"}, "lang": {"type": "string"}}},
     "ExplainResponse": {"type": "object", "required": ["text", "lang"],
                         "properties": {"text": {"type": "string"}, "lang": {"type": "string"}}},
     "ReplayResponse": {
@@ -134,6 +146,8 @@ def openapi(ruleset, version: str) -> dict:
         "paths": {
             "/evaluate": _post("Evaluate facts: the trace and its explanation", "EvaluateRequest",
                                "EvaluateResponse", "the verdict"),
+            "/whatif": _post("The smallest changes of the facts that change an output", "WhatifRequest",
+                             "WhatifResponse", "the changes (docs/whatif.md)"),
             "/explain": _post("Render a saved trace as text", "ExplainRequest", "ExplainResponse", "the text"),
             "/replay": _post("Evaluate a saved trace again and compare", "ReplayRequest", "ReplayResponse",
                              "same or differs, and why"),

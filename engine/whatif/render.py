@@ -1,0 +1,183 @@
+"""render: a WhatIf → text a person reads, in English, French or Chinese.
+
+"Complémentaire santé solidaire would be free with annual resources up to 10,339 €." A region
+that reaches the end of the fact's declared range is said from one side only (`money >= 0`:
+"up to 10,339 €", not "from 0 € to 10,339 €").
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from engine.values import MONEY, format_value
+from engine.whatif.space import NO_VALUE, Space
+
+LANGS = ("en", "fr", "zh")
+
+WORDS = {
+    "en": {
+        "line": "{title} would be {value} with {conditions}.",
+        "and": " and ", "or": " or ",
+        "now": "{title}: {value} as of {day}.",
+        "none": "No change of one or two of these facts gives {title} {want}.",
+        "none_any": "No change of one or two of these facts changes {title}.",
+        "want": "What would make it {want}:",
+        "any": "What would change it:",
+        "pairs": "Changing two facts together:",
+        "fixed": "Kept as they are: {facts}.",
+        "not_covered": "Not explored: {fact} ({why}).",
+        "more": "(more combinations of two facts exist)",
+        "no_value": "no answer",
+        "le": "up to {a}", "lt": "below {a}", "ge": "at least {a}", "gt": "above {a}",
+        "between": "from {a} to {b}", "open_between": "between {a} and {b} (excluded)",
+        "eq": "{a}", "one_of": "one of {a}", "other_than": "any value other than {a}",
+        "date_le": "on or before {a}", "date_ge": "on or after {a}", "date_between": "from {a} to {b}",
+        "fact": "{name} {condition}",
+    },
+    "fr": {
+        "line": "{title} : {value} avec {conditions}.",
+        "and": " et ", "or": " ou ",
+        "now": "{title} : {value} au {day}.",
+        "none": "Aucun changement d'un ou deux de ces faits ne donne {title} {want}.",
+        "none_any": "Aucun changement d'un ou deux de ces faits ne change {title}.",
+        "want": "Ce qui donnerait {want} :",
+        "any": "Ce qui changerait le résultat :",
+        "pairs": "En changeant deux faits à la fois :",
+        "fixed": "Faits gardés tels quels : {facts}.",
+        "not_covered": "Non exploré : {fact} ({why}).",
+        "more": "(d'autres combinaisons de deux faits existent)",
+        "no_value": "pas de réponse",
+        "le": "jusqu'à {a}", "lt": "inférieur à {a}", "ge": "d'au moins {a}", "gt": "supérieur à {a}",
+        "between": "de {a} à {b}", "open_between": "entre {a} et {b} (exclus)",
+        "eq": "{a}", "one_of": "l'une des valeurs {a}", "other_than": "toute valeur autre que {a}",
+        "date_le": "le {a} ou avant", "date_ge": "le {a} ou après", "date_between": "du {a} au {b}",
+        "fact": "{name} {condition}",
+    },
+    "zh": {
+        "line": "若 {conditions}，{title}将为 {value}。",
+        "and": "且 ", "or": "或",
+        "now": "{title}：{value}（{day}）。",
+        "none": "改变其中一两项事实都不能使{title}为 {want}。",
+        "none_any": "改变其中一两项事实都不会改变{title}。",
+        "want": "怎样才能得到 {want}：",
+        "any": "怎样会改变结果：",
+        "pairs": "同时改变两项事实：",
+        "fixed": "保持不变的事实：{facts}。",
+        "not_covered": "未探索：{fact}（{why}）。",
+        "more": "（还有其他两项事实的组合）",
+        "no_value": "无答案",
+        "le": "不超过 {a}", "lt": "低于 {a}", "ge": "至少 {a}", "gt": "超过 {a}",
+        "between": "在 {a} 至 {b} 之间", "open_between": "在 {a} 与 {b} 之间（不含）",
+        "eq": "为 {a}", "one_of": "为 {a} 之一", "other_than": "为 {a} 以外的任何值",
+        "date_le": "不晚于 {a}", "date_ge": "不早于 {a}", "date_between": "在 {a} 至 {b} 之间",
+        "fact": "{name} {condition}",
+    },
+}
+
+
+def render(whatif, ruleset, lang: str = "en") -> str:
+    lang = lang if lang in LANGS else "en"
+    words = WORDS[lang]
+    space = Space(ruleset, whatif.as_of)
+    title = _title(ruleset, whatif.output, lang)
+    type_ = ruleset.model.decisions[whatif.output].type
+
+    def value(v):
+        return _value(ruleset, v, type_, lang)
+
+    lines = [words["now"].format(title=title, value=value(whatif.current), day=whatif.as_of.isoformat())]
+    if whatif.fixed:
+        lines.append(words["fixed"].format(facts=", ".join(whatif.fixed)))
+    if not whatif.single and not whatif.pairs:
+        key = "none" if whatif.want is not None else "none_any"
+        lines.append(words[key].format(title=title, want=value(whatif.want)))
+    else:
+        lines.append(words["want"].format(want=value(whatif.want)) if whatif.want is not None else words["any"])
+        for cf in whatif.single:
+            lines.append("- " + _line(cf, space, ruleset, title, value, lang))
+        if whatif.pairs:
+            lines.append(words["pairs"])
+            for cf in whatif.pairs:
+                lines.append("- " + _line(cf, space, ruleset, title, value, lang))
+            if whatif.pairs_truncated:
+                lines.append(words["more"])
+    for fact, why in whatif.not_covered:
+        lines.append(words["not_covered"].format(fact=fact, why=why))
+    return "\n".join(lines) + "\n"
+
+
+def _line(cf, space, ruleset, title, value, lang) -> str:
+    words = WORDS[lang]
+    conditions = words["and"].join(
+        words["fact"].format(name=_fact_name(c.fact, lang), condition=_condition(c, space, ruleset, lang))
+        for c in cf.changes)
+    return words["line"].format(title=title, value=value(cf.value), conditions=conditions)
+
+
+def _fact_name(name: str, lang: str) -> str:
+    return name.replace("_", " ") if lang == "en" else name
+
+
+def _condition(change, space, ruleset, lang) -> str:
+    words = WORDS[lang]
+    type_ = space.type_of(change.fact)
+    lo_end, _, hi_end, _ = space.domain(change.fact) if _ordered(change) else (None, True, None, True)
+    parts = []
+    for region in change.regions:
+        if region.values is not None or region.others:
+            shown = [_value(ruleset, v, type_, lang) for v in region.values or ()]
+            text = []
+            if shown:
+                text.append(words["eq" if len(shown) == 1 else "one_of"].format(a=", ".join(shown)))
+            if region.others:
+                excluded = ", ".join(_value(ruleset, v, type_, lang) for v in region.excluded)
+                text.append(words["other_than"].format(a=excluded))
+            parts.append(words["or"].join(text))
+            continue
+        lo = None if region.lo is None or region.lo == lo_end else region.lo
+        hi = None if region.hi is None or region.hi == hi_end else region.hi
+        fmt = lambda v: _value(ruleset, v, type_, lang)  # noqa: E731
+        dated = isinstance(region.lo or region.hi, dt.date)
+        if lo is not None and hi is not None:
+            if lo == hi and region.lo_closed and region.hi_closed:
+                parts.append(words["eq"].format(a=fmt(lo)))
+            elif region.lo_closed and region.hi_closed:
+                parts.append(words["date_between" if dated else "between"].format(a=fmt(lo), b=fmt(hi)))
+            else:
+                parts.append(words["open_between"].format(a=fmt(lo), b=fmt(hi)))
+        elif hi is not None:
+            parts.append(words["date_le" if dated else "le" if region.hi_closed else "lt"].format(a=fmt(hi)))
+        elif lo is not None:
+            parts.append(words["date_ge" if dated else "ge" if region.lo_closed else "gt"].format(a=fmt(lo)))
+        else:
+            parts.append(words["eq"].format(a=fmt(region.lo if region.lo is not None else region.hi)))
+    return words["or"].join(parts)
+
+
+def _ordered(change) -> bool:
+    return all(r.values is None and not r.others for r in change.regions)
+
+
+def _title(ruleset, name: str, lang: str) -> str:
+    titles = ruleset.files.messages.get(lang, {}).get("titles", {})
+    if name in titles:
+        return titles[name]
+    decl = ruleset.model.decisions[name].versions[0].decl
+    if decl.title and lang == ruleset.files.language:
+        return decl.title
+    return name
+
+
+def _value(ruleset, value, type_, lang: str) -> str:
+    if value is NO_VALUE:
+        return WORDS[lang]["no_value"]
+    symbols = ruleset.files.messages.get(lang, {}).get("symbols", {})
+    if isinstance(value, str) and value in symbols:
+        return symbols[value]
+    if isinstance(value, bool) and str(value).lower() in symbols:
+        return symbols[str(value).lower()]
+    if getattr(type_, "name", None) == "money" or (isinstance(value, Decimal) and type_ == MONEY):
+        text = format_value(Decimal(value), MONEY, lang)
+        whole = Decimal(value) == Decimal(value).to_integral_value()
+        return text.replace(",00 €", " €").replace(".00 €", " €") if whole else text
+    return format_value(value, type_, lang)

@@ -1,0 +1,596 @@
+"""stage: a ruleset on one day → for one fact, the pieces of its domain on which nothing changes.
+
+A fact reaches a decision in one of a few ways the rules can compare: as a table column, in a
+comparison `x <= e` or `x in {…}`, or through an expression decision that is a monotone function
+of it (`years_between(birth_date, as_of)`, or the fact itself). Every such use gives thresholds:
+the bounds it compares with, evaluated with the other facts as they are. Between two thresholds
+every test reads the same, so every decision gives the same value there: evaluating one sample
+of each piece is exact, not a search.
+
+Where a fact is used otherwise (in arithmetic: `(household_size - 4) * 4135 €`, or as a bound
+of another column), its pieces are its single values when its domain is small (booleans,
+enumerations, integers with a range of at most ENUMERABLE values), and it is `not covered`
+otherwise. Countries and texts, compared only for equality, split into the values the rules
+name and one piece for every other value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from decimal import Decimal
+from typing import Optional
+
+import attrs
+
+from engine import ast
+from engine.countries import COUNTRY_CODES
+from engine.errors import EvaluationError
+from engine.evaluate import Context
+from engine.values import ENGINE_CONTEXT, EnumType, Type
+
+ENUMERABLE = 200
+CENT = Decimal("0.01")
+MONOTONE_CALLS = ("years_between", "months_between")
+FAR = 100_000  # bisection window for monotone date functions, in days either side
+
+
+class NoValue:
+    """The outcome when the rules give no value (a `no answer` row, a gap, a missing version)."""
+
+    def __repr__(self) -> str:
+        return "NO_VALUE"
+
+
+NO_VALUE = NoValue()
+_FAILURES = (EvaluationError, decimal.DecimalException, OverflowError, KeyError, RecursionError)
+
+
+@attrs.frozen
+class Piece:
+    """A part of a fact's domain where every decision keeps its value.
+
+    Ordered facts: the interval lo..hi (None = unbounded; closedness for dense types; integers
+    and dates are always given closed). Finite facts: `values`, the set of values it stands for.
+    `sample` is the value evaluated."""
+
+    sample: object
+    lo: object = None
+    lo_closed: bool = True
+    hi: object = None
+    hi_closed: bool = True
+    values: Optional[frozenset] = None
+
+    def contains(self, value) -> bool:
+        if self.values is not None:
+            return value in self.values
+        if self.lo is not None and (value < self.lo or (value == self.lo and not self.lo_closed)):
+            return False
+        if self.hi is not None and (value > self.hi or (value == self.hi and not self.hi_closed)):
+            return False
+        return True
+
+
+class NotCovered(Exception):
+    """The fact is used in a way whose thresholds cannot be read off the rules."""
+
+
+def kind_of(type_) -> str:
+    if isinstance(type_, EnumType):
+        return "enum"
+    name = type_.name if type(type_) is Type else None
+    if name in ("integer", "date"):
+        return "discrete"
+    if name in ("number", "money"):
+        return "dense"
+    if name in ("bool", "country", "text"):
+        return name
+    return "other"
+
+
+class Space:
+    """Evaluation and pieces over one ruleset on one day."""
+
+    def __init__(self, ruleset, day: dt.date):
+        self.ruleset = ruleset
+        self.model = ruleset.model
+        self.day = day
+        self.compiler = ruleset.plans.compiler
+        self._reads: dict = {}
+        self._uses: dict = {}
+        self._functions: dict = {}
+        self._compiled: dict = {}  # (id(expr), id(type)) → (expr, closure); expr kept alive
+
+    # ------------------------------------------------------------------ evaluation
+    def value(self, facts: dict, name: str, cut: Optional[dict] = None):
+        """The value of decision (or input) `name`; NO_VALUE when the rules give none."""
+        if name in self.model.inputs:
+            return facts.get(name, NO_VALUE)
+        if not cut:
+            return self._fast(name, facts)
+        ctx = Context(facts, self.day, self.ruleset.plans, traced=False)
+        ctx.results.update(cut)
+        try:
+            with decimal.localcontext(ENGINE_CONTEXT):
+                return ctx.decision(name)
+        except _FAILURES:
+            return NO_VALUE
+
+    def _fast(self, name: str, facts: dict):
+        """The generated code's decision function (engine/codegen.py): far faster than the
+        interpreter, and the same values (tests/test_codegen.py holds them equal)."""
+        fn = self._functions.get(name)
+        if fn is None:
+            try:
+                fn = self._functions[name] = self.ruleset.decision_function(name, self.day)
+            except _FAILURES:
+                return NO_VALUE
+        try:
+            with decimal.localcontext(ENGINE_CONTEXT):
+                return fn(**{k: facts[k] for k in fn.inputs if k in facts})
+        except _FAILURES + (TypeError,):
+            return NO_VALUE
+
+    def expression(self, expr: ast.Expr, facts: dict, cut: Optional[dict] = None, expected=None):
+        return self.expressions([(expr, expected)], facts, cut)[0]
+
+    def expressions(self, exprs: list, facts: dict, cut: Optional[dict] = None) -> list:
+        """[(expr, expected type)] → their values, in one evaluation (decisions computed once)."""
+        ctx = Context(facts, self.day, self.ruleset.plans, traced=False)
+        if cut:
+            ctx.results.update(cut)
+        else:  # the decisions read, by the generated code; the expressions then find them made
+            for expr, _ in exprs:
+                for name in ast.names_in(expr):
+                    if name in self.model.decisions and name not in ctx.results:
+                        value = self._fast(name, facts)
+                        if value is not NO_VALUE:
+                            ctx.results[name] = value
+        values = []
+        with decimal.localcontext(ENGINE_CONTEXT):
+            for expr, expected in exprs:
+                key = (id(expr), id(expected))
+                compiled = self._compiled.get(key)
+                if compiled is None:
+                    compiled = self._compiled[key] = (expr, self.compiler.expr(expr, expected))
+                try:
+                    values.append(compiled[1](ctx))
+                except _FAILURES:
+                    values.append(NO_VALUE)
+        return values
+
+    # ------------------------------------------------------------------ the graph
+    def version(self, name: str):
+        info = self.model.decisions.get(name)
+        return info.version_on(self.day) if info else None
+
+    def reads(self, name: str) -> frozenset:
+        """Every input and decision `name` reads, transitively, on this day."""
+        found = self._reads.get(name)
+        if found is None:
+            self._reads[name] = frozenset()  # cycles are refused at load; this only guards
+            version = self.version(name)
+            found = set()
+            for dep in (version.dependencies if version else ()):
+                found.add(dep)
+                if dep in self.model.decisions:
+                    found |= self.reads(dep)
+            found = self._reads[name] = frozenset(found)
+        return found
+
+    def cone(self, names) -> list:
+        """The decisions `names` need (themselves included)."""
+        out = []
+        for name in names:
+            if name in self.model.decisions and name not in out:
+                out.append(name)
+            out.extend(d for d in self.reads(name) if d in self.model.decisions and d not in out)
+        return out
+
+    def depends(self, expr, var: str) -> bool:
+        for name in ast.names_in(expr):
+            if name == var or (name in self.model.decisions and var in self.reads(name)):
+                return True
+        return False
+
+    def type_of(self, name: str):
+        if name in self.model.inputs:
+            return self.model.inputs[name].type
+        return self.model.decisions[name].type
+
+    # ------------------------------------------------------------------ pieces
+    def pieces(self, var: str, facts: dict, within: list, cut: Optional[dict] = None) -> list:
+        """The pieces of `var`'s domain, the other facts as in `facts`, for the decisions `within`.
+
+        Raises NotCovered when var's thresholds cannot be read and its domain is too large."""
+        type_ = self.type_of(var)
+        kind = kind_of(type_)
+        if kind == "bool":
+            return [Piece(v, values=frozenset([v])) for v in (False, True)]
+        if kind == "enum":
+            return [Piece(v, values=frozenset([v])) for v in type_.symbols]
+        uses = self.uses(var, within)
+        if kind in ("country", "text"):
+            return self._finite_pieces(var, kind, uses, facts, cut)
+        if kind not in ("discrete", "dense"):
+            raise NotCovered(f"`{var}` is a {type_.describe()}")
+        lo, lo_closed, hi, hi_closed = self.domain(var)
+        if not uses.supported:
+            if kind == "discrete" and isinstance(lo, Decimal) and hi is not None and hi - lo < ENUMERABLE:
+                return [Piece(v, v, True, v, True) for v in range(int(lo), int(hi) + 1)]
+            raise NotCovered(uses.why)
+        points = sorted(uses.thresholds(facts, cut, kind))
+        if kind == "discrete" and not isinstance(lo or hi or (points[0] if points else None), dt.date):
+            # whole numbers: thresholds between two integers count on both sides
+            points = sorted({int(q) for p in points for q in _discrete_points([p])})
+            lo = None if lo is None else int(lo)
+            hi = None if hi is None else int(hi)
+        grid = CENT if getattr(type_, "name", None) == "money" else None
+        pieces = _ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
+        return _on_grid(pieces, grid) if grid is not None else pieces
+
+    def uses(self, var: str, within: list) -> "_Uses":
+        """How `var` reaches the decisions `within` (made once: it does not depend on the facts)."""
+        key = (var, tuple(within))
+        found = self._uses.get(key)
+        if found is None:
+            found = self._uses[key] = _Uses(self, var, within)
+        return found
+
+    def domain(self, var: str) -> tuple:
+        """(lo, lo_closed, hi, hi_closed) of an ordered fact; integers and dates made closed."""
+        info = self.model.inputs.get(var)
+        rng = info.range if info is not None else self.version(var).range if self.version(var) else None
+        if rng is None:
+            return (None, True, None, True)
+        lo, lo_closed, hi, hi_closed = rng.lo, rng.lo_closed, rng.hi, rng.hi_closed
+        kind = kind_of(self.type_of(var))
+        if kind == "discrete":
+            one = dt.timedelta(days=1) if isinstance(lo or hi, dt.date) else Decimal(1)
+            lo = None if lo is None else (lo if lo_closed else lo + one)
+            hi = None if hi is None else (hi if hi_closed else hi - one)
+            lo_closed = hi_closed = True
+        if isinstance(lo, int) and not isinstance(lo, bool):
+            lo = Decimal(lo)
+        if isinstance(hi, int) and not isinstance(hi, bool):
+            hi = Decimal(hi)
+        return (lo, lo_closed, hi, hi_closed)
+
+    def _finite_pieces(self, var, kind, uses, facts, cut) -> list:
+        everything = COUNTRY_CODES if kind == "country" else None
+        if not uses.supported:
+            if everything is None:
+                raise NotCovered(uses.why)
+            return [Piece(v, values=frozenset([v])) for v in everything]
+        named = sorted({v for v in uses.constants(facts, cut) if isinstance(v, str)})
+        pieces = [Piece(v, values=frozenset([v])) for v in named]
+        if everything is not None:
+            rest = frozenset(everything) - set(named)
+            if rest:
+                current = facts.get(var)
+                sample = current if current in rest else min(rest)
+                pieces.append(Piece(sample, values=rest))
+        else:
+            current = facts.get(var)
+            sample = current if isinstance(current, str) and current not in named else _fresh_text(named)
+            pieces.append(Piece(sample, values=None, lo=None, hi=None))  # every other text
+            pieces[-1] = attrs.evolve(pieces[-1], values=_OtherTexts(frozenset(named)))
+        return pieces
+
+
+class _OtherTexts(frozenset):
+    """Every string except those named: `in` answers for the complement."""
+
+    def __new__(cls, named):
+        obj = super().__new__(cls)
+        obj.named = frozenset(named)
+        return obj
+
+    def __contains__(self, value) -> bool:
+        return isinstance(value, str) and value not in self.named
+
+    def __eq__(self, other):
+        return isinstance(other, _OtherTexts) and other.named == self.named
+
+    def __hash__(self):
+        return hash(("other", self.named))
+
+
+def _fresh_text(named) -> str:
+    n = 0
+    while f"other{n}" in named:
+        n += 1
+    return f"other{n}"
+
+
+class _Uses:
+    """How `var` reaches the decisions `within`: the comparisons it meets, through the chain of
+    monotone expression decisions that carry it (`age` from `birth_date`)."""
+
+    def __init__(self, space: Space, var: str, within: list):
+        self.space = space
+        self.var = var
+        self.supported = True
+        self.why = ""
+        # carriers: name → (parent name, call expr or None): how the name is computed from var
+        self.carriers = {var: None}
+        self.bounds: list = []  # (carrier name, expr, expected type)
+        decisions = [d for d in within if var in space.reads(d) or d == var]
+        changed = True
+        while changed:  # carriers first: a chain may be declared in any order
+            changed = False
+            for name in decisions:
+                if name in self.carriers:
+                    continue
+                link = self._carrier_link(name)
+                if link is not None:
+                    self.carriers[name] = link
+                    changed = True
+        for name in decisions:
+            if name in self.carriers and self.carriers[name] is not None:
+                continue
+            self._scan(name)
+
+    def _fail(self, why: str) -> None:
+        if self.supported:
+            self.supported, self.why = False, why
+
+    def _carrier_link(self, name: str):
+        version = self.space.version(name)
+        if version is None or not isinstance(version.decl.body, ast.ExpressionBody):
+            return None
+        expr = version.decl.body.expr
+        if isinstance(expr, ast.Name) and expr.name in self.carriers:
+            return (expr.name, None)
+        if isinstance(expr, ast.Call) and expr.function in MONOTONE_CALLS and len(expr.args) == 2:
+            first, second = expr.args
+            for mine, other in ((first, second), (second, first)):
+                if (isinstance(mine, ast.Name) and mine.name in self.carriers
+                        and self._independent(other)):
+                    return (mine.name, expr)
+        return None
+
+    def _independent(self, expr) -> bool:
+        return not any(n in self.carriers for n in ast.names_in(expr)) and not self.space.depends(expr, self.var)
+
+    def _scan(self, name: str) -> None:
+        version = self.space.version(name)
+        if version is None:
+            return
+        body = version.decl.body
+        if isinstance(body, ast.ExpressionBody):
+            self._scan_expr(body.expr)
+            return
+        for k, column in enumerate(body.inputs):
+            column_type = version.column_types[k]
+            if isinstance(column.expr, ast.Name) and column.expr.name in self.carriers:
+                for row in body.rows:
+                    if not row.is_otherwise:
+                        self._scan_test(row.cells[k].test, column.expr.name, column_type)
+            else:
+                self._scan_expr(column.expr)
+                for row in body.rows:
+                    if not row.is_otherwise and not self._independent(row.cells[k].test):
+                        self._fail(f"`{self.var}` is a bound of the column `{column.title}` of `{name}`")
+        for row in body.rows:
+            for out in row.outputs:
+                self._scan_expr(out)
+
+    def _scan_test(self, test, carrier: str, column_type) -> None:
+        match test:
+            case ast.AnyTest():
+                return
+            case ast.CompareTest(bound=bound):
+                self._bound(carrier, bound, column_type)
+            case ast.RangeTest(lo=lo, hi=hi):
+                self._bound(carrier, lo, column_type)
+                self._bound(carrier, hi, column_type)
+            case ast.SetTest(values=values):
+                for v in values:
+                    self._bound(carrier, v, column_type)
+            case ast.AnyOfTest(tests=tests):
+                for t in tests:
+                    self._scan_test(t, carrier, column_type)
+            case ast.NotTest(test=inner):
+                self._scan_test(inner, carrier, column_type)
+
+    def _bound(self, carrier: str, expr, expected) -> None:
+        if not self._independent(expr):
+            self._fail(f"`{self.var}` is compared with a bound that depends on it")
+            return
+        self.bounds.append((carrier, expr, expected))
+
+    def _scan_expr(self, expr) -> None:
+        if expr is None:
+            return
+        match expr:
+            case ast.Name(name=name):
+                if name in self.carriers:
+                    through = "" if name == self.var else f" (through `{name}`)"
+                    self._fail(f"`{self.var}` is used in a computation{through}")
+            case ast.Binary(op=op, left=left, right=right) if op in ("=", "!=", "<", "<=", ">", ">="):
+                for mine, other in ((left, right), (right, left)):
+                    if isinstance(mine, ast.Name) and mine.name in self.carriers:
+                        self._bound(mine.name, other, self.space.type_of(mine.name))
+                        return
+                self._scan_expr(left)
+                self._scan_expr(right)
+            case ast.InExpr(value=value, options=options) if isinstance(value, ast.Name) and value.name in self.carriers:
+                for o in options:
+                    self._bound(value.name, o, self.space.type_of(value.name))
+            case ast.Node():
+                for f in expr.__attrs_attrs__:
+                    if f.name != "span":
+                        self._scan_expr(getattr(expr, f.name))
+            case tuple():
+                for item in expr:
+                    self._scan_expr(item)
+
+    # ------------------------------------------------------------------ values
+    def constants(self, facts, cut) -> list:
+        return self.space.expressions([(expr, expected) for _, expr, expected in self.bounds], facts, cut)
+
+    def thresholds(self, facts, cut, kind) -> set:
+        """Thresholds on var: the bounds each carrier meets, mapped back through the chain."""
+        by_carrier: dict = {}
+        values = self.constants(facts, cut)
+        for (carrier, expr, expected), value in zip(self.bounds, values):
+            if value is NO_VALUE or isinstance(value, (bool, str)):
+                continue
+            if isinstance(value, int):
+                value = Decimal(value)
+            by_carrier.setdefault(carrier, set()).add(value)
+        points: set = set()
+        for carrier, values in by_carrier.items():
+            points |= self._back(carrier, values, facts, cut, kind)
+        return points
+
+    def _back(self, carrier: str, values: set, facts, cut, kind) -> set:
+        """Thresholds on `carrier` → thresholds on var, through the chain of carriers."""
+        link = self.carriers[carrier]
+        if link is None:  # the var itself
+            return values
+        parent, call = link
+        if call is None:
+            return self._back(parent, values, facts, cut, kind)
+        # A monotone whole-number function of a date: for each bound v the values of the parent
+        # where the function steps to v and to v + 1 (a `< v` and a `<= v` test change there).
+        steps = set()
+        for v in values:
+            base = v.to_integral_value(decimal.ROUND_FLOOR)
+            steps |= {base, base + 1, v.to_integral_value(decimal.ROUND_CEILING)}
+        found = set()
+        for step in steps:
+            found |= self._crossings(carrier, parent, step, facts, cut)
+        return self._back(parent, found, facts, cut, kind) if self.carriers[parent] is not None else found
+
+    def _crossings(self, carrier, parent, step, facts, cut) -> set:
+        """The parent dates d where carrier(d) ≥ step changes to carrier(d + 1) < step (or back)."""
+        centre = facts.get(parent) if isinstance(facts.get(parent), dt.date) else self.space.day
+        lo, hi = centre.toordinal() - FAR, centre.toordinal() + FAR
+        lo, hi = max(lo, 1), min(hi, dt.date.max.toordinal())
+
+        def f(ordinal):
+            trial = dict(facts)
+            trial[parent] = dt.date.fromordinal(ordinal)
+            return self.space.value(trial, carrier, _without(cut, carrier))
+
+        a, b = f(lo), f(hi)
+        if a is NO_VALUE or b is NO_VALUE:
+            return set()
+        if (a >= step) == (b >= step):
+            return set()
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if (f(mid) >= step) == (a >= step):
+                lo = mid
+            else:
+                hi = mid
+        return {dt.date.fromordinal(lo), dt.date.fromordinal(hi)}
+
+
+def _without(cut, name):
+    if not cut:
+        return cut
+    return {k: v for k, v in cut.items() if k != name}
+
+
+def _ordered_pieces(points: list, kind: str, domain: tuple, current) -> list:
+    lo, lo_closed, hi, hi_closed = domain
+    discrete = kind == "discrete"
+    if discrete:
+        points = _discrete_points(points)
+    inside = [p for p in points if _in_domain(p, domain)]
+    for end, closed in ((lo, lo_closed), (hi, hi_closed)):
+        if end is not None and closed:
+            inside.append(end)
+    inside = sorted(set(inside))
+    if not inside:
+        if lo is None and hi is None:
+            return [Piece(current if current is not None else Decimal(0))]
+        sample = current if current is not None else _between(lo, hi, discrete)
+        return [Piece(sample, lo, lo_closed, hi, hi_closed)]
+    pieces = []
+    one = (dt.timedelta(days=1) if isinstance(inside[0], dt.date) else 1 if isinstance(inside[0], int) else Decimal(1))
+    # below the first point
+    first = inside[0]
+    if lo is None:
+        pieces.append(_stretch(None, first, discrete, one))
+    elif lo < first:
+        pieces.append(_stretch((lo, lo_closed), first, discrete, one, left_open=not lo_closed))
+    for a, b in zip(inside, inside[1:]):
+        pieces.append(Piece(a, a, True, a, True))
+        if discrete:
+            if b - a > one:
+                pieces.append(Piece(a + one, a + one, True, b - one, True))
+        else:
+            pieces.append(Piece((a + b) / 2, a, False, b, False))
+    last = inside[-1]
+    pieces.append(Piece(last, last, True, last, True))
+    if hi is None:
+        pieces.append(Piece(last + one, last + one, True, None, True) if discrete
+                      else Piece(last + one, last, False, None, True))
+    elif last < hi:
+        if discrete:
+            pieces.append(Piece(last + one, last + one, True, hi, True))
+        else:
+            pieces.append(Piece((last + hi) / 2, last, False, hi, hi_closed))
+    return [p for p in pieces if p is not None]
+
+
+def _on_grid(pieces: list, grid: Decimal) -> list:
+    """Money facts are whole cents: a piece's sample is a cent inside it, and a piece with no
+    cent inside (a threshold of 10,339.005 €, or the open stretch next to it) is no piece."""
+    kept = []
+    for piece in pieces:
+        sample = piece.sample
+        if sample != sample.quantize(grid):
+            if piece.lo is None:
+                sample = sample.quantize(grid, decimal.ROUND_FLOOR)
+            else:
+                sample = piece.lo.quantize(grid, decimal.ROUND_FLOOR)
+                while not piece.contains(sample):
+                    sample += grid
+                    if piece.hi is not None and sample > piece.hi:
+                        break
+        if piece.contains(sample):
+            kept.append(attrs.evolve(piece, sample=sample))
+    return kept
+
+
+def _stretch(lo_end, first, discrete, one, left_open=False):
+    if lo_end is None:
+        if discrete:
+            return Piece(first - one, None, True, first - one, True)
+        return Piece(first - one, None, True, first, False)
+    lo, _closed = lo_end
+    if discrete:
+        return Piece(first - one, lo, True, first - one, True) if first - one >= lo else None
+    return Piece((lo + first) / 2, lo, not left_open, first, False)
+
+
+def _between(lo, hi, discrete):
+    if lo is not None:
+        return lo if not discrete else lo
+    return hi
+
+
+def _discrete_points(points: list) -> list:
+    out = []
+    for p in points:
+        if isinstance(p, Decimal) and p != p.to_integral_value():
+            out += [p.to_integral_value(decimal.ROUND_FLOOR), p.to_integral_value(decimal.ROUND_CEILING)]
+        else:
+            out.append(p)
+    return out
+
+
+def _in_domain(p, domain) -> bool:
+    lo, lo_closed, hi, hi_closed = domain
+    try:
+        if lo is not None and (p < lo or (p == lo and not lo_closed)):
+            return False
+        if hi is not None and (p > hi or (p == hi and not hi_closed)):
+            return False
+    except TypeError:
+        return False
+    return True
