@@ -40,8 +40,13 @@ chromium:
 serve: $(STAMP)
 	$(BIN)/verdict serve rulesets/student_health --port $(or $(PORT),8000)
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/run_all.py $(BENCH_ARGS)
 
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz $(or $(COUNT),20000)

@@ -32,6 +32,25 @@ def per_call(run, calls: int, repeat: int = 15) -> float:
     return statistics.median(samples)
 
 
+def side_by_side(ours, theirs, calls: int, repeat: int = 15) -> tuple:
+    """(ours, theirs), seconds per call as per_call gives them, the runs taken in turns so that a
+    change of the machine's load falls on both sides alike."""
+    ours(), theirs()
+    samples = ([], [])
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeat):
+            for run, found in zip((ours, theirs), samples):
+                start = time.perf_counter()
+                run()
+                found.append((time.perf_counter() - start) / calls)
+    finally:
+        if gc_was:
+            gc.enable()
+    return statistics.median(samples[0]), statistics.median(samples[1])
+
+
 def median_call(fn, count: int = 3000) -> float:
     """Seconds: the median of `count` single calls of `fn()`, each timed alone."""
     fn()

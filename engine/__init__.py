@@ -5,15 +5,34 @@
     v = rs.evaluate({"nationality": "CN", ...}, as_of="2025-09-01", outputs=["enrolment"])
     v.outputs["enrolment"]; v.explain(lang="zh"); v.to_json()
 """
-from engine.errors import (Diagnostic, EvaluationError, FactError, RuleError, RuleSyntaxError, TraceError,
-                           VerdictError)
-from engine.ruleset import Ruleset, load_ruleset
-from engine.explain import explain_trace
-from engine.replay import replay
-from engine.status import Status
-from engine.trace import ENGINE_VERSION, Verdict
-from engine.trace_check import read_trace
+import importlib
+
+# Each name is imported when first used, so that `import engine` (and the `verdict` command) loads
+# only what it needs: a cached ruleset needs neither the parser (lark) nor the renderer.
+_HOMES = {"Diagnostic": "errors", "EvaluationError": "errors", "FactError": "errors", "RuleError": "errors",
+          "RuleSyntaxError": "errors", "TraceError": "errors", "VerdictError": "errors",
+          "Ruleset": "ruleset", "load_ruleset": "ruleset", "explain_trace": "explain", "replay": "replay",
+          "Status": "status", "ENGINE_VERSION": "trace", "Verdict": "trace", "read_trace": "trace_check"}
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
            "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "Status"]
-__version__ = ENGINE_VERSION
+__version__ = "0.2.0"  # engine.trace.ENGINE_VERSION (tests/test_cache.py holds the two equal)
+
+
+def __getattr__(name: str):
+    home = _HOMES.get(name)
+    if home is None:
+        # `engine.ruleset` and the like, as when this file imported them: the submodule itself
+        try:
+            return importlib.import_module(f"engine.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"engine.{name}":
+                raise  # the submodule exists, and something it imports is missing
+            raise AttributeError(f"module 'engine' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"engine.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOMES))

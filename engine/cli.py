@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import argparse
 import attrs
+import importlib
 import json
 import os
 import sys
 
 from engine.errors import Diagnostic, VerdictError, render_all
-from engine.ruleset import check_path, load_ruleset
+from engine.cache import load_ruleset_cached as load_ruleset  # the parsed rules kept between runs
+from engine.ruleset import check_path
 from engine.ruleset_files import byte_position
-from engine.serve import register as register_serve
 from engine.vector import parquet as vector_batch
 
 
@@ -268,7 +269,7 @@ def cmd_replay(args) -> int:
     return 0 if result.same else 1
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv=None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="verdict", description="Decision tables with explained verdicts.",
                                      epilog="exit status: 0 success; 1 the command ran and found problems (check "
                                      "errors, failing cases, a partial verdict, a trace that fails verify, replay "
@@ -321,16 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("trace")
     rep.add_argument("path")
     rep.set_defaults(run=cmd_replay)
-    from engine.fmt.command import register as register_fmt
-    register_fmt(sub)
-    from engine.lsp import register as register_lsp
-    register_lsp(sub)
-    register_serve(sub)
-    from engine.dmn.cli import register as register_dmn
-    register_dmn(sub)
-    from engine.whatif.cli import register as register_whatif
-    register_whatif(sub)
+    words = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in words if not a.startswith("-")), None)
+    listing = command not in _CORE_COMMANDS and not (command is None and "--version" in words)
+    for name, module in _SUBPACKAGE_COMMANDS.items():
+        # a subpackage is imported for its own command, or to list every command (help, typos)
+        if command == name or listing:
+            importlib.import_module(module).register(sub)
     return parser
+
+
+_CORE_COMMANDS = {"check", "eval", "test", "explain", "verify", "keygen", "replay"}
+_SUBPACKAGE_COMMANDS = {"fmt": "engine.fmt.command", "lsp": "engine.lsp", "serve": "engine.serve",
+                        "dmn": "engine.dmn.cli", "whatif": "engine.whatif.cli"}
 
 
 # Control characters (and bidirectional overrides) from rule files or facts must not reach the
@@ -353,7 +357,7 @@ def error_object(error: VerdictError) -> dict:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return args.run(args)
     except VerdictError as error:

@@ -246,9 +246,21 @@ class Generator:
         if index is not None:
             depth_before = depth
             if index.dense is not None and functions is None and len(columns) == 1 and not self.traced:
-                # one column, constant answers: most values map straight to the answer
                 answers, _ = _tabulate(plan, rows, index.dense, values)
                 column = index.columns[0]
+                if _tree_fits(column):
+                    # one range column, constant answers: a comparison tree gives the answer itself
+                    def answer(segment, prefix):
+                        if answers[segment] is not UNSET:
+                            emit(f"{prefix}v = {u.obj(answers[segment])}")
+                        else:
+                            emit(f"{prefix}v = {u.obj(_hits)}(a, {P}, {u.obj(index.dense[segment])}, {inputs}, "
+                                 f"{constants}, (), None)[1]")
+                    kinds = [id(answers[g]) if answers[g] is not UNSET else ("rows", index.dense[g])
+                             for g in range(len(column.masks))]
+                    self._tree(column.bounds, columns[0], emit, kinds, answer)
+                    return f"({inputs}, {outcomes}, {fired}, v, R)"  # not traced: the record is never kept
+                # one column, constant answers: most values map straight to the answer
                 direct = {value: answers[s] for value, s in column.points.items() if answers[s] is not UNSET}
                 emit(f"v = {u.obj(direct)}.get({columns[0]})")
                 emit("if v is None:")
@@ -316,13 +328,44 @@ class Generator:
         key = []
         for n, (column, x) in enumerate(zip(index.columns, columns)):
             s = u.local(f"s{n}")
-            if column.ordered:
+            if column.ordered and _tree_fits(column):
+                self._tree(column.bounds, x, emit, list(column.masks),
+                           lambda segment, prefix, s=s: emit(f"{prefix}{s} = {segment}"))
+            elif column.ordered:
                 emit(f"{s} = {u.obj(column.points)}.get({x})")
                 emit(f"if {s} is None: {s} = {u.obj(bisect_right)}({u.obj(column.bounds)}, {x}) * 2")
             else:
                 emit(f"{s} = {u.obj(column.points)}.get({x}, {column.other})")
             key.append(f"{s} * {index.strides[n]}" if index.strides[n] != 1 else s)
         return " + ".join(key)
+
+    def _tree(self, bounds: tuple, x: str, emit, kinds: list, leaf):
+        """Inline comparisons finding the segment of `x` among the sorted `bounds` (as
+        ColumnIndex.segment does: 2i+1 on bounds[i], 2i just below it) and `leaf(segment, prefix)`
+        writing what to do there: a binary search in if/else, no call, no look-up. Neighbouring
+        segments of the same kind (`kinds[segment]`: the same answer, or the same rows) are one
+        leaf, so a band `30..49` costs one comparison, not four."""
+        runs = [0]  # the first segment of each run of segments of one kind
+        for segment in range(1, len(kinds)):
+            if kinds[segment] != kinds[segment - 1]:
+                runs.append(segment)
+
+        def below(segment: int) -> str:
+            """The test that `x` lies in a segment before `segment` (which starts a run)."""
+            value = bounds[(segment - 1) // 2]
+            bound = self.unit.literal(value) if type(value) is int else self.unit.obj(value)
+            return f"{x} < {bound}" if segment % 2 else f"{x} <= {bound}"
+
+        def walk(lo: int, hi: int, prefix: str):
+            if hi - lo == 1:
+                leaf(runs[lo], prefix)
+                return
+            mid = (lo + hi) // 2
+            emit(f"{prefix}if {below(runs[mid])}:")
+            walk(lo, mid, prefix + "    ")
+            emit(f"{prefix}else:")
+            walk(mid, hi, prefix + "    ")
+        walk(0, len(runs), "")
 
     def _scan(self, plan, columns, types, emit) -> str:
         """Statements testing every row in order into `h` (and, traced, each row's outcome in `o`)."""
@@ -391,6 +434,13 @@ class Generator:
                 if head in self.decision_index and head != plan.name:
                     found.append(self.decision_index[head])
         return tuple(found)
+
+
+TREE_BOUNDS = 16  # an ordered column with at most this many constants is searched by inline comparisons
+
+
+def _tree_fits(column) -> bool:
+    return column.ordered and 0 < len(column.bounds) <= TREE_BOUNDS
 
 
 def _raise_no_parameter(as_of, info, span):

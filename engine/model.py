@@ -19,7 +19,19 @@ class InputInfo:
     default: object  # NO_DEFAULT when absent
 
 
-NO_DEFAULT = object()
+class _NoDefault:
+    """The absence of a default: one object, which pickle keeps as itself (engine/cache)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return "NO_DEFAULT"
+
+    def __repr__(self):
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT = _NoDefault()
 
 
 @attrs.frozen

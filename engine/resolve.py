@@ -11,7 +11,6 @@ from typing import Optional
 import attrs
 
 from engine import ast
-from engine.syntax_errors import DECIMAL_COMMA_HINT
 from engine.errors import Diagnostic, suggestion_hint
 from engine.graph import post_order
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
@@ -333,6 +332,7 @@ class Resolver(ExpressionTyper):
             for cell, column_type, column in zip(row.cells, column_types, body.inputs):
                 self._test(cell.test, column_type, column.title, deps)
                 if DECIMAL_COMMA.search(cell.text):
+                    from engine.syntax_errors import DECIMAL_COMMA_HINT  # not at the top: it imports lark
                     self.error("decimal-comma", f"`{cell.text}` would be read as a list: a comma separates "
                                "values to match, it is not a decimal comma", cell.span,
                                DECIMAL_COMMA_HINT + " (write a list with a space after each comma: 1, 2)")

@@ -15,7 +15,6 @@ from engine.compile import Compiler
 from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, listed, suggestion_hint
 from engine.evaluate import Context, RowPlan, VersionPlan
 from engine.graph import evaluation_order, find_cycles, required_inputs
-from engine.parse import parse
 from engine.model import NO_DEFAULT, Model
 from engine.resolve import Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
@@ -340,6 +339,7 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def _front_end(path):
     """Read, parse and resolve: (files, parsed files, model, resolver, every diagnostic so far)."""
+    from engine.parse import parse  # lark, only when there is something to parse (engine/cache.py)
     files = read_ruleset(path)
     parsed, errors = [], []
     for display, text in files.rule_texts.items():

@@ -451,3 +451,24 @@ def test_texts_that_look_like_generated_code_are_only_texts(tmp_path):
     for text in ("c0 = K[0]", "m[0] = 1", "x", "\u2028\\"):
         both_ways(ruleset, {"s": text}, "2025-01-01")
     assert ruleset.evaluate({"s": "c0 = K[0]"}, as_of="2025-01-01").outputs["t"] == 1
+
+
+def test_a_range_column_is_searched_by_inline_comparisons_and_agrees_at_every_bound(tmp_path, monkeypatch):
+    sources = []
+    checked = codegen.run_checked
+    monkeypatch.setattr(codegen, "run_checked", lambda source, names, what: sources.append(source) or
+                        checked(source, names, what))
+    path = tmp_path / "p.rules"
+    path.write_text("input age : integer 0..130\ndecision p : money hit unique\n  | age || p\n"
+                    "  | <= 29 || 8 €\n  | 30..49 || 14 €\n  | [50..60) || 21 €\n  | >= 60 || 30 €\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    fn = ruleset.decision_function("p", "2025-01-01")
+    entry = next(source for source in sources if "def entry" in source)
+    entry = entry[entry.index("def entry"):]
+    assert ".get(" not in entry and entry.count("if x0 < ") + entry.count("if x0 <= ") == 5  # six runs
+    assert [fn(age) for age in (0, 29, 30, 49, 50, 59, 60, 61, 130)] == \
+        [Decimal(v) for v in ("8.00", "8.00", "14.00", "14.00", "21.00", "21.00", "30.00", "30.00", "30.00")]
+    for age in range(131):
+        assert fn(age) == ruleset.interpret({"age": age}, as_of="2025-01-01").outputs["p"]
+        assert ruleset.evaluate({"age": age}, as_of="2025-01-01").to_dict() == \
+            ruleset.interpret({"age": age}, as_of="2025-01-01").to_dict()
