@@ -147,7 +147,7 @@ class _Vocabulary:
             messages = self.ruleset.files.messages.get(lang, {})
             symbols = messages.get("symbols", {})
             out[lang] = {
-                "titles": {name: _title(self.ruleset, name, lang) for name in self.titles},
+                "titles": {name: title_of(self.ruleset, name, lang) for name in self.titles},
                 "symbols": {s: symbols[s] for s in self.symbols if s in symbols},
             }
         return out
@@ -219,7 +219,7 @@ def _unique(items: list) -> list:
     return out
 
 
-def _title(ruleset, name: str, lang: str) -> str:
+def title_of(ruleset, name: str, lang: str) -> str:
     """The title of a decision, an input or a parameter in `lang`: its translation, or in the
     default language the title (an input's description) it is declared with."""
     titles = ruleset.files.messages.get(lang, {}).get("titles", {})
@@ -488,10 +488,10 @@ def with_statuses(ruleset, base: dict, wanted, status: dict, unanswered: tuple) 
     for name in list(wanted) + [n for n, _ in unanswered]:
         types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
         for lang in labels:
-            labels[lang]["titles"].setdefault(name, _title(ruleset, name, lang))
+            labels[lang]["titles"].setdefault(name, title_of(ruleset, name, lang))
     for missing in (m for _, state in entries for m in state.missing):
         for lang in labels:
-            labels[lang]["titles"].setdefault(missing, _title(ruleset, missing, lang))
+            labels[lang]["titles"].setdefault(missing, title_of(ruleset, missing, lang))
     trace["types"], trace["labels"], trace["decisions"] = types, labels, decisions
     trace["digest"] = {"sha256": digest_of(trace)}
     return trace

@@ -164,13 +164,8 @@ def _ordered(change) -> bool:
 
 
 def _title(ruleset, name: str, lang: str) -> str:
-    titles = ruleset.files.messages.get(lang, {}).get("titles", {})
-    if name in titles:
-        return titles[name]
-    decl = ruleset.model.decisions[name].versions[0].decl
-    if decl.title and lang == ruleset.files.language:
-        return decl.title
-    return name
+    from engine.trace import title_of
+    return title_of(ruleset, name, lang) or name
 
 
 def _value(ruleset, value, type_, lang: str) -> str:
