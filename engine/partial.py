@@ -12,8 +12,9 @@ from engine import ast
 from engine.errors import EvaluationError, FactError
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
-from engine.status import ANSWERED_STATUS, NO_ANSWER, NOT_EVALUATED, Status
-from engine.trace import Verdict, with_statuses
+from engine.status import ANSWERED, ANSWERED_STATUS, NO_ANSWER, NOT_EVALUATED, Status
+from engine.trace import Verdict, shown_type_code, title_of, unanswered_entry
+from engine.trace_json import digest_of
 
 
 def missing_facts(model, facts: Mapping, name: str, day) -> list:
@@ -117,3 +118,33 @@ def _no_answer_row(model, rule: str):
                     if isinstance(output, ast.NoAnswer) and output.rule_id == rule:
                         return output
     return None
+
+
+def with_statuses(ruleset, base: dict, wanted, status: dict, unanswered: tuple) -> dict:
+    """The trace of the answered part (`base`) made the trace of the whole request: every question
+    with its status, and an entry for each decision that gave no answer or was not evaluated."""
+    model = ruleset.model
+    trace = {k: v for k, v in base.items() if k != "digest"}
+    trace["requested"] = list(wanted)
+    trace["complete"] = all(s.state == ANSWERED for s in status.values())
+    trace["outputs"] = {n: base["outputs"][n] for n in wanted if n in base["outputs"]}
+    trace["status"] = {n: s.to_dict() for n, s in status.items()}
+    types = dict(base["types"])
+    labels = {lang: {"titles": dict(v["titles"]), "symbols": dict(v["symbols"])} for lang, v in base["labels"].items()}
+    decisions = list(base["decisions"])
+    recorded = {d["name"] for d in decisions}
+    entries = [(n, s) for n, s in status.items() if s.state != ANSWERED] + list(unanswered)
+    for name, state in entries:
+        if name not in recorded:
+            recorded.add(name)
+            decisions.append(unanswered_entry(ruleset, name, state))
+    for name in list(wanted) + [n for n, _ in unanswered]:
+        types.setdefault(name, shown_type_code(ruleset, name, model.decisions[name].type))
+        for lang in labels:
+            labels[lang]["titles"].setdefault(name, title_of(ruleset, name, lang))
+    for missing in (m for _, state in entries for m in state.missing):
+        for lang in labels:
+            labels[lang]["titles"].setdefault(missing, title_of(ruleset, missing, lang))
+    trace["types"], trace["labels"], trace["decisions"] = types, labels, decisions
+    trace["digest"] = {"sha256": digest_of(trace)}
+    return trace

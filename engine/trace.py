@@ -169,9 +169,9 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
         decisions.append(_decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types))
         warnings.extend(_staleness(ruleset, record, as_of))
     for name, status in unanswered:
-        decisions.append(_unanswered_entry(ruleset, name, status))
+        decisions.append(unanswered_entry(ruleset, name, status))
         vocabulary.title(name)
-        types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
+        types.setdefault(name, shown_type_code(ruleset, name, model.decisions[name].type))
     # declaration order, not the caller's: the same facts give the same bytes
     facts = {name: prepared[name] for name in model.inputs if name in given and name in prepared}
     defaults = {name: v for name, v in prepared.items() if name not in given}
@@ -186,7 +186,7 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
             vocabulary.title(missing)
     for name in wanted:
         vocabulary.title(name)
-        types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
+        types.setdefault(name, shown_type_code(ruleset, name, model.decisions[name].type))
     trace = {
         "trace_format": TRACE_FORMAT,
         "engine": {"name": "verdict", "version": ENGINE_VERSION},
@@ -279,7 +279,7 @@ def _written_as_percent(ruleset) -> frozenset:
     return found
 
 
-def _shown_type_code(ruleset, name: str, type_):
+def shown_type_code(ruleset, name: str, type_):
     return "percent" if name in _written_as_percent(ruleset) else type_code(type_)
 
 
@@ -299,7 +299,7 @@ def _source_entry(ruleset, source_id: Optional[str]) -> Optional[dict]:
     return dict(entry)  # a trace's own copy
 
 
-def _unanswered_entry(ruleset, name: str, status: Status) -> dict:
+def unanswered_entry(ruleset, name: str, status: Status) -> dict:
     info = ruleset.model.decisions[name]
     decl = info.versions[0].decl
     entry = {"name": name, **status.to_dict(), "location": _location(decl.span)}
@@ -319,7 +319,7 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     decl = plan.decl
     is_table = isinstance(decl.body, ast.Table)
     decision_type = model.decisions[record.name].type
-    types.setdefault(record.name, _shown_type_code(ruleset, record.name, decision_type))
+    types.setdefault(record.name, shown_type_code(ruleset, record.name, decision_type))
     vocabulary.title(record.name)
     vocabulary.note(record.value, decision_type)
     entry = {
@@ -338,7 +338,7 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
         for column, value, raw, column_type in zip(columns, values, record.inputs, plan.version.column_types):
             name = _column_name(column, model)
             item = {"column": column.title, "value": value,
-                    "type": _shown_type_code(ruleset, name, column_type) if name else type_code(column_type)}
+                    "type": shown_type_code(ruleset, name, column_type) if name else type_code(column_type)}
             if name is not None:
                 item["name"] = name
                 vocabulary.title(name)
@@ -376,7 +376,7 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     parameters = []
     for p in record.parameters:
         parameter_type = model.parameters[p.name].type
-        types.setdefault(p.name, _shown_type_code(ruleset, p.name, parameter_type))
+        types.setdefault(p.name, shown_type_code(ruleset, p.name, parameter_type))
         vocabulary.title(p.name)
         vocabulary.note(p.value, parameter_type)
         parameters.append({"name": p.name, "value": to_json_value(p.value),
@@ -446,7 +446,7 @@ class _HoleValues:
             return self.as_of.isoformat()
         else:
             return self.NOT_FOUND
-        self.types.setdefault(head, _shown_type_code(self.ruleset, head, type_) if not field else type_code(type_))
+        self.types.setdefault(head, shown_type_code(self.ruleset, head, type_) if not field else type_code(type_))
         if field:
             if not isinstance(value, dict):
                 return self.NOT_FOUND
@@ -465,36 +465,6 @@ def _staleness(ruleset, record, as_of) -> list:
         if read.checked and as_of > read.checked:
             found.append({"name": read.name, "checked": read.checked.isoformat(), "source": read.source or ""})
     return found
-
-
-def with_statuses(ruleset, base: dict, wanted, status: dict, unanswered: tuple) -> dict:
-    """The trace of the answered part (`base`) made the trace of the whole request: every question
-    with its status, and an entry for each decision that gave no answer or was not evaluated."""
-    model = ruleset.model
-    trace = {k: v for k, v in base.items() if k != "digest"}
-    trace["requested"] = list(wanted)
-    trace["complete"] = all(s.state == ANSWERED for s in status.values())
-    trace["outputs"] = {n: base["outputs"][n] for n in wanted if n in base["outputs"]}
-    trace["status"] = {n: s.to_dict() for n, s in status.items()}
-    types = dict(base["types"])
-    labels = {lang: {"titles": dict(v["titles"]), "symbols": dict(v["symbols"])} for lang, v in base["labels"].items()}
-    decisions = list(base["decisions"])
-    recorded = {d["name"] for d in decisions}
-    entries = [(n, s) for n, s in status.items() if s.state != ANSWERED] + list(unanswered)
-    for name, state in entries:
-        if name not in recorded:
-            recorded.add(name)
-            decisions.append(_unanswered_entry(ruleset, name, state))
-    for name in list(wanted) + [n for n, _ in unanswered]:
-        types.setdefault(name, _shown_type_code(ruleset, name, model.decisions[name].type))
-        for lang in labels:
-            labels[lang]["titles"].setdefault(name, title_of(ruleset, name, lang))
-    for missing in (m for _, state in entries for m in state.missing):
-        for lang in labels:
-            labels[lang]["titles"].setdefault(missing, title_of(ruleset, missing, lang))
-    trace["types"], trace["labels"], trace["decisions"] = types, labels, decisions
-    trace["digest"] = {"sha256": digest_of(trace)}
-    return trace
 
 
 def with_counterfactuals(trace: dict, found: dict) -> dict:
