@@ -159,7 +159,7 @@ def _partial_note(ruleset, verdict, facts, as_of, lang=None) -> str:
             diagnostics.append(diagnostic)
         missing.extend(f for f in status.missing if f not in missing)
     if missing:
-        diagnostics.extend(ruleset._missing_facts(missing, tuple(verdict.status), facts, as_of))
+        diagnostics.extend(ruleset.missing_fact_diagnostics(missing, tuple(verdict.status), facts, as_of))
     unanswered = len(verdict.unanswered)
     return (render_all(diagnostics, ruleset.files.rule_texts) +
             f"\n\nincomplete verdict: {unanswered} of {len(verdict.status)} outputs asked have no answer")

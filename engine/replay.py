@@ -7,7 +7,6 @@ import attrs
 
 from engine.errors import Diagnostic, TraceError, VerdictError
 from engine.explain import Reading, plain
-from engine.trace_check import read_trace  # noqa: F401  (replay's reader, re-exported)
 
 
 @attrs.frozen

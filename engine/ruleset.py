@@ -168,7 +168,7 @@ class Ruleset:
             else:
                 missing.append(name)
         if missing:
-            problems.extend(self._missing_facts(missing, tuple(outputs), facts, as_of))
+            problems.extend(self.missing_fact_diagnostics(missing, tuple(outputs), facts, as_of))
         for name, info in inputs.items():
             if name not in prepared and info.default is not NO_DEFAULT:
                 prepared[name] = info.default
@@ -180,7 +180,7 @@ class Ruleset:
             raise FactError(problems)
         return prepared
 
-    def _missing_facts(self, missing: list, outputs: tuple, facts, as_of) -> list:
+    def missing_fact_diagnostics(self, missing: list, outputs: tuple, facts, as_of) -> list:
         """One diagnostic per missing fact: which decisions read it, which of the outputs asked
         need it, and which outputs these facts would answer."""
         from engine.partial import missing_facts

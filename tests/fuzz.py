@@ -661,7 +661,8 @@ class Fuzzer:
             again = ruleset.evaluate(facts, as_of=as_of, outputs=outputs).to_json()
             if again != text:
                 raise AssertionError("two evaluations of the same facts differ")
-            from engine.replay import read_trace, replay
+            from engine.replay import replay
+            from engine.trace_check import read_trace
             result = replay(read_trace(text), ruleset)
             if not result.same:
                 raise AssertionError(f"the trace does not replay: {result.differences}")
@@ -689,7 +690,8 @@ class Fuzzer:
 
     def _trace(self, rng, outcome: Outcome):
         from engine.explain import explain_trace
-        from engine.replay import read_trace, replay
+        from engine.replay import replay
+        from engine.trace_check import read_trace
         trace = junk_trace(rng, self.base_trace)
         text = json.dumps(trace)
         if rng.random() < 0.2:

@@ -73,7 +73,6 @@ def _check_properties(ruleset) -> list:
 
 
 def _text(decl) -> str:
-    from engine.ruleset_files import RulesetFiles  # noqa: F401  (the text is rebuilt from the AST)
     if decl.kind == "monotone":
         return f"{decl.subject} is monotone {decl.direction} in {decl.variable}"
     claim = _expr_text(decl.claim)

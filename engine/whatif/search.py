@@ -11,14 +11,14 @@ thresholds move with the inner one is taken as the inner one instead.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Optional
 
 import attrs
 
 from engine.errors import Diagnostic, FactError, VerdictError, suggestion_hint
 from engine.values import coerce_fact, to_json_value
-from engine.whatif.space import NO_VALUE, NotCovered, Piece, Space
+from engine.whatif.pieces import Piece
+from engine.whatif.space import NO_VALUE, NotCovered, Space
 
 MAX_OPTIONS_PER_PAIR = 3
 

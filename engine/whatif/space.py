@@ -27,6 +27,7 @@ from engine.countries import COUNTRY_CODES
 from engine.errors import EvaluationError
 from engine.evaluate import Context
 from engine.values import ENGINE_CONTEXT, EnumType, Type
+from engine.whatif.pieces import Piece, discrete_points, on_grid, ordered_pieces
 
 ENUMERABLE = 200
 CENT = Decimal("0.01")
@@ -43,31 +44,6 @@ class NoValue:
 
 NO_VALUE = NoValue()
 _FAILURES = (EvaluationError, decimal.DecimalException, OverflowError, KeyError, RecursionError)
-
-
-@attrs.frozen
-class Piece:
-    """A part of a fact's domain where every decision keeps its value.
-
-    Ordered facts: the interval lo..hi (None = unbounded; closedness for dense types; integers
-    and dates are always given closed). Finite facts: `values`, the set of values it stands for.
-    `sample` is the value evaluated."""
-
-    sample: object
-    lo: object = None
-    lo_closed: bool = True
-    hi: object = None
-    hi_closed: bool = True
-    values: Optional[frozenset] = None
-
-    def contains(self, value) -> bool:
-        if self.values is not None:
-            return value in self.values
-        if self.lo is not None and (value < self.lo or (value == self.lo and not self.lo_closed)):
-            return False
-        if self.hi is not None and (value > self.hi or (value == self.hi and not self.hi_closed)):
-            return False
-        return True
 
 
 class NotCovered(Exception):
@@ -221,12 +197,12 @@ class Space:
         points = sorted(uses.thresholds(facts, cut, kind))
         if kind == "discrete" and not isinstance(lo or hi or (points[0] if points else None), dt.date):
             # whole numbers: thresholds between two integers count on both sides
-            points = sorted({int(q) for p in points for q in _discrete_points([p])})
+            points = sorted({int(q) for p in points for q in discrete_points([p])})
             lo = None if lo is None else int(lo)
             hi = None if hi is None else int(hi)
         grid = CENT if getattr(type_, "name", None) == "money" else None
-        pieces = _ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
-        return _on_grid(pieces, grid) if grid is not None else pieces
+        pieces = ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
+        return on_grid(pieces, grid) if grid is not None else pieces
 
     def uses(self, var: str, within: list) -> "_Uses":
         """How `var` reaches the decisions `within` (made once: it does not depend on the facts)."""
@@ -492,105 +468,3 @@ def _without(cut, name):
     if not cut:
         return cut
     return {k: v for k, v in cut.items() if k != name}
-
-
-def _ordered_pieces(points: list, kind: str, domain: tuple, current) -> list:
-    lo, lo_closed, hi, hi_closed = domain
-    discrete = kind == "discrete"
-    if discrete:
-        points = _discrete_points(points)
-    inside = [p for p in points if _in_domain(p, domain)]
-    for end, closed in ((lo, lo_closed), (hi, hi_closed)):
-        if end is not None and closed:
-            inside.append(end)
-    inside = sorted(set(inside))
-    if not inside:
-        if lo is None and hi is None:
-            return [Piece(current if current is not None else Decimal(0))]
-        sample = current if current is not None else _between(lo, hi, discrete)
-        return [Piece(sample, lo, lo_closed, hi, hi_closed)]
-    pieces = []
-    one = (dt.timedelta(days=1) if isinstance(inside[0], dt.date) else 1 if isinstance(inside[0], int) else Decimal(1))
-    # below the first point
-    first = inside[0]
-    if lo is None:
-        pieces.append(_stretch(None, first, discrete, one))
-    elif lo < first:
-        pieces.append(_stretch((lo, lo_closed), first, discrete, one, left_open=not lo_closed))
-    for a, b in zip(inside, inside[1:]):
-        pieces.append(Piece(a, a, True, a, True))
-        if discrete:
-            if b - a > one:
-                pieces.append(Piece(a + one, a + one, True, b - one, True))
-        else:
-            pieces.append(Piece((a + b) / 2, a, False, b, False))
-    last = inside[-1]
-    pieces.append(Piece(last, last, True, last, True))
-    if hi is None:
-        pieces.append(Piece(last + one, last + one, True, None, True) if discrete
-                      else Piece(last + one, last, False, None, True))
-    elif last < hi:
-        if discrete:
-            pieces.append(Piece(last + one, last + one, True, hi, True))
-        else:
-            pieces.append(Piece((last + hi) / 2, last, False, hi, hi_closed))
-    return [p for p in pieces if p is not None]
-
-
-def _on_grid(pieces: list, grid: Decimal) -> list:
-    """Money facts are whole cents: a piece's sample is a cent inside it, and a piece with no
-    cent inside (a threshold of 10,339.005 €, or the open stretch next to it) is no piece."""
-    kept = []
-    for piece in pieces:
-        sample = piece.sample
-        if sample != sample.quantize(grid):
-            if piece.lo is None:
-                sample = sample.quantize(grid, decimal.ROUND_FLOOR)
-            else:
-                sample = piece.lo.quantize(grid, decimal.ROUND_FLOOR)
-                while not piece.contains(sample):
-                    sample += grid
-                    if piece.hi is not None and sample > piece.hi:
-                        break
-        if piece.contains(sample):
-            kept.append(attrs.evolve(piece, sample=sample))
-    return kept
-
-
-def _stretch(lo_end, first, discrete, one, left_open=False):
-    if lo_end is None:
-        if discrete:
-            return Piece(first - one, None, True, first - one, True)
-        return Piece(first - one, None, True, first, False)
-    lo, _closed = lo_end
-    if discrete:
-        return Piece(first - one, lo, True, first - one, True) if first - one >= lo else None
-    return Piece((lo + first) / 2, lo, not left_open, first, False)
-
-
-def _between(lo, hi, discrete):
-    if lo is not None:
-        return lo if not discrete else lo
-    return hi
-
-
-def _discrete_points(points: list) -> list:
-    out = []
-    for p in points:
-        if isinstance(p, Decimal) and p != p.to_integral_value():
-            out += [p.to_integral_value(decimal.ROUND_FLOOR), p.to_integral_value(decimal.ROUND_CEILING)]
-        else:
-            out.append(p)
-    return out
-
-
-def _in_domain(p, domain) -> bool:
-    lo, lo_closed, hi, hi_closed = domain
-    try:
-        if lo is not None and (p < lo or (p == lo and not lo_closed)):
-            return False
-        if hi is not None and (p > hi or (p == hi and not hi_closed)):
-            return False
-    except TypeError:
-        return False
-    return True
