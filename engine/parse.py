@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Optional
 
 import lark
@@ -14,11 +11,9 @@ from lark import Transformer, v_args
 
 from engine import ast
 from engine.errors import Diagnostic, RuleSyntaxError
+from engine.lark_parser import GRAMMAR_PATH, parser  # noqa: F401  (the parser, for the stages that parse)
 from engine.span import Span
 from engine.syntax_errors import describe_unexpected
-
-GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "verdict.lark"
-_parser: Optional[lark.Lark] = None
 
 # Limits on rule files (docs/errors.md): far beyond any real policy, and low enough that hostile
 # input cannot exhaust the stack or the memory. The file size limit is in ruleset_files.py.
@@ -35,32 +30,6 @@ _DECLARATION_NODES = frozenset({
     "because_clause", "unary_tests", "positive_tests", "equal_test",
     # leaves: a value is not a level of nesting
     "name", "number", "money", "percent", "date", "text", "true", "false"})
-
-
-def _cache_file(grammar: str):
-    """A private place for Lark's cached parser, or False. Lark's cache is a pickle, and loading a
-    pickle runs code: so never a shared, guessable file in /tmp, only one in a folder of ours that
-    nobody else may write."""
-    try:
-        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "verdict"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        status = folder.stat()
-        if status.st_uid != os.getuid() or status.st_mode & 0o022:
-            return False
-        digest = hashlib.sha256((grammar + lark.__version__).encode()).hexdigest()[:16]
-        return str(folder / f"grammar-{digest}.lark")
-    except (OSError, RuntimeError, AttributeError):  # no home, read-only disk, no getuid (Windows)
-        return False
-
-
-def parser() -> lark.Lark:
-    """The Lark parser, built on first use and cached on disk (keyed by the grammar and Lark)."""
-    global _parser
-    if _parser is None:
-        grammar = GRAMMAR_PATH.read_text(encoding="utf-8")
-        _parser = lark.Lark(grammar, parser="lalr", start=["ruleset", "expression", "unary_tests"],
-                            propagate_positions=True, maybe_placeholders=True, cache=_cache_file(grammar))
-    return _parser
 
 
 def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
