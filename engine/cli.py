@@ -225,7 +225,7 @@ def cmd_verify(args) -> int:
     from engine.trace_check import check_trace, parse_trace
     trace = parse_trace(_read_input(args.trace, "trace"), args.trace)
     ruleset = trace.get("ruleset") if isinstance(trace.get("ruleset"), dict) else {}
-    print(f"trace {args.trace}: {ruleset.get('name')} {ruleset.get('version')}, as of {trace.get('as_of')}")
+    print(f"trace {args.trace}: {ruleset.get('name', '?')} {ruleset.get('version', '?')}, as of {trace.get('as_of', '?')}")
     try:
         check_trace(trace, args.trace, signature=False)
     except TraceError as error:

@@ -27,8 +27,9 @@ def evaluate_partial(ruleset, facts: Mapping, day, wanted: tuple, traced: bool) 
     try:  # the common case, at full speed: everything asked can be answered
         return ruleset.evaluate(facts, as_of=day, outputs=wanted, trace=traced)
     except FactError as error:
-        if any(d.code != "missing-fact" for d in error.diagnostics):
-            raise  # wrong facts are refused, partial or not
+        wrong = [d for d in error.diagnostics if d.code != "missing-fact"]
+        if wrong:  # wrong facts are refused, partial or not; the missing ones are no error here
+            raise FactError(wrong, error.sources) from None
     except EvaluationError:
         pass
     model = ruleset.model

@@ -394,3 +394,9 @@ def test_eval_whatif_of_an_output_not_asked_is_refused(capsys, tmp_path):
     assert (code, out) == (2, "")
     assert err == ("error[usage]: --whatif css_status: `css_status` is not an output asked\n"
                    "  = add --output css_status, or ask what would change one of: enrolment\n")
+
+
+def test_wrong_facts_in_a_partial_verdict_are_refused_without_the_missing_ones(health):
+    with pytest.raises(FactError) as excinfo:
+        health.evaluate({"nationality": "cn"}, as_of=AS_OF, partial=True)
+    assert [d.code for d in excinfo.value.diagnostics] == ["fact-type"]
