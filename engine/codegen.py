@@ -455,14 +455,18 @@ def build(plans, compiler, versions: tuple, present: tuple, traced: bool, subset
     Returns `make(parameter_values) -> functions by decision number` (None outside the subset)."""
     gen = Generator(plans, compiler, versions, present, traced)
     names = gen.decisions(frozenset(subset) if subset is not None else None)
+    numbers = [j for j, name in enumerate(names) if name != "None"]  # the decisions generated
     extras = ["TF"] if traced else []
-    factory, objects = _compile_unit(gen, names, extras, "decisions")
+    factory, objects = _compile_unit(gen, [names[j] for j in numbers], extras, "decisions")
 
     def make(parameter_values: tuple):
         traced_functions = []
-        functions = factory(objects + ([traced_functions] if traced else []) + list(parameter_values))
+        made = factory(objects + ([traced_functions] if traced else []) + list(parameter_values))
+        functions = [None] * len(names)
+        for j, function in zip(numbers, made):
+            functions[j] = function
         traced_functions[:] = functions
-        return functions
+        return tuple(functions)
     return make
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import re
 from decimal import Decimal
 from typing import Optional
@@ -12,6 +13,7 @@ from lark import Transformer, v_args
 from engine import ast
 from engine.errors import Diagnostic, RuleSyntaxError
 from engine.lark_parser import GRAMMAR_PATH, parser  # noqa: F401  (the parser, for the stages that parse)
+from engine.parse_lines import read_simple_lines, restore_newline_ends
 from engine.span import Span
 from engine.syntax_errors import describe_unexpected
 
@@ -38,7 +40,24 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
     if not normalised.endswith("\n"):
         normalised += "\n"
     _check_lines(normalised, file)
-    lark_text, rows_aside = _set_rows_aside(normalised)
+    rest, read_by_hand = read_simple_lines(normalised, file)
+    try:
+        parsed = _parse_with_lark(rest, file)
+    except RuleSyntaxError:
+        if not read_by_hand:
+            raise
+        parsed = _parse_with_lark(normalised, file)  # the error as Lark sees the whole text
+        read_by_hand = []
+    declarations = parsed.declarations
+    if read_by_hand:
+        declarations = tuple(heapq.merge(restore_newline_ends(declarations, normalised), read_by_hand,
+                                         key=lambda d: d.span.line))
+    # The whole file, however much of it Lark read.
+    return ast.RuleFile(Span(file, 1, 1, normalised.count("\n") + 1, 1), file, declarations)
+
+
+def _parse_with_lark(text: str, file: str) -> ast.RuleFile:
+    lark_text, rows_aside = _set_rows_aside(text)
     try:
         tree = parser().parse(lark_text, start="ruleset")
         _check_depth(tree, file)
@@ -48,7 +67,7 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
     except lark.exceptions.VisitError as error:
         raise _unwrapped(error, file) from None
     except lark.exceptions.UnexpectedInput as error:
-        raise _syntax_error(error, file, normalised) from None
+        raise _syntax_error(error, file, text) from None
 
 
 def _set_rows_aside(text: str) -> tuple[str, dict]:
