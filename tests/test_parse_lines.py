@@ -113,3 +113,16 @@ def test_an_expression_body_ends_where_lark_ends_it_after_comments_and_blank_lin
     assert_same(text)
     body = parse_module.parse(text, "x.rules").declarations[0].body
     assert (body.span.line, body.span.column, body.span.end_line, body.span.end_column) == (1, 22, 5, 3)
+
+
+def test_a_ruleset_at_the_size_limit_loads_and_answers_one_output(tmp_path):
+    # 60,000 decisions just under the 2 MB limit (benchmarks/bench_size_limit.py times it).
+    from engine import load_ruleset
+    from engine.ruleset_files import MAX_RULE_FILE_BYTES
+    path = tmp_path / "many.rules"
+    path.write_text("input n : integer\n" + "".join(f"decision x{i} : integer = n\n" for i in range(60_000)),
+                    encoding="utf-8")
+    assert path.stat().st_size < MAX_RULE_FILE_BYTES
+    verdict = load_ruleset(path).evaluate({"n": 4}, as_of="2025-01-01", outputs=["x59999"])
+    assert verdict.outputs == {"x59999": 4}
+    assert "many.rules:60001" in verdict.explain()
