@@ -93,7 +93,7 @@ def cmd_eval(args) -> int:
     if args.sign and args.format != "json":
         raise VerdictError(Diagnostic("error", "usage", "--sign signs the trace: use it with --format json",
                                       hint="verdict eval PATH --facts F --format json --sign KEY.pem > trace.json"))
-    ruleset = load_ruleset(args.path)
+    ruleset = load_ruleset(args.path).for_few_verdicts()  # one verdict: generating code would not pay
     facts = read_facts(args.facts)
     try:
         verdict = ruleset.evaluate(facts, as_of=args.as_of, outputs=args.output or None, partial=True)

@@ -17,9 +17,8 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-from bisect import bisect_right
-
 from engine import ast
+from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluate import check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
@@ -36,7 +35,7 @@ PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=":
 UNROLLED_ROWS = 2000  # a table scanned (not indexed) with more rows is tested by a loop, not by unrolled code
 
 
-class Generator:
+class Generator(SegmentWriter):
     """Writes the decision functions of one program: the versions and parameters in force."""
 
     def __init__(self, plans, compiler, versions: tuple, parameters: tuple, traced: bool):
@@ -322,51 +321,6 @@ class Generator:
                 emit(f"{u.obj(_template_decisions)}(TF, {u.obj(wanted)}, {fired}, m, f, a, T)")
         return f"({inputs}, {outcomes}, {fired}, v, R)"
 
-    def _segments(self, index, columns, emit) -> str:
-        """Statements putting each column's segment in s0, s1, ...; returns the dense key."""
-        u = self.unit
-        key = []
-        for n, (column, x) in enumerate(zip(index.columns, columns)):
-            s = u.local(f"s{n}")
-            if column.ordered and _tree_fits(column):
-                self._tree(column.bounds, x, emit, list(column.masks),
-                           lambda segment, prefix, s=s: emit(f"{prefix}{s} = {segment}"))
-            elif column.ordered:
-                emit(f"{s} = {u.obj(column.points)}.get({x})")
-                emit(f"if {s} is None: {s} = {u.obj(bisect_right)}({u.obj(column.bounds)}, {x}) * 2")
-            else:
-                emit(f"{s} = {u.obj(column.points)}.get({x}, {column.other})")
-            key.append(f"{s} * {index.strides[n]}" if index.strides[n] != 1 else s)
-        return " + ".join(key)
-
-    def _tree(self, bounds: tuple, x: str, emit, kinds: list, leaf):
-        """Inline comparisons finding the segment of `x` among the sorted `bounds` (as
-        ColumnIndex.segment does: 2i+1 on bounds[i], 2i just below it) and `leaf(segment, prefix)`
-        writing what to do there: a binary search in if/else, no call, no look-up. Neighbouring
-        segments of the same kind (`kinds[segment]`: the same answer, or the same rows) are one
-        leaf, so a band `30..49` costs one comparison, not four."""
-        runs = [0]  # the first segment of each run of segments of one kind
-        for segment in range(1, len(kinds)):
-            if kinds[segment] != kinds[segment - 1]:
-                runs.append(segment)
-
-        def below(segment: int) -> str:
-            """The test that `x` lies in a segment before `segment` (which starts a run)."""
-            value = bounds[(segment - 1) // 2]
-            bound = self.unit.literal(value) if type(value) is int else self.unit.obj(value)
-            return f"{x} < {bound}" if segment % 2 else f"{x} <= {bound}"
-
-        def walk(lo: int, hi: int, prefix: str):
-            if hi - lo == 1:
-                leaf(runs[lo], prefix)
-                return
-            mid = (lo + hi) // 2
-            emit(f"{prefix}if {below(runs[mid])}:")
-            walk(lo, mid, prefix + "    ")
-            emit(f"{prefix}else:")
-            walk(mid, hi, prefix + "    ")
-        walk(0, len(runs), "")
-
     def _scan(self, plan, columns, types, emit) -> str:
         """Statements testing every row in order into `h` (and, traced, each row's outcome in `o`)."""
         pure = all(self.compiler.test_is_constant(cell.test, t) for row in plan.rows
@@ -434,13 +388,6 @@ class Generator:
                 if head in self.decision_index and head != plan.name:
                     found.append(self.decision_index[head])
         return tuple(found)
-
-
-TREE_BOUNDS = 16  # an ordered column with at most this many constants is searched by inline comparisons
-
-
-def _tree_fits(column) -> bool:
-    return column.ordered and 0 < len(column.bounds) <= TREE_BOUNDS
 
 
 def _raise_no_parameter(as_of, info, span):

@@ -230,12 +230,23 @@ class Ruleset:
             from engine.partial import evaluate_partial
             wanted = tuple(outputs) if outputs else tuple(self.default_outputs())
             return evaluate_partial(self, facts, day, wanted, trace)
+        if self.__dict__.get("_few_verdicts"):
+            return self.interpret(facts, day, outputs, trace)
         fast = self.__dict__.get("_fast") or self._fast_path()
         try:
             with decimal.localcontext(ENGINE_CONTEXT):
                 return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
         except (EvaluationError, decimal.DecimalException, OverflowError, RecursionError) as error:
             raise _context_of(self, error, facts, day) from None
+
+    def for_few_verdicts(self) -> "Ruleset":
+        """This ruleset, set for a process that gives one verdict or a few (`verdict eval --facts`):
+        `evaluate` then runs the reference interpreter (the closures of compile.py, already built
+        by the load), whose first verdict costs about a millisecond, instead of generating code
+        (some 20 ms for the bundled ruleset, repaid only over many verdicts). The verdicts are the
+        same (tests/test_codegen.py); `decision_function` still generates its code."""
+        self.__dict__["_few_verdicts"] = True
+        return self
 
     def _fast_path(self):
         """The generated-code evaluator, made once even when threads ask at the same moment."""

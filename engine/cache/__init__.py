@@ -24,7 +24,6 @@ import hmac
 import os
 import pickle
 import stat
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -183,6 +182,7 @@ def _write(folder: Path, entry: Path, front) -> None:
 
 def _write_private(folder: Path, path: Path, data: bytes) -> None:
     """Write a 0600 file atomically (a temporary file renamed), so readers see it whole or not at all."""
+    import tempfile  # only a process that writes the cache pays for it
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as out:
