@@ -121,12 +121,14 @@ def build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table:
     if not outputs:
         raise _syntax(row_span, f"table `{decision}` has no output column after `||`")
     built_rows = []
+    caches = ({}, {})  # cell text -> builder (engine.parse_cell), for input and for output cells
     for token in data_tokens:
         row_cells, row_divider = _split_row(str(token), token.column)
-        if all(_SEPARATOR_CELL.match(t) or not t for t, _ in row_cells):
+        first = row_cells[0][0] if row_cells else ""
+        if (not first or first[0] in "-:") and all(_SEPARATOR_CELL.match(t) or not t for t, _ in row_cells):
             continue
         built_rows.append(_build_row(file, decision, token, row_cells, row_divider, inputs, outputs,
-                                     annotations, len(built_rows) + 1))
+                                     annotations, len(built_rows) + 1, caches))
     if not built_rows:
         raise _syntax(header_span, f"table `{decision}` has no rows")
     return ast.Table(header_span, tuple(inputs), tuple(outputs), tuple(built_rows))
@@ -142,9 +144,10 @@ def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
     raise _syntax(span, f"`{text}` is not a type", "write a type name such as money, or `list of T`")
 
 
-def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number) -> ast.Row:
+def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number, caches=None) -> ast.Row:
+    caches = caches or ({}, {})
     line = token.line
-    row_span = Span(file, line, token.column, line, token.column + len(str(token).rstrip()))
+    row_span = Span(file, line, token.column, line, token.column + len(token.rstrip()))
     if divider is None:
         raise _syntax(row_span, f"this row of `{decision}` has no `||` between its input and output cells",
                       "write `| inputs… || outputs… |`, like the header")
@@ -159,9 +162,14 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
     first_text = cells[0][0] if cells else ""
     is_otherwise = first_text == "otherwise"
     tests = []
+    cache = caches[0]
     for index, (text, col) in enumerate(cells[:divider]):
-        span = Span.point(file, line, col, len(text))
-        if is_otherwise:
+        span = Span(file, line, col, line, col + (len(text) or 1))
+        if text and text != "-" and not is_otherwise and text != "otherwise":  # the common case first
+            test = (scan_tests(text, file, line, col, cache, span)
+                    or _parse_fragment(text, "unary_tests", file, line, col))
+            tests.append(ast.Cell(span, test, text))
+        elif is_otherwise:
             if index and text != "-":
                 raise _syntax(span, "an `otherwise` row has `-` in its other input cells")
             tests.append(ast.Cell(span, ast.AnyTest(span), text))
@@ -169,14 +177,11 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
             raise _syntax(span, "`otherwise` goes in the first input cell of a row")
         elif text == "-":
             tests.append(ast.Cell(span, ast.AnyTest(span), text))
-        elif not text:
-            raise _syntax(span, "this input cell is empty", "write `-` to match anything")
         else:
-            test = scan_tests(text, file, line, col) or _parse_fragment(text, "unary_tests", file, line, col)
-            tests.append(ast.Cell(span, test, text))
+            raise _syntax(span, "this input cell is empty", "write `-` to match anything")
     output_cells = []
     for text, col in cells[divider:divider + len(outputs)]:
-        span = Span.point(file, line, col, len(text))
+        span = Span(file, line, col, line, col + (len(text) or 1))
         if not text:
             raise _syntax(span, "this output cell is empty", "every row gives a value to each output column")
         output_cells.append((text, col, span))
@@ -196,10 +201,10 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
     rule_id = notes["id"][0] if "id" in notes else None
     output_exprs = []
     for text, col, span in output_cells:
-        if " ".join(text.split()) == NO_ANSWER:
+        if text.startswith("no") and " ".join(text.split()) == NO_ANSWER:
             output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
                                              because.text if because is not None else None))
         else:
-            output_exprs.append(scan_expression(text, file, line, col)
+            output_exprs.append(scan_expression(text, file, line, col, caches[1], span)
                                 or _parse_fragment(text, "expression", file, line, col))
     return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)
