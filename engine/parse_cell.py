@@ -203,53 +203,52 @@ def _number_value(match, group: int) -> tuple:
 # (file, line, column, cell span) -> node that only makes the nodes and spans of each place the
 # text occurs. Tables repeat their cells (`r17`, `>= 40000 €`, `eligible`) row after row.
 
-def _value_builder(node_class, kind_and_value: tuple, start: int, end: int, length: int):
-    """A builder of a Literal (`kind_and_value` is (kind, value)) or a Name (it is (name,)) at
-    [start, end) of a cell of `length` characters; a value covering the cell shares its span."""
+def _value_builder(node_class, fields: tuple, start: int, end: int, length: int):
+    """A builder of a Literal (`fields` is (kind, value)) or a Name (it is (name,)) at [start, end)
+    of a cell of `length` characters; a value covering the cell shares its span."""
     if start == 0 and end == length:
-        return lambda file, line, column, whole: node_class(whole, *kind_and_value)
-    return lambda file, line, column, whole: node_class(Span(file, line, column + start, line, column + end),
-                                                        *kind_and_value)
+        return lambda file, line, column, whole: node_class(whole, *fields)
+    return lambda file, line, column, whole: node_class(Span(file, line, column + start, line, column + end), *fields)
 
 
-def _simple_value_builder(text: str, match):
-    """The builder of the value of a `_SIMPLE` match, or None when the Reader must look at it."""
+def _simple_value(text: str, match) -> Optional[tuple]:
+    """(node class, fields, start, end) of the value of a `_SIMPLE` match, or None when the
+    Reader must look at it."""
     name = match.group(4)
     if name is None:
-        unit = match.group(3)
-        return _value_builder(ast.Literal, _number_value(match, 2), match.start(2),
-                              match.end(3) if unit else match.end(2), len(text))
+        return ast.Literal, _number_value(match, 2), match.start(2), match.end(3) if match.group(3) else match.end(2)
     if name in ("true", "false"):
-        return _value_builder(ast.Literal, ("bool", name == "true"), match.start(4), match.end(4), len(text))
+        return ast.Literal, ("bool", name == "true"), match.start(4), match.end(4)
     if name in _KEYWORDS:
         return None
-    return _value_builder(ast.Name, (name,), match.start(4), match.end(4), len(text))
+    return ast.Name, (name,), match.start(4), match.end(4)
 
 
 def _test_builder(text: str):
     """The builder of a cell's test when it is one of the two commonest forms, or None."""
+    length = len(text)
     match = _SIMPLE.fullmatch(text)
     if match is not None:
-        value = _simple_value_builder(text, match)
+        value = _simple_value(text, match)
         if value is None:
             return None
+        node_class, fields, start, end = value
         op = match.group(1)
-        if op is None:
-            def equal(file, line, column, whole):
-                bound = value(file, line, column, whole)
-                return ast.CompareTest(bound.span, "=", bound)
-            return equal
-        return lambda file, line, column, whole: ast.CompareTest(whole, op, value(file, line, column, whole))
+        if op is None:  # the value is the whole cell (`r17`, `12 €`)
+            return lambda file, line, column, whole: ast.CompareTest(whole, "=", node_class(whole, *fields))
+        return lambda file, line, column, whole: ast.CompareTest(
+            whole, op, node_class(Span(file, line, column + start, line, column + end), *fields))
     match = _RANGE.fullmatch(text)
     if match is not None:
-        length = len(text)
-        lo = _value_builder(ast.Literal, _number_value(match, 2), match.start(2),
-                            match.end(3) if match.group(3) else match.end(2), length)
-        hi = _value_builder(ast.Literal, _number_value(match, 4), match.start(4),
-                            match.end(5) if match.group(5) else match.end(4), length)
+        lo_kind, lo_value = _number_value(match, 2)
+        hi_kind, hi_value = _number_value(match, 4)
+        lo_start, lo_end = match.start(2), match.end(3) if match.group(3) else match.end(2)
+        hi_start, hi_end = match.start(4), match.end(5) if match.group(5) else match.end(4)
         lo_closed, hi_closed = match.group(1) == "[", match.group(6) == "]"
         return lambda file, line, column, whole: ast.RangeTest(
-            whole, lo(file, line, column, whole), hi(file, line, column, whole), lo_closed, hi_closed)
+            whole, ast.Literal(Span(file, line, column + lo_start, line, column + lo_end), lo_kind, lo_value),
+            ast.Literal(Span(file, line, column + hi_start, line, column + hi_end), hi_kind, hi_value),
+            lo_closed, hi_closed)
     return None
 
 
@@ -258,10 +257,16 @@ def _expression_builder(text: str):
     match = _SIMPLE.fullmatch(text)
     if match is None or match.group(1) is not None:
         return None
-    return _simple_value_builder(text, match)
+    value = _simple_value(text, match)
+    return _value_builder(*value, len(text)) if value is not None else None
 
 
-_LARK = object()  # in a cache: this text is Lark's to read
+def _read_by_lark(file, line, column, whole):
+    return None  # a marker in a cache: this text is Lark's to read
+
+
+def _read_by_reader(file, line, column, whole):
+    return None  # a marker: the Reader reads the text (its nodes are not kept)
 
 
 def _cached_builder(cache, text: str, make):
@@ -270,13 +275,9 @@ def _cached_builder(cache, text: str, make):
         try:
             builder = make(text) or _read_by_reader
         except _Fallback:
-            builder = _LARK
+            builder = _read_by_lark
         cache[text] = builder
     return builder
-
-
-def _read_by_reader(file, line, column, whole):
-    return None  # a marker: the Reader reads the text (its nodes are not kept)
 
 
 def scan_tests(text: str, file: str, line: int, column: int, cache: Optional[dict] = None,
@@ -286,7 +287,7 @@ def scan_tests(text: str, file: str, line: int, column: int, cache: Optional[dic
     try:
         builder = _cached_builder(cache, text, _test_builder) if cache is not None else \
             (_test_builder(text) or _read_by_reader)
-        if builder is _LARK:
+        if builder is _read_by_lark:
             return None
         if builder is not _read_by_reader:
             return builder(file, line, column, span or Span(file, line, column, line, column + len(text)))
@@ -304,7 +305,7 @@ def scan_expression(text: str, file: str, line: int, column: int, cache: Optiona
     try:
         builder = _cached_builder(cache, text, _expression_builder) if cache is not None else \
             (_expression_builder(text) or _read_by_reader)
-        if builder is _LARK:
+        if builder is _read_by_lark:
             return None
         if builder is not _read_by_reader:
             return builder(file, line, column, span or Span(file, line, column, line, column + len(text)))

@@ -145,6 +145,8 @@ def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
 
 
 def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number, caches=None) -> ast.Row:
+    """One data row. A table's rows are most of a large rule file: the common case (a cell read
+    before, through `caches`) makes its nodes and nothing else."""
     caches = caches or ({}, {})
     line = token.line
     row_span = Span(file, line, token.column, line, token.column + len(token.rstrip()))
@@ -155,19 +157,21 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         cells_word = "cell" if divider == 1 else "cells"
         raise _syntax(row_span, f"this row of `{decision}` has {divider} input {cells_word} before `||`, "
                       f"the header has {len(inputs)}", "give every row one cell per input column, then `||`")
-    extra = len(cells) - divider - len(outputs) - len(annotations)
-    if len(cells) - divider < len(outputs) or extra > 0:
-        raise _syntax(row_span, f"this row of `{decision}` has {len(cells) - divider} cells after `||`, "
-                      f"the header has {len(outputs)} output and {len(annotations)} annotation columns")
-    first_text = cells[0][0] if cells else ""
-    is_otherwise = first_text == "otherwise"
+    after, output_count = len(cells) - divider, len(outputs)
+    if after < output_count or after > output_count + len(annotations):
+        raise _syntax(row_span, f"this row of `{decision}` has {after} cells after `||`, "
+                      f"the header has {output_count} output and {len(annotations)} annotation columns")
+    is_otherwise = cells[0][0] == "otherwise"
     tests = []
     cache = caches[0]
     for index, (text, col) in enumerate(cells[:divider]):
         span = Span(file, line, col, line, col + (len(text) or 1))
         if text and text != "-" and not is_otherwise and text != "otherwise":  # the common case first
-            test = (scan_tests(text, file, line, col, cache, span)
-                    or _parse_fragment(text, "unary_tests", file, line, col))
+            builder = cache.get(text)  # engine.parse_cell's, when a cell of this text came before
+            test = builder(file, line, col, span) if builder is not None else None
+            if test is None:
+                test = (scan_tests(text, file, line, col, cache, span)
+                        or _parse_fragment(text, "unary_tests", file, line, col))
             tests.append(ast.Cell(span, test, text))
         elif is_otherwise:
             if index and text != "-":
@@ -179,14 +183,32 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
             tests.append(ast.Cell(span, ast.AnyTest(span), text))
         else:
             raise _syntax(span, "this input cell is empty", "write `-` to match anything")
-    output_cells = []
-    for text, col in cells[divider:divider + len(outputs)]:
-        span = Span(file, line, col, line, col + (len(text) or 1))
+    output_cells = cells[divider:divider + output_count]
+    for text, col in output_cells:
         if not text:
-            raise _syntax(span, "this output cell is empty", "every row gives a value to each output column")
-        output_cells.append((text, col, span))
+            raise _syntax(Span.point(file, line, col), "this output cell is empty",
+                          "every row gives a value to each output column")
+    because = source = rule_id = None
+    if after > output_count:
+        because, source, rule_id = _annotations(file, line, annotations, cells[divider + output_count:])
+    output_exprs, output_cache = [], caches[1]
+    for text, col in output_cells:
+        span = Span(file, line, col, line, col + len(text))
+        if text.startswith("no") and " ".join(text.split()) == NO_ANSWER:
+            output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
+                                             because.text if because is not None else None))
+            continue
+        builder = output_cache.get(text)
+        expr = builder(file, line, col, span) if builder is not None else None
+        output_exprs.append(expr or scan_expression(text, file, line, col, output_cache, span)
+                            or _parse_fragment(text, "expression", file, line, col))
+    return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)
+
+
+def _annotations(file, line, annotations, cells) -> tuple:
+    """(because template, source, id) of a row's annotation cells, each None when empty."""
     notes = {}
-    for name, (text, col) in zip(annotations, cells[divider + len(outputs):]):
+    for name, (text, col) in zip(annotations, cells):
         if text:
             notes[name] = (text, Span.point(file, line, col, len(text)))
     because = None
@@ -199,12 +221,4 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         because = ast.Template(span, text)
     source = notes["source"][0] if "source" in notes else None
     rule_id = notes["id"][0] if "id" in notes else None
-    output_exprs = []
-    for text, col, span in output_cells:
-        if text.startswith("no") and " ".join(text.split()) == NO_ANSWER:
-            output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
-                                             because.text if because is not None else None))
-        else:
-            output_exprs.append(scan_expression(text, file, line, col, caches[1], span)
-                                or _parse_fragment(text, "expression", file, line, col))
-    return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)
+    return because, source, rule_id
