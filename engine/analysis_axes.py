@@ -198,7 +198,13 @@ class Axis(abc.ABC):
 class OrderedAxis(Axis):
     def __init__(self, domain: OrderedDomain, cells: list):
         self.codec = codec = OrderedCodec(domain, has_dates(domain, cells))
-        spans = [codec.spans(cell) for cell in cells]
+        of_cell: dict = {}  # id(cell) -> its spans: a table's rows share the cells of one text (engine/check.py)
+        spans = []
+        for cell in cells:
+            found = of_cell.get(id(cell))
+            if found is None:
+                found = of_cell[id(cell)] = codec.spans(cell)
+            spans.append(found)
         if codec.lo < codec.hi:
             ends = {c for sp in spans for pair in sp for c in pair}
             self.cuts = sorted(ends | {codec.lo, codec.hi})
@@ -206,7 +212,13 @@ class OrderedAxis(Axis):
             self.cuts = []
         index = {c: i for i, c in enumerate(self.cuts)}
         self.n = max(len(self.cuts) - 1, 0)
-        self.ranges = [tuple((index[s], index[e]) for s, e in sp) for sp in spans]
+        of_spans: dict = {}  # id(spans) -> ranges
+        self.ranges = []
+        for sp in spans:
+            found = of_spans.get(id(sp))
+            if found is None:
+                found = of_spans[id(sp)] = tuple((index[s], index[e]) for s, e in sp)
+            self.ranges.append(found)
         self._finish()
 
     def cell(self, ranges: tuple) -> IntervalSet:
@@ -223,10 +235,14 @@ class FiniteAxis(Axis):
         index = {v: i for i, v in enumerate(self.values)}
         self.n = len(self.values)
         self.ranges = []
+        of_cell: dict = {}  # id(cell) -> its ranges: rows share the cells of one text (engine/check.py)
         for cell in cells:
-            if not isinstance(cell, ValueSet):
-                raise TypeError(f"finite column needs a ValueSet, not {cell!r}")
-            self.ranges.append(runs(sorted(index[v] for v in cell.values if v in index)))
+            found = of_cell.get(id(cell))
+            if found is None:
+                if not isinstance(cell, ValueSet):
+                    raise TypeError(f"finite column needs a ValueSet, not {cell!r}")
+                found = of_cell[id(cell)] = runs(sorted(index[v] for v in cell.values if v in index))
+            self.ranges.append(found)
         self._finish()
 
     def cell(self, ranges: tuple) -> ValueSet:

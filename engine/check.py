@@ -149,6 +149,19 @@ class _Cells:
     def __init__(self, compiler: Compiler, ctx: Context):
         self.compiler = compiler
         self.ctx = ctx
+        self.of_text: dict = {}  # (column position, cell text) -> its analyser cell
+
+    def row(self, row_cells, domains, column_types) -> tuple:
+        """The analyser cells of a row. The same text in the same column is the same cell (for
+        one period): it is made once, and the analyser sees one object for all its rows."""
+        found = []
+        for position, (cell, domain, column_type) in enumerate(zip(row_cells, domains, column_types)):
+            key = (position, cell.text)
+            made = self.of_text.get(key)
+            if made is None:
+                made = self.of_text[key] = self.cell(cell.test, domain, column_type)
+            found.append(made)
+        return tuple(found)
 
     def value(self, expr: ast.Expr, column_type):
         if type(expr) is ast.Literal:  # most bounds: no name to resolve, nothing to compile
@@ -204,7 +217,8 @@ class _Cells:
 def _periods(ruleset, version) -> list[tuple[Optional[dt.date], Optional[dt.date]]]:
     """Sub-periods of the version's validity in which every parameter its tests read is constant."""
     decl, table = version.decl, version.decl.body
-    names = {n for row in table.rows for cell in row.cells for n in ast.names_in(cell.test)}
+    texts = {cell.text: cell.test for row in table.rows for cell in row.cells}  # a text's names are its test's
+    names = {n for test in texts.values() for n in ast.names_in(test)}
     starts = sorted({value.start for n in names if n in ruleset.model.parameters
                      for value in ruleset.model.parameters[n].values})
     start, end = decl.valid_from, decl.valid_to
@@ -248,9 +262,8 @@ def _analyse_version(ruleset, version) -> list[Diagnostic]:
         ctx = Context({}, day, ruleset.plans, traced=False)
         cells = _Cells(compiler, ctx)
         try:
-            boxes = [an.Row(tuple(cells.cell(cell.test, d, t) for cell, d, t in
-                                  zip(row.cells, domains, version.column_types)),
-                            _output_key(row), row.span.line) for row, _ in rows]
+            boxes = [an.Row(cells.row(row.cells, domains, version.column_types), _output_key(row), row.span.line)
+                     for row, _ in rows]
         except EvaluationError:  # a parameter without a value in this period: evaluation reports it
             continue
         findings = an.analyse(an.Table(columns, tuple(boxes), hit, has_otherwise))
@@ -265,7 +278,8 @@ def _analyse_version(ruleset, version) -> list[Diagnostic]:
 
 def _output_key(row: ast.Row) -> tuple:
     """What a row outputs, comparable between rows: the outputs' expressions without positions."""
-    return tuple(ast.shape(expr) for expr in row.outputs)
+    return tuple(("Literal", expr.kind, expr.value) if type(expr) is ast.Literal else ast.shape(expr)
+                 for expr in row.outputs)  # a literal's shape, without the generic walk
 
 
 def _example(example: dict) -> dict:

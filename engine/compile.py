@@ -184,6 +184,21 @@ class Compiler:
         return lambda ctx: impl(*(f(ctx) for f in args))
 
     # ------------------------------------------------------------------ unary tests
+    def cell_tests(self, cells, column_types, shared: dict) -> tuple:
+        """The test functions of a row's cells. A constant test (engine.compile.test_is_constant)
+        is a function of its text and column alone: one function serves every cell of the same
+        text in the same column of a table (`shared`: (position, text) -> function)."""
+        found = []
+        for position, (cell, column_type) in enumerate(zip(cells, column_types)):
+            key = (position, cell.text)
+            function = shared.get(key)
+            if function is None:
+                function = self.test(cell.test, column_type)
+                if self.test_is_constant(cell.test, column_type):
+                    shared[key] = function
+            found.append(function)
+        return tuple(found)
+
     def test(self, test: ast.Test, column_type) -> Callable:
         match test:
             case ast.AnyTest():

@@ -180,60 +180,117 @@ class _Reader:
         return ast.CompareTest(value.span, "=", value)
 
 
-def _literal(file: str, line: int, column: int, match, group: int, cell_span=None) -> ast.Literal:
-    """The number literal of groups `group` (digits) and `group + 1` (unit) of a match;
-    `cell_span`, the span of the whole cell, is shared when the literal is the whole cell."""
+def _number_value(match, group: int) -> tuple:
+    """(kind, value) of the number literal of groups `group` (digits) and `group + 1` (unit) of a
+    match: as the Reader's `number` reads it. Raises _Fallback for a number too long."""
     text = match.group(group)
-    whole, _, fraction = text.partition(".")
-    whole = whole.lstrip("0")
-    if len(whole) > _MAX_WHOLE_DIGITS or len(whole) + len(fraction) > _MAX_DIGITS:
-        raise _Fallback
+    if len(text) > _MAX_WHOLE_DIGITS:  # shorter texts are within both limits
+        whole, _, fraction = text.partition(".")
+        whole = whole.lstrip("0")
+        if len(whole) > _MAX_WHOLE_DIGITS or len(whole) + len(fraction) > _MAX_DIGITS:
+            raise _Fallback
     unit = match.group(group + 1)
-    end = match.end(group + 1) if unit else match.end(group)
-    if cell_span is not None and match.start(group) == 0 and end == len(match.string):
-        span = cell_span
-    else:
-        span = Span(file, line, column + match.start(group), line, column + end)
     if unit == "€":
-        return ast.Literal(span, "money", Decimal(text))
+        return "money", Decimal(text)
     if unit == "%":
-        return ast.Literal(span, "number", Decimal(text) / 100)
+        return "number", Decimal(text) / 100
     if "." in text:
-        return ast.Literal(span, "number", Decimal(text))
-    return ast.Literal(span, "integer", int(text))
+        return "number", Decimal(text)
+    return "integer", int(text)
 
 
-def _quick_test(text: str, file: str, line: int, column: int) -> Optional[ast.Test]:
-    # One Span object for the whole cell, shared by the nodes that cover it (equal either way).
-    whole = Span(file, line, column, line, column + len(text))
+# A cell's text is parsed once per table: what it says is kept as a builder, a function
+# (file, line, column, cell span) -> node that only makes the nodes and spans of each place the
+# text occurs. Tables repeat their cells (`r17`, `>= 40000 €`, `eligible`) row after row.
+
+def _value_builder(node_class, fields: tuple, start: int, end: int, length: int):
+    """A builder of a Literal (`fields` is (kind, value)) or a Name (it is (name,)) at [start, end)
+    of a cell of `length` characters; a value covering the cell shares its span."""
+    if start == 0 and end == length:
+        return lambda file, line, column, whole: node_class(whole, *fields)
+    return lambda file, line, column, whole: node_class(Span(file, line, column + start, line, column + end), *fields)
+
+
+def _simple_value(text: str, match) -> Optional[tuple]:
+    """(node class, fields, start, end) of the value of a `_SIMPLE` match, or None when the
+    Reader must look at it."""
+    name = match.group(4)
+    if name is None:
+        return ast.Literal, _number_value(match, 2), match.start(2), match.end(3) if match.group(3) else match.end(2)
+    if name in ("true", "false"):
+        return ast.Literal, ("bool", name == "true"), match.start(4), match.end(4)
+    if name in _KEYWORDS:
+        return None
+    return ast.Name, (name,), match.start(4), match.end(4)
+
+
+def _test_builder(text: str):
+    """The builder of a cell's test when it is one of the two commonest forms, or None."""
+    length = len(text)
     match = _SIMPLE.fullmatch(text)
     if match is not None:
-        name = match.group(4)
-        if name is not None:
-            if name in _KEYWORDS:
-                return None
-            value_span = whole if match.start(4) == 0 else Span(file, line, column + match.start(4), line,
-                                                                column + match.end(4))
-            value = ast.Name(value_span, name)
-        else:
-            value = _literal(file, line, column, match, 2, whole)
+        value = _simple_value(text, match)
+        if value is None:
+            return None
+        node_class, fields, start, end = value
         op = match.group(1)
-        if op is None:
-            return ast.CompareTest(value.span, "=", value)
-        return ast.CompareTest(whole, op, value)
+        if op is None:  # the value is the whole cell (`r17`, `12 €`)
+            return lambda file, line, column, whole: ast.CompareTest(whole, "=", node_class(whole, *fields))
+        return lambda file, line, column, whole: ast.CompareTest(
+            whole, op, node_class(Span(file, line, column + start, line, column + end), *fields))
     match = _RANGE.fullmatch(text)
     if match is not None:
-        return ast.RangeTest(whole, _literal(file, line, column, match, 2), _literal(file, line, column, match, 4),
-                             match.group(1) == "[", match.group(6) == "]")
+        lo_kind, lo_value = _number_value(match, 2)
+        hi_kind, hi_value = _number_value(match, 4)
+        lo_start, lo_end = match.start(2), match.end(3) if match.group(3) else match.end(2)
+        hi_start, hi_end = match.start(4), match.end(5) if match.group(5) else match.end(4)
+        lo_closed, hi_closed = match.group(1) == "[", match.group(6) == "]"
+        return lambda file, line, column, whole: ast.RangeTest(
+            whole, ast.Literal(Span(file, line, column + lo_start, line, column + lo_end), lo_kind, lo_value),
+            ast.Literal(Span(file, line, column + hi_start, line, column + hi_end), hi_kind, hi_value),
+            lo_closed, hi_closed)
     return None
 
 
-def scan_tests(text: str, file: str, line: int, column: int) -> Optional[ast.Test]:
-    """The unary tests of an input cell, or None when Lark must read it."""
+def _expression_builder(text: str):
+    """The builder of an output cell that is a single number or name, or None."""
+    match = _SIMPLE.fullmatch(text)
+    if match is None or match.group(1) is not None:
+        return None
+    value = _simple_value(text, match)
+    return _value_builder(*value, len(text)) if value is not None else None
+
+
+def _read_by_lark(file, line, column, whole):
+    return None  # a marker in a cache: this text is Lark's to read
+
+
+def _read_by_reader(file, line, column, whole):
+    return None  # a marker: the Reader reads the text (its nodes are not kept)
+
+
+def _cached_builder(cache, text: str, make):
+    builder = cache.get(text)
+    if builder is None:
+        try:
+            builder = make(text) or _read_by_reader
+        except _Fallback:
+            builder = _read_by_lark
+        cache[text] = builder
+    return builder
+
+
+def scan_tests(text: str, file: str, line: int, column: int, cache: Optional[dict] = None,
+               span: Optional[Span] = None) -> Optional[ast.Test]:
+    """The unary tests of an input cell, or None when Lark must read it. `cache` (text -> builder)
+    is shared by the cells of a table; `span`, the cell's span, is shared by the nodes covering it."""
     try:
-        quick = _quick_test(text, file, line, column)
-        if quick is not None:
-            return quick
+        builder = _cached_builder(cache, text, _test_builder) if cache is not None else \
+            (_test_builder(text) or _read_by_reader)
+        if builder is _read_by_lark:
+            return None
+        if builder is not _read_by_reader:
+            return builder(file, line, column, span or Span(file, line, column, line, column + len(text)))
         reader = _Reader(text, file, line, column)
         tests = reader.unary_tests()
         reader.done()
@@ -242,12 +299,16 @@ def scan_tests(text: str, file: str, line: int, column: int) -> Optional[ast.Tes
         return None
 
 
-def scan_expression(text: str, file: str, line: int, column: int) -> Optional[ast.Expr]:
+def scan_expression(text: str, file: str, line: int, column: int, cache: Optional[dict] = None,
+                    span: Optional[Span] = None) -> Optional[ast.Expr]:
     """The expression of an output cell when it is a single value, or None when Lark must read it."""
     try:
-        match = _SIMPLE.fullmatch(text)
-        if match is not None and match.group(1) is None and match.group(4) is None:
-            return _literal(file, line, column, match, 2, Span(file, line, column, line, column + len(text)))
+        builder = _cached_builder(cache, text, _expression_builder) if cache is not None else \
+            (_expression_builder(text) or _read_by_reader)
+        if builder is _read_by_lark:
+            return None
+        if builder is not _read_by_reader:
+            return builder(file, line, column, span or Span(file, line, column, line, column + len(text)))
         reader = _Reader(text, file, line, column)
         value = reader.value()
         reader.done()

@@ -121,12 +121,14 @@ def build_table(file: str, decision: str, rows, header_span: Span) -> ast.Table:
     if not outputs:
         raise _syntax(row_span, f"table `{decision}` has no output column after `||`")
     built_rows = []
+    caches = ({}, {})  # cell text -> builder (engine.parse_cell), for input and for output cells
     for token in data_tokens:
         row_cells, row_divider = _split_row(str(token), token.column)
-        if all(_SEPARATOR_CELL.match(t) or not t for t, _ in row_cells):
+        first = row_cells[0][0] if row_cells else ""
+        if (not first or first[0] in "-:") and all(_SEPARATOR_CELL.match(t) or not t for t, _ in row_cells):
             continue
         built_rows.append(_build_row(file, decision, token, row_cells, row_divider, inputs, outputs,
-                                     annotations, len(built_rows) + 1))
+                                     annotations, len(built_rows) + 1, caches))
     if not built_rows:
         raise _syntax(header_span, f"table `{decision}` has no rows")
     return ast.Table(header_span, tuple(inputs), tuple(outputs), tuple(built_rows))
@@ -142,9 +144,12 @@ def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
     raise _syntax(span, f"`{text}` is not a type", "write a type name such as money, or `list of T`")
 
 
-def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number) -> ast.Row:
+def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number, caches=None) -> ast.Row:
+    """One data row. A table's rows are most of a large rule file: the common case (a cell read
+    before, through `caches`) makes its nodes and nothing else."""
+    caches = caches or ({}, {})
     line = token.line
-    row_span = Span(file, line, token.column, line, token.column + len(str(token).rstrip()))
+    row_span = Span(file, line, token.column, line, token.column + len(token.rstrip()))
     if divider is None:
         raise _syntax(row_span, f"this row of `{decision}` has no `||` between its input and output cells",
                       "write `| inputs… || outputs… |`, like the header")
@@ -152,16 +157,23 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         cells_word = "cell" if divider == 1 else "cells"
         raise _syntax(row_span, f"this row of `{decision}` has {divider} input {cells_word} before `||`, "
                       f"the header has {len(inputs)}", "give every row one cell per input column, then `||`")
-    extra = len(cells) - divider - len(outputs) - len(annotations)
-    if len(cells) - divider < len(outputs) or extra > 0:
-        raise _syntax(row_span, f"this row of `{decision}` has {len(cells) - divider} cells after `||`, "
-                      f"the header has {len(outputs)} output and {len(annotations)} annotation columns")
-    first_text = cells[0][0] if cells else ""
-    is_otherwise = first_text == "otherwise"
+    after, output_count = len(cells) - divider, len(outputs)
+    if after < output_count or after > output_count + len(annotations):
+        raise _syntax(row_span, f"this row of `{decision}` has {after} cells after `||`, "
+                      f"the header has {output_count} output and {len(annotations)} annotation columns")
+    is_otherwise = cells[0][0] == "otherwise"
     tests = []
+    cache = caches[0]
     for index, (text, col) in enumerate(cells[:divider]):
-        span = Span.point(file, line, col, len(text))
-        if is_otherwise:
+        span = Span(file, line, col, line, col + (len(text) or 1))
+        if text and text != "-" and not is_otherwise and text != "otherwise":  # the common case first
+            builder = cache.get(text)  # engine.parse_cell's, when a cell of this text came before
+            test = builder(file, line, col, span) if builder is not None else None
+            if test is None:
+                test = (scan_tests(text, file, line, col, cache, span)
+                        or _parse_fragment(text, "unary_tests", file, line, col))
+            tests.append(ast.Cell(span, test, text))
+        elif is_otherwise:
             if index and text != "-":
                 raise _syntax(span, "an `otherwise` row has `-` in its other input cells")
             tests.append(ast.Cell(span, ast.AnyTest(span), text))
@@ -169,19 +181,34 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
             raise _syntax(span, "`otherwise` goes in the first input cell of a row")
         elif text == "-":
             tests.append(ast.Cell(span, ast.AnyTest(span), text))
-        elif not text:
-            raise _syntax(span, "this input cell is empty", "write `-` to match anything")
         else:
-            test = scan_tests(text, file, line, col) or _parse_fragment(text, "unary_tests", file, line, col)
-            tests.append(ast.Cell(span, test, text))
-    output_cells = []
-    for text, col in cells[divider:divider + len(outputs)]:
-        span = Span.point(file, line, col, len(text))
+            raise _syntax(span, "this input cell is empty", "write `-` to match anything")
+    output_cells = cells[divider:divider + output_count]
+    for text, col in output_cells:
         if not text:
-            raise _syntax(span, "this output cell is empty", "every row gives a value to each output column")
-        output_cells.append((text, col, span))
+            raise _syntax(Span.point(file, line, col), "this output cell is empty",
+                          "every row gives a value to each output column")
+    because = source = rule_id = None
+    if after > output_count:
+        because, source, rule_id = _annotations(file, line, annotations, cells[divider + output_count:])
+    output_exprs, output_cache = [], caches[1]
+    for text, col in output_cells:
+        span = Span(file, line, col, line, col + len(text))
+        if text.startswith("no") and " ".join(text.split()) == NO_ANSWER:
+            output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
+                                             because.text if because is not None else None))
+            continue
+        builder = output_cache.get(text)
+        expr = builder(file, line, col, span) if builder is not None else None
+        output_exprs.append(expr or scan_expression(text, file, line, col, output_cache, span)
+                            or _parse_fragment(text, "expression", file, line, col))
+    return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)
+
+
+def _annotations(file, line, annotations, cells) -> tuple:
+    """(because template, source, id) of a row's annotation cells, each None when empty."""
     notes = {}
-    for name, (text, col) in zip(annotations, cells[divider + len(outputs):]):
+    for name, (text, col) in zip(annotations, cells):
         if text:
             notes[name] = (text, Span.point(file, line, col, len(text)))
     because = None
@@ -194,12 +221,4 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         because = ast.Template(span, text)
     source = notes["source"][0] if "source" in notes else None
     rule_id = notes["id"][0] if "id" in notes else None
-    output_exprs = []
-    for text, col, span in output_cells:
-        if " ".join(text.split()) == NO_ANSWER:
-            output_exprs.append(ast.NoAnswer(span, rule_id or f"{decision}#{number}",
-                                             because.text if because is not None else None))
-        else:
-            output_exprs.append(scan_expression(text, file, line, col)
-                                or _parse_fragment(text, "expression", file, line, col))
-    return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise)
+    return because, source, rule_id

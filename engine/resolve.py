@@ -102,7 +102,7 @@ class Resolver(ExpressionTyper):
 
     def _reading_order(self) -> list:
         """Decisions, each after the decisions its text names (cycles cut), without recursion."""
-        reads = {name: [n for decl in decls for n in ast.names_in(decl) if n in self.decision_decls and n != name]
+        reads = {name: [n for decl in decls for n in _names_in_decision(decl) if n in self.decision_decls and n != name]
                  for name, decls in self.decision_decls.items()}
         return post_order(reads, reads)
 
@@ -327,15 +327,22 @@ class Resolver(ExpressionTyper):
             column_types.append(self.expr_type(column.expr, None, deps))
         output_types = self._output_types(decl, body, decision_type)
         rule_ids = []
+        # A cell's text is checked once per column: the same text is the same test, of the same
+        # column type. What a text that passed uses is kept (position, text -> names); a text
+        # with a diagnostic is checked again wherever it occurs, so that each place is reported.
+        passed: dict = {}
         for row in body.rows:
             rule_ids.append(row.rule_id or f"{decl.name}#{row.number}")
-            for cell, column_type, column in zip(row.cells, column_types, body.inputs):
-                self._test(cell.test, column_type, column.title, deps)
-                if DECIMAL_COMMA.search(cell.text):
-                    from engine.syntax_errors import DECIMAL_COMMA_HINT  # not at the top: it imports lark
-                    self.error("decimal-comma", f"`{cell.text}` would be read as a list: a comma separates "
-                               "values to match, it is not a decimal comma", cell.span,
-                               DECIMAL_COMMA_HINT + " (write a list with a space after each comma: 1, 2)")
+            for position, (cell, column_type, column) in enumerate(zip(row.cells, column_types, body.inputs)):
+                key = (position, cell.text)
+                used = passed.get(key)
+                if used is None:
+                    used = self._checked_cell(cell, column_type, column.title)
+                    if used is None:
+                        continue
+                    passed[key] = used
+                for name in used:
+                    self._use(name, deps)
             for expr, output_type in zip(row.outputs, output_types):
                 type_ = self.expr_type(expr, output_type, deps)
                 if type_ is not UNKNOWN and output_type is not UNKNOWN and not self.compatible(output_type, type_):
@@ -346,6 +353,18 @@ class Resolver(ExpressionTyper):
         self._check_hit_policy(decl, output_types)
         return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids),
                        self._declared_range(decl.name, decl.range, decision_type))
+
+    def _checked_cell(self, cell: ast.Cell, column_type: Type, column: str) -> Optional[tuple]:
+        """Type-check an input cell: the names its test uses, or None when it has a diagnostic."""
+        reported = len(self.diagnostics)
+        used: list[str] = []
+        self._test(cell.test, column_type, column, used)
+        if DECIMAL_COMMA.search(cell.text):
+            from engine.syntax_errors import DECIMAL_COMMA_HINT  # not at the top: it imports lark
+            self.error("decimal-comma", f"`{cell.text}` would be read as a list: a comma separates "
+                       "values to match, it is not a decimal comma", cell.span,
+                       DECIMAL_COMMA_HINT + " (write a list with a space after each comma: 1, 2)")
+        return tuple(used) if len(self.diagnostics) == reported else None
 
     def _output_types(self, decl, table, decision_type) -> list:
         if id(decl) in self.output_column_types:
@@ -420,6 +439,27 @@ class Resolver(ExpressionTyper):
                 self.warning("unused", f"parameter `{name}` is not used by any decision", info.decl.span)
 
     # ------------------------------------------------------------------ expressions and tests
+def _names_in_decision(decl: ast.DecisionDecl) -> list:
+    """ast.names_in(decl), in the same order, reading each distinct cell text once: the names of
+    a cell are those of its text, and most of a large table is the same few cells again."""
+    found, stack, of_text = [], [decl], {}
+    while stack:
+        item = stack.pop()
+        cls = type(item)
+        if cls is ast.Name:
+            found.append(item.name)
+        elif cls is tuple:
+            stack.extend(item)
+        elif cls is ast.Cell:
+            names = of_text.get(item.text)
+            if names is None:
+                names = of_text[item.text] = ast.names_in(item)
+            found.extend(names)
+        elif cls is not ast.Literal and cls is not ast.Template and isinstance(item, ast.Node):
+            stack.extend([getattr(item, name) for name in ast._child_fields(cls)])
+    return found
+
+
 def resolve(files, sources: dict, has_registry: bool) -> tuple[Model, list[Diagnostic]]:
     resolver = Resolver(files, sources, has_registry)
     model = resolver.run()

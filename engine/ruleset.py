@@ -58,10 +58,9 @@ def _compile(model: Model, resolver: Resolver) -> Plans:
                                          (name,), (result_type,), result_type))
                 continue
             columns = tuple(compiler.expr(c.expr) for c in body.inputs)
-            rows, otherwise = [], None
+            rows, otherwise, shared_tests = [], None, {}
             for row, rule_id in zip(body.rows, version.rule_ids):
-                plan = RowPlan(rule_id, row,
-                               tuple(compiler.test(cell.test, t) for cell, t in zip(row.cells, version.column_types)),
+                plan = RowPlan(rule_id, row, compiler.cell_tests(row.cells, version.column_types, shared_tests),
                                tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)),
                                -1 if row.is_otherwise else len(rows))
                 if row.is_otherwise:
