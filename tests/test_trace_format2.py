@@ -7,7 +7,7 @@ import pytest
 
 import engine
 from engine.explain import explain_trace
-from engine.replay import replay
+from engine import replay  # the function: importing engine.replay would shadow it with the module
 from engine.trace_check import check_trace, read_trace
 
 ROOT = Path(__file__).resolve().parent.parent
