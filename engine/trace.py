@@ -367,20 +367,11 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
             vocabulary.note(raw, column_type)
             inputs.append(item)
         entry["inputs"] = inputs
-        first_with_id = {}
-        for plan_row in plan.rows:
-            first_with_id.setdefault(plan_row.rule_id, plan_row)
-        rows = []
-        # compact: the rows that fired say enough; when none did, every row and its failing test do
-        shown = record.rows if full or not record.fired else [o for o in record.rows if o.matched]
-        entry["row_count"] = len(record.rows)
-        for outcome in shown:
-            row = {"rule": outcome.rule_id, "line": outcome.line, "matched": outcome.matched}
-            failed = outcome.failed_column
-            if failed is not None:
-                cell = first_with_id[outcome.rule_id].row.cells[failed]
-                row["failed"] = {"column": columns[failed].title, "test": cell.text, "value": values[failed]}
-            rows.append(row)
+        entry["row_count"] = len(plan.rows) + (plan.otherwise is not None)
+        if full or not record.fired:  # every row with its failing test: why nothing (else) matched
+            rows = _row_outcomes(record, plan, columns, values)
+        else:  # compact: the rows that fired say enough, and cost the same whatever the table's size
+            rows = [{"rule": r.rule_id, "line": r.row.span.line, "matched": True} for r in record.fired]
         entry["rows"] = rows
         fired_rows = [(r.rule_id, r.row.span.line, r.row.source or decl.source, r.row.because, r.row)
                       for r in record.fired]
@@ -412,6 +403,27 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     if decl.checked:
         entry["checked"] = decl.checked.isoformat()
     return entry
+
+
+def _row_outcomes(record, plan, columns, values) -> list:
+    """Every row's outcome, with the first test that failed: the full trace's `rows`."""
+    first_with_id = {}
+    for plan_row in plan.rows:
+        first_with_id.setdefault(plan_row.rule_id, plan_row)
+    rows = []
+    for outcome in record.rows:
+        row = {"rule": outcome.rule_id, "line": outcome.line, "matched": outcome.matched}
+        failed = outcome.failed_column
+        if failed is not None:
+            cell = first_with_id[outcome.rule_id].row.cells[failed]
+            row["failed"] = {"column": columns[failed].title, "test": cell.text, "value": values[failed]}
+        rows.append(row)
+    return rows
+
+
+def full_rows_requested() -> bool:
+    """Whether the trace being built is the full one (every row's outcome)."""
+    return _FULL_ROWS.get()
 
 
 def _fired_entry(ruleset, rule_id, line, source, template, row, holes) -> dict:

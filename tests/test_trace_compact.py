@@ -51,7 +51,8 @@ def test_a_compact_table_entry_keeps_the_fired_rows_and_the_count(student_health
         whole = full[entry["name"]]
         assert entry["row_count"] == len(whole["rows"])
         if entry["fired"]:
-            assert entry["rows"] == [r for r in whole["rows"] if r["matched"]]
+            assert entry["rows"] == [{"rule": f["rule"], "line": f["line"], "matched": True} for f in entry["fired"]]
+            assert {r["rule"] for r in entry["rows"]} <= {r["rule"] for r in whole["rows"] if r["matched"]}
         else:
             assert entry["rows"] == whole["rows"]
         assert {k: v for k, v in entry.items() if k != "rows"} == {k: v for k, v in whole.items() if k != "rows"}
