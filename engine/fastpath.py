@@ -21,7 +21,8 @@ from engine.errors import Diagnostic, VerdictError, listed, suggestion_hint
 from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
-from engine.trace import Verdict, build_trace, full_rows_requested
+from engine.trace import Verdict, build_trace
+from engine.trace_rows import full_rows_requested
 from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, SURROGATE, EnumType, ListType, coerce_fact
 
 MAX_CACHED = 4096   # days, and output lists per day, remembered; beyond that the cache starts again

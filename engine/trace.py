@@ -8,7 +8,6 @@ computed. A digest over the canonical bytes (trace_json.py) makes any later edit
 from __future__ import annotations
 
 import datetime as dt
-import contextvars
 import decimal
 import json
 import weakref
@@ -18,14 +17,12 @@ from engine import ast
 from engine.resolve import TEMPLATE_HOLE
 from engine.status import ANSWERED, ANSWERED_STATUS, Status
 from engine.trace_json import digest_of, dumps_indented
+from engine.trace_rows import FULL_ROWS, row_outcomes
 from engine.values import ENGINE_CONTEXT, EnumType, ListType, RecordType, to_json_value
 
 TRACE_FORMAT = 3
 # The formats a reader of traces accepts as whole traces with a digest (format 1 had none).
 READABLE_FORMATS = (2, 3)
-# Set while a full trace (every row's outcome) is being built: Verdict.full_trace() asks for one
-# of the builder the evaluation left, whose signature is the evaluator's business.
-_FULL_ROWS = contextvars.ContextVar("verdict_full_rows", default=False)
 ENGINE_VERSION = "0.2.0"
 
 
@@ -75,7 +72,7 @@ class Verdict:
     @property
     def trace(self) -> dict:
         """The JSON-ready trace."""
-        if _FULL_ROWS.get():  # a full trace is being built (of a verdict this one rests on): never kept
+        if FULL_ROWS.get():  # a full trace is being built (of a verdict this one rests on): never kept
             return self.full_trace()
         trace = self._trace
         if trace is None:
@@ -107,12 +104,12 @@ class Verdict:
         """The trace with every row's outcome (`trace_detail` `full`); built afresh, not kept."""
         if self._builder is None or (self._trace is not None and self._trace.get("trace_detail") != "compact"):
             return self._trace  # made whole when it was made (or unpickled): as full as it can be
-        token = _FULL_ROWS.set(True)
+        token = FULL_ROWS.set(True)
         try:
             with decimal.localcontext(ENGINE_CONTEXT):
                 return self._builder()
         finally:
-            _FULL_ROWS.reset(token)
+            FULL_ROWS.reset(token)
 
     def to_json(self) -> str:
         """`json.dumps(trace, ensure_ascii=False, indent=2)` and a newline, byte for byte (faster)."""
@@ -185,7 +182,7 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
     types: dict = {}
     values_by_name = {r.name: r.value for r in records}
     decisions, warnings = [], []
-    full = _FULL_ROWS.get()
+    full = FULL_ROWS.get()
     for record in records:
         decisions.append(_decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types, full))
         warnings.extend(_staleness(ruleset, record, as_of))
@@ -369,7 +366,7 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
         entry["inputs"] = inputs
         entry["row_count"] = len(plan.rows) + (plan.otherwise is not None)
         if full or not record.fired:  # every row with its failing test: why nothing (else) matched
-            rows = _row_outcomes(record, plan, columns, values)
+            rows = row_outcomes(record, plan, columns, values)
         else:  # compact: the rows that fired say enough, and cost the same whatever the table's size
             rows = [{"rule": r.rule_id, "line": r.row.span.line, "matched": True} for r in record.fired]
         entry["rows"] = rows
@@ -403,27 +400,6 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     if decl.checked:
         entry["checked"] = decl.checked.isoformat()
     return entry
-
-
-def _row_outcomes(record, plan, columns, values) -> list:
-    """Every row's outcome, with the first test that failed: the full trace's `rows`."""
-    first_with_id = {}
-    for plan_row in plan.rows:
-        first_with_id.setdefault(plan_row.rule_id, plan_row)
-    rows = []
-    for outcome in record.rows:
-        row = {"rule": outcome.rule_id, "line": outcome.line, "matched": outcome.matched}
-        failed = outcome.failed_column
-        if failed is not None:
-            cell = first_with_id[outcome.rule_id].row.cells[failed]
-            row["failed"] = {"column": columns[failed].title, "test": cell.text, "value": values[failed]}
-        rows.append(row)
-    return rows
-
-
-def full_rows_requested() -> bool:
-    """Whether the trace being built is the full one (every row's outcome)."""
-    return _FULL_ROWS.get()
 
 
 def _fired_entry(ruleset, rule_id, line, source, template, row, holes) -> dict:

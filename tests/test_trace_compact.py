@@ -56,3 +56,13 @@ def test_a_compact_table_entry_keeps_the_fired_rows_and_the_count(student_health
         else:
             assert entry["rows"] == whole["rows"]
         assert {k: v for k, v in entry.items() if k != "rows"} == {k: v for k, v in whole.items() if k != "rows"}
+
+
+@pytest.mark.parametrize("flag, detail", [((), "compact"), (("--trace", "full"), "full"), (("--trace",), "compact")])
+def test_verdict_eval_writes_the_compact_trace_unless_asked_for_the_full_one(flag, detail, capsys):
+    from engine.cli import main
+    code = main(["eval", str(ROOT / "rulesets" / "student_health"), "--facts", str(ROOT / "examples" / "wang.yaml"),
+                 "--as-of", "2025-09-01", "--format", "json", *flag])
+    trace = json.loads(capsys.readouterr().out)
+    assert (code, trace["trace_format"], trace["trace_detail"]) == (0, 3, detail)
+    check_trace(trace, "stdout")
