@@ -106,7 +106,7 @@ def cmd_eval(args) -> int:
     as_of = dt.date.fromisoformat(verdict.to_dict()["as_of"])
     found = _counterfactuals(ruleset, verdict, facts, args.whatif or (), as_of)
     if args.format == "json":
-        trace = verdict.to_dict()
+        trace = verdict.to_dict(full=args.trace == "full")
         if found:
             from engine.trace import with_counterfactuals
             trace = with_counterfactuals(trace, {name: cf.to_dict() for name, cf in found.items()})
@@ -188,7 +188,7 @@ def cmd_batch(args) -> int:
     with source:
         total = os.fstat(source.fileno()).st_size if args.batch != "-" else None
         lines, errors = batch.run(ruleset, source, sys.stdout.buffer, as_of=args.as_of, outputs=args.output,
-                                  trace=args.trace, jobs=args.jobs, progress=batch.progress_stream(), total=total)
+                                  trace=bool(args.trace), jobs=args.jobs, progress=batch.progress_stream(), total=total)
     return 1 if errors else 0
 
 
@@ -290,7 +290,9 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     ev.add_argument("--facts", help="a YAML or JSON file of facts, or - for standard input")
     ev.add_argument("--batch", metavar="FILE.jsonl", help="JSON Lines of facts (or - for standard input): one "
                     "verdict per line out, in order, on every core; exit 1 if some lines are errors")
-    ev.add_argument("--trace", action="store_true", help="with --batch: add each verdict's full trace")
+    ev.add_argument("--trace", nargs="?", const="compact", choices=["compact", "full"],
+                    help="with --batch: add each verdict's trace (compact); with --format json: "
+                         "`--trace full` writes every row's outcome (docs/trace-format.md)")
     ev.add_argument("--jobs", type=int, help="with --batch: worker processes (default: every core)")
     vector_batch.add_arguments(ev)
     ev.add_argument("--as-of", dest="as_of", help="the date of the evaluation, YYYY-MM-DD (default: today)")

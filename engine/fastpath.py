@@ -22,6 +22,7 @@ from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
 from engine.trace import Verdict, build_trace
+from engine.trace_rows import full_rows_requested
 from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, SURROGATE, EnumType, ListType, coerce_fact
 
 MAX_CACHED = 4096   # days, and output lists per day, remembered; beyond that the cache starts again
@@ -168,6 +169,8 @@ class FastPath:
         dependencies = plan.version.dependencies
         if plan.expression is not None:
             return DecisionRecord(plan.name, plan, (), (), (), value, tuple(parameters), dependencies)
+        if fired and not full_rows_requested():  # a compact trace shows the fired rows only
+            return DecisionRecord(plan.name, plan, inputs, (), tuple(fired), value, tuple(parameters), dependencies)
         if outcomes is None:
             outcomes = [_first_failure(row, inputs) for row in plan.rows]
         rows = [RowOutcome(row.rule_id, row.row.span.line, failed < 0, None if failed < 0 else failed)

@@ -7,6 +7,7 @@ import attrs
 
 from engine.errors import Diagnostic, TraceError, VerdictError
 from engine.explain import Reading, plain
+from engine.trace import READABLE_FORMATS
 
 
 @attrs.frozen
@@ -76,7 +77,7 @@ def replay(trace: dict, ruleset) -> Replay:
         # The ruleset now refuses these facts: that is a different verdict.
         reasons = tuple(f"the ruleset no longer gives a verdict: {d.message}" for d in error.diagnostics)
         return Replay(False, hash_changed, reasons)
-    if trace["trace_format"] != new["trace_format"]:  # an old trace: its facts and questions, nothing more
+    if trace["trace_format"] not in READABLE_FORMATS:  # an old trace: its facts and questions, nothing more
         return _replay_old(trace, new, hash_changed)
     before = {d["name"]: d for d in trace["decisions"]}
     after = {d["name"]: d for d in new["decisions"]}

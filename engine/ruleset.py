@@ -296,7 +296,10 @@ class Ruleset:
             raise _context_of(self, error, facts, day) from None
         order = evaluation_order(self.model, wanted, day)
         records = [ctx.records[n] for n in order if n in ctx.records] if trace else []
-        return Verdict(dict(values), build_trace(self, day, facts, prepared, wanted, values, records))
+        # built when read, compact or full (trace format 3); a partial, not a closure: this verdict
+        # still does not name its ruleset to `counterfactuals`, as before
+        return Verdict(dict(values), None,
+                       functools.partial(build_trace, self, day, facts, prepared, wanted, values, records))
 
 
 def _decision_at(model: Model, span) -> Optional[tuple]:

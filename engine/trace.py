@@ -17,9 +17,12 @@ from engine import ast
 from engine.resolve import TEMPLATE_HOLE
 from engine.status import ANSWERED, ANSWERED_STATUS, Status
 from engine.trace_json import digest_of, dumps_indented
+from engine.trace_rows import FULL_ROWS, row_outcomes
 from engine.values import ENGINE_CONTEXT, EnumType, ListType, RecordType, to_json_value
 
-TRACE_FORMAT = 2
+TRACE_FORMAT = 3
+# The formats a reader of traces accepts as whole traces with a digest (format 1 had none).
+READABLE_FORMATS = (2, 3)
 ENGINE_VERSION = "0.2.0"
 
 
@@ -69,6 +72,8 @@ class Verdict:
     @property
     def trace(self) -> dict:
         """The JSON-ready trace."""
+        if FULL_ROWS.get():  # a full trace is being built (of a verdict this one rests on): never kept
+            return self.full_trace()
         trace = self._trace
         if trace is None:
             builder = self._builder  # read once: another thread may be building it too
@@ -91,8 +96,20 @@ class Verdict:
         return f"Verdict(outputs={self.outputs!r}" + (f", unanswered={missing!r})" if missing else ")")
 
     # ------------------------------------------------------------------ views
-    def to_dict(self) -> dict:
-        return self.trace
+    def to_dict(self, full: bool = False) -> dict:
+        """The trace: compact (the rows that fired, the counts) unless `full` (every row's outcome)."""
+        return self.full_trace() if full else self.trace
+
+    def full_trace(self) -> dict:
+        """The trace with every row's outcome (`trace_detail` `full`); built afresh, not kept."""
+        if self._builder is None or (self._trace is not None and self._trace.get("trace_detail") != "compact"):
+            return self._trace  # made whole when it was made (or unpickled): as full as it can be
+        token = FULL_ROWS.set(True)
+        try:
+            with decimal.localcontext(ENGINE_CONTEXT):
+                return self._builder()
+        finally:
+            FULL_ROWS.reset(token)
 
     def to_json(self) -> str:
         """`json.dumps(trace, ensure_ascii=False, indent=2)` and a newline, byte for byte (faster)."""
@@ -165,8 +182,9 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
     types: dict = {}
     values_by_name = {r.name: r.value for r in records}
     decisions, warnings = [], []
+    full = FULL_ROWS.get()
     for record in records:
-        decisions.append(_decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types))
+        decisions.append(_decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types, full))
         warnings.extend(_staleness(ruleset, record, as_of))
     for name, status in unanswered:
         decisions.append(unanswered_entry(ruleset, name, status))
@@ -189,6 +207,7 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
         types.setdefault(name, shown_type_code(ruleset, name, model.decisions[name].type))
     trace = {
         "trace_format": TRACE_FORMAT,
+        "trace_detail": "full" if full else "compact",
         "engine": {"name": "verdict", "version": ENGINE_VERSION},
         "ruleset": {"name": ruleset.name, "title": ruleset.files.title, "version": ruleset.version,
                     "sha256": ruleset.sha256},
@@ -313,7 +332,7 @@ def _column_name(column, model) -> Optional[str]:
     return None
 
 
-def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types) -> dict:
+def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary, types, full=True) -> dict:
     model = ruleset.model
     plan = record.plan
     decl = plan.decl
@@ -345,17 +364,11 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
             vocabulary.note(raw, column_type)
             inputs.append(item)
         entry["inputs"] = inputs
-        first_with_id = {}
-        for plan_row in plan.rows:
-            first_with_id.setdefault(plan_row.rule_id, plan_row)
-        rows = []
-        for outcome in record.rows:
-            row = {"rule": outcome.rule_id, "line": outcome.line, "matched": outcome.matched}
-            failed = outcome.failed_column
-            if failed is not None:
-                cell = first_with_id[outcome.rule_id].row.cells[failed]
-                row["failed"] = {"column": columns[failed].title, "test": cell.text, "value": values[failed]}
-            rows.append(row)
+        entry["row_count"] = len(plan.rows) + (plan.otherwise is not None)
+        if full or not record.fired:  # every row with its failing test: why nothing (else) matched
+            rows = row_outcomes(record, plan, columns, values)
+        else:  # compact: the rows that fired say enough, and cost the same whatever the table's size
+            rows = [{"rule": r.rule_id, "line": r.row.span.line, "matched": True} for r in record.fired]
         entry["rows"] = rows
         fired_rows = [(r.rule_id, r.row.span.line, r.row.source or decl.source, r.row.because, r.row)
                       for r in record.fired]

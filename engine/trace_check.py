@@ -11,7 +11,7 @@ import datetime as dt
 import json
 
 from engine.errors import Diagnostic, TraceError
-from engine.trace import TRACE_FORMAT
+from engine.trace import READABLE_FORMATS, TRACE_FORMAT
 from engine.trace_json import digest_of
 
 OLD_FORMATS = (1,)  # replayable (their facts are read), not explained: they carry no digest
@@ -33,9 +33,9 @@ def parse_trace(text: str, what: str) -> dict:
         raise _refuse(what, f"not JSON ({error.msg} at line {error.lineno})") from None
     except RecursionError:
         raise _refuse(what, "nested too deeply to be a trace") from None
-    if not isinstance(trace, dict) or trace.get("trace_format") not in (TRACE_FORMAT,) + OLD_FORMATS \
+    if not isinstance(trace, dict) or trace.get("trace_format") not in READABLE_FORMATS + OLD_FORMATS \
             or type(trace.get("trace_format")) is not int:
-        raise _refuse(what, f"not a verdict trace of format {TRACE_FORMAT}")
+        raise _refuse(what, f"not a verdict trace of format {TRACE_FORMAT} (or 2)")
     return trace
 
 
@@ -43,7 +43,7 @@ def read_trace(text: str, what: str = "trace", allow_old: bool = False) -> dict:
     """The trace in `text`, refused with a message unless its shape, digest and content agree.
     `allow_old`: a trace of an earlier format is accepted for its facts (replay only)."""
     trace = parse_trace(text, what)
-    if trace["trace_format"] != TRACE_FORMAT:
+    if trace["trace_format"] not in READABLE_FORMATS:
         if not allow_old:
             raise _refuse(what, f"a trace of format {trace['trace_format']} (verdict 0.1) carries no digest, so "
                           "its text cannot be trusted", hint="`verdict replay TRACE RULESET` evaluates its facts again")

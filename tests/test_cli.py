@@ -394,7 +394,7 @@ def test_replay_changed_exits_1_and_names_the_changed_output(capsys, saved_trace
 def test_replay_bad_trace_exits_2(capsys, golden_cwd, tmp_path):
     path = tmp_path / "t.json"
     path.write_text("[]", encoding="utf-8")
-    assert run(capsys, "replay", str(path), "mini") == (2, "", f"error[trace]: {path}: not a verdict trace of format 2\n")
+    assert run(capsys, "replay", str(path), "mini") == (2, "", f"error[trace]: {path}: not a verdict trace of format 3 (or 2)\n")
 
 
 def test_replay_on_bad_rules_exits_2(capsys, saved_trace, bad_rules):

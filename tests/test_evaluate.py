@@ -369,7 +369,7 @@ def test_an_otherwise_row_cannot_be_counted(ws):
 
 def test_otherwise_row_is_reported_as_fired_with_its_number(ws):
     rs = ws.load(OTHERWISE.replace("{policy}", "first"))
-    decision = rs.evaluate({"n": 1}, as_of=AS_OF).to_dict()["decisions"][0]
+    decision = rs.evaluate({"n": 1}, as_of=AS_OF).to_dict(full=True)["decisions"][0]
     assert [(r["rule"], r["line"], r["matched"]) for r in decision["rows"]] == [("d#1", 5, False), ("d#2", 6, True)]
     assert [f["rule"] for f in decision["fired"]] == ["d#2"]
 

@@ -240,9 +240,9 @@ def test_unknown_output_and_impossible_date_are_422(client):
 def test_a_damaged_trace_is_422(client):
     response = client.post("/explain", json={"trace": {"ruleset": {}, "as_of": "2025-09-01", "outputs": {}}})
     assert response.status_code == 422
-    assert error_of(response) == {"code": "bad-trace", "message": "the trace: not a verdict trace of format 2",
+    assert error_of(response) == {"code": "bad-trace", "message": "the trace: not a verdict trace of format 3 (or 2)",
                                   "diagnostics": [{"severity": "error", "code": "trace",
-                                                   "message": "the trace: not a verdict trace of format 2"}]}
+                                                   "message": "the trace: not a verdict trace of format 3 (or 2)"}]}
 
 
 def test_a_huge_body_is_413_with_or_without_its_length(client):

@@ -87,7 +87,8 @@ def test_to_dict_and_to_json_agree(verdict):
 # ============================================================================ required keys
 
 def test_top_level_keys(trace, mini):
-    assert trace["trace_format"] == 2
+    assert trace["trace_format"] == 3
+    assert trace["trace_detail"] == "compact"
     assert trace["engine"] == {"name": "verdict", "version": engine.__version__}
     assert trace["ruleset"] == {"name": "mini", "title": "Consultation costs (test fixture)", "version": "1.2",
                                 "sha256": mini.sha256}
@@ -112,7 +113,15 @@ def test_decisions_are_listed_after_what_they_read(trace):
     assert [d["name"] for d in trace["decisions"]] == ["band", "reimbursed", "patient_pays", "eu_citizen"]
 
 
-def test_table_entry_has_policy_location_inputs_and_rows(trace):
+def test_a_compact_trace_lists_the_fired_rows_and_counts_them(trace):
+    band = trace["decisions"][0]
+    assert band["row_count"] == 4
+    assert band["rows"] == [{"rule": "band_reduced", "line": 16, "matched": True}]
+
+
+def test_table_entry_has_policy_location_inputs_and_rows(verdict):
+    trace = verdict.to_dict(full=True)
+    assert trace["trace_detail"] == "full" and verdict.to_dict()["trace_detail"] == "compact"
     band = trace["decisions"][0]
     assert band["kind"] == "table"
     assert band["hit_policy"] == "unique"
@@ -159,7 +168,8 @@ def test_expression_entry(trace):
     assert [(p["name"], p["effective_from"]) for p in reimbursed["parameters"]] == [("consultation_fee", "2024-12-22")]
 
 
-def test_otherwise_row_and_translated_explanation(trace):
+def test_otherwise_row_and_translated_explanation(verdict):
+    trace = verdict.to_dict(full=True)
     pays = trace["decisions"][2]
     assert pays["hit_policy"] == "first"
     assert [(r["rule"], r["matched"]) for r in pays["rows"]] == [
@@ -301,9 +311,9 @@ def test_explain_shows_money_fields_of_a_record_as_money(ws):
 
 @pytest.mark.parametrize("text, message", [
     ("not json", "t.json: not JSON (Expecting value at line 1)"),
-    ("[1, 2]", "t.json: not a verdict trace of format 2"),
-    ('{"trace_format": 3}', "t.json: not a verdict trace of format 2"),
-    ('{"trace_format": true}', "t.json: not a verdict trace of format 2"),
+    ("[1, 2]", "t.json: not a verdict trace of format 3 (or 2)"),
+    ('{"trace_format": 4}', "t.json: not a verdict trace of format 3 (or 2)"),
+    ('{"trace_format": true}', "t.json: not a verdict trace of format 3 (or 2)"),
     ('{"trace_format": 2, "ruleset": {}}', "t.json: the trace has no `as_of`"),
 ])
 def test_read_trace_refuses_what_is_not_a_trace(text, message):
