@@ -1,0 +1,224 @@
+"""records: declared record types (`type Person = {age: integer, nationality: country}`), their
+values, the facts that give them (nested mappings), and the field paths that read them (`p.age`).
+
+A record value is a `RecordValue`: a mapping from field name to value, in the declared order,
+immutable and hashable, so that records compare by value and can be members of sets and lists
+(the `in`/`contains` tests over lists of records rely on it). It is a `dict` subclass so that every
+stage that already shows the outputs of a multi-output decision (a dict) shows a record alike.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import attrs
+
+from engine import ast
+from engine.errors import Diagnostic, FactError, suggestion_hint
+from engine.values import ListType, RecordType, Type
+
+
+class RecordValue(dict):
+    """A record's fields and values. Refuses change: a fact or a decision's value is never edited."""
+
+    __slots__ = ()
+
+    def __hash__(self):
+        return hash(tuple(self.items()))
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a record value cannot be changed")
+
+    __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = __ior__ = _refuse
+
+    def __reduce__(self):  # pickled and copied through its items: dict's own way would set them one by one
+        return (RecordValue, (tuple(self.items()),))
+
+
+@attrs.frozen
+class DeclaredRecordType(RecordType):
+    """A record type declared by `type NAME = {field: type, ...}`: named as declared, and each
+    field with the range it may declare (`age: integer 0..130`), checked when facts arrive."""
+
+    ranges: tuple = ()  # ((field name, Range), ...) for the fields that declare one
+
+    def describe(self) -> str:
+        return self.name
+
+    def field_range(self, name: str):
+        return dict(self.ranges).get(name)
+
+    def field_names(self) -> str:
+        return ", ".join(name for name, _ in self.fields)
+
+
+# ---------------------------------------------------------------------------- declaring record types
+
+def declare_record_types(resolver, decls: list) -> None:
+    """Each `type NAME = {…}` into `resolver.types`, the types its fields name first; a record that
+    contains itself (directly, or through other records or lists) is an error."""
+    pending = {decl.name: decl for decl in decls}
+    resolving: list[str] = []
+
+    def declare(name: str) -> bool:
+        """Whether `name` is declared (False: it lies on a cycle, already reported)."""
+        if name in resolver.types:
+            return True
+        if name in resolving:
+            cycle = " → ".join(resolving[resolving.index(name):] + [name])
+            resolver.error("type-cycle", f"record type `{name}` contains itself ({cycle})", pending[name].span,
+                           "a record cannot hold a value of its own type; take the inner one out")
+            return False
+        resolving.append(name)
+        try:
+            decl = pending[name]
+            fields, ranges, names = [], [], set()
+            for field in decl.record.fields:
+                if field.name in names:
+                    resolver.error("duplicate-name", f"field `{field.name}` appears twice in record type `{name}`",
+                                   field.span)
+                    continue
+                names.add(field.name)
+                if not all(declare(ref) for ref in _record_names(field.type, pending)):
+                    fields.append((field.name, _unknown()))
+                    continue
+                type_ = resolver.type_of_expr(field.type, f"{name}.{field.name}")
+                fields.append((field.name, type_))
+                range_ = resolver._declared_range(f"{name}.{field.name}", field.range, type_)
+                if range_ is not None:
+                    ranges.append((field.name, range_))
+            resolver.types[name] = DeclaredRecordType(name, tuple(fields), tuple(ranges))
+            return True
+        finally:
+            resolving.pop()
+
+    for decl in decls:
+        if decl.name not in resolver.types:
+            declare(decl.name)
+
+
+def _record_names(type_expr: ast.TypeExpr, pending: dict) -> list:
+    """The record types (still to declare) that a field's type names, through `list of`."""
+    while isinstance(type_expr, ast.ListTypeExpr):
+        type_expr = type_expr.element
+    if isinstance(type_expr, ast.NamedType) and type_expr.name in pending:
+        return [type_expr.name]
+    return []
+
+
+def _unknown():
+    from engine.typecheck import UNKNOWN  # typecheck imports this module's callers: not at the top
+    return UNKNOWN
+
+
+# ---------------------------------------------------------------------------- facts coming in
+
+def coerce_record(name: str, type_: RecordType, raw, coerce_field) -> RecordValue:
+    """The RecordValue of a fact given as a mapping of field → value; `coerce_field(path, type,
+    raw, range)` checks each field (engine.values.coerce_fact), its errors naming the path
+    (`applicant.age`, `household[2].age`)."""
+    fields = type_.fields
+    if not isinstance(raw, dict):
+        example = ", ".join(f"{n}: …" for n, _ in fields[:3])
+        raise FactError(Diagnostic("error", "fact-type", f"fact `{name}`: expected {type_.describe()}, "
+                                   f"got {_shown(raw)} (not a mapping)",
+                                   hint=f"give its fields as a mapping, e.g. {{{example}}}"))
+    names = [n for n, _ in fields]
+    listed = ", ".join(names)
+    for key in raw:
+        if key not in names:
+            hint = suggestion_hint(str(key), names) or f"the fields of {type_.describe()} are {listed}"
+            raise FactError(Diagnostic("error", "fact-type", f"fact `{name}`: unknown field `{key}` "
+                                       f"(fields: {listed})", hint=hint))
+    missing = [n for n in names if n not in raw]
+    if missing:
+        shown = ", ".join(f"`{n}`" for n in missing)
+        raise FactError(Diagnostic("error", "fact-type", f"fact `{name}`: missing field{'s' if len(missing) > 1 else ''} "
+                                   f"{shown}", hint=f"a {type_.describe()} has the fields {listed}"))
+    ranges = dict(getattr(type_, "ranges", ()))
+    return RecordValue((n, coerce_field(f"{name}.{n}", t, raw[n], ranges.get(n))) for n, t in fields)
+
+
+def _shown(raw) -> str:
+    from engine.values import shown_value
+    return shown_value(raw)
+
+
+# ---------------------------------------------------------------------------- field paths
+
+def field_error(resolver, expr: ast.Field, base_type: Type) -> None:
+    """Report `base.field` where `base` has no such field: which fields exist, or why none do."""
+    field = expr.field
+    if isinstance(base_type, DeclaredRecordType):
+        names = [n for n, _ in base_type.fields]
+        resolver.error("unknown-name", f"`{field}` is not a field of {_described(expr.base, base_type)}", expr.span,
+                       suggestion_hint(field, names) or f"its fields are {base_type.field_names()}")
+    elif isinstance(base_type, RecordType):
+        names = [n for n, _ in base_type.fields]
+        resolver.error("unknown-name", f"`{field}` is not an output of this decision", expr.span,
+                       suggestion_hint(field, names) or f"its outputs are {', '.join(names)}")
+    elif isinstance(expr.base, ast.Name) and expr.base.name in resolver.decision_decls:
+        resolver.error("unknown-name", f"`{field}` is not an output of this decision", expr.span,
+                       "only multi-output decisions have fields")
+    else:
+        resolver.error("unknown-name", f"`{field}` is not a field: {_described(expr.base, base_type)} is "
+                       f"{base_type.describe()}, not a record", expr.span,
+                       "only records and multi-output decisions have fields" + (
+                           "; a list's elements are reached by the list operations" if isinstance(base_type, ListType)
+                           else ""))
+
+
+def _described(base: ast.Expr, type_: Type) -> str:
+    """`applicant` (Person), or the path that reached it."""
+    path = path_text(base)
+    if path is None:
+        return type_.describe()
+    return f"`{path}` ({type_.describe()})" if isinstance(type_, DeclaredRecordType) else f"`{path}`"
+
+
+def path_text(expr: ast.Expr) -> Optional[str]:
+    """`applicant.address.city` for a field path, None for any other expression."""
+    if isinstance(expr, ast.Name):
+        return expr.name
+    if isinstance(expr, ast.Field):
+        head = path_text(expr.base)
+        return f"{head}.{expr.field}" if head is not None else None
+    return None
+
+
+def check_template_path(resolver, head: str, path: str, span) -> None:
+    """A `because` hole `{head.a.b}`: each step must be a field of the record before it (or an
+    output of a multi-output decision). The head is known and used already."""
+    if head in resolver.decision_decls:
+        type_ = resolver.decision_type(head)
+    elif head in resolver.inputs:
+        type_ = resolver.inputs[head].type
+    elif head in resolver.parameters:
+        type_ = resolver.parameters[head].type
+    else:
+        type_ = None
+    reached = head
+    for field in path.split("."):
+        field = field.strip()
+        if isinstance(type_, DeclaredRecordType):
+            if type_.field(field) is None:
+                names = [n for n, _ in type_.fields]
+                resolver.error("unknown-name", f"`{field}` is not a field of `{reached}` ({type_.describe()})", span,
+                               suggestion_hint(field, names) or f"its fields are {type_.field_names()}")
+                return
+        elif isinstance(type_, RecordType) and reached == head and head in resolver.decision_decls:
+            if type_.field(field) is None:
+                fields = [n for n, _ in type_.fields]
+                resolver.error("unknown-name", f"`{field}` is not an output of `{head}`", span,
+                               suggestion_hint(field, fields) or f"its outputs are {', '.join(fields)}")
+                return
+        elif head in resolver.decision_decls and reached == head:
+            resolver.error("unknown-name", f"`{field}` is not an output of `{head}`", span,
+                           f"`{head}` has a single output")
+            return
+        else:
+            shown = type_.describe() if type_ is not None else "not a record"
+            resolver.error("unknown-name", f"`{field}` is not a field: `{reached}` is {shown}", span,
+                           "only records and multi-output decisions have fields")
+            return
+        type_ = type_.field(field)
+        reached = f"{reached}.{field}"
