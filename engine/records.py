@@ -222,3 +222,41 @@ def check_template_path(resolver, head: str, path: str, span) -> None:
             return
         type_ = type_.field(field)
         reached = f"{reached}.{field}"
+
+
+# ---------------------------------------------------------------------------- the checker
+
+def path_range(model, expr: ast.Expr):
+    """The range a record type declares for the field a column path reads (`applicant.age`), or None."""
+    if not isinstance(expr, ast.Field):
+        return None
+    steps = []
+    while isinstance(expr, ast.Field):
+        steps.append(expr.field)
+        expr = expr.base
+    if not (isinstance(expr, ast.Name) and expr.name in model.inputs):
+        return None
+    type_, range_ = model.inputs[expr.name].type, None
+    for step in reversed(steps):
+        if not isinstance(type_, RecordType):
+            return None
+        range_ = type_.field_range(step) if isinstance(type_, DeclaredRecordType) else None
+        type_ = type_.field(step)
+    return range_
+
+
+def why_not_analysed(model, decl) -> Optional[str]:
+    """Why the checker leaves a table alone when a column holds whole records or lists, or None
+    (the other reason: a test compares with an input or a decision, known only when evaluating)."""
+    info = model.decisions.get(decl.name)
+    version = next((v for v in info.versions if v.decl is decl), None) if info is not None else None
+    if version is None:
+        return None
+    for column, type_ in zip(decl.body.inputs, version.column_types):
+        if isinstance(type_, RecordType):
+            example = f"`{column.title}.{type_.fields[0][0]}`" if type_.fields else "its fields"
+            return (f"its column `{column.title}` holds whole records ({type_.describe()}); a column that tests "
+                    f"a field, such as {example}, is checked")
+        if isinstance(type_, ListType):
+            return f"its column `{column.title}` holds lists ({type_.describe()}), which the checker does not split"
+    return None
