@@ -216,7 +216,7 @@ def check_template_path(resolver, head: str, path: str, span) -> None:
                            f"`{head}` has a single output")
             return
         else:
-            shown = type_.describe() if type_ is not None else "not a record"
+            shown = f"{type_.describe()}, not a record" if type_ is not None else "not a record"
             resolver.error("unknown-name", f"`{field}` is not a field: `{reached}` is {shown}", span,
                            "only records and multi-output decisions have fields")
             return
