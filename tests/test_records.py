@@ -426,7 +426,7 @@ PATH_TESTS = {"p.age": ["-", "<= {a}", "{a}..{b}", "> {b}", "q.age"], "p.kind": 
               "p.home.country": ["-", "FR", "{{FR, DE}}", "q.home.country"], "p.home.zone": ["-", "{a}", ">= {a}"],
               "older.age": ["-", "< {b}", ">= {a}"], "p.pay": ["-", "<= 10 €", "> {a} €"]}
 PATH_OUTPUTS = ["p.age", "q.age + p.home.zone", "older.age", "if p = q then 1 else 2", "count(people)",
-                "if p in {{q}} then 3 else 4", "if p.home = q.home then 5 else 6", "max(p.age, older.home.zone)"]
+                "if p in {q} then 3 else 4", "if p.home = q.home then 5 else 6", "max(p.age, older.home.zone)"]
 
 
 @st.composite
