@@ -7,8 +7,10 @@ import datetime as dt
 import io
 import json
 import pickle
+import re
 import sys
 from decimal import Decimal as D
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +20,7 @@ from hypothesis import strategies as st
 import engine
 from engine import FactError, RuleError
 from engine.cli import main
+from engine.facts_io import read_facts_text
 from engine.records import RecordValue
 from tests.serve_support import running
 from tests.test_codegen import SETTINGS, both_ways, load_text
@@ -457,3 +460,20 @@ def test_record_tables_both_ways(tmp_path, case):
     for given_facts in cases:
         both_ways(ruleset, given_facts, AS_OF)
         both_ways(ruleset, given_facts, AS_OF, ["t"])
+
+
+# ============================================================================ the language reference
+
+def test_the_examples_of_the_records_section_load_and_evaluate(ws):
+    text = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("## Records\n"):text.index("## Properties (added)\n")]
+    rules, = re.findall(r"```rules records\n(.*?)```", section, re.S)
+    given, = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    ws.write(rules)
+    ws.write(given, "facts.yaml")
+    assert [d for d in ws.diagnostics(rules) if d.severity != "warning"] == []
+    rs = engine.load_ruleset(Path("r.rules"))
+    verdict = rs.evaluate(read_facts_text(given, "facts.yaml"), as_of=AS_OF)
+    assert verdict.outputs == {"band": "young local", "adult": True, "same_town": True,
+                               "elder": {"age": 26, "nationality": "FR", "address": {"city": "Lyon", "country": "FR"}}}
+    assert "because  Aged 24, living in Lyon." in verdict.explain()
