@@ -477,3 +477,30 @@ def test_the_examples_of_the_records_section_load_and_evaluate(ws):
     assert verdict.outputs == {"band": "young local", "adult": True, "same_town": True,
                                "elder": {"age": 26, "nationality": "FR", "address": {"city": "Lyon", "country": "FR"}}}
     assert "because  Aged 24, living in Lyon." in verdict.explain()
+
+
+# ============================================================================ DMN import
+
+EMPLOYEES = ('<?xml version="1.0"?>\n<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" name="m" '
+             'namespace="urn:m">\n'
+             '<itemDefinition isCollection="true" name="tEmployees">'
+             '<itemComponent name="id"><typeRef>number</typeRef></itemComponent>'
+             '<itemComponent name="dept"><typeRef>number</typeRef></itemComponent>'
+             '<itemComponent name="name"><typeRef>string</typeRef></itemComponent></itemDefinition>\n'
+             '<inputData id="i1" name="Employees"><variable name="Employees" typeRef="tEmployees"/></inputData>\n'
+             '<decision id="d1" name="headcount"><variable name="headcount" typeRef="number"/>'
+             '<informationRequirement id="q1"><requiredInput href="#i1"/></informationRequirement>'
+             '<literalExpression><text>count(Employees)</text></literalExpression></decision>\n</definitions>\n')
+
+
+def test_a_dmn_list_of_structures_becomes_a_list_of_records():
+    from engine.dmn.to_rules import import_dmn
+    result = import_dmn(EMPLOYEES.encode(), "m.dmn")
+    assert "type tEmployees_item = {id: number, dept: number, name: text}" in result.text.splitlines()
+    assert "input Employees : list of tEmployees_item" in result.text.splitlines()
+    assert result.flattened == {"Employees": {"[]": {"id": "id", "dept": "dept", "name": "name"}}}
+    staff = [{"id": 7792, "dept": 10, "name": "Clark"}, {"id": 7934, "dept": 20, "name": "Miller"}]
+    assert result.ruleset.evaluate({"Employees": staff}, as_of=AS_OF).outputs == {"headcount": 2}
+    with pytest.raises(FactError) as excinfo:
+        result.ruleset.evaluate({"Employees": [{"id": 1, "dept": 2}]}, as_of=AS_OF)
+    assert error_of(excinfo).message == "fact `Employees[0]`: missing field `name`"
