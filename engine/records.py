@@ -58,6 +58,7 @@ def declare_record_types(resolver, decls: list) -> None:
     contains itself (directly, or through other records or lists) is an error."""
     pending = {decl.name: decl for decl in decls}
     resolving: list[str] = []
+    reported: set = set()  # the records already reported on a cycle: once each
 
     def declare(name: str) -> bool:
         """Whether `name` is declared (False: it lies on a cycle, already reported)."""
@@ -65,6 +66,9 @@ def declare_record_types(resolver, decls: list) -> None:
             return True
         if name in resolving:
             cycle = " → ".join(resolving[resolving.index(name):] + [name])
+            if name in reported:
+                return False
+            reported.add(name)
             resolver.error("type-cycle", f"record type `{name}` contains itself ({cycle})", pending[name].span,
                            "a record cannot hold a value of its own type; take the inner one out")
             return False

@@ -82,6 +82,8 @@ class ExpressionTyper:
         if expected == COUNTRY and name.upper() in ISO_3166_ALPHA2 or (expected is None and name in ISO_3166_ALPHA2):
             if expected is None:
                 return COUNTRY
+        if expected is UNKNOWN and name in ISO_3166_ALPHA2:
+            return UNKNOWN  # a country code against a field path already reported (records, h16-records)
         if not report:
             raise _Unknown()
         if isinstance(expected, EnumType):
