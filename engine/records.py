@@ -264,3 +264,20 @@ def why_not_analysed(model, decl) -> Optional[str]:
         if isinstance(type_, ListType):
             return f"its column `{column.title}` holds lists ({type_.describe()}), which the checker does not split"
     return None
+
+
+def field_choices(model, path: list) -> Optional[tuple]:
+    """The (field, type) pairs of the record a path `applicant.address` reaches, or None (the
+    editor's completion after `applicant.`)."""
+    head = path[0]
+    if head in model.inputs:
+        type_ = model.inputs[head].type
+    elif head in model.parameters:
+        type_ = model.parameters[head].type
+    elif head in model.decisions:
+        type_ = model.decisions[head].type
+    else:
+        return None
+    for step in path[1:]:
+        type_ = type_.field(step) if isinstance(type_, RecordType) else None
+    return type_.fields if isinstance(type_, RecordType) else None

@@ -504,3 +504,20 @@ def test_a_dmn_list_of_structures_becomes_a_list_of_records():
     with pytest.raises(FactError) as excinfo:
         result.ruleset.evaluate({"Employees": [{"id": 1, "dept": 2}]}, as_of=AS_OF)
     assert error_of(excinfo).message == "fact `Employees[0]`: missing field `name`"
+
+
+# ============================================================================ the editor
+
+def test_the_language_server_hovers_a_record_type_and_completes_its_fields(ws):
+    from engine.lsp import features
+    from engine.lsp.project import analyse
+    path = str((ws.root / ws.write(PEOPLE + "decision later = applicant.address.\n")).resolve())
+    analysis = analyse(path, {path: PEOPLE + "decision d = applicant.age\n"})
+    assert features.hover(analysis, path, 3, 7) == (
+        "**type** `Person` = {age: integer, nationality: country, address: Address, status: Status {single, married}}")
+    analysis.texts[path] = PEOPLE + "decision later = applicant.address.\n"
+    line = PEOPLE.count("\n") + 1
+    assert features.completions(analysis, path, line, len("decision later = applicant.address.") + 1) == [
+        ("city", "field", "text"), ("country", "field", "country")]
+    assert features.completions(analysis, path, line, len("decision later = applicant.") + 1)[0] == (
+        "age", "field", "integer")
