@@ -358,6 +358,10 @@ def test_the_http_api(ws):
         assert "fact `household[0].age`: -1 is outside its declared range 0..130" in wrong.text
         described = client.get(f"/rulesets/{rs.name}").json()
         applicant = next(i for i in described["inputs"] if i["name"] == "applicant")
+        page = client.get("/").text
+        assert ('<textarea id="fact-applicant" name="applicant" data-kind="json" rows="2" maxlength="100000" '
+                'placeholder="{&quot;age&quot;: …, &quot;nationality&quot;: …, &quot;address&quot;: …, '
+                '&quot;status&quot;: …}"></textarea>') in page
         assert (applicant["kind"], applicant["fields"]) == ("record", {
             "age": "integer", "nationality": "country", "address": "Address", "status": "Status {single, married}"})
 
