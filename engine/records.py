@@ -281,3 +281,20 @@ def field_choices(model, path: list) -> Optional[tuple]:
     for step in path[1:]:
         type_ = type_.field(step) if isinstance(type_, RecordType) else None
     return type_.fields if isinstance(type_, RecordType) else None
+
+
+def check_record_columns(resolver, table: ast.Table, declared) -> None:
+    """A table with several outputs declared with a record type (`decision fees : Fees`): its
+    output columns are the record's fields, each once, none missing, none other."""
+    if not isinstance(declared, DeclaredRecordType):
+        return
+    names = [n for n, _ in declared.fields]
+    for column in table.outputs:
+        if declared.field(column.name) is None:
+            resolver.error("unknown-name", f"the output column `{column.name}` is not a field of {declared.name}",
+                           column.span, suggestion_hint(column.name, names) or f"its fields are {declared.field_names()}")
+    missing = [n for n in names if n not in {c.name for c in table.outputs}]
+    if missing:
+        resolver.error("type-mismatch", f"the table gives no column for the field{'s' if len(missing) > 1 else ''} "
+                       f"{', '.join(f'`{n}`' for n in missing)} of {declared.name}", table.span,
+                       f"add an output column for each field of {declared.name}")

@@ -13,7 +13,7 @@ import attrs
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
 from engine.graph import post_order
-from engine.records import DeclaredRecordType, check_template_path, declare_record_types
+from engine.records import DeclaredRecordType, check_record_columns, check_template_path, declare_record_types
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
                           ParameterValue, Version)
 from engine.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
@@ -258,6 +258,8 @@ class Resolver(ExpressionTyper):
             if column_type is None:
                 column_type = self._infer_column(decl, body, body.outputs.index(column))
             columns.append((column.name, column_type))
+        if len(body.outputs) > 1:
+            check_record_columns(self, body, self._element(declared, decl.hit))  # records (h16-records)
         self.output_column_types[id(decl)] = [t for _, t in columns]
         if len(columns) == 1:
             element = columns[0][1]

@@ -525,3 +525,15 @@ def test_the_language_server_hovers_a_record_type_and_completes_its_fields(ws):
         ("city", "field", "text"), ("country", "field", "country")]
     assert features.completions(analysis, path, line, len("decision later = applicant.") + 1)[0] == (
         "age", "field", "integer")
+
+
+def test_a_multi_output_table_declared_with_a_record_type_gives_exactly_its_fields(ws):
+    assert located(ws.diagnostics("""
+        type Fees = {fee: money, rate: number, note: text}
+        input n : integer
+        decision fees : Fees
+          | n || fee  | rat
+          | - || 10 € | 0.5
+        """)) == [(3, 10, "type-mismatch", "the table gives no column for the fields `rate`, `note` of Fees",
+                   "add an output column for each field of Fees"),
+                  (4, 17, "unknown-name", "the output column `rat` is not a field of Fees", "did you mean `rate`?")]
