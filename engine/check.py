@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Optional
 
 from engine import analysis as an
-from engine.records import path_range, why_not_analysed
 from engine import ast
 from engine.compile import Compiler
 from engine.countries import COUNTRY_CODES
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import Context
+from engine.records import path_range, why_not_analysed
 from engine.values import EnumType, Type, to_json_value
 
 GAP_POLICIES = ("unique", "first", "priority", "any")

@@ -13,9 +13,9 @@ import attrs
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
 from engine.graph import post_order
-from engine.records import DeclaredRecordType, check_record_columns, check_template_path, declare_record_types
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
                           ParameterValue, Version)
+from engine.records import DeclaredRecordType, check_record_columns, check_template_path, declare_record_types
 from engine.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
 from engine.values import (INTEGER, MONEY, NUMBER, PRIMITIVES, EnumType, ListType, Range, RecordType, Type,
                            is_numeric, is_ordered)
