@@ -298,3 +298,17 @@ def check_record_columns(resolver, table: ast.Table, declared) -> None:
         resolver.error("type-mismatch", f"the table gives no column for the field{'s' if len(missing) > 1 else ''} "
                        f"{', '.join(f'`{n}`' for n in missing)} of {declared.name}", table.span,
                        f"add an output column for each field of {declared.name}")
+
+
+def path_in(values: dict, path: str, default):
+    """The JSON value a hole `{applicant.address.city}` names among `values` (name → JSON value),
+    or `default` when the head is not there (the trace check of `verdict verify`)."""
+    head, _, rest = path.partition(".")
+    if head not in values:
+        return default
+    value = values[head]
+    for step in rest.split(".") if rest else ():
+        if not isinstance(value, dict) or step.strip() not in value:
+            return default
+        value = value[step.strip()]
+    return value

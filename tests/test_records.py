@@ -18,10 +18,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import FactError, RuleError
+from engine import FactError, RuleError, TraceError
 from engine.cli import main
 from engine.facts_io import read_facts_text
 from engine.records import RecordValue
+from engine.trace_json import digest_of
 from tests.serve_support import running
 from tests.test_codegen import SETTINGS, both_ways, load_text
 
@@ -537,3 +538,14 @@ def test_a_multi_output_table_declared_with_a_record_type_gives_exactly_its_fiel
         """)) == [(3, 10, "type-mismatch", "the table gives no column for the fields `rate`, `note` of Fees",
                    "add an output column for each field of Fees"),
                   (4, 17, "unknown-name", "the output column `rat` is not a field of Fees", "did you mean `rate`?")]
+
+
+def test_verify_checks_the_holes_of_a_field_path(people):
+    from engine.trace_check import check_trace
+    trace = people.evaluate(facts(), as_of=AS_OF, outputs=["band"]).to_dict()
+    check_trace(trace)
+    edited = json.loads(json.dumps(trace))
+    edited["decisions"][0]["fired"][0]["holes"]["applicant.address.city"] = "Paris"
+    edited["digest"] = {"sha256": digest_of(edited)}
+    with pytest.raises(TraceError, match='shows applicant.address.city = "Paris", but the trace gives "Lyon"'):
+        check_trace(edited)
