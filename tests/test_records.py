@@ -549,3 +549,29 @@ def test_verify_checks_the_holes_of_a_field_path(people):
     edited["digest"] = {"sha256": digest_of(edited)}
     with pytest.raises(TraceError, match='shows applicant.address.city = "Paris", but the trace gives "Lyon"'):
         check_trace(edited)
+
+
+def test_a_record_ruleset_exports_to_dmn_and_imports_back(ws):
+    from engine.dmn.to_rules import import_dmn
+    from engine.dmn.writer import export_dmn
+    rs = ws.load("""
+        type Person = {age: integer 0..130, nationality: country}
+        input applicant : Person
+        input household : list of Person
+        decision band hit first
+          | applicant.age | applicant.nationality || band    | because
+          | <= 25         | FR                    || "young" | "{applicant.age}, {applicant.nationality}"
+          | otherwise     | -                     || "other" |
+        decision size = count(household)
+        """)
+    xml, _ = export_dmn(rs, dt.date(2025, 6, 1))
+    assert '<itemDefinition name="Person">' in xml and '<itemComponent name="age">' in xml
+    back = import_dmn(xml.encode(), "people.dmn")
+    assert "type Person_list_item = {age: integer 0..130, nationality: country}" in back.text
+    assert '  | <= 25         | FR                    || "young" | "{applicant_age}, {applicant_nationality}"' \
+        in back.text
+    given = {"applicant": {"age": 24, "nationality": "FR"}, "household": [{"age": 30, "nationality": "DE"}]}
+    flat = {"applicant_age": 24, "applicant_nationality": "FR", "household": given["household"]}
+    assert back.ruleset.evaluate(flat, as_of=AS_OF).outputs == rs.evaluate(given, as_of=AS_OF).outputs == {
+        "band": "young", "size": 1}
+    assert back.ruleset.evaluate(flat, as_of=AS_OF).explain().count("24, France") == 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from engine.dmn.feel import FeelError
 from engine.dmn.types import Names, TypeResolver, VType
+from engine.resolve import TEMPLATE_HOLE
 
 
 def list_of_records(types: TypeResolver, type_ref: str, vtype: VType) -> tuple[VType, dict]:
@@ -40,3 +41,19 @@ def record_facts(value, fields: dict, where: str, fact_value, unsupported):
             raise unsupported(f"{where}: the component `{missing[0]}` is absent (null), which verdict facts never are")
         items.append({fields.get(k, k): fact_value(v, f"{where}.{k}") for k, v in item.items()})
     return items
+
+
+
+def flat_template(text: str, scope) -> str:
+    """A `because` text with its holes on a flattened structure's components (`{applicant.age}`)
+    renamed to the input each component became (`{applicant_age}`): a ruleset exported with
+    record inputs reads them back as one input per field."""
+    def hole(match):
+        head, _, field = match.group(1).strip().partition(".")
+        verdict, vtype = scope.entries.get(head, (None, None))
+        if field and vtype is not None and vtype.kind == "struct":
+            for dmn, flat, _ in vtype.fields:
+                if dmn == field.strip():
+                    return "{" + flat + "}"
+        return match.group(0)
+    return TEMPLATE_HOLE.sub(hole, text)

@@ -17,7 +17,7 @@ from typing import Optional
 import attrs
 
 from engine.dmn.feel import FeelError, parse_expression, parse_unary_tests
-from engine.dmn.feel_records import list_of_records
+from engine.dmn.feel_records import flat_template, list_of_records
 from engine.dmn.feel_to_rules import Scope, Translator
 from engine.dmn.literals import quote
 from engine.dmn.reader import VERDICT_NS, Decision, Definitions, read_definitions, refusal
@@ -211,7 +211,7 @@ def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict
     line = _header(decision, name_map[decision.name], vtype.with_range() if vtype else None) + f" = {expression}"
     because = _ext(decision.element, "because")
     if because:
-        line += f" because {quote(because)}"
+        line += f" because {quote(flat_template(because, translator.scope))}"
     body.add(line, decision.logic)
 
 
@@ -304,7 +304,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
             extra = []
             for name, note in zip(annotations, notes + [""] * len(annotations)):
                 if name == "because":
-                    extra.append(quote(note) if note else "")
+                    extra.append(quote(flat_template(note, translator.scope)) if note else "")
                 elif name in ("source", "id"):
                     if note and not is_plain_name(note):
                         raise FeelError(f"the {name} annotation `{note}` is not a plain name")
@@ -323,7 +323,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
         extra = []
         for name in kept:
             note = _ext(table, f"otherwise-{name}") or ""
-            extra.append(quote(note) if name == "because" and note else note)
+            extra.append(quote(flat_template(note, translator.scope)) if name == "because" and note else note)
         grid.append((cells, values + extra, table))
     if rankings and not any(t is not None and t.kind == "enum" for t in out_types):
         # DMN's PRIORITY is FIRST over the rules sorted by priority; OUTPUT ORDER, RULE ORDER over them
