@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import pickle
 import re
 import sys
@@ -575,3 +576,16 @@ def test_a_record_ruleset_exports_to_dmn_and_imports_back(ws):
     assert back.ruleset.evaluate(flat, as_of=AS_OF).outputs == rs.evaluate(given, as_of=AS_OF).outputs == {
         "band": "young", "size": 1}
     assert back.ruleset.evaluate(flat, as_of=AS_OF).explain().count("24, France") == 1
+
+
+@pytest.mark.skipif(not Path("/work/.mirror/dmn-tck+tck/repo").exists() and "VERDICT_TCK" not in os.environ,
+                    reason="no DMN TCK for its DMN 1.5 schema")
+def test_the_dmn_export_of_records_is_valid_dmn_15(ws, tmp_path):
+    xmlschema = pytest.importorskip("xmlschema")
+    from engine.dmn.tck import TckSource
+    from engine.dmn.writer import export_dmn
+    source = TckSource(os.environ.get("VERDICT_TCK", "/work/.mirror/dmn-tck+tck/repo"))
+    for path in source.files("TestCases", lambda p: p.endswith(".xsd")):
+        (tmp_path / Path(path).name).write_bytes(source.read(path))
+    xml, _ = export_dmn(ws.load(PEOPLE), dt.date(2025, 6, 1))
+    xmlschema.XMLSchema(str(tmp_path / "DMN15.xsd")).validate(xml)
