@@ -23,6 +23,7 @@ from engine import FactError, RuleError, TraceError
 from engine.cli import main
 from engine.facts_io import read_facts_text
 from engine.records import RecordValue
+from engine.ruleset import check_path
 from engine.trace_json import digest_of
 from tests.serve_support import running
 from tests.test_codegen import SETTINGS, both_ways, load_text
@@ -589,3 +590,40 @@ def test_the_dmn_export_of_records_is_valid_dmn_15(ws, tmp_path):
         (tmp_path / Path(path).name).write_bytes(source.read(path))
     xml, _ = export_dmn(ws.load(PEOPLE), dt.date(2025, 6, 1))
     xmlschema.XMLSchema(str(tmp_path / "DMN15.xsd")).validate(xml)
+
+
+# ============================================================================ the checker, as a property
+
+AGE_CELLS = ["-", "<= {a}", "{a}..{b}", "> {b}", "{a}", "not {a}", "[{a}..{b})", ">= {a}"]
+KIND_CELLS = ["-", "red", "{green, blue}", "not red"]
+
+
+@st.composite
+def analysed_table(draw):
+    rows = []
+    for _ in range(draw(st.integers(1, 5))):
+        a, b = sorted(draw(st.lists(st.integers(0, 140), min_size=2, max_size=2)))
+        rows.append((draw(st.sampled_from(AGE_CELLS)).format(a=a, b=b), draw(st.sampled_from(KIND_CELLS)),
+                     draw(st.sampled_from(['"x"', '"y"']))))
+    return draw(st.sampled_from(["unique", "first", "any"])), rows
+
+
+@settings(max_examples=40, **SETTINGS)
+@given(case=analysed_table())
+def test_a_field_column_is_analysed_as_an_input_of_the_fields_type_and_range(tmp_path, case):
+    policy, rows = case
+    def text(age, kind, prelude):
+        lines = [f"decision t hit {policy}", f"  | {age} | {kind} || t"]
+        lines += [f"  | {a} | {k} || {o}" for a, k, o in rows]
+        return prelude + "\n".join(lines) + "\n"
+    plain = text("age", "kind", "type Kind = {red, green, blue}\ninput age : integer 0..130\ninput kind : Kind\n")
+    record = text("p.age", "p.kind", "type Kind = {red, green, blue}\ntype P = {age: integer 0..130, kind: Kind}\n"
+                  "input p : P\n")
+    found = []
+    for name, rules in (("plain", plain), ("record", record)):
+        (tmp_path / f"{name}.rules").write_text(rules, encoding="utf-8")
+        diagnostics = check_path(tmp_path / f"{name}.rules")[0]
+        assert not [d for d in diagnostics if d.code in ("syntax", "type-mismatch", "unknown-name")], diagnostics
+        found.append([(d.code, d.span.line, d.message.replace("p.age", "age").replace("p.kind", "kind"))
+                      for d in diagnostics if d.code not in ("unused",)])
+    assert found[0] == found[1]
