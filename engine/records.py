@@ -130,8 +130,11 @@ def coerce_record(name: str, type_: RecordType, raw, coerce_field) -> RecordValu
     listed = ", ".join(names)
     for key in raw:
         if key not in names:
-            hint = suggestion_hint(str(key), names) or f"the fields of {type_.describe()} are {listed}"
-            raise FactError(Diagnostic("error", "fact-type", f"fact `{name}`: unknown field `{key}` "
+            text = str(key) if isinstance(key, str) else _shown(key)
+            shown = text if len(text) <= 60 else text[:57] + "…"  # a key is the sender's: bounded in the message
+            hint = (suggestion_hint(text, names) if len(text) <= 100 else None) or \
+                f"the fields of {type_.describe()} are {listed}"
+            raise FactError(Diagnostic("error", "fact-type", f"fact `{name}`: unknown field `{shown}` "
                                        f"(fields: {listed})", hint=hint))
     missing = [n for n in names if n not in raw]
     if missing:

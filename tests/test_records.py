@@ -627,3 +627,18 @@ def test_a_field_column_is_analysed_as_an_input_of_the_fields_type_and_range(tmp
         found.append([(d.code, d.span.line, d.message.replace("p.age", "age").replace("p.kind", "kind"))
                       for d in diagnostics if d.code not in ("unused",)])
     assert found[0] == found[1]
+
+
+def test_a_hostile_record_fact_is_refused_briefly(people):
+    with pytest.raises(FactError) as excinfo:
+        people.evaluate(facts({**WANG, "x" * 100_000: 1}), as_of=AS_OF)
+    assert error_of(excinfo).message == ("fact `applicant`: unknown field `" + "x" * 57 + "…` "
+                                         "(fields: age, nationality, address, status)")
+    with pytest.raises(FactError) as excinfo:
+        people.evaluate(facts({**WANG, 7: 1}), as_of=AS_OF)
+    assert error_of(excinfo).message == "fact `applicant`: unknown field `7` (fields: age, nationality, address, status)"
+    deep = {"age": 24, "nationality": "CN", "status": "single", "address": {"city": {"city": {"city": "Lyon"}},
+                                                                            "country": "FR"}}
+    with pytest.raises(FactError) as excinfo:
+        people.evaluate(facts(deep), as_of=AS_OF)
+    assert error_of(excinfo).message == "fact `applicant.address.city`: expected text, got {'city': {'city': 'Lyon'}} (not a text)"
