@@ -642,3 +642,17 @@ def test_a_hostile_record_fact_is_refused_briefly(people):
     with pytest.raises(FactError) as excinfo:
         people.evaluate(facts(deep), as_of=AS_OF)
     assert error_of(excinfo).message == "fact `applicant.address.city`: expected text, got {'city': {'city': 'Lyon'}} (not a text)"
+
+
+def test_a_collect_table_with_several_outputs_has_a_readable_list_type(ws):
+    rs = ws.load("""
+        input n : integer
+        decision offers hit collect
+          | n    || fee  | rate
+          | >= 0 || 10 € | 0.5
+          | >= 1 || 20 € | 0.7
+        """)
+    verdict = rs.evaluate({"n": 1}, as_of=AS_OF)
+    assert verdict.to_dict()["types"]["offers"] == {"list": {"record": {"fee": "money", "rate": "number"}}}
+    assert verdict.outputs["offers"] == [{"fee": D("10.00"), "rate": D("0.5")}, {"fee": D("20.00"), "rate": D("0.7")}]
+    assert "offers: fee: €10.00, rate: 0.5 and fee: €20.00, rate: 0.7\n" in verdict.explain()
