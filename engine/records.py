@@ -158,7 +158,7 @@ def field_error(resolver, expr: ast.Field, base_type: Type) -> None:
     if isinstance(base_type, DeclaredRecordType):
         names = [n for n, _ in base_type.fields]
         resolver.error("unknown-name", f"`{field}` is not a field of {_described(expr.base, base_type)}", expr.span,
-                       suggestion_hint(field, names) or f"its fields are {base_type.field_names()}")
+                       _fields_hint(field, base_type))
     elif isinstance(base_type, RecordType):
         names = [n for n, _ in base_type.fields]
         resolver.error("unknown-name", f"`{field}` is not an output of this decision", expr.span,
@@ -172,6 +172,12 @@ def field_error(resolver, expr: ast.Field, base_type: Type) -> None:
                        "only records and multi-output decisions have fields" + (
                            "; a list's elements are reached by the list operations" if isinstance(base_type, ListType)
                            else ""))
+
+
+def _fields_hint(field: str, record: DeclaredRecordType) -> str:
+    """`did you mean `age`? (its fields: age, nationality)`: the likely field, and every one."""
+    suggestion = suggestion_hint(field, [n for n, _ in record.fields])
+    return f"{suggestion} (its fields: {record.field_names()})" if suggestion else f"its fields are {record.field_names()}"
 
 
 def _described(base: ast.Expr, type_: Type) -> str:
@@ -210,7 +216,7 @@ def check_template_path(resolver, head: str, path: str, span) -> None:
             if type_.field(field) is None:
                 names = [n for n, _ in type_.fields]
                 resolver.error("unknown-name", f"`{field}` is not a field of `{reached}` ({type_.describe()})", span,
-                               suggestion_hint(field, names) or f"its fields are {type_.field_names()}")
+                               _fields_hint(field, type_))
                 return
         elif isinstance(type_, RecordType) and reached == head and head in resolver.decision_decls:
             if type_.field(field) is None:

@@ -99,7 +99,8 @@ def test_a_record_type_may_hold_lists_and_inline_enumerations(ws):
      type Person = {age: integer, nationality: country}
      input applicant : Person
      decision adult = applicant.agee >= 18
-     """, [(3, 18, "unknown-name", "`agee` is not a field of `applicant` (Person)", "did you mean `age`?")]),
+     """, [(3, 18, "unknown-name", "`agee` is not a field of `applicant` (Person)",
+            "did you mean `age`? (its fields: age, nationality)")]),
     ("""
      type Address = {city: text}
      type Person = {age: integer, address: Address}
@@ -110,7 +111,8 @@ def test_a_record_type_may_hold_lists_and_inline_enumerations(ws):
      type Person = {age: integer, nationality: country}
      input applicant : Person
      decision adult = applicant.age >= 18 because "aged {applicant.ag}"
-     """, [(3, 52, "unknown-name", "`ag` is not a field of `applicant` (Person)", "did you mean `age`?")]),
+     """, [(3, 52, "unknown-name", "`ag` is not a field of `applicant` (Person)",
+            "did you mean `age`? (its fields: age, nationality)")]),
     ("""
      input n : integer
      decision x = n.value + 1
@@ -179,7 +181,7 @@ def test_an_unknown_field_in_a_column_header(ws):
           | -                || "any"
         """)
     assert located(diagnostics) == [(4, 5, "unknown-name", "`nation` is not a field of `applicant` (Person)",
-                                     "did you mean `nationality`?")]
+                                     "did you mean `nationality`? (its fields: age, nationality)")]
 
 
 def test_the_outputs_of_a_multi_output_decision_keep_their_message(ws):
