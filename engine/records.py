@@ -321,3 +321,19 @@ def path_in(values: dict, path: str, default):
             return default
         value = value[step.strip()]
     return value
+
+
+def path_problem(model, path: str) -> Optional[str]:
+    """Why a hole `{applicant.agee}` of a translated text reads nothing, or None when it reads a
+    field (or an output of a multi-output decision) all the way."""
+    steps = [step.strip() for step in path.split(".")]
+    for depth in range(1, len(steps)):
+        fields = field_choices(model, steps[:depth])
+        names = [n for n, _ in fields] if fields is not None else []
+        if steps[depth] not in names:
+            reached = ".".join(steps[:depth])
+            if not names:
+                return f"`{reached}` has no fields"
+            hint = suggestion_hint(steps[depth], names)
+            return f"`{steps[depth]}` is not a field of `{reached}`" + (f" ({hint})" if hint else f" (its fields: {', '.join(names)})")
+    return None

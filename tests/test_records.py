@@ -658,3 +658,14 @@ def test_a_collect_table_with_several_outputs_has_a_readable_list_type(ws):
     assert verdict.to_dict()["types"]["offers"] == {"list": {"record": {"fee": "money", "rate": "number"}}}
     assert verdict.outputs["offers"] == [{"fee": D("10.00"), "rate": D("0.5")}, {"fee": D("20.00"), "rate": D("0.7")}]
     assert "offers: fee: €10.00, rate: 0.5 and fee: €20.00, rate: 0.7\n" in verdict.explain()
+
+
+def test_a_translated_text_reads_record_fields_that_exist(ws):
+    folder = ws.folder({"people.rules": PEOPLE, "messages/fr.yaml": """
+        because:
+          band#1: "{applicant.age} ans, à {applicant.adress.city}"
+          adult: "{applicant.age} ans, de {applicant.nationality}"
+        """}, "name: people\nversion: '1'\nlanguage: en\nlanguages: [en, fr]\n")
+    assert [(d.code, d.message) for d in check_path(folder)[0] if d.is_error] == [
+        ("unknown-name", "`adress` is not a field of `applicant` (did you mean `address`?) in the translation of "
+                         "`band#1`")]
