@@ -22,8 +22,8 @@ class RecordValue(dict):
 
     __slots__ = ()
 
-    def __hash__(self):
-        return hash(tuple(self.items()))
+    def __hash__(self):  # as equality: the same fields and values, in whatever order they were given
+        return hash(frozenset(self.items()))
 
     def _refuse(self, *args, **kwargs):
         raise TypeError("a record value cannot be changed")

@@ -3,6 +3,7 @@ through every entry point, field paths in columns, cells, expressions and `becau
 trace and explanation of record values, the checker, and both evaluation paths agreeing."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import json
@@ -669,3 +670,9 @@ def test_a_translated_text_reads_record_fields_that_exist(ws):
     assert [(d.code, d.message) for d in check_path(folder)[0] if d.is_error] == [
         ("unknown-name", "`adress` is not a field of `applicant` (did you mean `address`?) in the translation of "
                          "`band#1`")]
+
+
+def test_equal_records_hash_alike_whatever_the_order_of_their_fields():
+    first, second = RecordValue([("a", 1), ("b", (RecordValue([("c", 2)]),))]), RecordValue([("b", (RecordValue([("c", 2)]),)), ("a", 1)])
+    assert first == second and hash(first) == hash(second) and len({first, second}) == 1
+    assert copy.deepcopy(first) == first and type(copy.copy(first)) is RecordValue
