@@ -673,6 +673,7 @@ def test_a_translated_text_reads_record_fields_that_exist(ws):
 
 
 def test_equal_records_hash_alike_whatever_the_order_of_their_fields():
-    first, second = RecordValue([("a", 1), ("b", (RecordValue([("c", 2)]),))]), RecordValue([("b", (RecordValue([("c", 2)]),)), ("a", 1)])
+    inner = (RecordValue([("c", 2)]),)
+    first, second = RecordValue([("a", 1), ("b", inner)]), RecordValue([("b", inner), ("a", 1)])
     assert first == second and hash(first) == hash(second) and len({first, second}) == 1
     assert copy.deepcopy(first) == first and type(copy.copy(first)) is RecordValue
