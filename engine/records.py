@@ -177,7 +177,9 @@ def field_error(resolver, expr: ast.Field, base_type: Type) -> None:
 def _fields_hint(field: str, record: DeclaredRecordType) -> str:
     """`did you mean `age`? (its fields: age, nationality)`: the likely field, and every one."""
     suggestion = suggestion_hint(field, [n for n, _ in record.fields])
-    return f"{suggestion} (its fields: {record.field_names()})" if suggestion else f"its fields are {record.field_names()}"
+    if suggestion:
+        return f"{suggestion} (its fields: {record.field_names()})"
+    return f"its fields are {record.field_names()}"
 
 
 def _described(base: ast.Expr, type_: Type) -> str:
@@ -335,5 +337,6 @@ def path_problem(model, path: str) -> Optional[str]:
             if not names:
                 return f"`{reached}` has no fields"
             hint = suggestion_hint(steps[depth], names)
-            return f"`{steps[depth]}` is not a field of `{reached}`" + (f" ({hint})" if hint else f" (its fields: {', '.join(names)})")
+            shown = hint or f"its fields: {', '.join(names)}"
+            return f"`{steps[depth]}` is not a field of `{reached}` ({shown})"
     return None
