@@ -184,6 +184,28 @@ class TypeDecl(Declaration):
     enum: EnumTypeExpr
 
 
+# ---------------------------------------------------------------------------- records (h16-records)
+
+@attrs.frozen
+class RecordFieldExpr(Node):
+    """`age: integer 0..130` — one field of a record type, with its optional range."""
+    name: str
+    type: TypeExpr
+    range: Optional["DeclRange"]
+
+
+@attrs.frozen
+class RecordTypeExpr(TypeExpr):
+    """`{age: integer, nationality: country}`"""
+    fields: tuple  # of RecordFieldExpr
+
+
+@attrs.frozen
+class RecordTypeDecl(Declaration):
+    """`type Person = {age: integer, nationality: country}`"""
+    record: RecordTypeExpr
+
+
 @attrs.frozen
 class DeclRange(Node):
     """`0..130`, `>= 0 €`"""

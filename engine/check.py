@@ -19,6 +19,7 @@ from engine.compile import Compiler
 from engine.countries import COUNTRY_CODES
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import Context
+from engine.records import path_range, why_not_analysed
 from engine.values import EnumType, Type, to_json_value
 
 GAP_POLICIES = ("unique", "first", "priority", "any")
@@ -37,7 +38,11 @@ def analyse_tables(ruleset, skipped: Optional[list] = None) -> list[Diagnostic]:
                 try:
                     found.extend(_analyse_version(ruleset, version))
                 except _NotAnalysable:
-                    if skipped is not None:
+                    reason = why_not_analysed(ruleset.model, version.decl)  # records (h16-records): say why
+                    if reason is not None:
+                        found.append(Diagnostic("note", "not-analysed", f"`{info.name}` is not checked for gaps "
+                                                f"and overlaps: {reason}", version.decl.span))
+                    elif skipped is not None:
                         skipped.append(version.decl)
     return found
 
@@ -49,6 +54,8 @@ def column_domain(model, column: ast.Column, type_: Type):
     range_ = None
     if isinstance(column.expr, ast.Name) and column.expr.name in model.inputs:
         range_ = model.inputs[column.expr.name].range
+    elif isinstance(column.expr, ast.Field):
+        range_ = path_range(model, column.expr)  # a record field's declared range (records, h16-records)
     if isinstance(type_, EnumType):
         return an.FiniteDomain(type_.symbols)
     name = type_.name if type(type_) is Type else None

@@ -20,7 +20,7 @@ from __future__ import annotations
 from engine import ast
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
-from engine.evaluate import check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
+from engine.evaluate import RecordValue, check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
 from engine.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
@@ -369,7 +369,7 @@ class Generator(SegmentWriter):
             if len(values) == 1:
                 u.emit(2, f"return {values[0]}", helper=True)
             else:
-                u.emit(2, f"return dict(zip({u.obj(plan.output_names)}, ({''.join(v + ', ' for v in values)})))",
+                u.emit(2, f"return {u.obj(RecordValue)}(zip({u.obj(plan.output_names)}, ({''.join(v + ', ' for v in values)})))",
                        helper=True)
             functions.append(fn)
         self.read_input = read_input

@@ -9,6 +9,7 @@ import attrs
 
 from engine import ast
 from engine.errors import Diagnostic, EvaluationError
+from engine.records import RecordValue
 from engine.resolve import TEMPLATE_HOLE
 from engine.values import INTEGER, MONEY, EnumType, format_value, round_money
 
@@ -167,7 +168,7 @@ def _row_value(ctx, plan: VersionPlan, row: RowPlan):
     values = [finish_value(t, f(ctx), row.row.span) for f, t in zip(row.outputs, plan.output_types)]
     if len(values) == 1:
         return values[0]
-    return dict(zip(plan.output_names, values))
+    return RecordValue(zip(plan.output_names, values))  # hashable, compared by value (records, h16-records)
 
 
 def finish_money(value):

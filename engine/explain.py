@@ -80,8 +80,8 @@ class Reading:
         if head == "as_of":
             return "date"
         code = self.types.get(head)
-        if field:
-            return code.get("record", {}).get(field) if isinstance(code, dict) else None
+        for step in field.split(".") if field else ():  # `{applicant.address.city}` (records, h16-records)
+            code = code.get("record", {}).get(step.strip()) if isinstance(code, dict) else None
         return code
 
     def title(self, name: str) -> str:
@@ -98,6 +98,8 @@ class Reading:
         if isinstance(code, str) and code.startswith("list of ") and isinstance(value, list):
             element = code[len("list of "):]
             return formatting.format_list([self.value(v, element) for v in value], lang) if value else self.w["none"]
+        if isinstance(code, dict) and "list" in code and isinstance(value, list):  # a list of records
+            return formatting.format_list([self.value(v, code["list"]) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and isinstance(value, dict):
             fields = code.get("record", {})
             return joined([f"{k}{colon(lang)}{self.value(v, fields.get(k))}" for k, v in value.items()], lang)

@@ -32,6 +32,7 @@ _DECLARATION_NODES = frozenset({
     "because_clause", "unary_tests", "positive_tests", "equal_test",
     # leaves: a value is not a level of nesting
     "name", "number", "money", "percent", "date", "text", "true", "false"})
+_DECLARATION_NODES |= {"record_type_decl", "record_type", "record_field"}  # records (h16-records)
 
 
 def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
@@ -270,6 +271,16 @@ class _Builder(Transformer):
 
     def type_decl(self, meta, name, enum):
         return ast.TypeDecl(self._tok(name), str(name), enum)
+
+    # records (h16-records)
+    def record_type_decl(self, meta, name, record):
+        return ast.RecordTypeDecl(self._tok(name), str(name), record)
+
+    def record_type(self, meta, *fields):
+        return ast.RecordTypeExpr(self._span(meta), tuple(fields))
+
+    def record_field(self, meta, name, type_, range_):
+        return ast.RecordFieldExpr(self._tok(name), str(name), type_, range_)
 
     def enum_type(self, meta, *names):
         return ast.EnumTypeExpr(self._span(meta), tuple(ast.Symbol(self._tok(n), str(n)) for n in names))

@@ -15,6 +15,7 @@ from engine.errors import Diagnostic, suggestion_hint
 from engine.graph import post_order
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
                           ParameterValue, Version)
+from engine.records import DeclaredRecordType, check_record_columns, check_template_path, declare_record_types
 from engine.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
 from engine.values import (INTEGER, MONEY, NUMBER, PRIMITIVES, EnumType, ListType, Range, RecordType, Type,
                            is_numeric, is_ordered)
@@ -70,6 +71,7 @@ class Resolver(ExpressionTyper):
 
     def _collect_declarations(self):
         seen: dict[str, ast.Declaration] = {}
+        record_decls = []
         for file in self.files:
             for decl in file.declarations:
                 if isinstance(decl, ast.TypeDecl):
@@ -79,6 +81,10 @@ class Resolver(ExpressionTyper):
                     self.types[decl.name] = enum
                     for symbol in symbols:
                         self.symbols.setdefault(symbol, enum)
+                elif isinstance(decl, ast.RecordTypeDecl):  # records (h16-records)
+                    self._declare(seen, decl)
+                    record_decls.append(decl)
+        declare_record_types(self, record_decls)
         for file in self.files:
             for decl in file.declarations:
                 if isinstance(decl, ast.InputDecl):
@@ -246,9 +252,14 @@ class Resolver(ExpressionTyper):
             column_type = self.type_of_expr(column.type, column.name) if column.type else None
             if column_type is None and len(body.outputs) == 1 and declared is not None:
                 column_type = self._element(declared, decl.hit)
+            if column_type is None and len(body.outputs) > 1 and isinstance(self._element(declared, decl.hit),
+                                                                            DeclaredRecordType):
+                column_type = self._element(declared, decl.hit).field(column.name)  # records (h16-records)
             if column_type is None:
                 column_type = self._infer_column(decl, body, body.outputs.index(column))
             columns.append((column.name, column_type))
+        if len(body.outputs) > 1:
+            check_record_columns(self, body, self._element(declared, decl.hit))  # records (h16-records)
         self.output_column_types[id(decl)] = [t for _, t in columns]
         if len(columns) == 1:
             element = columns[0][1]
@@ -408,12 +419,7 @@ class Resolver(ExpressionTyper):
             self._use(head, deps)
             field = name.partition(".")[2].strip()
             if field:
-                type_ = self.decision_type(head) if head in self.decision_decls else None
-                fields = [n for n, _ in type_.fields] if isinstance(type_, RecordType) else []
-                if field not in fields:
-                    self.error("unknown-name", f"`{field}` is not an output of `{head}`", span,
-                               suggestion_hint(field, fields) or (f"its outputs are {', '.join(fields)}" if fields
-                                                                  else f"`{head}` has a single output"))
+                check_template_path(self, head, field, span)  # records (h16-records): `{applicant.age}`
 
     def _check_validity(self, name: str, versions: tuple):
         dated = [v for v in versions if v.decl.valid_from is not None]

@@ -37,7 +37,8 @@ def type_code(type_):
     if isinstance(type_, EnumType):
         return "symbol"
     if isinstance(type_, ListType):
-        return "list of " + str(type_code(type_.element))
+        element = type_code(type_.element)
+        return {"list": element} if isinstance(element, dict) else "list of " + str(element)
     if isinstance(type_, RecordType):
         return {"record": {name: type_code(t) for name, t in type_.fields}}
     return type_.name
@@ -460,10 +461,10 @@ class _HoleValues:
         else:
             return self.NOT_FOUND
         self.types.setdefault(head, shown_type_code(self.ruleset, head, type_) if not field else type_code(type_))
-        if field:
+        for step in field.split(".") if field else ():  # a path `{applicant.address.city}` (records, h16-records)
             if not isinstance(value, dict):
                 return self.NOT_FOUND
-            value, type_ = value.get(field), type_.field(field) if isinstance(type_, RecordType) else None
+            value, type_ = value.get(step.strip()), type_.field(step.strip()) if isinstance(type_, RecordType) else None
         self.vocabulary.note(value, type_)
         return to_json_value(value)
 

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 
 from engine.errors import Diagnostic, TraceError
+from engine.records import path_in
 from engine.trace import READABLE_FORMATS, TRACE_FORMAT
 from engine.trace_json import digest_of
 
@@ -224,7 +225,7 @@ def _check_story(trace: dict, what: str) -> None:
             if decision.get("kind") == "table" and fired["rule"] not in matched:
                 raise edited(f"`{name}` says rule {fired['rule']} fired, but its row did not match")
             for hole, value in fired.get("holes", {}).items():
-                known = seen.get(hole, figures.get(hole, value))
+                known = seen.get(hole, figures.get(hole, path_in(seen, hole, value)))  # `{a.b}` (records, h16-records)
                 if hole == "as_of":
                     known = trace["as_of"]
                 if known != value:

@@ -13,6 +13,7 @@ import re
 
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
+from engine.records import path_problem
 from engine.resolve import BUILTIN_NAMES, TEMPLATE_HOLE
 from engine.span import Span
 
@@ -69,6 +70,9 @@ def check_translations(ruleset) -> list[Diagnostic]:
                     if head not in names:
                         found.append(Diagnostic("error", "unknown-name", f"unknown name `{head}` in the "
                                                 f"translation of `{key}`", span, hint=suggestion_hint(head, names)))
+                    elif path_problem(model, hole.group(1)):  # `{applicant.agee}` (records, h16-records)
+                        found.append(Diagnostic("error", "unknown-name", f"{path_problem(model, hole.group(1))} in "
+                                                f"the translation of `{key}`", span))
         if lang != files.language and lang in files.languages:
             missing = [rule_id for rule_id in explained if rule_id not in messages.get("because", {})]
             if missing:

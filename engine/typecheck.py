@@ -10,6 +10,7 @@ from typing import Optional
 from engine import ast
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import did_you_mean, suggestion_hint
+from engine.records import field_error
 from engine.values import (CENT, BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, TEXT, EnumType, ListType, RecordType, Type,
                            is_numeric, is_ordered, same_kind)
 
@@ -81,6 +82,8 @@ class ExpressionTyper:
         if expected == COUNTRY and name.upper() in ISO_3166_ALPHA2 or (expected is None and name in ISO_3166_ALPHA2):
             if expected is None:
                 return COUNTRY
+        if expected is UNKNOWN and name in ISO_3166_ALPHA2:
+            return UNKNOWN  # a country code against a field path already reported (records, h16-records)
         if not report:
             raise _Unknown()
         if isinstance(expected, EnumType):
@@ -120,10 +123,7 @@ class ExpressionTyper:
                 if isinstance(base_type, RecordType) and base_type.field(field) is not None:
                     return base_type.field(field)
                 if base_type is not UNKNOWN and report:
-                    fields = [n for n, _ in base_type.fields] if isinstance(base_type, RecordType) else []
-                    self.error("unknown-name", f"`{field}` is not an output of this decision", expr.span,
-                               suggestion_hint(field, fields) or (f"its outputs are {', '.join(fields)}" if fields else
-                                                                  "only multi-output decisions have fields"))
+                    field_error(self, expr, base_type)
                 elif not report:
                     raise _Unknown()
                 return UNKNOWN

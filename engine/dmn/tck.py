@@ -21,6 +21,7 @@ from pathlib import Path
 
 import attrs
 
+from engine.dmn.feel_records import record_facts
 from engine.dmn.xmltree import parse_xml
 from engine.errors import VerdictError
 
@@ -184,6 +185,10 @@ def run_case(source: TckSource, level: str, folder: str, files: list) -> CaseRes
                 for node in test.all("inputNode"):
                     name = node.attributes["name"]
                     value = _value(node, where)
+                    if "[]" in imported.flattened.get(name, {}):  # a list of structures: records (h16-records)
+                        facts[imported.names[name]] = record_facts(value, imported.flattened[name]["[]"],
+                                                                   f"{where}, {name}", _facts_value, Unsupported)
+                        continue
                     if name in imported.flattened and isinstance(value, dict):
                         for component, flat in imported.flattened[name].items():
                             facts[flat] = _facts_value(value.get(component), f"{where}, {name}.{component}")

@@ -17,6 +17,7 @@ from typing import Optional
 import attrs
 
 from engine.dmn.feel import FeelError, parse_expression, parse_unary_tests
+from engine.dmn.feel_records import flat_template, list_of_records
 from engine.dmn.feel_to_rules import Scope, Translator
 from engine.dmn.literals import quote
 from engine.dmn.reader import VERDICT_NS, Decision, Definitions, read_definitions, refusal
@@ -36,7 +37,8 @@ class Imported:
     file_name: str                # `NAME.rules`
     names: dict                   # DMN name of an input or decision -> verdict name
     fields: dict                  # DMN decision name -> {DMN output name: verdict column} (multi-output)
-    flattened: dict               # DMN structured input -> {component: verdict input}
+    flattened: dict               # DMN structured input -> {component: verdict input}; a list of
+                                  # structures (records) -> {"[]": {component: record field}}
     notes: tuple                  # what the reader should know (a restriction dropped, …)
     ruleset: object               # the engine.Ruleset loaded from `text`
     origin: dict = attrs.field(factory=dict, repr=False)  # line of `text` -> the DMN element it came from
@@ -76,6 +78,7 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, lis
     types = TypeResolver(defs.item_definitions, names, notes)
     scope = Scope()
     name_map, field_map, flattened = {}, {}, {}
+    record_fields: dict = {}  # DMN input (a list of structures) -> {component: record field}
     by_id = {}
     input_lines = []
     writer = _Writer()
@@ -88,8 +91,8 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, lis
             vtype = types.resolve(item.type_ref, item.element.describe(), item.ext("type"))
             if vtype is None:
                 raise FeelError("the input has no typeRef; verdict needs the type of every input")
-            if vtype.kind == "list" and vtype.element.kind == "record":
-                raise FeelError("a list of structures has no equivalent in verdict")
+            if vtype.kind == "list" and vtype.element.kind == "record":  # a list of records (h16-records)
+                vtype, record_fields[item.name] = list_of_records(types, item.type_ref, vtype)
         except FeelError as error:
             problems.append(refusal(item.element, str(error)))
             continue
@@ -163,6 +166,7 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, lis
         writer.add(line)
     for number, element in body.origin.items():
         writer.origin[number + offset] = element
+    flattened.update({name: {"[]": fields} for name, fields in record_fields.items()})  # see Imported.flattened
     return writer.text(), name_map, field_map, flattened, notes, writer.origin
 
 
@@ -207,7 +211,7 @@ def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict
     line = _header(decision, name_map[decision.name], vtype.with_range() if vtype else None) + f" = {expression}"
     because = _ext(decision.element, "because")
     if because:
-        line += f" because {quote(because)}"
+        line += f" because {quote(flat_template(because, translator.scope))}"
     body.add(line, decision.logic)
 
 
@@ -300,7 +304,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
             extra = []
             for name, note in zip(annotations, notes + [""] * len(annotations)):
                 if name == "because":
-                    extra.append(quote(note) if note else "")
+                    extra.append(quote(flat_template(note, translator.scope)) if note else "")
                 elif name in ("source", "id"):
                     if note and not is_plain_name(note):
                         raise FeelError(f"the {name} annotation `{note}` is not a plain name")
@@ -319,7 +323,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
         extra = []
         for name in kept:
             note = _ext(table, f"otherwise-{name}") or ""
-            extra.append(quote(note) if name == "because" and note else note)
+            extra.append(quote(flat_template(note, translator.scope)) if name == "because" and note else note)
         grid.append((cells, values + extra, table))
     if rankings and not any(t is not None and t.kind == "enum" for t in out_types):
         # DMN's PRIORITY is FIRST over the rules sorted by priority; OUTPUT ORDER, RULE ORDER over them

@@ -34,7 +34,7 @@ class VType:
     fields: tuple = ()                 # record: ((DMN name, verdict name, VType), ...)
 
     def text(self) -> str:
-        if self.kind == "enum":
+        if self.kind == "enum" or (self.kind == "record" and self.name):  # a declared record type (h16-records)
             return self.name
         if self.kind == "list":
             return f"list of {self.element.text()}"

@@ -18,6 +18,7 @@ from engine import ast
 from engine.dmn.literals import quote as feel_string  # FEEL strings escape as rule-language strings do
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
+from engine.records import DeclaredRecordType
 from engine.values import EnumType, ListType, RecordType, Type
 
 DMN15 = "https://www.omg.org/spec/DMN/20230324/MODEL/"
@@ -94,6 +95,8 @@ class _Exporter:
         elif isinstance(type_, ListType):
             element = self.type_ref(type_.element, owner)
             base = self.item(f"{element}_list", element, collection=True)
+        elif isinstance(type_, DeclaredRecordType):  # records (h16-records): an item with components
+            base = self.record_item(type_)
         elif isinstance(type_, RecordType):
             raise Refused(f"`{owner}`: a record value outside a multi-output table cannot be exported")
         elif type_.name in EXTENDED:
@@ -103,6 +106,16 @@ class _Exporter:
         if range_ is None:
             return base
         return self.item(f"{owner}_range", base, self.range_text(range_, type_))
+
+    def record_item(self, record: DeclaredRecordType) -> str:
+        """`type Person = {age: integer 0..130, …}` as an itemDefinition with one itemComponent a field."""
+        if record.name not in self.items:
+            element = self.items[record.name] = ET.Element(_q("itemDefinition"), {"name": record.name})
+            for field, field_type in record.fields:
+                type_ref = self.type_ref(field_type, f"{record.name}_{field}", record.field_range(field))
+                ET.SubElement(ET.SubElement(element, _q("itemComponent"), {"name": field}), _q("typeRef")).text = type_ref
+            self.item_order.append(record.name)
+        return record.name
 
     def range_text(self, range_, type_: Type) -> str:
         lo = self.value(range_.lo) if range_.lo is not None else None

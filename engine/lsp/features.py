@@ -11,6 +11,7 @@ from engine.fmt.layout import split_comment
 from engine.lsp.project import Analysis, Declared
 from engine.parse import AGGREGATORS, HIT_POLICIES
 from engine.parse_table import ANNOTATIONS, NO_ANSWER
+from engine.records import field_choices
 from engine.typecheck import BUILTIN_NAMES, FUNCTIONS
 
 _NAME = re.compile(r"[^\W\d]\w*")
@@ -133,8 +134,16 @@ def _decision_hover(analysis, declared: Declared) -> str:
     return "\n\n".join(lines)
 
 
+def _record_hover(analysis, declared: Declared) -> str:  # records (h16-records)
+    model = _model(analysis)
+    record = model.types.get(declared.name) if model else None
+    if record is None:
+        return f"**type** `{declared.name}` = {{{', '.join(f.name + ': …' for f in declared.decl.record.fields)}}}"
+    return f"**type** `{declared.name}` = {{{', '.join(f'{n}: {t.describe()}' for n, t in record.fields)}}}"
+
+
 _HOVERS = {"type": _type_hover, "symbol": _symbol_hover, "input": _input_hover,
-           "parameter": _parameter_hover, "decision": _decision_hover}
+           "parameter": _parameter_hover, "decision": _decision_hover, "recordtype": _record_hover}
 
 
 def _source_text(analysis: Analysis, span) -> str:
@@ -195,6 +204,11 @@ def completions(analysis: Analysis, path: str, line: int, column: int) -> list[t
     if re.search(r"\bsource\s+\w*$", before):
         registry = analysis.ruleset.files.sources if analysis.ruleset is not None else {}
         return [(s, "source", registry[s].title) for s in sorted(registry)]
+    path = re.search(r"([^\W\d]\w*(?:\.[^\W\d]\w*)*)\.\w*$", before)
+    if path and _model(analysis) is not None:  # `applicant.` — the fields of a record (h16-records)
+        fields = field_choices(_model(analysis), path.group(1).split("."))
+        if fields is not None:
+            return [(name, "field", type_.describe()) for name, type_ in fields]
     items = []
     for name, declared in sorted(analysis.declared().items()):
         detail = declared.enum_name if declared.kind == "symbol" else declared.kind

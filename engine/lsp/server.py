@@ -27,7 +27,8 @@ KINDS = {"type": types.CompletionItemKind.Enum, "symbol": types.CompletionItemKi
          "input": types.CompletionItemKind.Variable, "parameter": types.CompletionItemKind.Constant,
          "decision": types.CompletionItemKind.Function, "function": types.CompletionItemKind.Function,
          "name": types.CompletionItemKind.Variable, "keyword": types.CompletionItemKind.Keyword,
-         "hit policy": types.CompletionItemKind.Keyword, "source": types.CompletionItemKind.Reference}
+         "hit policy": types.CompletionItemKind.Keyword, "source": types.CompletionItemKind.Reference,
+         "recordtype": types.CompletionItemKind.Struct, "field": types.CompletionItemKind.Field}  # records
 
 
 class VerdictServer(LanguageServer):
@@ -156,7 +157,7 @@ def completion(ls: VerdictServer, params: types.CompletionParams):
 
 SYMBOL_KINDS = {"type": types.SymbolKind.Enum, "input": types.SymbolKind.Variable,
                 "parameter": types.SymbolKind.Constant, "decision": types.SymbolKind.Function,
-                "assert": types.SymbolKind.Property}
+                "assert": types.SymbolKind.Property, "recordtype": types.SymbolKind.Struct}  # records (h16-records)
 
 
 @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from engine import ast
 from engine.countries import ISO_3166_ALPHA2
 from engine.model import NO_DEFAULT
-from engine.values import EnumType, ListType, to_json_value
+from engine.values import EnumType, ListType, RecordType, to_json_value
 
 COUNTRIES = tuple(sorted(ISO_3166_ALPHA2))
 
@@ -17,6 +17,8 @@ def kind_of(type_) -> str:
         return "enum"
     if isinstance(type_, ListType):
         return "list"
+    if isinstance(type_, RecordType):  # records (h16-records): given as a JSON object of its fields
+        return "record"
     return type_.name
 
 
@@ -34,6 +36,9 @@ def describe_input(name: str, info) -> dict:
            "kind": kind_of(type_)}
     if isinstance(type_, ListType):
         out["element"] = kind_of(type_.element)
+    record = type_.element if isinstance(type_, ListType) else type_
+    if isinstance(record, RecordType):
+        out["fields"] = {field: field_type.describe() for field, field_type in record.fields}
     choices = choices_of(type_.element if isinstance(type_, ListType) else type_)
     if choices is not None:
         out["choices"] = choices

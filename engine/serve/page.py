@@ -10,7 +10,7 @@ from engine import ast
 from engine.graph import required_inputs
 from engine.model import NO_DEFAULT
 from engine.serve.describe import choices_of, kind_of, text_of
-from engine.values import ListType, to_json_value
+from engine.values import ListType, RecordType, to_json_value
 
 WORDS = {  # the page's own words; the rules' words come from the ruleset and its messages/
     "en": {"facts": "Your situation", "as_of": "Date the rules apply on", "questions": "Questions",
@@ -82,6 +82,12 @@ def _widget(ruleset, name: str, info, lang: str) -> str:
     default = to_json_value(info.default) if info.default is not NO_DEFAULT else None
     common = f'id="fact-{escape(name)}" name="{escape(name)}" data-kind="{escape(kind)}"'
     symbols = _messages(ruleset, lang, "symbols")
+    record = type_.element if isinstance(type_, ListType) else type_
+    if isinstance(record, RecordType):  # records (h16-records): typed as JSON, e.g. {"age": 24, …}
+        example = "{" + ", ".join(f'"{field}": …' for field, _ in record.fields) + "}"
+        example = f"[{example}]" if isinstance(type_, ListType) else example
+        return (f'<textarea id="fact-{escape(name)}" name="{escape(name)}" data-kind="json" rows="2" '
+                f'maxlength="100000" placeholder="{escape(example)}"></textarea>')
     if kind == "bool":
         options = [_option("", w["unset"], default is None), _option("true", w["yes"], default is True),
                    _option("false", w["no"], default is False)]

@@ -18,6 +18,9 @@
     if (kind === "bool") return raw === "true";
     if (kind === "number" || kind === "money") return raw.replace(",", ".");  // exact: sent as text
     if (kind === "list") return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+    if (kind === "json") {  // a record or a list of records; text that is no JSON goes as it is, and is refused by name
+      try { return JSON.parse(raw); } catch (e) { return raw; }
+    }
     return raw;  // integers as text too: the engine reads "12" as 12, never through a float
   }
 
