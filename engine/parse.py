@@ -13,7 +13,7 @@ from lark import Transformer, v_args
 from engine import ast
 from engine.errors import Diagnostic, RuleSyntaxError
 from engine.lark_parser import GRAMMAR_PATH, parser  # noqa: F401  (the parser, for the stages that parse)
-from engine.parse_lines import read_simple_lines, restore_newline_ends
+from engine.parse_lines import read_simple_lines, restore_newline_ends, set_rows_aside
 from engine.span import Span
 from engine.syntax_errors import describe_unexpected
 
@@ -58,7 +58,7 @@ def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
 
 
 def _parse_with_lark(text: str, file: str) -> ast.RuleFile:
-    lark_text, rows_aside = _set_rows_aside(text)
+    lark_text, rows_aside = set_rows_aside(text)
     try:
         tree = parser().parse(lark_text, start="ruleset")
         _check_depth(tree, file)
@@ -69,26 +69,6 @@ def _parse_with_lark(text: str, file: str) -> ast.RuleFile:
         raise _unwrapped(error, file) from None
     except lark.exceptions.UnexpectedInput as error:
         raise _syntax_error(error, file, text) from None
-
-
-def _set_rows_aside(text: str) -> tuple[str, dict]:
-    """The text with every table line but the first of each run blanked (line numbers kept), and
-    the blanked rows as TABLE_ROW tokens by the line of the first: Lark then reads one token per
-    run of rows instead of one per row (a large table), and the builder puts the rows back."""
-    if text.count("\n|") + text.count("\n ") < 2:
-        return text, {}
-    lines = text.split("\n")
-    aside, head = {}, None
-    for number, line in enumerate(lines, 1):
-        row = line.lstrip(" \t\f")  # the indentation the newline terminal takes
-        if not row.startswith("|"):
-            head = None
-        elif head is None:
-            head = aside[number] = []
-        else:
-            head.append(lark.Token("TABLE_ROW", row, line=number, column=len(line) - len(row) + 1))
-            lines[number - 1] = ""
-    return "\n".join(lines), {number: rows for number, rows in aside.items() if rows}
 
 
 def parse_expression(text: str, file: str = "<expression>", line: int = 1, column: int = 1) -> ast.Expr:
@@ -341,7 +321,7 @@ class _Builder(Transformer):
         span = self._tok(name)
         hit = hit or ast.HitPolicy(span, "unique")
         valid_from, valid_to = validity or (None, None)
-        if isinstance(body, list):  # table lines, and the rows Lark did not see (_set_rows_aside)
+        if isinstance(body, list):  # table lines, and the rows Lark did not see (set_rows_aside)
             from engine.parse_table import build_table  # it parses cells with this module
             aside = getattr(self, "rows_aside", {})
             body = build_table(self.file, str(name), [r for line in body for r in (line, *aside.get(line.line, ()))],

@@ -12,7 +12,8 @@ starts with a declaration keyword (so the line cannot be a table's header or be 
 builds the very AST that engine.parse would build, spans included; engine.parse blanks these
 lines (line numbers kept) before Lark reads the rest, and when the rest has any syntax error
 parses the whole original text with Lark, so every message is Lark's. tests/test_parse_lines.py
-checks the two paths agree.
+checks the two paths agree. Table rows are set aside here too (set_rows_aside): Lark reads one
+token for a run of rows.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import re
 from typing import Optional
 
 import attrs
+import lark
 
 from engine import ast
 from engine.parse_cell import scan_expression
@@ -130,3 +132,23 @@ def _end_of_newline(text: str, newline_at: int, number: int) -> tuple[int, int]:
     """Line and column after the newline token that starts at `newline_at`, on line `number`."""
     token = _NEWLINE.match(text, newline_at).group()
     return number + token.count("\n"), len(token) - token.rfind("\n")
+
+
+def set_rows_aside(text: str) -> tuple[str, dict]:
+    """The text with every table line but the first of each run blanked (line numbers kept), and
+    the blanked rows as TABLE_ROW tokens by the line of the first: Lark then reads one token per
+    run of rows instead of one per row (a large table), and the builder puts the rows back."""
+    if text.count("\n|") + text.count("\n ") < 2:
+        return text, {}
+    lines = text.split("\n")
+    aside, head = {}, None
+    for number, line in enumerate(lines, 1):
+        row = line.lstrip(" \t\f")  # the indentation the newline terminal takes
+        if not row.startswith("|"):
+            head = None
+        elif head is None:
+            head = aside[number] = []
+        else:
+            head.append(lark.Token("TABLE_ROW", row, line=number, column=len(line) - len(row) + 1))
+            lines[number - 1] = ""
+    return "\n".join(lines), {number: rows for number, rows in aside.items() if rows}

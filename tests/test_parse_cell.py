@@ -99,7 +99,7 @@ def test_rows_set_aside_from_lark_come_back_in_place_with_their_lines(monkeypatc
     text = ("input a : integer\ndecision d : integer\n  | a || d |\n  | 1 || 1 |\n  # a comment\n"
             "  | 2 || 2 |\n\n  | 3 || 3 |\n  | 4 || 4 | # note\n")
     fast = parse(text, "t.rules")
-    monkeypatch.setattr(parse_module, "_set_rows_aside", lambda t: (t, {}))
+    monkeypatch.setattr(parse_module, "set_rows_aside", lambda t: (t, {}))
     assert parse(text, "t.rules") == fast
     rows = fast.declarations[1].body.rows
     assert [(r.number, r.span.line, r.span.column) for r in rows] == [(1, 4, 3), (2, 6, 3), (3, 8, 3), (4, 9, 3)]
