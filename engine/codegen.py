@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from engine import ast
+from engine import ast, lists, lists_eval
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluate import check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
@@ -99,6 +99,8 @@ class Generator:
                 return f"{self.unit.obj(no_answer)}(a, {self.unit.obj(expr)})"
             case ast.Call():
                 return self._call(expr, expected)
+            case _ if isinstance(expr, lists.LIST_NODES):  # lists (h16-lists)
+                return lists_eval.generate_expr(self, expr, expected)
         raise Unsupported(type(expr).__name__)
 
     def _name(self, name: str, expected, span) -> str:
@@ -118,11 +120,15 @@ class Generator:
             return f"(w if (w := m[{j}]) is not {self.U} else {call})"
         if kind == "as_of":
             return "a"
+        if kind == "bound":  # lists (h16-lists): a generator expression's variable
+            return self.list_locals[name]
         return self.unit.literal(name)
 
     def _call(self, expr: ast.Call, expected) -> str:
         name = expr.function
         u = self.unit
+        if lists.is_list_call(self.compiler.typer, expr):  # lists (h16-lists)
+            return lists_eval.generate_call(self, expr, expected)
         args = [self.expr(a, expected if name in ("min", "max") else None) for a in expr.args]
         # the plainest functions inline; every other one calls runtime's single definition
         if name in ("min", "max"):
@@ -166,6 +172,8 @@ class Generator:
                 return "(" + " or ".join(self.test(t, column_type, x) for t in tests) + ")"
             case ast.NotTest(test=inner):
                 return f"(not {self.test(inner, column_type, x)})"
+            case _ if isinstance(test, lists.LIST_TESTS):  # lists (h16-lists)
+                return lists_eval.generate_test(self, test, column_type, x)
         raise Unsupported(type(test).__name__)
 
     # ------------------------------------------------------------------ decisions
