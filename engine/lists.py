@@ -110,7 +110,7 @@ def expr_type(typer, expr, expected, deps, report: bool):
     tc = _typecheck()
     match expr:
         case ast.ListLiteral(items=()):
-            if isinstance(expected, ListType):
+            if isinstance(expected, ListType) and expected.element is not tc.UNKNOWN:
                 return expected
             if not report:
                 raise tc._Unknown()
@@ -213,7 +213,8 @@ def call_type(typer, expr: ast.Call, expected, deps, report: bool):
                 typer.error("type-mismatch", f"`sum` needs numbers or money, or one list of them; this is "
                             f"{type_.describe()}", arg.span)
         return MONEY if MONEY in types else (INTEGER if all(t == INTEGER for t in types) else NUMBER)
-    wanted = ListType("list", expected) if expected is not None and name in ("sum", "min", "max") else ANY_LIST
+    known = expected not in (None, tc.UNKNOWN) and name in ("sum", "min", "max")
+    wanted = ListType("list", expected) if known else ANY_LIST
     list_type = typer.expr_type(args[0], wanted if isinstance(args[0], ast.ListLiteral) else None, deps, report)
     if list_type is tc.UNKNOWN:
         return tc.UNKNOWN
