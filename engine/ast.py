@@ -171,6 +171,57 @@ class NotTest(Test):
     test: Test
 
 
+# ---------------------------------------------------------------------------- lists (h16-lists)
+
+@attrs.frozen
+class ListLiteral(Expr):
+    """`[1, 2, 3]`, `[]` (the type of an empty list comes from where it stands)."""
+    items: tuple
+
+
+@attrs.frozen
+class Quantified(Expr):
+    """`some x in L satisfies C`, `every x in L satisfies C`"""
+    quantifier: str   # some | every
+    variable: str
+    source: Expr
+    condition: Expr
+
+
+@attrs.frozen
+class ForExpr(Expr):
+    """`for x in L return E`: a list of E, one per element of L, in order."""
+    variable: str
+    source: Expr
+    body: Expr
+
+
+@attrs.frozen
+class Filter(Expr):
+    """`L[item > 3]`: the elements for which the condition holds; `L[2]`: one element (from 1)."""
+    source: Expr
+    condition: Expr
+
+
+@attrs.frozen
+class InList(Expr):
+    """`x in L` for a list expression L (`x in {a, b}` is InExpr)."""
+    value: Expr
+    source: Expr
+
+
+@attrs.frozen
+class ContainsTest(Test):
+    """`contains V` in a list-valued column: the list has an element equal to V."""
+    value: Expr
+
+
+@attrs.frozen
+class InListTest(Test):
+    """`in L` in a column of single values: the value is an element of the list L."""
+    source: Expr
+
+
 # ---------------------------------------------------------------------------- declarations
 
 @attrs.frozen

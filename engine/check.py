@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Optional
 
 from engine import analysis as an
-from engine import ast
+from engine import ast, lists_check
 from engine.compile import Compiler
 from engine.countries import COUNTRY_CODES
 from engine.errors import Diagnostic, EvaluationError
@@ -35,6 +35,10 @@ def analyse_tables(ruleset, skipped: Optional[list] = None) -> list[Diagnostic]:
     for info in ruleset.model.decisions.values():
         for version in info.versions:
             if isinstance(version.decl.body, ast.Table):
+                note = lists_check.unanalysable(version)  # lists (h16-lists): a list-valued column
+                if note is not None:
+                    found.append(note)
+                    continue
                 try:
                     found.extend(_analyse_version(ruleset, version))
                 except _NotAnalysable:
@@ -197,6 +201,8 @@ class _Cells:
                 return _union(domain, [self.cell(t, domain, column_type) for t in tests])
             case ast.NotTest(test=inner):
                 return _complement(domain, self.cell(inner, domain, column_type))
+            case ast.InListTest():  # lists (h16-lists)
+                return lists_check.in_list_cell(self, test, domain, column_type, _union)
         raise _NotAnalysable()
 
     @staticmethod

@@ -17,7 +17,7 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-from engine import ast
+from engine import ast, lists, lists_eval
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluate import RecordValue, check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
@@ -98,6 +98,8 @@ class Generator(SegmentWriter):
                 return f"{self.unit.obj(no_answer)}(a, {self.unit.obj(expr)})"
             case ast.Call():
                 return self._call(expr, expected)
+            case _ if isinstance(expr, lists.LIST_NODES):  # lists (h16-lists)
+                return lists_eval.generate_expr(self, expr, expected)
         raise Unsupported(type(expr).__name__)
 
     def _name(self, name: str, expected, span) -> str:
@@ -117,11 +119,15 @@ class Generator(SegmentWriter):
             return f"(w if (w := m[{j}]) is not {self.U} else {call})"
         if kind == "as_of":
             return "a"
+        if kind == "bound":  # lists (h16-lists): a generator expression's variable
+            return self.list_locals[name]
         return self.unit.literal(name)
 
     def _call(self, expr: ast.Call, expected) -> str:
         name = expr.function
         u = self.unit
+        if lists.is_list_call(self.compiler.typer, expr):  # lists (h16-lists)
+            return lists_eval.generate_call(self, expr, expected)
         args = [self.expr(a, expected if name in ("min", "max") else None) for a in expr.args]
         # the plainest functions inline; every other one calls runtime's single definition
         if name in ("min", "max"):
@@ -165,6 +171,8 @@ class Generator(SegmentWriter):
                 return "(" + " or ".join(self.test(t, column_type, x) for t in tests) + ")"
             case ast.NotTest(test=inner):
                 return f"(not {self.test(inner, column_type, x)})"
+            case _ if isinstance(test, lists.LIST_TESTS):  # lists (h16-lists)
+                return lists_eval.generate_test(self, test, column_type, x)
         raise Unsupported(type(test).__name__)
 
     # ------------------------------------------------------------------ decisions

@@ -9,7 +9,7 @@ import operator
 from decimal import Decimal
 from typing import Callable
 
-from engine import ast
+from engine import ast, lists, lists_eval
 from engine.runtime import fail, function_for, make_date, no_answer
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
@@ -77,6 +77,8 @@ class Compiler:
                 return lambda ctx: no_answer(ctx.as_of, expr)
             case ast.Call():
                 return self._call(expr, expected)
+            case _ if isinstance(expr, lists.LIST_NODES):  # lists (h16-lists)
+                return lists_eval.compile_expr(self, expr, expected)
         raise AssertionError(expr)
 
     def name_kind(self, name: str, expected) -> str:
@@ -84,6 +86,8 @@ class Compiler:
         "constant" (an enumeration symbol or a country code, the name itself), "input",
         "parameter", "decision" or "as_of" — in the order typecheck.name_type resolves names."""
         model = self.model
+        if self.typer.list_scope and name in self.typer.list_scope:  # lists (h16-lists)
+            return "bound"
         if is_symbol_of(name, expected):
             return "constant"
         if name in model.inputs:
@@ -108,6 +112,8 @@ class Compiler:
             return lambda ctx: ctx.decision(name)
         if kind == "as_of":
             return lambda ctx: ctx.as_of
+        if kind == "bound":  # lists (h16-lists): the element a some/every/for/filter is at
+            return lambda ctx: ctx.bound[name]
         return lambda ctx: name
 
     # ------------------------------------------------------------------ constants
@@ -173,6 +179,8 @@ class Compiler:
 
     def _call(self, expr: ast.Call, expected) -> Callable:
         name = expr.function
+        if lists.is_list_call(self.typer, expr):  # lists (h16-lists)
+            return lists_eval.compile_call(self, expr, expected)
         args = tuple(self.expr(a, expected if name in ("min", "max") else None) for a in expr.args)
         if name == "date":
             span = expr.span
@@ -231,4 +239,6 @@ class Compiler:
             case ast.NotTest(test=inner):
                 fn = self.test(inner, column_type)
                 return lambda ctx, value: not fn(ctx, value)
+            case _ if isinstance(test, lists.LIST_TESTS):  # lists (h16-lists)
+                return lists_eval.compile_test(self, test, column_type)
         raise AssertionError(test)

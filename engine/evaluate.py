@@ -78,7 +78,8 @@ class DecisionRecord:
 class Context:
     """The state of one evaluation: facts, date, memoised decisions, and what was read."""
 
-    __slots__ = ("facts", "as_of", "plans", "results", "records", "traced", "_reads")
+    __slots__ = ("facts", "as_of", "plans", "results", "records", "traced", "_reads",
+                 "bound")  # lists (h16-lists): the variables of some/every/for/filter, set when used
 
     def __init__(self, facts: dict, as_of: dt.date, plans: dict, traced: bool = True):
         self.facts = facts

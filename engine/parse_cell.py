@@ -31,7 +31,8 @@ _TOKEN = re.compile(r"""
 # Words of the grammar: Lark reads them as keywords, not names.
 _KEYWORDS = frozenset({"type", "input", "parameter", "from", "default", "decision", "hit", "valid", "to",
                        "source", "checked", "because", "list", "of", "if", "then", "else", "or", "and",
-                       "not", "in", "true", "false"})
+                       "not", "in", "true", "false",
+                       "some", "every", "satisfies", "for", "return", "contains"})  # lists (h16-lists)
 _ORDER = ("<=", ">=", "<", ">")
 _MAX_WHOLE_DIGITS, _MAX_DIGITS = 15, 28  # as engine.parse._number_text: longer numbers go to Lark
 

@@ -164,6 +164,9 @@ class Resolver(ExpressionTyper):
             return expr.value
         if isinstance(expr, ast.Name) and is_symbol_of(expr.name, expected):
             return expr.name
+        if isinstance(expr, ast.ListLiteral) and isinstance(expected, ListType):  # lists (h16-lists): `[1, 2]`
+            items = tuple(self._constant(item, expected.element, what) for item in expr.items)
+            return None if None in items else items
         self.error("type-mismatch", f"{what} must be a constant: write a literal value here", expr.span)
         return None
 

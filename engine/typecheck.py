@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from engine import ast
+from engine import ast, lists
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import did_you_mean, suggestion_hint
 from engine.records import field_error
@@ -21,6 +21,7 @@ FUNCTIONS = {  # name: (min args, max args)
     "count": (1, 1), "contains": (2, 2), "years_between": (2, 2), "months_between": (2, 2),
     "year": (1, 1), "month": (1, 1), "day": (1, 1), "date": (3, 3),
 }
+FUNCTIONS.update(lists.ADDED_FUNCTIONS)  # lists (h16-lists): sum, all, any
 
 
 def is_symbol_of(name: str, type_) -> bool:
@@ -39,6 +40,8 @@ UNKNOWN = Type("unknown")  # the type of an expression already reported as wrong
 
 class ExpressionTyper:
     """Types of expressions and tests; `report=False` asks quietly (raising _Unknown instead)."""
+
+    list_scope = None  # lists (h16-lists): the variables bound by some/every/for/filter, by name
 
     def _all_names(self):
         return list(self.inputs) + list(self.parameters) + list(self.decision_decls) + list(BUILTIN_NAMES)
@@ -64,6 +67,8 @@ class ExpressionTyper:
 
     def name_type(self, expr: ast.Name, expected: Optional[Type], deps, report=True) -> Type:
         name = expr.name
+        if self.list_scope and name in self.list_scope:  # lists (h16-lists): a bound variable
+            return self.list_scope[name]
         if is_symbol_of(name, expected):
             return expected
         if name in self.inputs:
@@ -178,6 +183,8 @@ class ExpressionTyper:
                 return expected if expected is not None else UNKNOWN
             case ast.Call():
                 return self._call(expr, expected, deps, report)
+            case _ if isinstance(expr, lists.LIST_NODES):  # lists (h16-lists)
+                return lists.expr_type(self, expr, expected, deps, report)
         raise AssertionError(expr)
 
     def _expect(self, expr, type_, deps, report, message):
@@ -240,6 +247,8 @@ class ExpressionTyper:
                 count = str(low) if low == high else f"{low} to {high}"
                 self.error("type-mismatch", f"`{name}` takes {count} argument(s), not {len(args)}", expr.span)
             return UNKNOWN
+        if lists.is_list_call(self, expr):  # lists (h16-lists): sum, all, any; min/max of one list
+            return lists.call_type(self, expr, expected, deps, report)
         types = [self.expr_type(a, expected if name in ("min", "max") else None, deps, report) for a in args]
         if UNKNOWN in types:
             return UNKNOWN
@@ -307,6 +316,8 @@ class ExpressionTyper:
                     self._test(inner, column_type, column, deps)
             case ast.NotTest(test=inner):
                 self._test(inner, column_type, column, deps)
+            case ast.ContainsTest() | ast.InListTest():  # lists (h16-lists)
+                lists.test_type(self, test, column_type, column, deps)
 
 
 def _money_against(money_side: Type, other_type: Type, other: ast.Expr) -> bool:
