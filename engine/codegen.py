@@ -21,6 +21,7 @@ from bisect import bisect_right
 
 from engine import ast
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
+from engine.functions_eval import generate_call
 from engine.evaluate import check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
@@ -122,6 +123,8 @@ class Generator:
 
     def _call(self, expr: ast.Call, expected) -> str:
         name = expr.function
+        if name in self.model.functions:  # a declared `function` (engine/functions_eval.py)
+            return generate_call(self, expr)
         u = self.unit
         args = [self.expr(a, expected if name in ("min", "max") else None) for a in expr.args]
         # the plainest functions inline; every other one calls runtime's single definition

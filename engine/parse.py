@@ -11,6 +11,7 @@ from lark import Transformer, v_args
 
 from engine import ast
 from engine.errors import Diagnostic, RuleSyntaxError
+from engine.functions_parse import FunctionBuilder
 from engine.lark_parser import GRAMMAR_PATH, parser  # noqa: F401  (the parser, for the stages that parse)
 from engine.span import Span
 from engine.syntax_errors import describe_unexpected
@@ -230,7 +231,7 @@ def _date(token, span: Span) -> dt.date:
 
 
 @v_args(inline=True, meta=True)
-class _Builder(Transformer):
+class _Builder(FunctionBuilder, Transformer):
     """Lark tree → AST. Runs as a second pass because meta is not available inside the parser."""
 
     def __init__(self, file: str, line_offset: int = 0):
