@@ -381,6 +381,33 @@ class AssertDecl(Declaration):
     direction: Optional[str] = None  # increasing | decreasing
 
 
+# ---------------------------------------------------------------------------- reusable logic (functions)
+
+@attrs.frozen
+class FunctionParam(Node):
+    """`age: integer 0..130` in a function's header."""
+    name: str
+    type: TypeExpr
+    range: Optional[DeclRange]
+
+
+@attrs.frozen
+class FunctionDecl(Declaration):
+    """`function NAME(p: T, ...) : T [RANGE] ["title"] [hit P] [source S]` + a table or `= expression`.
+    The attributes a decision version has and a function has not (validity, checked) are None, so
+    the table machinery (hit policies, the checker) reads a function like a decision."""
+    params: tuple            # of FunctionParam
+    type: TypeExpr
+    range: Optional[DeclRange]
+    title: Optional[str]
+    hit: HitPolicy
+    source: Optional[str]
+    body: Any                # Table | ExpressionBody
+    valid_from: Any = None
+    valid_to: Any = None
+    checked: Any = None
+
+
 @attrs.frozen
 class RuleFile(Node):
     path: str

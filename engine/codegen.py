@@ -21,6 +21,7 @@ from engine import ast, lists, lists_eval
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluate import RecordValue, check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
+from engine.functions_eval import generate_call
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
 from engine.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
@@ -125,6 +126,8 @@ class Generator(SegmentWriter):
 
     def _call(self, expr: ast.Call, expected) -> str:
         name = expr.function
+        if name in self.model.functions:  # a declared `function` (engine/functions_eval.py)
+            return generate_call(self, expr)
         u = self.unit
         if lists.is_list_call(self.compiler.typer, expr):  # lists (h16-lists)
             return lists_eval.generate_call(self, expr, expected)

@@ -179,6 +179,9 @@ class Compiler:
 
     def _call(self, expr: ast.Call, expected) -> Callable:
         name = expr.function
+        if name in self.model.functions:  # a declared `function` (engine/functions_eval.py)
+            from engine.functions_eval import compile_call
+            return compile_call(self, expr)
         if lists.is_list_call(self.typer, expr):  # lists (h16-lists)
             return lists_eval.compile_call(self, expr, expected)
         args = tuple(self.expr(a, expected if name in ("min", "max") else None) for a in expr.args)

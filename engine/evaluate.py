@@ -14,6 +14,7 @@ from engine.resolve import TEMPLATE_HOLE
 from engine.values import INTEGER, MONEY, EnumType, format_value, round_money
 
 LIST_POLICIES = ("collect", "rule_order", "output_order")
+CALLS = ("calls",)  # the key, among a decision's figures read, of its function calls (functions_eval.py)
 
 
 @attrs.frozen
@@ -73,6 +74,7 @@ class DecisionRecord:
     value: object
     parameters: tuple      # ParameterRead
     reads: tuple           # names of decisions and inputs read, in order
+    calls: tuple = ()      # functions_eval.CallRecord of the functions it called, in order
 
 
 class Context:
@@ -109,7 +111,8 @@ class Context:
             params = self._reads.pop()
         self.results[name] = value
         if self.traced and name in self.records:
-            self.records[name] = attrs.evolve(self.records[name], parameters=tuple(params.values()))
+            calls = tuple(params.pop(CALLS, ()))
+            self.records[name] = attrs.evolve(self.records[name], parameters=tuple(params.values()), calls=calls)
         return value
 
 

@@ -161,16 +161,17 @@ class FastPath:
         inputs, outcomes, fired, value, reads = raw
         parameters = []
         seen = set()
+        calls = tuple(p for p in reads if type(p) is not int)  # functions_eval.CallRecord, among the figures
         for p in reads:
-            if p not in seen:
+            if type(p) is int and p not in seen:
                 seen.add(p)
                 info, entry = self.parameters[p], program.entries[p]
                 parameters.append(ParameterRead(info.decl.name, entry.value, entry.start, entry.source, info.checked))
         dependencies = plan.version.dependencies
         if plan.expression is not None:
-            return DecisionRecord(plan.name, plan, (), (), (), value, tuple(parameters), dependencies)
+            return DecisionRecord(plan.name, plan, (), (), (), value, tuple(parameters), dependencies, calls)
         if fired and not full_rows_requested():  # a compact trace shows the fired rows only
-            return DecisionRecord(plan.name, plan, inputs, (), tuple(fired), value, tuple(parameters), dependencies)
+            return DecisionRecord(plan.name, plan, inputs, (), tuple(fired), value, tuple(parameters), dependencies, calls)
         if outcomes is None:
             outcomes = [_first_failure(row, inputs) for row in plan.rows]
         rows = [RowOutcome(row.rule_id, row.row.span.line, failed < 0, None if failed < 0 else failed)
@@ -179,7 +180,7 @@ class FastPath:
             rows.append(RowOutcome(plan.otherwise.rule_id, plan.otherwise.row.span.line,
                                    bool(fired) and fired[0] is plan.otherwise))
         return DecisionRecord(plan.name, plan, inputs, tuple(rows), tuple(fired), value, tuple(parameters),
-                              dependencies)
+                              dependencies, calls)
 
     # ------------------------------------------------------------------ one decision as a function
     def decision_function(self, name: str, day: dt.date):

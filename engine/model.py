@@ -97,3 +97,4 @@ class Model:
     parameters: dict
     decisions: dict
     symbols: dict  # symbol -> EnumType of the first enumeration declaring it
+    functions: dict = attrs.field(factory=dict)  # name -> functions.FunctionInfo (reusable logic)

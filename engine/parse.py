@@ -12,6 +12,7 @@ from lark import Transformer, v_args
 
 from engine import ast
 from engine.errors import Diagnostic, RuleSyntaxError
+from engine.functions_parse import FunctionBuilder
 from engine.lark_parser import GRAMMAR_PATH, parser  # noqa: F401  (the parser, for the stages that parse)
 from engine.lists_parse import ListsBuilder
 from engine.parse_lines import read_simple_lines, restore_newline_ends, set_rows_aside
@@ -231,7 +232,7 @@ def _date(token, span: Span) -> dt.date:
 
 
 @v_args(inline=True, meta=True)
-class _Builder(ListsBuilder, Transformer):
+class _Builder(ListsBuilder, FunctionBuilder, Transformer):
     """Lark tree → AST. Runs as a second pass because meta is not available inside the parser."""
 
     def __init__(self, file: str, line_offset: int = 0):

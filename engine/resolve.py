@@ -12,6 +12,7 @@ import attrs
 
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
+from engine.functions import builtin_clash, declare_functions, resolve_functions
 from engine.graph import post_order
 from engine.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
                           ParameterValue, Version)
@@ -41,6 +42,10 @@ class Resolver(ExpressionTyper):
         self.symbols: dict[str, EnumType] = {}
         self.used: set[str] = set()
         self.output_column_types: dict[int, list] = {}  # id(table decl) -> one Type per output column
+        # reusable logic (engine/functions.py): `function` declarations, their signatures, the called
+        self.function_decls: dict[str, ast.FunctionDecl] = {}
+        self.function_signatures: dict = {}
+        self.used_functions: set[str] = set()
 
     # ------------------------------------------------------------------ reporting
     def error(self, code, message, span, hint=None):
@@ -52,6 +57,7 @@ class Resolver(ExpressionTyper):
     # ------------------------------------------------------------------ the pass
     def run(self) -> Model:
         self._collect_declarations()
+        declare_functions(self)
         # Type the decisions a decision reads before it, so inference never recurses down a chain.
         for name in self._reading_order():
             try:
@@ -66,8 +72,9 @@ class Resolver(ExpressionTyper):
                              sorted(decls, key=lambda d: (d.valid_from is not None, d.valid_from or 0)))
             decisions[name] = DecisionInfo(name, self.decision_types.get(name, UNKNOWN), versions)
             self._check_validity(name, versions)
+        functions = resolve_functions(self)
         self._check_unused()
-        return Model(self.types, self.inputs, self.parameters, decisions, self.symbols)
+        return Model(self.types, self.inputs, self.parameters, decisions, self.symbols, functions)
 
     def _collect_declarations(self):
         seen: dict[str, ast.Declaration] = {}
@@ -93,6 +100,10 @@ class Resolver(ExpressionTyper):
                 elif isinstance(decl, ast.ParameterDecl):
                     self._declare(seen, decl)
                     self.parameters[decl.name] = self._parameter(decl)
+                elif isinstance(decl, ast.FunctionDecl):
+                    self._declare(seen, decl)
+                    if not builtin_clash(self, decl):
+                        self.function_decls.setdefault(decl.name, decl)
                 elif isinstance(decl, ast.DecisionDecl):
                     previous = self.decision_decls.get(decl.name)
                     if previous is None:

@@ -231,12 +231,16 @@ class ExpressionTyper:
 
     def _call(self, expr: ast.Call, expected, deps, report) -> Type:
         name, args = expr.function, expr.args
+        if name in getattr(self, "function_signatures", ()):  # a declared `function` (engine/functions.py)
+            from engine.functions import check_call
+            return check_call(self, expr, deps, report)
         if name not in FUNCTIONS:
             for arg in args:
                 self.expr_type(arg, None, deps, report)
             if report:
                 self.error("unknown-name", f"unknown function `{name}`", expr.span,
-                           suggestion_hint(name, FUNCTIONS) or f"the functions are {', '.join(FUNCTIONS)}")
+                           suggestion_hint(name, list(FUNCTIONS) + list(getattr(self, "function_signatures", ())))
+                           or f"the functions are {', '.join(FUNCTIONS)}")
                 return UNKNOWN
             raise _Unknown()
         low, high = FUNCTIONS[name]

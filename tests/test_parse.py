@@ -216,7 +216,7 @@ def test_crlf_and_missing_final_newline_parse_the_same():
     ("input x : integer\ndecision d : integer = x + 1)\n", 2, 29,
      "unexpected `)`; expected `because` or the end of the line"),
     ("inptu age : integer\n", 1, 1,
-     "unexpected `inptu`; expected `assert`, `decision`, `input`, `parameter` or `type`"),
+     "unexpected `inptu`; expected `assert`, `decision`, `function`, `input`, `parameter` or `type`"),
     ("input x integer\n", 1, 9, "unexpected `integer`; expected `:`"),
     ("input x : list integer\n", 1, 16, "unexpected `integer`; expected `of`"),
     ("type T = {}\n", 1, 11, "unexpected `}`; expected a name"),
@@ -359,7 +359,7 @@ def test_rendered_error_underlines_the_whole_token_and_shows_the_hint():
     with pytest.raises(RuleSyntaxError) as excinfo:
         parse(text, "r.rules")
     assert excinfo.value.diagnostics[0].render({"r.rules": text}) == (
-        "r.rules:1:1: error[syntax]: unexpected `inptu`; expected `assert`, `decision`, `input`, `parameter` or `type`\n"
+        "r.rules:1:1: error[syntax]: unexpected `inptu`; expected `assert`, `decision`, `function`, `input`, `parameter` or `type`\n"
         "   1 | inptu age : integer\n"
         "     | ^^^^^\n"
         "  = did you mean `input`?")

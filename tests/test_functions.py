@@ -1,0 +1,67 @@
+"""Reusable logic: `function` declarations, calls checked and evaluated alike by both paths."""
+import datetime as dt
+from decimal import Decimal
+
+from engine.ruleset import check_path, load_ruleset
+
+RULES = """\
+input age : integer 0..130
+input free : bool
+input partner_age : integer 0..130
+
+parameter base_fee : money
+  from 2020-01-01 = 10 €
+
+function share(age: integer 0..130, free: bool) : money "Monthly share"
+  | age   | free  || share | because
+  | -     | true  || 0 €   | "Free."
+  | <= 29 | false || 8 €   | "Aged {age}."
+  | >= 30 | false || 14 € + base_fee |
+
+function double(x: money) : money = x * 2
+
+decision total : money = double(share(age, free)) + share(partner_age, false)
+"""
+
+BAD = """\
+input age : integer 0..130
+input name : text
+
+function share(a: integer) : money = if a > 29 then 14 € else 8 €
+function reads_input(x: integer) : integer = x + age
+function f(x: integer) : integer = g(x)
+function g(x: integer) : integer = f(x) + 1
+
+decision d1 : money = share(age, 1)
+decision d2 : money = shre(age)
+decision d3 : money = share(name)
+decision d4 : integer = reads_input(age)
+decision d5 : integer = f(age)
+"""
+
+
+def _folder(tmp_path, text):
+    (tmp_path / "x.rules").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_both_paths_give_the_same_value_and_record_the_calls(tmp_path):
+    ruleset = load_ruleset(_folder(tmp_path, RULES))
+    facts = {"age": 24, "free": False, "partner_age": 40}
+    for evaluate in (ruleset.evaluate, ruleset.interpret):
+        verdict = evaluate(facts, dt.date(2025, 1, 1))
+        assert verdict.outputs == {"total": Decimal("40.00")}
+
+
+def test_calls_are_checked_with_line_and_column(tmp_path):
+    diagnostics, _ = check_path(_folder(tmp_path, BAD))
+    shown = [(d.span.line, d.span.column, d.code, d.message) for d in diagnostics if d.severity == "error"]
+    assert shown == [
+        (5, 50, "unknown-name", "function `reads_input` cannot read the input `age`: a function sees only its "
+                                "parameters (x), `parameter` figures and `as_of`"),
+        (6, 10, "cycle", "these functions call each other: f → g → f"),
+        (9, 23, "type-mismatch", "`share` takes 1 argument(s), not 2"),
+        (10, 23, "unknown-name", "unknown function `shre`"),
+        (11, 29, "type-mismatch", "argument 1 of `share` (a) must be integer; this is text"),
+    ]
+    assert [d.hint for d in diagnostics if d.code == "unknown-name"][1] == "did you mean `share`?"
