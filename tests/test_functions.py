@@ -65,3 +65,19 @@ def test_calls_are_checked_with_line_and_column(tmp_path):
         (11, 29, "type-mismatch", "argument 1 of `share` (a) must be integer; this is text"),
     ]
     assert [d.hint for d in diagnostics if d.code == "unknown-name"][1] == "did you mean `share`?"
+
+
+def test_the_documented_example_checks_and_evaluates(tmp_path):
+    import re
+    from decimal import Decimal
+    from pathlib import Path
+    import engine
+    from engine.ruleset import check_path
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    example = re.search(r"```rules functions\n(.*?)```", doc, re.S).group(1)
+    path = tmp_path / "functions.rules"
+    path.write_text(example, encoding="utf-8")
+    diagnostics, _ = check_path(path)
+    assert diagnostics == []
+    verdict = engine.load_ruleset(path).evaluate({"age": 24, "ages": [20, 40]}, as_of="2025-01-01")
+    assert verdict.outputs == {"mine": Decimal("8.00"), "all_shares": [Decimal("8.00"), Decimal("14.00")], "twice": 48}
