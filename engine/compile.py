@@ -9,6 +9,8 @@ import operator
 from decimal import Decimal
 from typing import Callable
 
+import attrs
+
 from engine import ast, lists, lists_eval
 from engine.runtime import fail, function_for, make_date, no_answer
 from engine.typecheck import is_symbol_of
@@ -193,6 +195,23 @@ class Compiler:
             only = args[0]
             return lambda ctx: impl(only(ctx))
         return lambda ctx: impl(*(f(ctx) for f in args))
+
+    def row_plans(self, body, version) -> tuple:
+        """The rows of a table body (a decision's or a function's) as RowPlans, and its
+        `otherwise` row (numbered after the others), or None."""
+        from engine.evaluate import RowPlan  # evaluate imports this module
+        rows, otherwise, shared_tests = [], None, {}
+        for row, rule_id in zip(body.rows, version.rule_ids):
+            plan = RowPlan(rule_id, row, self.cell_tests(row.cells, version.column_types, shared_tests),
+                           tuple(self.expr(e, t) for e, t in zip(row.outputs, version.output_types)),
+                           -1 if row.is_otherwise else len(rows))
+            if row.is_otherwise:
+                otherwise = plan
+            else:
+                rows.append(plan)
+        if otherwise is not None:
+            otherwise = attrs.evolve(otherwise, index=len(rows))
+        return tuple(rows), otherwise
 
     # ------------------------------------------------------------------ unary tests
     def cell_tests(self, cells, column_types, shared: dict) -> tuple:

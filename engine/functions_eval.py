@@ -19,7 +19,7 @@ import attrs
 from engine import ast
 from engine.compile import Compiler
 from engine.errors import Diagnostic, EvaluationError
-from engine.evaluate import CALLS, RowOutcome, RowPlan, VersionPlan, check_range, finish_value, hit_policy, \
+from engine.evaluate import CALLS, RowOutcome, VersionPlan, check_range, finish_value, hit_policy, \
     no_parameter_value
 from engine.span import Span
 from engine.typecheck import is_symbol_of
@@ -161,20 +161,9 @@ def _build(registry: FunctionPlans, info) -> FunctionPlan:
     if isinstance(body, ast.ExpressionBody):
         plan = VersionPlan(name, version, (), (), None, compiler.expr(body.expr, result), (name,), (result,), result)
         return FunctionPlan(info, plan, registry)
-    rows, otherwise = [], None
-    for row, rule_id in zip(body.rows, version.rule_ids):
-        row_plan = RowPlan(rule_id, row,
-                           tuple(compiler.test(cell.test, t) for cell, t in zip(row.cells, version.column_types)),
-                           tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)),
-                           -1 if row.is_otherwise else len(rows))
-        if row.is_otherwise:
-            otherwise = row_plan
-        else:
-            rows.append(row_plan)
-    if otherwise is not None:
-        otherwise = attrs.evolve(otherwise, index=len(rows))
+    rows, otherwise = compiler.row_plans(body, version)
     columns = tuple(compiler.expr(c.expr) for c in body.inputs)
-    plan = VersionPlan(name, version, columns, tuple(rows), otherwise, None,
+    plan = VersionPlan(name, version, columns, rows, otherwise, None,
                        tuple(c.name for c in body.outputs[:1]), tuple(version.output_types), result)
     return FunctionPlan(info, plan, registry)
 

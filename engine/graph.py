@@ -28,14 +28,19 @@ def decision_edges(model: Model, day=None, roots=None) -> dict:
 
 def _reads(model: Model, info, day) -> list:
     versions = [info.version_on(day)] if day is not None else list(info.versions)
-    targets = []
+    return _dependencies_among(versions, model.decisions)
+
+
+def _dependencies_among(versions, names) -> list:
+    """What these versions read among `names`, each once, in reading order."""
+    found: list = []
     for version in versions:
         if version is None:
             continue
         for dep in version.dependencies:
-            if dep in model.decisions and dep not in targets:
-                targets.append(dep)
-    return targets
+            if dep in names and dep not in found:
+                found.append(dep)
+    return found
 
 
 def post_order(edges: dict, roots) -> list:
@@ -109,15 +114,8 @@ def _too_deep(model: Model, edges: dict) -> list[Diagnostic]:
 
 def required_inputs(model: Model, outputs, day) -> list[str]:
     """The inputs that computing `outputs` as of `day` reads, in a stable order."""
-    inputs: list[str] = []
-    for name in reversed(post_order(decision_edges(model, day, outputs), outputs)):
-        version = model.decisions[name].version_on(day)
-        if version is None:
-            continue
-        for dep in version.dependencies:
-            if dep in model.inputs and dep not in inputs:
-                inputs.append(dep)
-    return inputs
+    order = reversed(post_order(decision_edges(model, day, outputs), outputs))
+    return _dependencies_among([model.decisions[name].version_on(day) for name in order], model.inputs)
 
 
 def evaluation_order(model: Model, outputs, day) -> list[str]:

@@ -285,34 +285,28 @@ def scan_tests(text: str, file: str, line: int, column: int, cache: Optional[dic
                span: Optional[Span] = None) -> Optional[ast.Test]:
     """The unary tests of an input cell, or None when Lark must read it. `cache` (text -> builder)
     is shared by the cells of a table; `span`, the cell's span, is shared by the nodes covering it."""
-    try:
-        builder = _cached_builder(cache, text, _test_builder) if cache is not None else \
-            (_test_builder(text) or _read_by_reader)
-        if builder is _read_by_lark:
-            return None
-        if builder is not _read_by_reader:
-            return builder(file, line, column, span or Span(file, line, column, line, column + len(text)))
-        reader = _Reader(text, file, line, column)
-        tests = reader.unary_tests()
-        reader.done()
-        return tests
-    except _Fallback:
-        return None
+    return _scan(text, file, line, column, cache, span, _test_builder, _Reader.unary_tests)
 
 
 def scan_expression(text: str, file: str, line: int, column: int, cache: Optional[dict] = None,
                     span: Optional[Span] = None) -> Optional[ast.Expr]:
     """The expression of an output cell when it is a single value, or None when Lark must read it."""
+    return _scan(text, file, line, column, cache, span, _expression_builder, _Reader.value)
+
+
+def _scan(text: str, file: str, line: int, column: int, cache: Optional[dict], span: Optional[Span],
+          builder_of, read):
+    """A cell read by its cached builder, or by the token reader (`read`: what it reads), or None."""
     try:
-        builder = _cached_builder(cache, text, _expression_builder) if cache is not None else \
-            (_expression_builder(text) or _read_by_reader)
+        builder = _cached_builder(cache, text, builder_of) if cache is not None else \
+            (builder_of(text) or _read_by_reader)
         if builder is _read_by_lark:
             return None
         if builder is not _read_by_reader:
             return builder(file, line, column, span or Span(file, line, column, line, column + len(text)))
         reader = _Reader(text, file, line, column)
-        value = reader.value()
+        found = read(reader)
         reader.done()
-        return value
+        return found
     except _Fallback:
         return None

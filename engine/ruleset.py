@@ -13,7 +13,7 @@ import attrs
 from engine import ast
 from engine.compile import Compiler
 from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, listed, suggestion_hint
-from engine.evaluate import Context, RowPlan, VersionPlan
+from engine.evaluate import Context, VersionPlan
 from engine.graph import evaluation_order, find_cycles, required_inputs
 from engine.model import NO_DEFAULT, Model
 from engine.resolve import Resolver
@@ -58,18 +58,8 @@ def _compile(model: Model, resolver: Resolver) -> Plans:
                                          (name,), (result_type,), result_type))
                 continue
             columns = tuple(compiler.expr(c.expr) for c in body.inputs)
-            rows, otherwise, shared_tests = [], None, {}
-            for row, rule_id in zip(body.rows, version.rule_ids):
-                plan = RowPlan(rule_id, row, compiler.cell_tests(row.cells, version.column_types, shared_tests),
-                               tuple(compiler.expr(e, t) for e, t in zip(row.outputs, version.output_types)),
-                               -1 if row.is_otherwise else len(rows))
-                if row.is_otherwise:
-                    otherwise = plan
-                else:
-                    rows.append(plan)
-            if otherwise is not None:
-                otherwise = attrs.evolve(otherwise, index=len(rows))
-            plans.append(VersionPlan(name, version, columns, tuple(rows), otherwise, None,
+            rows, otherwise = compiler.row_plans(body, version)
+            plans.append(VersionPlan(name, version, columns, rows, otherwise, None,
                                      tuple(c.name for c in body.outputs), tuple(version.output_types), result_type))
         by_name[name] = tuple(plans)
     return Plans(model, by_name, compiler)
