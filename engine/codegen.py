@@ -17,7 +17,7 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-from engine import ast, lists, lists_eval
+from engine import ast, lists, lists_eval, text_functions
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluate import RecordValue, check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
@@ -143,6 +143,8 @@ class Generator(SegmentWriter):
             return f"({args[1]} in {args[0]})"
         if name in ("year", "month", "day") and len(args) == 1:
             return f"{args[0]}.{name}"
+        if name == "substring":
+            return f"{u.obj(text_functions.substring)}(a, {u.obj(expr.span)}, {', '.join(args)})"
         if name == "date" and len(args) == 3:
             return f"{u.obj(make_date)}(a, {u.obj(expr.span)}, {args[0]}, {args[1]}, {args[2]})"
         if name not in FUNCTIONS and name != "round":

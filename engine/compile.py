@@ -11,7 +11,7 @@ from typing import Callable
 
 import attrs
 
-from engine import ast, lists, lists_eval
+from engine import ast, lists, lists_eval, text_functions
 from engine.runtime import fail, function_for, make_date, no_answer
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
@@ -187,6 +187,9 @@ class Compiler:
         if lists.is_list_call(self.typer, expr):  # lists (h16-lists)
             return lists_eval.compile_call(self, expr, expected)
         args = tuple(self.expr(a, expected if name in ("min", "max") else None) for a in expr.args)
+        if name == "substring":  # its error names its place
+            span, substring = expr.span, text_functions.substring
+            return lambda ctx: substring(ctx.as_of, span, *(f(ctx) for f in args))
         if name == "date":
             span = expr.span
             return lambda ctx: make_date(ctx.as_of, span, *(f(ctx) for f in args))

@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 from decimal import Decimal
 
+from engine import text_functions
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import MAX_WHOLE, hit_policy, no_match, not_unique
 
@@ -89,6 +90,7 @@ FUNCTIONS = {
     "floor": _floor, "ceil": _ceil, "count": len, "contains": lambda items, item: item in items,
     "years_between": whole_years, "months_between": whole_months,
     "year": lambda day: day.year, "month": lambda day: day.month, "day": lambda day: day.day,
+    **text_functions.IMPLEMENTATIONS,
 }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from engine import ast, lists
+from engine import ast, lists, text_functions
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import did_you_mean, suggestion_hint
 from engine.records import field_error
@@ -22,6 +22,7 @@ FUNCTIONS = {  # name: (min args, max args)
     "year": (1, 1), "month": (1, 1), "day": (1, 1), "date": (3, 3),
 }
 FUNCTIONS.update(lists.ADDED_FUNCTIONS)  # lists (h16-lists): sum, all, any
+FUNCTIONS.update(text_functions.ARITIES)  # upper, lower, string_length, substring, starts_with, ends_with
 
 
 def is_symbol_of(name: str, type_) -> bool:
@@ -273,6 +274,16 @@ class ExpressionTyper:
         if name == "count":
             need(lambda t: isinstance(t, ListType), "a list")
             return INTEGER
+        if name in text_functions.ARITIES:
+            def need_at(predicate, what, positions):
+                for position in positions:
+                    if position < len(types) and not predicate(types[position]) and report:
+                        self.error("type-mismatch", f"`{name}` needs {what}; this is {types[position].describe()}",
+                                   args[position].span)
+            return text_functions.call_type(name, types, need_at)
+        if name == "contains" and types[0] == TEXT:  # a text contains a text
+            need(lambda t: t == TEXT, "texts")
+            return BOOL
         if name == "contains":
             if not isinstance(types[0], ListType) and report:
                 self.error("type-mismatch", f"`contains` needs a list first; this is {types[0].describe()}", args[0].span)
