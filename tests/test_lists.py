@@ -114,7 +114,7 @@ decision big : list of integer = xs[item > 3]
 decision doubled : list of integer = for x in xs return x * 2
 decision any_even : bool = some x in xs satisfies x = 2 * floor(x / 2)
 decision has_seven : bool = 7 in xs
-decision kind : text
+decision kind : text hit first
   | xs          || kind
   | contains 7  || "seven"
   | contains 3  || "three"
