@@ -128,17 +128,7 @@ def evaluate_decision(ctx: Context, name: str):
             ctx.records[name] = DecisionRecord(name, plan, (), (), (), value, (), plan.version.dependencies)
         return value
     inputs = tuple(column(ctx) for column in plan.columns)
-    matched, outcomes = [], []
-    for row in plan.rows:
-        failed = None
-        for index, (test, value) in enumerate(zip(row.tests, inputs)):
-            if not test(ctx, value):
-                failed = index
-                break
-        if failed is None:
-            matched.append(row)
-        if ctx.traced:
-            outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
+    matched, outcomes = match_rows(plan, ctx, inputs, ctx.traced)
     fired, value = hit_policy(ctx.as_of, plan, matched, inputs, lambda row: _row_value(ctx, plan, row))
     if plan.version.range is not None:
         check_range(value, plan, ctx.as_of)
@@ -150,6 +140,23 @@ def evaluate_decision(ctx: Context, name: str):
         ctx.records[name] = DecisionRecord(name, plan, inputs, tuple(outcomes), tuple(fired), value, (),
                                            plan.version.dependencies)
     return value
+
+
+def match_rows(plan: VersionPlan, scope, inputs: tuple, traced: bool) -> tuple[list, list]:
+    """The rows of a table whose tests all pass on `inputs` (tests read `scope`: a decision's
+    context or a function's frame), and, when traced, every row's outcome with its failing test."""
+    matched, outcomes = [], []
+    for row in plan.rows:
+        failed = None
+        for index, (test, value) in enumerate(zip(row.tests, inputs)):
+            if not test(scope, value):
+                failed = index
+                break
+        if failed is None:
+            matched.append(row)
+        if traced:
+            outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
+    return matched, outcomes
 
 
 def _evaluate_template_names(ctx, fired, own_name):

@@ -19,7 +19,7 @@ import attrs
 from engine import ast
 from engine.compile import Compiler
 from engine.errors import Diagnostic, EvaluationError
-from engine.evaluate import CALLS, RowOutcome, VersionPlan, check_range, finish_value, hit_policy, \
+from engine.evaluate import CALLS, RowOutcome, VersionPlan, check_range, finish_value, hit_policy, match_rows, \
     no_parameter_value
 from engine.span import Span
 from engine.typecheck import is_symbol_of
@@ -248,17 +248,7 @@ def invoke(fplan: FunctionPlan, root, as_of, args: tuple, span, calls: Optional[
 
 def _table(plan: VersionPlan, frame: Frame, traced: bool):
     inputs = tuple(column(frame) for column in plan.columns)
-    matched, outcomes = [], []
-    for row in plan.rows:
-        failed = None
-        for index, (test, value) in enumerate(zip(row.tests, inputs)):
-            if not test(frame, value):
-                failed = index
-                break
-        if failed is None:
-            matched.append(row)
-        if traced:
-            outcomes.append(RowOutcome(row.rule_id, row.row.span.line, failed is None, failed))
+    matched, outcomes = match_rows(plan, frame, inputs, traced)
     output_type = plan.output_types[0]
     fired, value = hit_policy(frame.as_of, plan, matched, inputs,
                               lambda row: finish_value(output_type, row.outputs[0](frame), row.row.span))

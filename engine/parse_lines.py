@@ -18,6 +18,7 @@ token for a run of rows.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Optional
 
@@ -51,17 +52,13 @@ def read_simple_lines(text: str, file: str) -> tuple[str, list]:
     `text` is normalised (\\n line ends, a final newline)."""
     lines = text.split("\n")
     keywords = _keywords()
-    found, offset = [], 0
-    offsets = []
-    for line in lines:
-        offsets.append(offset)
-        offset += len(line) + 1
+    found, line_ends = [], _line_ends(lines)
     for index, line in enumerate(lines):
         if not (line.startswith("decision") or line.startswith("input")) or "#" in line or '"' in line:
             continue
         if not _followed_by_declaration(lines, index):
             continue
-        declaration = _declaration(line, index + 1, file, text, offsets[index] + len(line), keywords)
+        declaration = _declaration(line, index + 1, file, text, line_ends[index], keywords)
         if declaration is not None:
             found.append(declaration)
             lines[index] = ""
@@ -108,7 +105,7 @@ def _declaration(line: str, number: int, file: str, text: str, newline_at: int,
 def restore_newline_ends(declarations, text: str) -> tuple:
     """Lark's declarations with the spans that end with a newline token ended as in `text`, the
     whole file: in the text Lark read, the lines blanked here lengthened those tokens."""
-    line_ends = [index for index, char in enumerate(text) if char == "\n"]
+    line_ends = _line_ends(text.split("\n"))
 
     def ended(span: Span) -> Span:
         end_line, end_column = _end_of_newline(text, line_ends[span.line - 1], span.line)
@@ -122,6 +119,11 @@ def restore_newline_ends(declarations, text: str) -> tuple:
             decl = attrs.evolve(decl, values=tuple(attrs.evolve(v, span=ended(v.span)) for v in decl.values))
         restored.append(decl)
     return tuple(restored)
+
+
+def _line_ends(lines: list) -> list:
+    """The offset of each line's newline in the text these lines were split from."""
+    return [end - 1 for end in itertools.accumulate(len(line) + 1 for line in lines)]
 
 
 def _span(file: str, number: int, match, group: int) -> Span:
