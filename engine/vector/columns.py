@@ -80,7 +80,8 @@ def read_columns(ruleset, columns, day: dt.date, outputs) -> Columns:
 
 def _as_arrow_or_list(column):
     if isinstance(column, pa.ChunkedArray):
-        return column.combine_chunks()
+        # combine_chunks copies even a single chunk (a whole column per call)
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     if isinstance(column, pa.Array):
         return column
     if isinstance(column, np.ndarray):
@@ -133,10 +134,13 @@ def _from_arrow(kind: str, type_, array: pa.Array):
         return V("bool", _filled(array, False).to_numpy(zero_copy_only=False), bad=nulls)
     if kind == "num" and pa.types.is_integer(kind_of_array) and not pa.types.is_uint64(kind_of_array):
         data = _filled(array, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
-        bad = either(nulls, _over(np.abs(data) >= _MAGNITUDE)) if vv.magnitude(data) >= _MAGNITUDE else nulls
+        largest = vv.magnitude(data)
+        if largest >= _MAGNITUDE:
+            return V("num", data * 100 if type_.name == "money" else data, 2 if type_.name == "money" else 0,
+                     bad=either(nulls, _over(np.abs(data) >= _MAGNITUDE)))
         if type_.name == "money":
-            return V("num", data * 100, 2, bad=bad)
-        return V("num", data, 0, bad=bad)
+            return V("num", data * 100, 2, bad=nulls, most=largest * 100)
+        return V("num", data, 0, bad=nulls, most=largest)
     if kind == "num" and pa.types.is_decimal(kind_of_array) and kind_of_array.scale <= MAX_SCALE \
             and type_.name in ("money", "number"):
         return _from_decimal(type_, array, nulls)
@@ -149,7 +153,10 @@ def _from_arrow(kind: str, type_, array: pa.Array):
         index = {symbol: code for code, symbol in enumerate(vocab)}
         table = np.array([index.get(s, -1) for s in encoded.dictionary.to_pylist()] + [-1], dtype=np.int32)
         positions = _filled(encoded.indices, len(table) - 1).to_numpy(zero_copy_only=False)
-        codes = table[positions]
+        if encoded.indices.null_count == 0 and np.array_equal(table[:-1], np.arange(len(table) - 1)):
+            codes = positions.astype(np.int32, copy=False)  # the dictionary is the vocabulary, in order
+        else:
+            codes = table[positions]
         return V("sym", codes, vocab=vocab, bad=either(nulls, _over(codes < 0)))
     if kind == "text" and (pa.types.is_string(kind_of_array) or pa.types.is_large_string(kind_of_array)):
         long = pc.greater(pc.utf8_length(array), MAX_TEXT_LENGTH).fill_null(False).to_numpy(zero_copy_only=False)
@@ -177,18 +184,20 @@ def _from_decimal(type_, array: pa.Array, nulls) -> V:
         data = data.copy()
         data[nulls] = 0
     bad = nulls
-    if not (len(data) == 0 or (int(high.min()) == 0 == int(high.max()) and int(data.min()) >= 0)):
+    smallest, largest = (int(data.min()), int(data.max())) if len(data) else (0, 0)
+    if not (len(data) == 0 or (smallest >= 0 and not high.any())):
         bad = either(bad, _over(high != (low >> 63)))  # past int64: per case
-    if vv.magnitude(data) >= _MAGNITUDE * 10 ** scale:
+    most = max(-smallest, largest)
+    if most >= _MAGNITUDE * 10 ** scale:
         bad = either(bad, _over(np.abs(data) >= _MAGNITUDE * 10 ** scale))
     if type_.name == "money":
         if scale > 2:
             factor = np.int64(10 ** (scale - 2))
             bad = either(bad, _over(data % factor != 0))  # more than cents: the fact is refused
-            data, scale = data // factor, 2
+            data, scale, most = data // factor, 2, most // int(factor) + 1
         elif scale < 2:
-            data, scale = data * np.int64(10 ** (2 - scale)), 2
-    return V("num", data, scale, bad=bad)
+            data, scale, most = data * np.int64(10 ** (2 - scale)), 2, most * 10 ** (2 - scale)
+    return V("num", data, scale, bad=bad, most=most)
 
 
 # ---------------------------------------------------------------------------- Python values

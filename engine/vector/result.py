@@ -5,6 +5,7 @@ as dictionary arrays, dates as date32, and a null where a case has no value.
 """
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Optional
 
 import attrs
@@ -75,7 +76,21 @@ def arrow_column(value: V, type_, valid: np.ndarray) -> pa.Array:
         indices = pa.array(value.data.astype(np.int32, copy=False), pa.int32(), mask=mask if not valid.all() else None)
         return pa.DictionaryArray.from_arrays(indices, pa.array(value.vocab, pa.string()))
     items = [item if ok else None for item, ok in zip(value.data, valid)]
+    if type_.name in ("integer", "number", "money"):
+        return _exact_numbers(items, type_)
     return pa.array([list(i) if isinstance(i, tuple) else i for i in items])
+
+
+def _exact_numbers(items: list, type_) -> pa.Array:
+    """Numbers past int64 mantissas, as the per-case evaluator gave them: int64 for integers that
+    fit, else decimal128 (decimal256 past 38 digits) at the largest scale of the column."""
+    numbers = [Decimal(item) for item in items if item is not None]
+    if type_.name == "integer" and all(-(2 ** 63) <= int(x) < 2 ** 63 for x in numbers):
+        return pa.array(items, pa.int64())
+    scale = max([2 if type_ == MONEY else 0] + [max(0, -x.as_tuple().exponent) for x in numbers])
+    digits = max([1] + [max(0, len(x.as_tuple().digits) + x.as_tuple().exponent) + scale for x in numbers])
+    kind = pa.decimal128(38, scale) if digits <= 38 else pa.decimal256(76, scale)
+    return pa.array([None if item is None else Decimal(item) for item in items], kind)
 
 
 def _decimal_array(mantissas: np.ndarray, scale: int, valid: np.ndarray) -> pa.Array:

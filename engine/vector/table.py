@@ -57,8 +57,8 @@ def evaluate_table(ruleset, columns, as_of, outputs=None, trace: bool = False) -
     fired = None
     if trace:
         fired = {}
-        for name, rows_fired in evaluation.fired.items():
-            rows_fired = np.array(np.broadcast_to(rows_fired, (n,)), dtype=np.int32)
+        for name, (numbers, chosen) in evaluation.fired.items():
+            rows_fired = np.array(np.broadcast_to(numbers[chosen + 1], (n,)), dtype=np.int32)
             rows_fired[evaluated_per_case] = -1  # see the case's own verdict
             fired[name] = rows_fired
     return TableResult(n, outputs_, status, messages, fired, dict(evaluation.per_case_decisions))
@@ -92,6 +92,13 @@ def _merge(value: V, type_, rows: np.ndarray, items: list) -> V:
             data[row] = item
         return V("obj", data)
     patch = from_python(items, type_)
+    if patch.kind == "num" and patch.bad is not None:
+        # A value past the int64 mantissas (a product of large numbers): the column is then
+        # written from the engine's own values, the exact ones, case by case.
+        data = np.array(to_python(value, type_, np.arange(len(value.data))), dtype=object)
+        for row, item in zip(rows, items):
+            data[row] = item
+        return V("obj", data)
     data = np.array(value.data)
     if value.kind == "num" and patch.scale != value.scale:
         scale = max(value.scale, patch.scale)

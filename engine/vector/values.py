@@ -38,6 +38,9 @@ class V:
     scale: int = 0                 # num only
     vocab: tuple = ()              # sym only
     bad: Optional[np.ndarray] = None
+    # num only: a bound known for every |mantissa| (from the operands' bounds), so that an
+    # operation on a million rows need not scan its result for int64 overflow; None: not known
+    most: Optional[int] = None
 
     @property
     def is_scalar(self) -> bool:
@@ -65,7 +68,7 @@ def constant(python_value, type_name: str, vocab: tuple = ()) -> V:
         return V("bool", np.bool_(python_value))
     if type_name in ("integer", "number", "money") or isinstance(python_value, (int, Decimal)):
         mantissa, scale = decimal_parts(Decimal(python_value))
-        return V("num", np.int64(mantissa), scale)
+        return V("num", np.int64(mantissa), scale, most=abs(mantissa))
     if isinstance(python_value, dt.date):
         return V("date", np.int64((python_value - EPOCH).days))
     if type_name == "sym":
@@ -97,8 +100,9 @@ def rescale(value: V, scale: int) -> V:
         raise Unsupported(f"a computation needs more than {MAX_SCALE} decimals")
     factor = 10 ** (scale - value.scale)
     data = value.data * np.int64(factor)
-    if magnitude(value.data) < LIMIT // factor:
-        return V("num", data, scale, bad=value.bad)
+    largest = bound(value)
+    if largest < LIMIT // factor:
+        return V("num", data, scale, bad=value.bad, most=largest * factor)
     over = np.abs(value.data) >= LIMIT // factor
     return V("num", data, scale, bad=either(value.bad, over) if np.any(over) else value.bad)
 
@@ -110,15 +114,22 @@ def magnitude(data) -> int:
     return max(-int(np.min(data)), int(np.max(data)))
 
 
+def bound(value: V) -> int:
+    """A bound of every |mantissa|: the one carried, or the largest, scanned."""
+    return value.most if value.most is not None else magnitude(value.data)
+
+
 def align(a: V, b: V) -> tuple[V, V]:
     scale = max(a.scale, b.scale)
     return rescale(a, scale), rescale(b, scale)
 
 
-def _bounded(data, scale: int, bad, over=None) -> V:
+def _bounded(data, scale: int, bad, over=None, most=None) -> V:
     if over is None:
-        if magnitude(data) < LIMIT:
-            return V("num", data, scale, bad=bad)
+        if most is None or most >= LIMIT:
+            most = magnitude(data)
+        if most < LIMIT:
+            return V("num", data, scale, bad=bad, most=most)
         over = np.abs(data) >= LIMIT
     return V("num", data, scale, bad=either(bad, over) if np.any(over) else bad)
 
@@ -126,7 +137,7 @@ def _bounded(data, scale: int, bad, over=None) -> V:
 def add(a: V, b: V, sign: int = 1) -> V:
     a, b = align(a, b)
     data = a.data + b.data if sign > 0 else a.data - b.data
-    return _bounded(data, a.scale, either(a.bad, b.bad))
+    return _bounded(data, a.scale, either(a.bad, b.bad), most=bound(a) + bound(b))
 
 
 def multiply(a: V, b: V) -> V:
@@ -134,8 +145,9 @@ def multiply(a: V, b: V) -> V:
     if scale > MAX_SCALE:
         raise Unsupported(f"a product with more than {MAX_SCALE} decimals")
     bad = either(a.bad, b.bad)
-    if float(magnitude(a.data)) * float(magnitude(b.data)) < _FLOAT_LIMIT:
-        return V("num", a.data * b.data, scale, bad=bad)  # no row can leave int64
+    largest = bound(a) * bound(b)
+    if largest < LIMIT:
+        return V("num", a.data * b.data, scale, bad=bad, most=largest)  # no row can leave int64
     estimate = np.abs(np.asarray(a.data, dtype=np.float64)) * np.abs(np.asarray(b.data, dtype=np.float64))
     return _bounded(a.data * b.data, scale, bad, estimate >= _FLOAT_LIMIT)
 
@@ -150,7 +162,8 @@ def round_half_up(a: V, scale: int) -> V:
         return rescale(a, scale)
     q = np.int64(10 ** (a.scale - scale))
     magnitude = (np.abs(a.data) + q // 2) // q
-    return V("num", np.where(a.data < 0, -magnitude, magnitude), scale, bad=a.bad)
+    most = None if a.most is None else (a.most + int(q) // 2) // int(q)
+    return V("num", np.where(a.data < 0, -magnitude, magnitude), scale, bad=a.bad, most=most)
 
 
 def floor_to(a: V, scale: int, ceiling: bool = False) -> V:
@@ -231,7 +244,9 @@ def select(condition, when_true: V, when_false: V) -> V:
     if when_true.kind == "sym":
         return V("sym", np.where(condition.data, when_true.data, recode(when_false, when_true.vocab)),
                  vocab=when_true.vocab, bad=bad)
-    return attrs.evolve(when_true, data=np.where(condition.data, when_true.data, when_false.data), bad=bad)
+    most = None if when_true.most is None or when_false.most is None else max(when_true.most, when_false.most)
+    return attrs.evolve(when_true, data=np.where(condition.data, when_true.data, when_false.data), bad=bad,
+                        most=most if when_true.kind == "num" else None)
 
 
 def _where(condition, a, b):
