@@ -92,17 +92,18 @@ def _merge(value: V, type_, rows: np.ndarray, items: list) -> V:
             data[row] = item
         return V("obj", data)
     patch = from_python(items, type_)
-    if patch.kind == "num" and patch.bad is not None:
-        # A value past the int64 mantissas (a product of large numbers): the column is then
-        # written from the engine's own values, the exact ones, case by case.
+    merged, patched = value, patch
+    if value.kind == "num" and patch.scale != value.scale:
+        scale = max(value.scale, patch.scale)
+        merged, patched = rescale(value, scale), rescale(patch, scale)
+    if patch.kind == "num" and (patched.bad is not None or merged.bad is not value.bad):
+        # A value past the int64 mantissas (a product of large numbers, or at the other's scale):
+        # the column is then written from the engine's own values, exact, case by case.
         data = np.array(to_python(value, type_, np.arange(len(value.data))), dtype=object)
         for row, item in zip(rows, items):
             data[row] = item
         return V("obj", data)
+    value, patch = merged, patched
     data = np.array(value.data)
-    if value.kind == "num" and patch.scale != value.scale:
-        scale = max(value.scale, patch.scale)
-        value, patch = rescale(value, scale), rescale(patch, scale)
-        data = np.array(value.data)
     data[rows] = patch.data
     return V(value.kind, data, value.scale, value.vocab or patch.vocab)
