@@ -251,3 +251,19 @@ def test_verify_refuses_an_edited_call_and_replay_reports_an_edited_value(rulese
     unknown["decisions"][0]["calls"][0]["function"] = "nothing"
     _, err, _ = _verdict("verify", _saved(tmp_path, unknown, "unknown"))
     assert "decision 1: a call names the function `nothing`, which `functions` does not describe" in err
+
+
+def test_the_documented_call_and_its_explanation_are_the_engines(tmp_path, monkeypatch):
+    import re
+    from pathlib import Path
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    rules = re.search(r"```rules functions\n(.*?)```", (docs / "language.md").read_text(encoding="utf-8"), re.S).group(1)
+    doc = (docs / "trace-format.md").read_text(encoding="utf-8")
+    documented_call = json.loads(re.search(r"```json call\n(.*?)```", doc, re.S).group(1))
+    documented_text = re.search(r"```text calls\n(.*?)```", doc, re.S).group(1)
+    (tmp_path / "functions.rules").write_text(rules, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    verdict = engine.load_ruleset("functions.rules").evaluate({"age": 24, "ages": [20, 40]}, as_of="2025-01-01",
+                                                              outputs=["all_shares"])
+    assert verdict.to_dict()["decisions"][0]["calls"][1] == documented_call
+    assert verdict.explain().split("\n", 2)[2] == documented_text
