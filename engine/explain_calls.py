@@ -37,7 +37,7 @@ def call_text(call: dict, function: dict, reading, trace: dict, default_lang: st
     w, lang = reading.w, reading.lang
     types = {p.get("name"): p.get("type") for p in function.get("parameters", [])}
     arguments = call.get("arguments", {})
-    shown = ", ".join(f"{name} = {reading.value(value, types.get(name))}" for name, value in arguments.items())
+    shown = ", ".join(f"{name} = {_argument(value, types.get(name), reading)}" for name, value in arguments.items())
     name = call.get("function", "")
     fired = call.get("fired", [])
     first = fired[0] if fired else {}
@@ -50,6 +50,12 @@ def call_text(call: dict, function: dict, reading, trace: dict, default_lang: st
         text = w["call"].format(**values)
     why = joined([t for t in (_why(f, call, types, reading, trace, default_lang) for f in fired) if t], lang, ";")
     return f"{text}{colon(lang)}{why}" if why else text
+
+
+def _argument(value, code, reading) -> str:
+    """An argument in words; a record in braces, so its fields do not read as other arguments."""
+    text = reading.value(value, code)
+    return "{" + text + "}" if isinstance(code, dict) and "record" in code and isinstance(value, dict) else text
 
 
 def _element(call: dict, w: dict) -> str:

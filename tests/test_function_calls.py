@@ -267,3 +267,26 @@ def test_the_documented_call_and_its_explanation_are_the_engines(tmp_path, monke
                                                               outputs=["all_shares"])
     assert verdict.to_dict()["decisions"][0]["calls"][1] == documented_call
     assert verdict.explain().split("\n", 2)[2] == documented_text
+
+
+def test_a_record_argument_reads_in_braces_and_its_field_fills_a_hole(tmp_path):
+    path = tmp_path / "e.rules"
+    path.write_text("""\
+type Person = {age: integer 0..130, name: text}
+input people : list of Person
+
+function label(p: Person) : text
+  | p.age     || label   | because
+  | <= 17     || "minor" | "{p.name} is {p.age}."
+  | otherwise || "adult" |
+
+decision labels : list of text = for x in people return label(x)
+""", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    facts = {"people": [{"age": 12, "name": "Li"}, {"age": 40, "name": "Jo"}]}
+    for run in (ruleset.evaluate, ruleset.interpret):
+        verdict = run(facts, as_of="2025-01-01")
+        assert verdict.to_dict()["decisions"][0]["calls"][0]["fired"][0]["holes"] == {"p.name": "Li", "p.age": 12}
+        assert verdict.explain().splitlines()[4:6] == [
+            "  calls    label(p = {age: 12, name: Li}), for people[0], gave minor — rule label#1 (line 6): Li is",
+            "           12."]
