@@ -48,6 +48,8 @@ def analyse_tables(ruleset, skipped: Optional[list] = None) -> list[Diagnostic]:
                                                 f"and overlaps: {reason}", version.decl.span))
                     elif skipped is not None:
                         skipped.append(version.decl)
+    from engine.functions_check import analyse_functions  # a function's table too (h16-calls)
+    found.extend(analyse_functions(ruleset, _analyse_version, _NotAnalysable))
     return found
 
 
@@ -179,7 +181,7 @@ class _Cells:
             return expr.value
         for name in ast.names_in(expr):
             kind = self.compiler.name_kind(name, column_type)
-            if kind in ("input", "decision", "as_of"):
+            if kind in ("input", "decision", "as_of", "argument"):  # known only when evaluating (a call)
                 raise _NotAnalysable()
         return self.compiler.expr(expr, column_type)(self.ctx)
 
@@ -255,13 +257,15 @@ def _period_words(period, several: bool) -> str:
 
 # ---------------------------------------------------------------------------- one version
 
-def _analyse_version(ruleset, version) -> list[Diagnostic]:
+def _analyse_version(ruleset, version, scope=None, compiler=None) -> list[Diagnostic]:
+    """A table's findings; a function's table (functions_check.py) brings the `scope` where its
+    columns' names are declared (its parameters) and its body's compiler."""
     decl, table = version.decl, version.decl.body
     model = ruleset.model
     if len({c.title for c in table.inputs}) < len(table.inputs):
         raise _NotAnalysable()  # two columns test one input: they are not independent dimensions
-    domains = [column_domain(model, c, t) for c, t in zip(table.inputs, version.column_types)]
-    compiler = Compiler(model, ruleset.typer)
+    domains = [column_domain(scope or model, c, t) for c, t in zip(table.inputs, version.column_types)]
+    compiler = compiler or Compiler(model, ruleset.typer)
     policy = decl.hit.policy if decl.hit.aggregator is None else f"collect {decl.hit.aggregator}"
     hit = {"unique": "unique", "any": "any", "first": "first"}.get(policy, "priority")
     wants_gaps = policy in GAP_POLICIES or policy in ("collect min", "collect max")

@@ -321,6 +321,9 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
         out.wrapped("rule", f"{fired['rule']} · {where}{cited}{since if index == 0 else ''}", first=index == 0)
     if not decision["fired"]:
         out.line("rule", f"{w['no_row']} · {_file_line(decision['location']['file'], decision['location'].get('line'))}")
+    if decision.get("calls"):  # the functions it called, a line each (engine/explain_calls.py)
+        from engine.explain_calls import write_calls
+        write_calls(out, reading, trace, decision["calls"])
     if rests:
         deps = [by_name[r] for r in decision.get("reads", []) if r in by_name]
         for index, dep in enumerate(deps):

@@ -6,12 +6,10 @@ agree by construction on what a function gives, which rows fire and what is trac
 A call made while tracing leaves a CallRecord with the calling decision (or, for a call inside a
 function, with the calling function's record): the function, where it was called, the arguments,
 the rows tested and fired, the value, the calls it made in turn, and — when a list is iterated
-(`for m in members return share(m)`) — the element's index, from `element(index)`.
+(`for m in members return share(m)`) — the element's position (engine/iteration.py).
 """
 from __future__ import annotations
 
-import contextlib
-import contextvars
 from typing import Optional
 
 import attrs
@@ -21,23 +19,10 @@ from engine.compile import Compiler
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import CALLS, RowOutcome, VersionPlan, check_range, finish_value, hit_policy, match_rows, \
     no_parameter_value
+from engine.iteration import ITERATION
 from engine.span import Span
 from engine.typecheck import is_symbol_of
 from engine.values import format_value
-
-# The indexes of the list elements being iterated where a call is made (outermost first): set by
-# the iteration of a list (`element(i)`), read by every call made meanwhile, in either path.
-ITERATION: contextvars.ContextVar = contextvars.ContextVar("verdict_iteration", default=())
-
-
-@contextlib.contextmanager
-def element(index: int):
-    """While a list's element number `index` (from 0) is evaluated: calls record that index."""
-    token = ITERATION.set(ITERATION.get() + (index,))
-    try:
-        yield
-    finally:
-        ITERATION.reset(token)
 
 
 @attrs.frozen
@@ -51,7 +36,7 @@ class CallRecord:
     fired: tuple             # RowPlan of the rows that gave the value
     value: object
     calls: tuple             # CallRecord of the calls the function made
-    index: Optional[tuple]   # the list elements' indexes when called while a list is iterated
+    index: Optional[tuple]   # ((position, list name or None), ...) when called while lists are iterated
 
 
 @attrs.frozen
@@ -76,6 +61,10 @@ class Frame:
 
     def parameter(self, name: str, span):
         return self.root.parameter(name, span)
+
+    @property
+    def traced(self) -> bool:
+        return self.calls is not None
 
 
 class _CodeReads:
@@ -232,15 +221,21 @@ def invoke(fplan: FunctionPlan, root, as_of, args: tuple, span, calls: Optional[
     inner = [] if calls is not None else None
     frame = Frame(as_of, dict(zip(signature.param_names, args)), root, inner)
     plan = fplan.plan
-    if plan.expression is not None:
-        value = finish_value(plan.result_type, plan.expression(frame), plan.decl.span)
-        inputs, outcomes, fired = (), (), ()
-    else:
-        inputs, outcomes, fired, value = _table(plan, frame, calls is not None)
+    index = ITERATION.get() if calls is not None else ()
+    if index:  # the body's own iterations are counted afresh: the caller's are this call's
+        token = ITERATION.set(())
+    try:
+        if plan.expression is not None:
+            value = finish_value(plan.result_type, plan.expression(frame), plan.decl.span)
+            inputs, outcomes, fired = (), (), ()
+        else:
+            inputs, outcomes, fired, value = _table(plan, frame, calls is not None)
+    finally:
+        if index:
+            ITERATION.reset(token)
     if plan.version.range is not None:
         check_range(value, plan, as_of)
     if calls is not None:
-        index = ITERATION.get()
         calls.append(CallRecord(signature.name, span, args, inputs, outcomes, fired, value, tuple(inner),
                                 index or None))
     return value

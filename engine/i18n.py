@@ -3,6 +3,9 @@ punctuation that joins them (a colon, a list) as each language writes it."""
 
 WORDS = {
     "en": {"because": "because", "rule": "rule", "source": "source", "rests_on": "rests on",
+           "calls": "calls", "call": "{call} gave {value} — rule {rule} (line {line})",
+           "call_element": "{call}, for {element}, gave {value} — rule {rule} (line {line})",
+           "element": "element {index}",
            "figures": "figures", "warning": "warning", "as_of": "as of {date}", "given": "given",
            "assumed": "assumed", "given_text": "{conditions}.",
            "assumed_text": "{values} (the rules' defaults, as the facts given do not say)", "quoted": "“{}”",
@@ -20,6 +23,9 @@ WORDS = {
            "stopped": {"other": "The rules give no answer for “{decision}”."},
            "answered_are": "Answered: {names}.", "true": "yes", "false": "no", "none": "none"},
     "fr": {"because": "parce que", "rule": "règle", "source": "source", "rests_on": "repose sur",
+           "calls": "appels", "call": "{call} a donné {value} — règle {rule} (ligne {line})",
+           "call_element": "{call}, pour {element}, a donné {value} — règle {rule} (ligne {line})",
+           "element": "élément {index}",
            "figures": "montants", "warning": "attention", "as_of": "au {date}", "given": "pour",
            "assumed": "supposé", "given_text": "{conditions}.",
            "assumed_text": "{values} (valeurs par défaut des règles, faute d'information dans le dossier)", "quoted": "«\u00a0{}\u00a0»",
@@ -43,6 +49,9 @@ WORDS = {
                "other": "Les règles ne donnent pas de réponse pour «\u00a0{decision}\u00a0»."},
            "answered_are": "Réponses données\u00a0: {names}.", "true": "oui", "false": "non", "none": "néant"},
     "zh": {"because": "原因", "rule": "规则", "source": "来源", "rests_on": "依据",
+           "calls": "调用", "call": "{call} 得出 {value}——规则 {rule}（第 {line} 行）",
+           "call_element": "{call}（{element}）得出 {value}——规则 {rule}（第 {line} 行）",
+           "element": "第 {index} 个元素",
            "figures": "数值", "warning": "注意", "as_of": "适用日期：{date}", "given": "条件",
            "assumed": "默认", "given_text": "{conditions}。",
            "assumed_text": "{values}（未提供，按规则的默认值计算）", "quoted": "“{}”",
@@ -66,7 +75,7 @@ WORDS = {
            "answered_are": "已作答：{names}。", "true": "是", "false": "否", "none": "无"},
 }
 
-LABELS = ("because", "given", "rule", "rests_on", "figures", "warning", "missing", "assumed", "note")
+LABELS = ("because", "given", "rule", "calls", "rests_on", "figures", "warning", "missing", "assumed", "note")
 
 
 def words(lang: str) -> dict:

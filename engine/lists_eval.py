@@ -12,6 +12,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from engine import ast
+from engine.iteration import calls_a_function, indexed, indexing, kept, list_name
 from engine.lists import ANYTHING, FILTER_VARIABLE, bound
 from engine.runtime import fail
 from engine.values import BOOL, ListType
@@ -80,13 +81,16 @@ def _scoped(ctx):
         return ctx.bound
 
 
-def _each(variable: str, get_items, body, combine):
-    """fn(ctx): `combine` over the values of `body` with `variable` bound to each element."""
+def _each(variable: str, get_items, body, combine, of=_MISSING):
+    """fn(ctx): `combine` over the values of `body` with `variable` bound to each element; with
+    `of` (the body calls a function: engine/iteration.py), traced calls know the element's position."""
     def run(ctx):
         items = get_items(ctx)
         scope = _scoped(ctx)
         previous = scope.get(variable, _MISSING)
         try:
+            if of is not _MISSING and ctx.traced:
+                return combine(items, scope, variable, indexing(body, of), ctx)
             return combine(items, scope, variable, body, ctx)
         finally:
             if previous is _MISSING:
@@ -142,13 +146,14 @@ def compile_expr(compiler, expr, expected):
             get_items = compiler.expr(source)
             with bound(typer, variable, _element(compiler, source)):
                 body = compiler.expr(condition)
-            return _each(variable, get_items, body, _some if quantifier == "some" else _every)
+            return _each(variable, get_items, body, _some if quantifier == "some" else _every,
+                         *_indexed(compiler, condition, source))
         case ast.ForExpr(variable=variable, source=source, body=body):
             get_items = compiler.expr(source)
             wanted = expected.element if isinstance(expected, ListType) else None
             with bound(typer, variable, _element(compiler, source)):
                 value = compiler.expr(body, wanted)
-            return _each(variable, get_items, value, _for)
+            return _each(variable, get_items, value, _for, *_indexed(compiler, body, source))
         case ast.Filter(source=source, condition=condition):
             get_items = compiler.expr(source)
             if _is_position(compiler, expr):
@@ -156,12 +161,17 @@ def compile_expr(compiler, expr, expected):
                 return lambda ctx: list_item(ctx.as_of, span, get_items(ctx), position(ctx))
             with bound(typer, FILTER_VARIABLE, _element(compiler, source)):
                 keep = compiler.expr(condition)
-            return _each(FILTER_VARIABLE, get_items, keep, _filter)
+            return _each(FILTER_VARIABLE, get_items, keep, _filter, *_indexed(compiler, condition, source))
         case ast.InList(value=value, source=source):
             get_items = compiler.expr(source)
             get_value = compiler.expr(value, _element(compiler, source))
             return lambda ctx: get_value(ctx) in get_items(ctx)
     raise AssertionError(expr)
+
+
+def _indexed(compiler, body, source) -> tuple:
+    """`(list name,)` when the body calls a declared function (its calls are traced per element)."""
+    return (list_name(source),) if calls_a_function(body, compiler.model.functions) else ()
 
 
 def compile_call(compiler, expr: ast.Call, expected):
@@ -226,6 +236,8 @@ def generate_expr(gen, expr, expected) -> str:
             with _local(gen, variable, each, _element(compiler, source)):
                 body = gen.expr(condition)
             combine = u.obj(any if quantifier == "some" else all)
+            if _indexed_code(gen, condition):
+                return f"(({items} := {source_code}), {combine}({_steps(gen, source, body, each, items)}))[1]"
             return f"(({items} := {source_code}), {combine}({body} for {each} in {items}))[1]"
         case ast.ForExpr(variable=variable, source=source, body=body):
             items, each = u.name("l"), u.name("i")
@@ -233,6 +245,8 @@ def generate_expr(gen, expr, expected) -> str:
             wanted = expected.element if isinstance(expected, ListType) else None
             with _local(gen, variable, each, _element(compiler, source)):
                 value = gen.expr(body, wanted)
+            if _indexed_code(gen, body):
+                return f"(({items} := {source_code}), tuple({_steps(gen, source, value, each, items)}))[1]"
             return f"(({items} := {source_code}), tuple({value} for {each} in {items}))[1]"
         case ast.Filter(source=source, condition=condition):
             source_code = gen.expr(source)
@@ -241,10 +255,23 @@ def generate_expr(gen, expr, expected) -> str:
             items, each = u.name("l"), u.name("i")
             with _local(gen, FILTER_VARIABLE, each, _element(compiler, source)):
                 keep = gen.expr(condition)
+            if _indexed_code(gen, condition):
+                flags = _steps(gen, source, keep, each, items)
+                return f"(({items} := {source_code}), {u.obj(kept)}({items}, {flags}))[1]"
             return f"(({items} := {source_code}), tuple({each} for {each} in {items} if {keep}))[1]"
         case ast.InList(value=value, source=source):
             return f"({gen.expr(value, _element(compiler, source))} in {gen.expr(source)})"
     raise AssertionError(expr)
+
+
+def _indexed_code(gen, body) -> bool:
+    """Traced code whose loop body calls a declared function: each step is indexed (iteration.py)."""
+    return gen.traced and calls_a_function(body, gen.model.functions)
+
+
+def _steps(gen, source, value: str, each: str, items: str) -> str:
+    """`indexed(name, (value for each in items))`: the body's values, each with its position set."""
+    return f"{gen.unit.obj(indexed)}({gen.unit.literal(list_name(source))}, ({value} for {each} in {items}))"
 
 
 def generate_call(gen, expr: ast.Call, expected) -> str:

@@ -7,6 +7,7 @@ import attrs
 
 from engine.errors import Diagnostic, TraceError, VerdictError
 from engine.explain import Reading, plain
+from engine.replay_calls import call_differences
 from engine.trace import READABLE_FORMATS
 
 
@@ -104,6 +105,9 @@ def replay(trace: dict, ruleset) -> Replay:
         old_rules, new_rules = [f["rule"] for f in old["fired"]], [f["rule"] for f in now["fired"]]
         if old_rules != new_rules:
             differences.append(f"{name}: rules fired {', '.join(old_rules) or 'none'} → {', '.join(new_rules) or 'none'}")
+        called = call_differences(name, old, now, trace, new, _shown_pair)  # functions (engine/replay_calls.py)
+        differences.extend(called + ([f"{name}: the trace's calls are not those this ruleset makes (the trace was "
+                                      "edited)"] if called and not hash_changed else []))
         old_figures = {p["name"]: p for p in old.get("parameters", [])}
         for figure in now.get("parameters", []):
             previous = old_figures.get(figure["name"])

@@ -225,6 +225,9 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
         "warnings": _unique(warnings),
         "decisions": decisions,
     }
+    if any("calls" in d for d in decisions):  # what each function called is (engine/functions_trace.py)
+        from engine.functions_trace import functions_called
+        trace["functions"] = functions_called(ruleset, decisions)
     trace["digest"] = {"sha256": digest_of(trace)}
     return trace
 
@@ -379,8 +382,11 @@ def _decision_entry(ruleset, record, as_of, prepared, values_by_name, vocabulary
     entry["fired"] = [_fired_entry(ruleset, rule_id, line, source, template, row, holes)
                       for rule_id, line, source, template, row in fired_rows]
     entry["output"] = to_json_value(record.value)
+    if record.calls:  # the functions it called (engine/functions_trace.py)
+        from engine.functions_trace import call_entries, fired_in_calls
+        entry["calls"] = call_entries(ruleset, record.calls, as_of, vocabulary, types, full)
     source_ids = []
-    for item in entry["fired"]:
+    for item in entry["fired"] + (fired_in_calls(entry["calls"]) if record.calls else []):
         if item["source"] and item["source"] not in source_ids:
             source_ids.append(item["source"])
     for read in record.parameters:

@@ -112,6 +112,8 @@ def _check_shape(trace: dict, what: str) -> None:
         raise _refuse(what, "`decisions` must be a list")
     for index, decision in enumerate(trace["decisions"], 1):
         _check_decision(what, index, decision)
+    from engine.trace_calls_check import check_shape  # the calls of functions (h16-calls)
+    check_shape(trace, lambda message: _refuse(what, message))
 
 
 def _check_status(what: str, where: str, status) -> None:
@@ -232,3 +234,5 @@ def _check_story(trace: dict, what: str) -> None:
                     raise edited(f"the text of rule {fired['rule']} shows {hole} = "
                                  f"{json.dumps(value, ensure_ascii=False)}, but the trace gives "
                                  f"{json.dumps(known, ensure_ascii=False)}")
+    from engine.trace_calls_check import check_story  # the calls of functions (h16-calls)
+    check_story(trace, edited, figures)

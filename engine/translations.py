@@ -51,6 +51,7 @@ def check_translations(ruleset) -> list[Diagnostic]:
                 rule_ids.add(name)
                 if body.because is not None and name not in explained:
                     explained.append(name)
+    parameters_of = _function_rules(model, rule_ids, explained)  # functions (h16-calls): their rows too
     names = set(model.inputs) | set(model.parameters) | set(model.decisions) | set(BUILTIN_NAMES)
     symbols = set(model.symbols) | {"true", "false"} | {
         s for info in model.decisions.values() if hasattr(info.type, "symbols") for s in info.type.symbols}
@@ -67,7 +68,7 @@ def check_translations(ruleset) -> list[Diagnostic]:
                     continue
                 for hole in TEMPLATE_HOLE.finditer(str(value)):
                     head = hole.group(1).strip().split(".")[0]
-                    if head not in names:
+                    if head not in names and head not in parameters_of.get(key, ()):
                         found.append(Diagnostic("error", "unknown-name", f"unknown name `{head}` in the "
                                                 f"translation of `{key}`", span, hint=suggestion_hint(head, names)))
                     elif path_problem(model, hole.group(1)):  # `{applicant.agee}` (records, h16-records)
@@ -91,3 +92,22 @@ def check_translations(ruleset) -> list[Diagnostic]:
                                     _span_of(files.settings_path, files.settings_text, str(key)),
                                     hint=suggestion_hint(str(key), SETTINGS) or f"the settings are {', '.join(SETTINGS)}"))
     return found
+
+
+def _function_rules(model, rule_ids: set, explained: list) -> dict:
+    """The rule ids of the functions' rows (and expressions) added to `rule_ids` and `explained`;
+    rule id → the function's parameters, which its translated templates may name as holes."""
+    parameters_of = {}
+    for name, info in model.functions.items():
+        body = info.decl.body
+        if isinstance(body, ast.Table):
+            rows = [(row.because, rule_id) for row, rule_id in zip(body.rows, info.version.rule_ids)]
+        else:
+            rows = [(body.because, name)]
+        for because, rule_id in rows:
+            rule_ids.add(rule_id)
+            parameters_of[rule_id] = info.signature.param_names
+            if because is not None and rule_id not in explained:
+                explained.append(rule_id)
+    return parameters_of
+
