@@ -135,6 +135,29 @@ def type_of(translator, tree) -> Optional[VType]:
     return None
 
 
+def _field(listed: VType, field: str):
+    element = listed.element
+    if element is None or element.kind != "record":
+        raise FeelError(f"the path `.{field}` on a list of {element.text() if element else 'values'} is not "
+                        "translated; on a list of structures it gives each one's component")
+    for found in element.fields:
+        if found[0] == field:
+            return found
+    raise FeelError(f"`{field}` is not a component of the list's structures "
+                    f"({', '.join(f[0] for f in element.fields)})")
+
+
+def projection_type(translator, listed: VType, field: str) -> Optional[VType]:
+    """`L.name` on a list of structures: the list of their components `name`."""
+    return VType("list", element=_field(listed, field)[2])
+
+
+def projection(translator, source, listed: VType, field: str) -> str:
+    column = _field(listed, field)[1]
+    variable = _variable(translator, "each")
+    return f"(for {variable} in {translator.expr(source)} return {variable}.{column})"
+
+
 def _source_text(translator, source) -> str:
     text = translator.expr(source)
     return text if source[0] in ("name", "list", "path") else f"({text})"
@@ -146,6 +169,9 @@ def expr(translator, tree, want: Optional[VType]) -> str:
     if kind == "list":
         each = wanted_element or translator.siblings_type(tree[1])
         return "[" + ", ".join(translator.expr(item, each) for item in tree[1]) + "]"
+    if kind in ("for", "some", "every", "filter") and tree[-2] == ("list", []):
+        # over the empty list written out: the value is known (verdict cannot type the variable of `[]`)
+        return {"for": "[]", "some": "false", "every": "true", "filter": "[]"}[kind]
     if kind in ("for", "some", "every"):
         _, dmn, source, body = tree
         element = _element(translator, source, f"`{kind}`")

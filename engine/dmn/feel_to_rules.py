@@ -55,6 +55,8 @@ class Translator:
                 for dmn, _, vtype in base.fields:
                     if dmn == tree[2]:
                         return vtype
+            if base is not None and base.kind == "list":  # a field of each record (h16-dmn)
+                return feel_lists.projection_type(self, base, tree[2])
             return VType("integer")
         if kind == "bin":
             if tree[1] in ("=", "!=", "<", "<=", ">", ">="):
@@ -169,6 +171,8 @@ class Translator:
                 if dmn == field:
                     return f"{self.expr(base)}.{column}"
             raise FeelError(f"`{field}` is not an output of `{base[1] if base[0] == 'name' else 'this value'}`")
+        if base_type is not None and base_type.kind == "list":  # a field of each record (h16-dmn)
+            return feel_lists.projection(self, base, base_type, field)
         if base_type is not None and base_type.kind == "date" and field in ("year", "month", "day"):
             return f"{field}({self.expr(base)})"
         raise FeelError(f"the path `.{field}` is not translated (structured values are not)")

@@ -17,6 +17,7 @@ from typing import Optional
 import attrs
 
 from engine.dmn import bkm as bkms
+from engine.dmn.boxed import BOXED, tree_of
 from engine.dmn.feel import FeelError, parse_expression, parse_unary_tests
 from engine.dmn.feel_records import flat_template, list_of_records
 from engine.dmn.feel_to_rules import Scope, Translator
@@ -144,12 +145,12 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, lis
     body = _Writer()
     bkms.translate_bodies(functions, scope, types, names, body, problems)
     for decision in defs.decisions:
-        if decision.logic is None or decision.logic.tag not in ("decisionTable", "literalExpression", "invocation"):
+        if decision.logic is None or decision.logic.tag not in ("decisionTable", "literalExpression") + BOXED:
             continue
         try:
-            if decision.logic.tag == "invocation":  # a call of a business knowledge model (h16-dmn)
+            if decision.logic.tag in BOXED:  # an invocation of a BKM, a boxed for, … as FEEL (h16-dmn)
                 _literal_decision(decision, decision_types[decision.id], name_map, translator, body,
-                                  bkms.invocation_tree(decision.logic, scope))
+                                  tree_of(decision.logic, scope))
             elif decision.logic.tag == "literalExpression":
                 _literal_decision(decision, decision_types[decision.id], name_map, translator, body)
             else:
@@ -218,7 +219,10 @@ def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict
         raise FeelError("the literal expression has no text")
     if vtype is not None and (vtype.kind == "record" or (vtype.kind == "list" and vtype.element.kind == "record")):
         raise FeelError("a literal expression of a structured type (or a list of them) is not translated")
-    expression = translator.expr(tree or parse_expression(text, translator.scope.entries), vtype)
+    tree = tree or parse_expression(text, translator.scope.entries)
+    expression = translator.expr(tree, vtype)
+    if vtype is None and expression == "[]":  # `[]` needs its type said (h16-dmn)
+        vtype = translator.type_of(tree)
     body.add("")
     line = _header(decision, name_map[decision.name], vtype.with_range() if vtype else None) + f" = {expression}"
     because = _ext(decision.element, "because")
