@@ -210,6 +210,10 @@ def invocation_tree(logic: Element, scope: Scope):
             args.append(("named", name, parse_expression(expression.child_text("text") or "", scope.entries)))
         except FeelError as error:
             raise _at(error, expression) from None
+    bound_names = {" ".join(a[1].split()) for a in args}
+    for param in scope.functions[callee].params:
+        if param[0] not in bound_names:
+            raise FeelError(f"the parameter `{param[0]}` of `{callee}` has no binding (DMN would give it null)")
     return ("call", callee, args)
 
 
