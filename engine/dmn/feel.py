@@ -234,8 +234,8 @@ class _Parser:
             return ("and", ("bin", ">=", left, lo), ("bin", "<=", left, self.additive()))
         if token == ("kw", "in"):
             self.take()
-            if not self.at("op", "("):  # `x in [a..b]`, `x in L` (h16-dmn): engine/dmn/feel_lists.py
-                from engine.dmn.feel_lists import in_test
+            from engine.dmn.feel_lists import in_test, interval_ahead
+            if not self.at("op", "(") or interval_ahead(self):  # `x in (a..b]`, `x in L` (h16-dmn)
                 return in_test(self, left)
             self.take()
             options = [self.additive()]

@@ -38,9 +38,21 @@ def iteration(parser, word: str):
     return (word, token[1], source, parser.expression())
 
 
+def interval_ahead(parser) -> bool:
+    """Whether a range `(a..b]` comes next (and not a parenthesised list `(a, b)`)."""
+    start = parser.i
+    try:
+        parser.interval()
+        return True
+    except FeelError:
+        return False
+    finally:
+        parser.i = start
+
+
 def in_test(parser, left):
     """`x in [a..b]` (a range), `x in < 5` (a comparison), `x in L` or `x in v` (a list or a value)."""
-    if parser.at("op", "[") or parser.at("op", "]"):
+    if parser.at("op", "[") or parser.at("op", "]") or parser.at("op", "("):
         start = parser.i
         try:
             return ("in_range", left, parser.interval())
