@@ -147,4 +147,42 @@ def test_the_tck_cases_these_translations_reach_pass():
     from engine.dmn.tck import run_tck
     passing = {r.case for r in run_tck(TCK, ("3",)) if r.status == "pass"}
     assert {"0001-filter", "1103-feel-substring-function", "1104-feel-string-length-function",
-            "1105-feel-upper-case-function", "1106-feel-lower-case-function", "1152-boxed-for"} <= passing
+            "1105-feel-upper-case-function", "1106-feel-lower-case-function", "1152-boxed-for", "0006-join"} <= passing
+
+
+def test_the_example_of_docs_dmn_md_translates_as_it_says():
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "dmn.md").read_text(encoding="utf-8")
+    xml = doc.split("```xml\n", 1)[1].split("```", 1)[0]
+    rules = doc.split("```rules\n", 1)[1].split("```", 1)[0]
+    result = import_dmn(model(xml).encode(), "m.dmn")
+    assert "\n".join(line for line in result.text.splitlines() if not line.startswith("#")).strip() == rules.strip()
+    out = result.ruleset.evaluate({"Loans": [24, -1, 120]}, as_of=DAY, trace=False).outputs
+    assert (list(out["Fees"]), out["First_Fee"]) == ([3, 11], 3)
+
+
+JOIN = ('<itemDefinition name="tEmp" isCollection="true"><itemComponent name="name"><typeRef>string</typeRef>'
+        '</itemComponent><itemComponent name="dept"><typeRef>number</typeRef></itemComponent></itemDefinition>'
+        '<itemDefinition name="tDept" isCollection="true"><itemComponent name="number"><typeRef>number</typeRef>'
+        '</itemComponent><itemComponent name="boss"><typeRef>string</typeRef></itemComponent></itemDefinition>'
+        '<inputData id="i1" name="Emps"><variable name="Emps" typeRef="tEmp"/></inputData>'
+        '<inputData id="i2" name="Depts"><variable name="Depts" typeRef="tDept"/></inputData>'
+        '<inputData id="i3" name="Who"><variable name="Who" typeRef="string"/></inputData>'
+        '<decision id="d1" name="Boss"><variable name="Boss" typeRef="string"/><literalExpression><text>'
+        'Depts[number = Emps[name = Who].dept[1]].boss[1]</text></literalExpression></decision>')
+
+
+def test_a_filter_in_a_filter_that_reads_nothing_of_it_is_a_decision_of_its_own():
+    result = import_dmn(model(JOIN).encode(), "m.dmn")
+    assert [line for line in result.text.splitlines() if line.startswith("decision")] == [
+        "decision Boss_filter_1 : list of tEmp_item = Emps[(item.name = Who)]",
+        "decision Boss : text = (for each in Depts[(item.number = (for each in Boss_filter_1 return each.dept)[1])] "
+        "return each.boss)[1]"]
+    facts = {"Emps": [{"name": "Li", "dept": 2}, {"name": "Bo", "dept": 1}],
+             "Depts": [{"number": 1, "boss": "Ann"}, {"number": 2, "boss": "Zoe"}], "Who": "Li"}
+    assert result.ruleset.evaluate(facts, as_of=DAY, trace=False).outputs["Boss"] == "Zoe"
+
+
+def test_a_filter_in_a_filter_that_reads_its_element_stays_refused():
+    body = JOIN.replace("Emps[name = Who].dept[1]", "Emps[dept = number].dept[1]")
+    assert refusal(body) == ["literalExpression (line 3): a filter inside another filter's condition that reads the "
+                             "outer one's element (or is in a function) is not translated: verdict binds `item` once"]

@@ -84,21 +84,27 @@ def _variable(translator, dmn: str) -> str:
     base = Names().allocate(dmn)
     names = getattr(translator, "names", None)
     if names is not None and base in names.used:
-        return names.allocate(f"{dmn} each")
-    return base
+        base = names.allocate(f"{dmn} each")
+    around, n = getattr(translator, "bound_names", frozenset()), 2
+    variable = base
+    while variable in around:  # a variable bound around it (verdict: `duplicate-name`)
+        variable, n = f"{base}_{n}", n + 1
+    return variable
 
 
 @contextmanager
 def bound(translator, entries):
     """`entries` ((DMN name, verdict text, VType), …) in scope while a body is translated."""
-    saved = dict(translator.scope.entries)
+    saved, saved_bound = dict(translator.scope.entries), getattr(translator, "bound_names", frozenset())
     for dmn, verdict, vtype in entries:
         translator.scope.add(dmn, verdict, vtype)
+    translator.bound_names = saved_bound | {dmn for dmn, _, _ in entries}
     try:
         yield
     finally:
         translator.scope.entries.clear()
         translator.scope.entries.update(saved)
+        translator.bound_names = saved_bound
 
 
 def _element(translator, source, what: str) -> Optional[VType]:
@@ -117,6 +123,39 @@ def _filter_entries(translator, element: Optional[VType]):
     if element is not None and element.kind == "record":  # FEEL reads a record's fields by their names
         entries += [(dmn, f"{FILTER_VARIABLE}.{column}", ftype) for dmn, column, ftype in element.fields]
     return entries
+
+
+def _names_in(tree) -> set:
+    if isinstance(tree, tuple) and tree and tree[0] == "name":
+        return {tree[1]}
+    found = set()
+    for part in tree if isinstance(tree, (tuple, list)) else ():
+        if isinstance(part, (tuple, list)):
+            found |= _names_in(part)
+    return found
+
+
+def _hoisted(translator, tree, element) -> Optional[str]:
+    """A filter in another filter's condition that reads nothing bound around it, as the name of a
+    helper decision giving it (`translator.hoist`, set for a decision's expression by to_rules):
+    verdict's `item` cannot be bound twice, one inside the other."""
+    hoist, outer = getattr(translator, "hoist", None), getattr(translator, "bound_names", frozenset())
+    if hoist is None or FILTER_VARIABLE not in outer:
+        return None
+    own = {dmn for dmn, _, _ in _filter_entries(translator, element)}
+    if (_names_in(tree[1]) | (_names_in(tree[2]) - own)) & outer:
+        return None
+    vtype = translator.type_of(tree)
+    if vtype is None:
+        return None
+    translator.bound_names = frozenset()  # it reads nothing of them: translated as if alone
+    try:
+        source_text = _source_text(translator, tree[1])
+        with bound(translator, _filter_entries(translator, element)):
+            text = f"{source_text}[{translator.expr(tree[2])}]"
+    finally:
+        translator.bound_names = outer
+    return hoist(text, vtype)
 
 
 def _is_position(translator, tree) -> bool:
@@ -194,13 +233,20 @@ def expr(translator, tree, want: Optional[VType]) -> str:
         word = "return" if kind == "for" else "satisfies"
         return f"({kind} {variable} in {source_text} {word} {body_text})"
     if kind == "filter":
-        source_text = _source_text(translator, tree[1])
         if _is_position(translator, tree):
+            source_text = _source_text(translator, tree[1])
             position = tree[2]
             if position[0] == "num" and Decimal(position[1]) != Decimal(position[1]).to_integral_value():
                 raise FeelError(f"the position {position[1]} in a list is not a whole number")
             return f"{source_text}[{translator.expr(position)}]"
         element = _element(translator, tree[1], "a filter")
+        helper = _hoisted(translator, tree, element)
+        if helper is not None:
+            return helper
+        if FILTER_VARIABLE in getattr(translator, "bound_names", frozenset()):
+            raise FeelError("a filter inside another filter's condition that reads the outer one's element (or is "
+                            f"in a function) is not translated: verdict binds `{FILTER_VARIABLE}` once")
+        source_text = _source_text(translator, tree[1])
         with bound(translator, _filter_entries(translator, element)):
             return f"{source_text}[{translator.expr(tree[2])}]"
     if kind == "in_value":

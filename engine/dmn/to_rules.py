@@ -220,10 +220,22 @@ def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict
     if vtype is not None and (vtype.kind == "record" or (vtype.kind == "list" and vtype.element.kind == "record")):
         raise FeelError("a literal expression of a structured type (or a list of them) is not translated")
     tree = tree or parse_expression(text, translator.scope.entries)
-    expression = translator.expr(tree, vtype)
+    helpers = []  # a filter in a filter's condition, given by a decision of its own (feel_lists._hoisted)
+
+    def hoist(helper_text: str, helper_type: VType) -> str:
+        helper = translator.names.allocate(f"{name_map[decision.name]} filter {len(helpers) + 1}")
+        helpers.append(f"decision {helper} : {helper_type.with_range()} = {helper_text}")
+        return helper
+    translator.hoist = hoist
+    try:
+        expression = translator.expr(tree, vtype)
+    finally:
+        translator.hoist = None
     if vtype is None and expression == "[]":  # `[]` needs its type said (h16-dmn)
         vtype = translator.type_of(tree)
     body.add("")
+    for line in helpers:
+        body.add(line, decision.logic)
     line = _header(decision, name_map[decision.name], vtype.with_range() if vtype else None) + f" = {expression}"
     because = _ext(decision.element, "because")
     if because:
