@@ -9,6 +9,7 @@ import pytest
 
 from engine.dmn.to_rules import import_dmn
 from engine.errors import VerdictError
+from tests.test_codegen import both_ways
 
 DAY = dt.date(2025, 1, 1)
 
@@ -61,6 +62,7 @@ def test_business_knowledge_models_become_functions_and_their_invocations_calls(
         'decision Fee : number = Monthly_Fee(Loan_Amount, 12)',
         'decision Who : text = Band(Age)',
         'decision Named : number = Monthly_Fee(Age, 2)\n']
+    both_ways(result.ruleset, {"Loan_Amount": 1200, "Age": 16}, DAY)  # the interpreter and the generated code agree
     out = result.ruleset.evaluate({"Loan_Amount": 1200, "Age": 16}, as_of=DAY, trace=False).outputs
     assert (out["Fee"], out["Who"], out["Named"]) == (Decimal(101), "minor", Decimal(9))
     assert result.ruleset.evaluate({"Loan_Amount": 0, "Age": 40}, as_of=DAY, trace=False).outputs["Who"] == "adult"

@@ -8,9 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.dmn.to_rules import import_dmn
 from engine.errors import VerdictError
+from tests.test_codegen import both_ways
 
 DAY = dt.date(2025, 1, 1)
 
@@ -76,6 +79,7 @@ def test_the_translation_evaluates_as_feel_does():
     rs = import_dmn(LISTS.encode(), "m.dmn").ruleset
     facts = {"Scores": [5, 12, 2], "Name": "Wang",
              "Staff": [{"name": "Li", "dept": 20}, {"name": "Ann", "dept": 10}, {"name": "Bo", "dept": 20}]}
+    both_ways(rs, facts, DAY)  # the interpreter and the generated code agree
     out = rs.evaluate(facts, as_of=DAY, trace=False).outputs
     assert list(out["Doubled"]) == [10, 24, 4]
     assert list(out["High"]) == [12]
@@ -87,6 +91,27 @@ def test_the_translation_evaluates_as_feel_does():
     assert list(out["Boxed"]) == [5, 12, 0]
     assert list(out["Pair"]) == [5, 33]
     assert list(out["None"]) == []
+
+
+LISTS_RULESET = import_dmn(LISTS.encode(), "m.dmn").ruleset
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scores=st.lists(st.integers(-20, 30), min_size=1, max_size=6), name=st.text("aWngé ", max_size=6))
+def test_the_translated_lists_and_texts_give_what_python_computes(scores, name):
+    facts = {"Scores": scores, "Name": name, "Staff": [{"name": name, "dept": s} for s in scores]}
+    both_ways(LISTS_RULESET, facts, DAY)
+    out = LISTS_RULESET.evaluate(facts, as_of=DAY, trace=False).outputs
+    assert list(out["Doubled"]) == [2 * s for s in scores]
+    assert list(out["High"]) == [s for s in scores if s > 10]
+    assert out["First"] == scores[0]
+    assert (out["Any_High"], out["All_Low"]) == (any(s > 10 for s in scores), all(s < 10 for s in scores))
+    assert out["Total"] == sum(scores) + max(scores) + 2
+    assert out["Listed"] == (5 in scores)
+    assert list(out["Dept_20"]) == [name for s in scores if s == 20]
+    assert out["Shout"] == name[1:3].upper() and out["Size"] == len(name.lower())
+    assert out["Starts"] == (name.startswith("Wa") and name.endswith("ng") and "an" in name)
+    assert list(out["Boxed"]) == [s if s > 3 else 0 for s in scores]
 
 
 NUMBERS = ('<itemDefinition name="tN" isCollection="true"><typeRef>number</typeRef></itemDefinition>'
