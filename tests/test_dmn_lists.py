@@ -211,3 +211,20 @@ def test_a_filter_in_a_filter_that_reads_its_element_stays_refused():
     body = JOIN.replace("Emps[name = Who].dept[1]", "Emps[dept = number].dept[1]")
     assert refusal(body) == ["literalExpression (line 3): a filter inside another filter's condition that reads the "
                              "outer one's element (or is in a function) is not translated: verdict binds `item` once"]
+
+
+def test_an_input_entry_naming_a_list_tests_membership():
+    body = ('<itemDefinition name="tS" isCollection="true"><typeRef>string</typeRef></itemDefinition>'
+            '<inputData id="i1" name="Flu"><variable name="Flu" typeRef="tS"/></inputData>'
+            '<inputData id="i2" name="Symptom"><variable name="Symptom" typeRef="string"/></inputData>'
+            '<decision id="d1" name="Flu like"><variable name="Flu like" typeRef="boolean"/>'
+            '<decisionTable id="t1" hitPolicy="FIRST"><input id="c1"><inputExpression><text>Symptom</text>'
+            '</inputExpression></input><output id="o1"/>'
+            '<rule id="r1"><inputEntry><text>Flu</text></inputEntry><outputEntry><text>true</text></outputEntry></rule>'
+            '<rule id="r2"><inputEntry><text>-</text></inputEntry><outputEntry><text>false</text></outputEntry></rule>'
+            '</decisionTable></decision>')
+    result = import_dmn(model(body).encode(), "m.dmn")
+    assert "  | in Flu  || true" in result.text.splitlines()
+    rs = result.ruleset
+    assert rs.evaluate({"Flu": ["fever", "cough"], "Symptom": "cough"}, as_of=DAY, trace=False).outputs["Flu_like"]
+    assert not rs.evaluate({"Flu": ["fever"], "Symptom": "cough"}, as_of=DAY, trace=False).outputs["Flu_like"]

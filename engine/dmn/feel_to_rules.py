@@ -220,6 +220,10 @@ class Translator:
                 shown = self.expr(value, column)
                 literal = value[0] in ("num", "str", "bool") or (value[0] == "call" and value[1] == "date") \
                     or (value[0] == "num")
+                listed = None if literal else self.type_of(value)
+                if listed is not None and listed.kind == "list" and (column is None or column.kind != "list"):
+                    parts.append(f"in {shown}")  # FEEL: a value of a list (h16-dmn)
+                    continue
                 parts.append(shown if literal else f"= {shown}")
         joined = ", ".join(parts)
         return f"not {joined}" if tree[1] else joined
