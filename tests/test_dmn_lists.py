@@ -159,8 +159,7 @@ def test_boxed_relations_and_contexts_stay_refused():
             '</literalExpression></in><satisfies><literalExpression><text>true</text></literalExpression></satisfies>'
             '</some></decision>')
     assert refusal(body) == [
-        "context (id c1, line 3): boxed context expressions are not translated; decision tables, literal expressions "
-        "and the boxes conditional, for, some, every, filter, list, invocation are",
+        "context (id c1, line 3): a context without a final result gives a structure; rules write no record literals",
         "some (id s1, line 4): the boxed some has no iteratorVariable"]
 
 
@@ -228,3 +227,53 @@ def test_an_input_entry_naming_a_list_tests_membership():
     rs = result.ruleset
     assert rs.evaluate({"Flu": ["fever", "cough"], "Symptom": "cough"}, as_of=DAY, trace=False).outputs["Flu_like"]
     assert not rs.evaluate({"Flu": ["fever"], "Symptom": "cough"}, as_of=DAY, trace=False).outputs["Flu_like"]
+
+
+CONTEXTS = model('''<itemDefinition name="tOffer"><itemComponent name="rate"><typeRef>number</typeRef></itemComponent><itemComponent name="label"><typeRef>string</typeRef></itemComponent></itemDefinition>
+<inputData id="i1" name="Amount"><variable name="Amount" typeRef="number"/></inputData>
+<decision id="d1" name="Payment"><variable name="Payment" typeRef="number"/>
+ <context id="c1">
+  <contextEntry><variable name="Monthly Rate"/><literalExpression><text>0.06 / 12</text></literalExpression></contextEntry>
+  <contextEntry><variable name="Interest"/><literalExpression><text>Amount * Monthly Rate</text></literalExpression></contextEntry>
+  <contextEntry><literalExpression><text>Amount + Interest</text></literalExpression></contextEntry>
+ </context></decision>
+<decision id="d2" name="Offer"><variable name="Offer" typeRef="tOffer"/>
+ <context id="c2">
+  <contextEntry><variable name="rate"/><literalExpression><text>if Amount > 1000 then 0.05 else 0.07</text></literalExpression></contextEntry>
+  <contextEntry><variable name="label"/><literalExpression><text>if rate &lt; 0.06 then "low" else "high"</text></literalExpression></contextEntry>
+ </context></decision>
+<decision id="d3" name="Label"><variable name="Label" typeRef="string"/><literalExpression><text>upper case(Offer.label)</text></literalExpression></decision>''')
+
+
+def test_contexts_are_their_result_or_a_record():
+    result = import_dmn(CONTEXTS.encode(), "m.dmn")
+    assert result.text.split("\n\n")[2:] == [
+        "decision Payment : number = (Amount + (Amount * (0.06 / 12)))",
+        "# DMN context: its entries as the outputs of a table of one row (a record)\n"
+        "decision Offer hit unique\n"
+        "  | true || rate : number                            | label : text\n"
+        '  | -    || (if (Amount > 1000) then 0.05 else 0.07) | (if ((if (Amount > 1000) then 0.05 else 0.07) < 0.06) '
+        'then "low" else "high")',
+        "decision Label : text = upper(Offer.label)\n"]
+    both_ways(result.ruleset, {"Amount": 2000}, DAY)
+    out = result.ruleset.evaluate({"Amount": 2000}, as_of=DAY, trace=False).outputs
+    assert (out["Payment"], out["Offer"], out["Label"]) == (Decimal("2010.00"), {"rate": Decimal("0.05"), "label": "low"},
+                                                             "LOW")
+    assert result.fields["Offer"] == {"rate": "rate", "label": "label"}
+
+
+@pytest.mark.parametrize("context, expected", [
+    ('<contextEntry><variable name="a"/><literalExpression><text>1</text></literalExpression></contextEntry>'
+     '<contextEntry><literalExpression><text>a</text></literalExpression></contextEntry>'
+     '<contextEntry><variable name="b"/><literalExpression><text>2</text></literalExpression></contextEntry>',
+     "contextEntry (line 3): a context entry without a name is its result, and comes last"),
+    ('<contextEntry><variable name="a"/><context id="c2"><contextEntry><variable name="b"/><literalExpression>'
+     '<text>1</text></literalExpression></contextEntry></context></contextEntry>',
+     "context (id c2, line 3): the entry `a` is itself a structure; nested structures are not translated"),
+    ('<contextEntry><variable name="x"/><literalExpression><text>[1]</text></literalExpression></contextEntry>'
+     '<contextEntry><literalExpression><text>some x in x satisfies x > 0</text></literalExpression></contextEntry>',
+     "context (id c1, line 3): the variable `x` has the name of a context entry; this is not translated"),
+])
+def test_contexts_outside_the_translation_are_refused(context, expected):
+    assert refusal(f'<decision id="d1" name="D"><variable name="D"/><context id="c1">{context}</context></decision>') \
+        == [expected]

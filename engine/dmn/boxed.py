@@ -1,12 +1,16 @@
 """Boxed expressions that are FEEL said in boxes (h16-dmn): a conditional, a `for`, `some`,
 `every`, a filter, a list, an invocation, each as the FEEL tree of the text it stands for, so
-that engine/dmn/feel_to_rules.py translates them as it does that text. Contexts and relations
-are not among them (verdict has no local names, and rules write no record literals)."""
+that engine/dmn/feel_to_rules.py translates them as it does that text. A context with a final
+result is that result, its entries' expressions put where their names are read (verdict has no
+local names; FEEL's values do not change, so the value is the same). A decision's context without
+one gives a structure: a verdict record, written as a table of one row whose output columns are
+the entries (rules write no record literals; a multi-output table's value is a record). Relations
+stay refused."""
 from __future__ import annotations
 
 from engine.dmn.feel import FeelError, parse_expression
 
-BOXED = ("conditional", "for", "some", "every", "filter", "list", "invocation")
+BOXED = ("conditional", "for", "some", "every", "filter", "list", "invocation", "context")
 # a box's parts: tag -> the child elements, in the order of the tree's operands
 PARTS = {"conditional": ("if", "then", "else"), "for": ("in", "return"), "some": ("in", "satisfies"),
          "every": ("in", "satisfies"), "filter": ("in", "match")}
@@ -26,15 +30,54 @@ def _inner(element):
     return found[0]
 
 
-def tree_of(element, scope):
-    """The FEEL tree of a literal expression or a box; FeelError at the element not translated."""
+def _substituted(tree, values: dict):
+    """`tree` with each name of `values` replaced by its tree."""
+    if isinstance(tree, tuple) and tree and tree[0] == "name" and tree[1] in values:
+        return values[tree[1]]
+    if isinstance(tree, tuple) and tree and tree[0] in ("for", "some", "every") and tree[1] in values:
+        raise FeelError(f"the variable `{tree[1]}` has the name of a context entry; this is not translated")
+    if isinstance(tree, (tuple, list)):
+        parts = [_substituted(p, values) if isinstance(p, (tuple, list)) else p for p in tree]
+        return tuple(parts) if isinstance(tree, tuple) else parts
+    return tree
+
+
+def _context(element, scope, names):
+    values, result = {}, None
+    entries = element.all("contextEntry")
+    for index, entry in enumerate(entries):
+        variable = entry.child("variable")
+        expression = next((c for c in entry.children if c.tag != "variable"), None)
+        if expression is None:
+            raise _at(FeelError("the context entry has no expression"), entry)
+        if variable is None:
+            if index != len(entries) - 1:
+                raise _at(FeelError("a context entry without a name is its result, and comes last"), entry)
+            result = tree_of(expression, scope, names + tuple(values))
+            break
+        tree = tree_of(expression, scope, names + tuple(values))
+        values[" ".join(variable.attributes.get("name", "").split())] = _substituted(tree, values)
+    if result is None:
+        raise _at(FeelError("a context without a final result gives a structure; rules write no record "
+                            "literals"), element)
+    try:
+        return _substituted(result, values)
+    except FeelError as error:
+        raise _at(error, element) from None
+
+
+def tree_of(element, scope, names: tuple = ()):
+    """The FEEL tree of a literal expression or a box; FeelError at the element not translated.
+    `names`: the names of the context entries around it, which its texts may read."""
     tag = element.tag
+    if tag == "context":
+        return _context(element, scope, names)
     if tag == "literalExpression":
         text = element.child_text("text")
         if text is None:
             raise _at(FeelError("the literal expression has no text"), element)
         try:
-            return parse_expression(text, scope.entries)
+            return parse_expression(text, list(scope.entries) + list(names))
         except FeelError as error:
             raise _at(error, element) from None
     if tag == "invocation":
@@ -44,7 +87,7 @@ def tree_of(element, scope):
         except FeelError as error:
             raise _at(error, element) from None
     if tag == "list":
-        return ("list", [tree_of(c, scope) for c in element.children
+        return ("list", [tree_of(c, scope, names) for c in element.children
                          if c.tag not in ("description", "extensionElements")])
     if tag in PARTS:
         parts = []
@@ -52,7 +95,7 @@ def tree_of(element, scope):
             part = element.child(name)
             if part is None:
                 raise _at(FeelError(f"the boxed {tag} has no <{name}>"), element)
-            parts.append(tree_of(_inner(part), scope))
+            parts.append(tree_of(_inner(part), scope, names))
         if tag == "conditional":
             return ("if", *parts)
         if tag == "filter":
@@ -63,3 +106,53 @@ def tree_of(element, scope):
         return (tag, variable, *parts)
     raise _at(FeelError(f"boxed {tag} expressions are not translated; decision tables, literal expressions "
                         f"and the boxes {', '.join(BOXED)} are"), element)
+
+
+def has_result(element) -> bool:
+    entries = element.all("contextEntry")
+    return bool(entries) and entries[-1].child("variable") is None
+
+
+def record_context(decision, vtype, verdict_name: str, translator, types, field_map: dict, body):
+    """A decision's context without a final result: a one-row table giving the record of its entries."""
+    from engine.dmn.to_rules import _column_name, _header, aligned
+    fields = {f[0]: f for f in vtype.fields} if vtype is not None and vtype.kind == "record" else {}
+    if vtype is not None and vtype.kind != "record":
+        raise _at(FeelError(f"the context gives a structure, but the decision's type is {vtype.text()}"),
+                  decision.logic)
+    values, columns, cells = {}, [], []
+    for index, entry in enumerate(decision.logic.all("contextEntry")):
+        variable = entry.child("variable")
+        expression = next((c for c in entry.children if c.tag != "variable"), None)
+        if expression is None:
+            raise _at(FeelError("the context entry has no expression"), entry)
+        if variable is None:
+            raise _at(FeelError("a context entry without a name is its result, and comes last"), entry)
+        dmn = " ".join(variable.attributes.get("name", "").split())
+        if expression.tag == "context" and not has_result(expression):
+            raise _at(FeelError(f"the entry `{dmn}` is itself a structure; nested structures are not translated"),
+                      expression)
+        tree = _substituted(tree_of(expression, translator.scope, tuple(values)), values)
+        values[dmn] = tree
+        found = fields.get(dmn)
+        if fields and found is None:
+            raise _at(FeelError(f"`{dmn}` is not a component of the decision's type "
+                                f"({', '.join(fields)})"), entry)
+        column = found[1] if found else _column_name(dmn, index)
+        ctype = found[2] if found else (types.resolve(variable.attributes.get("typeRef"), entry.describe())
+                                        or translator.type_of(tree))
+        try:
+            cells.append(translator.expr(tree, ctype))
+        except FeelError as error:
+            raise _at(error, expression) from None
+        inner = ctype.element if ctype is not None and ctype.kind == "list" else ctype
+        said = ctype is not None and not (inner is not None and inner.kind in ("record", "struct") and not inner.name)
+        columns.append(f"{column} : {ctype.with_range()}" if said else column)  # an unnamed record: inferred
+        field_map.setdefault(decision.name, {})[dmn] = column
+    if not columns:
+        raise _at(FeelError("the context has no entries"), decision.logic)
+    body.add("")
+    body.add(f"# DMN context: its entries as the outputs of a table of one row (a record)", decision.logic)
+    body.add(_header(decision, verdict_name, None, "unique"), decision.logic)
+    for line, element in aligned([(["true"], columns, decision.logic), (["-"], cells, decision.logic)]):
+        body.add(line, element)

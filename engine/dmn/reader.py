@@ -147,7 +147,7 @@ def _decision(element: Element, problems: list) -> Decision:
         problems.append(refusal(element, "the decision has no decision logic (no table, no expression)",
                                 "give it a decision table or a literal expression"))
     elif logic.tag not in ("decisionTable", "literalExpression", "conditional", "for", "some", "every", "filter",
-                           "list", "invocation"):  # boxed FEEL: engine/dmn/boxed.py (h16-dmn)
+                           "list", "invocation", "context"):  # boxed FEEL: engine/dmn/boxed.py (h16-dmn)
         problems.append(refusal(logic, f"boxed {logic.tag} expressions are not translated; only decision tables "
                                 "and literal expressions are"))
     return Decision(element.attributes.get("id", ""), element.attributes.get("name", ""),

@@ -17,7 +17,7 @@ from typing import Optional
 import attrs
 
 from engine.dmn import bkm as bkms
-from engine.dmn.boxed import BOXED, tree_of
+from engine.dmn.boxed import BOXED, has_result, record_context, tree_of
 from engine.dmn.feel import FeelError, parse_expression, parse_unary_tests
 from engine.dmn.feel_records import flat_template, list_of_records
 from engine.dmn.feel_to_rules import Scope, Translator
@@ -148,7 +148,10 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, lis
         if decision.logic is None or decision.logic.tag not in ("decisionTable", "literalExpression") + BOXED:
             continue
         try:
-            if decision.logic.tag in BOXED:  # an invocation of a BKM, a boxed for, … as FEEL (h16-dmn)
+            if decision.logic.tag == "context" and not has_result(decision.logic):  # a record (h16-dmn)
+                record_context(decision, decision_types[decision.id], name_map[decision.name], translator, types,
+                               field_map, body)
+            elif decision.logic.tag in BOXED:  # an invocation of a BKM, a boxed for, … as FEEL (h16-dmn)
                 _literal_decision(decision, decision_types[decision.id], name_map, translator, body,
                                   tree_of(decision.logic, scope))
             elif decision.logic.tag == "literalExpression":
