@@ -2,13 +2,16 @@
 `every`, a filter, a list, an invocation, each as the FEEL tree of the text it stands for, so
 that engine/dmn/feel_to_rules.py translates them as it does that text. A context with a final
 result is that result, its entries' expressions put where their names are read (verdict has no
-local names; FEEL's values do not change, so the value is the same). A decision's context without
+local names; FEEL's values do not change, so the value is the same): the tree ("let", entries,
+result), translated by engine/dmn/feel_lists.py with each entry in scope, so that a variable or a
+filter's component of the same name hides it, as in FEEL. A decision's context without
 one gives a structure: a verdict record, written as a table of one row whose output columns are
 the entries (rules write no record literals; a multi-output table's value is a record). Relations
 stay refused."""
 from __future__ import annotations
 
 from engine.dmn.feel import FeelError, parse_expression
+from engine.dmn.feel_lists import bound, grouped
 
 BOXED = ("conditional", "for", "some", "every", "filter", "list", "invocation", "context")
 # a box's parts: tag -> the child elements, in the order of the tree's operands
@@ -30,18 +33,6 @@ def _inner(element):
     return found[0]
 
 
-def _substituted(tree, values: dict):
-    """`tree` with each name of `values` replaced by its tree."""
-    if isinstance(tree, tuple) and tree and tree[0] == "name" and tree[1] in values:
-        return values[tree[1]]
-    if isinstance(tree, tuple) and tree and tree[0] in ("for", "some", "every") and tree[1] in values:
-        raise FeelError(f"the variable `{tree[1]}` has the name of a context entry; this is not translated")
-    if isinstance(tree, (tuple, list)):
-        parts = [_substituted(p, values) if isinstance(p, (tuple, list)) else p for p in tree]
-        return tuple(parts) if isinstance(tree, tuple) else parts
-    return tree
-
-
 def _context(element, scope, names):
     values, result = {}, None
     entries = element.all("contextEntry")
@@ -55,15 +46,12 @@ def _context(element, scope, names):
                 raise _at(FeelError("a context entry without a name is its result, and comes last"), entry)
             result = tree_of(expression, scope, names + tuple(values))
             break
-        tree = tree_of(expression, scope, names + tuple(values))
-        values[" ".join(variable.attributes.get("name", "").split())] = _substituted(tree, values)
+        values[" ".join(variable.attributes.get("name", "").split())] = tree_of(expression, scope,
+                                                                                names + tuple(values))
     if result is None:
         raise _at(FeelError("a context without a final result gives a structure; rules write no record "
                             "literals"), element)
-    try:
-        return _substituted(result, values)
-    except FeelError as error:
-        raise _at(error, element) from None
+    return ("let", tuple(values.items()), result)
 
 
 def tree_of(element, scope, names: tuple = ()):
@@ -132,8 +120,7 @@ def record_context(decision, vtype, verdict_name: str, translator, types, field_
         if expression.tag == "context" and not has_result(expression):
             raise _at(FeelError(f"the entry `{dmn}` is itself a structure; nested structures are not translated"),
                       expression)
-        tree = _substituted(tree_of(expression, translator.scope, tuple(values)), values)
-        values[dmn] = tree
+        tree = tree_of(expression, translator.scope, tuple(values))
         found = fields.get(dmn)
         if fields and found is None:
             raise _at(FeelError(f"`{dmn}` is not a component of the decision's type "
@@ -142,9 +129,11 @@ def record_context(decision, vtype, verdict_name: str, translator, types, field_
         ctype = found[2] if found else (types.resolve(variable.attributes.get("typeRef"), entry.describe())
                                         or translator.type_of(tree))
         try:
-            cells.append(translator.expr(tree, ctype))
+            with bound(translator, [(d, grouped(c), t) for d, c, t in values.values()], variables=False):
+                cells.append(translator.expr(tree, ctype))
         except FeelError as error:
             raise _at(error, expression) from None
+        values[dmn] = (dmn, cells[-1], ctype)  # what later entries read
         inner = ctype.element if ctype is not None and ctype.kind == "list" else ctype
         said = ctype is not None and not (inner is not None and inner.kind in ("record", "struct") and not inner.name)
         columns.append(f"{column} : {ctype.with_range()}" if said else column)  # an unnamed record: inferred

@@ -9,6 +9,7 @@ only while its body is translated, as in verdict (docs/language.md "Lists").
 """
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import Optional
@@ -16,7 +17,7 @@ from typing import Optional
 from engine.dmn.feel import FeelError
 from engine.dmn.types import Names, VType
 
-LIST_KINDS = {"list", "for", "some", "every", "filter", "in_value", "in_range"}
+LIST_KINDS = {"list", "for", "some", "every", "filter", "in_value", "in_range", "let"}
 FILTER_VARIABLE = "item"  # FEEL's and verdict's name of the element in a filter
 
 
@@ -93,12 +94,13 @@ def _variable(translator, dmn: str) -> str:
 
 
 @contextmanager
-def bound(translator, entries):
-    """`entries` ((DMN name, verdict text, VType), …) in scope while a body is translated."""
+def bound(translator, entries, variables: bool = True):
+    """`entries` ((DMN name, verdict text, VType), …) in scope while a body is translated; as
+    verdict's bound variables unless `variables` is false (a context's entries, put in place)."""
     saved, saved_bound = dict(translator.scope.entries), getattr(translator, "bound_names", frozenset())
     for dmn, verdict, vtype in entries:
         translator.scope.add(dmn, verdict, vtype)
-    translator.bound_names = saved_bound | {dmn for dmn, _, _ in entries}
+    translator.bound_names = saved_bound | ({dmn for dmn, _, _ in entries} if variables else frozenset())
     try:
         yield
     finally:
@@ -165,8 +167,38 @@ def _is_position(translator, tree) -> bool:
     return tree[2][0] == "num" or (vtype is not None and vtype.kind in ("number", "integer"))
 
 
+def grouped(text: str) -> str:
+    """`text` in parentheses, unless it is one name, one number or one parenthesised group already."""
+    if re.fullmatch(r"[\w.]+", text):
+        return text
+    bare = re.sub(r'"(?:\\.|[^"\\])*"', '""', text)  # brackets inside strings do not count
+    if (bare[:1], bare[-1:]) in (("(", ")"), ("[", "]")):
+        depth = 0
+        for index, char in enumerate(bare):
+            depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(char, 0)
+            if depth == 0 and index < len(bare) - 1:
+                break
+        else:
+            return text
+    return f"({text})"
+
+
+def _let(translator, entries, result, want: Optional[VType], translate: bool):
+    """A context's result with its entries in scope, each as its translated text (boxed.py)."""
+    scope = []
+    for dmn, tree in entries:
+        with bound(translator, scope, variables=False):
+            vtype = translator.type_of(tree)
+            text = translator.expr(tree, vtype) if translate else dmn
+        scope.append((dmn, grouped(text), vtype))
+    with bound(translator, scope, variables=False):
+        return translator.expr(result, want) if translate else translator.type_of(result)
+
+
 def type_of(translator, tree) -> Optional[VType]:
     kind = tree[0]
+    if kind == "let":
+        return _let(translator, tree[1], tree[2], None, translate=False)
     if kind in ("some", "every", "in_value", "in_range"):
         return VType("bool")
     if kind == "list":
@@ -216,6 +248,8 @@ def _source_text(translator, source) -> str:
 
 def expr(translator, tree, want: Optional[VType]) -> str:
     kind = tree[0]
+    if kind == "let":
+        return _let(translator, tree[1], tree[2], want, translate=True)
     wanted_element = want.element if want is not None and want.kind == "list" else None
     if kind == "list":
         each = wanted_element or translator.siblings_type(tree[1])
