@@ -281,6 +281,9 @@ def test_a_variable_or_a_component_hides_a_context_entry_of_its_name_as_in_feel(
     ('<contextEntry><variable name="a"/><context id="c2"><contextEntry><variable name="b"/><literalExpression>'
      '<text>1</text></literalExpression></contextEntry></context></contextEntry>',
      "context (id c2, line 3): the entry `a` is itself a structure; nested structures are not translated"),
+    ('<contextEntry><variable name="a"/><literalExpression><text>1</text></literalExpression></contextEntry>',
+     "context (id c1, line 3): a context of 1 entries gives a structure verdict cannot write (a record comes from a "
+     "table of two outputs or more)"),
 ])
 def test_contexts_outside_the_translation_are_refused(context, expected):
     assert refusal(f'<decision id="d1" name="D"><variable name="D"/><context id="c1">{context}</context></decision>') \

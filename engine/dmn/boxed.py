@@ -138,8 +138,9 @@ def record_context(decision, vtype, verdict_name: str, translator, types, field_
         said = ctype is not None and not (inner is not None and inner.kind in ("record", "struct") and not inner.name)
         columns.append(f"{column} : {ctype.with_range()}" if said else column)  # an unnamed record: inferred
         field_map.setdefault(decision.name, {})[dmn] = column
-    if not columns:
-        raise _at(FeelError("the context has no entries"), decision.logic)
+    if len(columns) < 2:  # a table of one output column gives its value, not a record of it
+        raise _at(FeelError(f"a context of {len(columns)} entries gives a structure verdict cannot write (a record "
+                            "comes from a table of two outputs or more)"), decision.logic)
     body.add("")
     body.add(f"# DMN context: its entries as the outputs of a table of one row (a record)", decision.logic)
     body.add(_header(decision, verdict_name, None, "unique"), decision.logic)
