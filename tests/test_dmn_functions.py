@@ -91,6 +91,11 @@ BODY = '<encapsulatedLogic><formalParameter name="a" typeRef="number"/>{}</encap
     ('<businessKnowledgeModel id="b1" name="f"><encapsulatedLogic><formalParameter name="a"/>'
      '<literalExpression><text>a</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>',
      "formalParameter \"a\" (line 3): the parameter `a` has no typeRef; verdict needs the type of each parameter"),
+    ('<businessKnowledgeModel id="b1" name="f">' + BODY.format('<literalExpression id="e1"><text>for x in [a] '
+                                                                'return x</text></literalExpression>')
+     + '</businessKnowledgeModel>',
+     "literalExpression (id e1, line 3): `for` in a business knowledge model's body is not translated: verdict's "
+     "functions do not evaluate bound variables yet"),
     ('<businessKnowledgeModel id="b1" name="f">' + BODY.format('<literalExpression><text>a = "x"</text>'
                                                                 '</literalExpression>') + '</businessKnowledgeModel>',
      "literalExpression (line 3): the translation is refused by verdict's checker: cannot compare number with text"),
@@ -115,15 +120,15 @@ def test_what_a_function_cannot_be_is_refused_at_its_element(body, expected):
 
 
 def test_a_refused_bkm_is_named_once_and_its_calls_say_why():
-    xml = ('<itemDefinition name="tP"><itemComponent name="a"><typeRef>number</typeRef></itemComponent></itemDefinition>'
+    xml = ('<itemDefinition name="tP"><itemComponent name="a"><itemComponent name="b"><typeRef>number</typeRef>'
+           '</itemComponent></itemComponent></itemDefinition>'
            '<businessKnowledgeModel id="b1" name="f"><encapsulatedLogic><formalParameter name="p" typeRef="tP"/>'
            '<literalExpression><text>p.a</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>\n'
            '<decision id="d1" name="D"><variable name="D" typeRef="number"/><knowledgeRequirement>'
            '<requiredKnowledge href="#b1"/></knowledgeRequirement>\n<literalExpression id="e1"><text>f(1)</text>'
            '</literalExpression></decision>')
     assert refusal(xml) == [
-        'businessKnowledgeModel "f" (id b1, line 3): the parameter `p` is a structure; structured parameters and '
-        'results of functions are not translated',
+        'formalParameter "p" (line 3): the component `a` is itself a structure; nested structures are not translated',
         "literalExpression (id e1, line 5): it calls the business knowledge model `f`, which is not translated (its "
         "refusal says why)"]
 
@@ -134,3 +139,29 @@ def test_a_table_with_several_outputs_is_not_a_function():
         '<output name="x"/><output name="y"/></decisionTable>') + '</businessKnowledgeModel>')
     assert refusal(xml) == ["decisionTable (id t1, line 3): a decision table with several outputs is not translated "
                             "as a function (a verdict function gives one value)"]
+
+
+def test_a_structure_parameter_of_its_own_item_definition_is_a_record_shared_with_a_list_of_it():
+    xml = ('<itemDefinition name="tLoan"><itemComponent name="amount"><typeRef>number</typeRef></itemComponent>'
+           '<itemComponent name="rate"><typeRef>number</typeRef></itemComponent></itemDefinition>'
+           '<itemDefinition name="tLoans" isCollection="true"><typeRef>tLoan</typeRef></itemDefinition>'
+           '<inputData id="i1" name="Loans"><variable name="Loans" typeRef="tLoans"/></inputData>'
+           '<businessKnowledgeModel id="b1" name="Interest"><variable name="Interest" typeRef="number"/>'
+           '<encapsulatedLogic><formalParameter name="loan" typeRef="tLoan"/><literalExpression>'
+           '<text>loan.amount * loan.rate</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>'
+           '<businessKnowledgeModel id="b2" name="Largest"><variable name="Largest" typeRef="number"/>'
+           '<encapsulatedLogic><formalParameter name="loans" typeRef="tLoans"/><literalExpression>'
+           '<text>Interest(loans[1]) * count(loans)</text></literalExpression></encapsulatedLogic>'
+           '</businessKnowledgeModel>'
+           '<decision id="d1" name="Interests"><variable name="Interests" typeRef="number"/>'
+           '<literalExpression><text>sum(for l in Loans return Interest(l)) + Largest(Loans)</text>'
+           '</literalExpression></decision>')
+    result = import_dmn(model(xml).encode(), "m.dmn")
+    lines = result.text.splitlines()
+    assert "type tLoan = {amount: number, rate: number}" in lines and "input Loans : list of tLoan" in lines
+    assert "function Interest(loan: tLoan) : number = (loan.amount * loan.rate)" in lines
+    assert "function Largest(loans: list of tLoan) : number = (Interest(loans[1]) * count(loans))" in lines
+    assert "decision Interests : number = (sum((for l in Loans return Interest(l))) + Largest(Loans))" in lines
+    facts = {"Loans": [{"amount": 100, "rate": Decimal("0.05")}, {"amount": 200, "rate": Decimal("0.1")}]}
+    both_ways(result.ruleset, facts, DAY)
+    assert result.ruleset.evaluate(facts, as_of=DAY, trace=False).outputs["Interests"] == 25 + 10

@@ -72,10 +72,22 @@ def read_bkm(element: Element, problems: list) -> Bkm:
                logic if logic is not None and logic.tag in BODIES else None, tuple(required), element)
 
 
-def _simple(vtype, what: str):
+def _simple(vtype, what: str, types=None, type_ref: Optional[str] = None):
+    """The type of a parameter or a result: a structure declared by an item definition of its own
+    becomes that record type (its list, a list of it); other structures are refused."""
     inner = vtype.element if vtype.kind == "list" else vtype
-    if inner.kind in ("record", "struct"):
-        raise FeelError(f"{what} is a structure; structured parameters and results of functions are not translated")
+    if inner.kind == "record" and not inner.name and types is not None and type_ref:
+        from engine.dmn.feel_records import record_type
+        from engine.dmn.types import strip_prefix
+        item = types.items.get(strip_prefix(type_ref.strip()))
+        if item is not None and item.components and not item.is_collection and vtype.kind == "record":
+            return record_type(types, item.name, vtype)
+        if item is not None and vtype.kind == "list":  # a list of structures, as an input of that type is
+            from engine.dmn.feel_records import list_of_records
+            return list_of_records(types, item.name, vtype)[0]
+    if inner.kind in ("record", "struct") and not inner.name:
+        raise FeelError(f"{what} is a structure; structured parameters and results of functions are not translated "
+                        "(but for a structure of its own item definition)")
     return vtype
 
 
@@ -87,15 +99,18 @@ def declare(bkms: tuple, types, names, scope: Scope, problems: list) -> dict:
         try:
             params = []
             for name, type_ref, element in bkm.params:
-                vtype = types.resolve(type_ref, element.describe())
+                try:
+                    vtype = types.resolve(type_ref, element.describe())
+                except FeelError as error:
+                    raise _at(error, element) from None
                 if vtype is None:
                     raise _at(FeelError(f"the parameter `{name}` has no typeRef; verdict needs the type of each "
                                         "parameter"), element)
                 params.append((" ".join(name.split()), _parameter_name(names, bkm.name, name),
-                               _simple(vtype, f"the parameter `{name}`")))
+                               _simple(vtype, f"the parameter `{name}`", types, type_ref)))
             result = types.resolve(bkm.type_ref, bkm.element.describe())
             if result is not None:
-                _simple(result, "the result")
+                result = _simple(result, "the result", types, bkm.type_ref)
         except FeelError as error:
             problems.append(refusal(getattr(error, "element", None) or bkm.element, str(error)))
             scope.add(bkm.name, verdict, _function_type())  # its calls say it is refused (feel_calls.call)
@@ -142,6 +157,7 @@ def body_translator(signature: Signature, scope: Scope, names) -> Translator:
         inner.add(dmn, verdict, vtype)
     translator = Translator(inner)
     translator.names = names
+    translator.in_function = True  # no bound variables in a body yet (feel_lists._not_in_function)
     return translator
 
 
