@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.dmn.to_rules import import_dmn
 from engine.errors import VerdictError
@@ -66,6 +68,20 @@ def test_business_knowledge_models_become_functions_and_their_invocations_calls(
     out = result.ruleset.evaluate({"Loan_Amount": 1200, "Age": 16}, as_of=DAY, trace=False).outputs
     assert (out["Fee"], out["Who"], out["Named"]) == (Decimal(101), "minor", Decimal(9))
     assert result.ruleset.evaluate({"Loan_Amount": 0, "Age": 40}, as_of=DAY, trace=False).outputs["Who"] == "adult"
+
+
+FEES_RULESET = import_dmn(FEES.encode(), "m.dmn").ruleset
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(amount=st.integers(0, 10**6), age=st.integers(0, 120))
+def test_the_functions_give_what_the_bkms_say(amount, age):
+    facts = {"Loan_Amount": amount, "Age": age}
+    both_ways(FEES_RULESET, facts, DAY)
+    out = FEES_RULESET.evaluate(facts, as_of=DAY, trace=False).outputs
+    assert out["Fee"] == Decimal(amount) / 12 + 1
+    assert out["Who"] == ("minor" if age < 18 else "adult")
+    assert out["Named"] == Decimal(age) / 2 + 1
 
 
 def test_a_parameter_named_like_an_input_is_renamed_in_its_function():
