@@ -83,10 +83,9 @@ def test_names_with_spaces_become_names_and_titles():
 
 @pytest.mark.parametrize("body, expected", [
     ('<businessKnowledgeModel id="b1" name="PMT"/>',
-     'businessKnowledgeModel "PMT" (id b1, line 3): business knowledge models (functions) are not translated'),
+     'businessKnowledgeModel "PMT" (id b1, line 3): the business knowledge model has no encapsulated logic'),
     ('<decision id="d1" name="D"><variable name="D" typeRef="number"/><context id="c1"/></decision>',
-     "context (id c1, line 3): boxed context expressions are not translated; only decision tables and literal "
-     "expressions are"),
+     "context (id c1, line 3): the context gives a structure, but the decision's type is number"),
     ('<decision id="d1" name="D"><variable name="D" typeRef="number"/>'
      '<literalExpression id="e1"><text>sqrt(16)</text></literalExpression></decision>',
      "literalExpression (id e1, line 3): the FEEL function `sqrt` has no equivalent in verdict"),

@@ -24,7 +24,7 @@ MULTIWORD_FUNCTIONS = ("round half up", "list contains", "years and months durat
                        "round up", "round down", "string length", "upper case", "lower case", "substring before",
                        "substring after", "date and time", "day of week", "day of year", "month of year",
                        "week of year", "get value", "get entries", "string join", "insert before", "index of",
-                       "distinct values", "instance of")
+                       "distinct values", "instance of", "starts with", "ends with")
 KEYWORDS = {"true", "false", "null", "not", "and", "or", "if", "then", "else", "in", "between", "for", "some",
             "every", "satisfies", "return", "function", "instance", "of"}
 _NUMBER = re.compile(r"\d+(\.\d+)?|\.\d+")
@@ -198,7 +198,11 @@ class _Parser:
             then = self.expression()
             self.expect("kw", "else")
             return ("if", condition, then, self.expression())
-        for word in ("for", "some", "every", "function"):
+        for word in ("for", "some", "every"):  # lists (h16-dmn): engine/dmn/feel_lists.py
+            if self.at("kw", word):
+                from engine.dmn.feel_lists import iteration
+                return iteration(self, word)
+        for word in ("function",):
             if self.at("kw", word):
                 raise FeelError(f"`{word}` expressions are not translated")
         return self.disjunction()
@@ -230,8 +234,9 @@ class _Parser:
             return ("and", ("bin", ">=", left, lo), ("bin", "<=", left, self.additive()))
         if token == ("kw", "in"):
             self.take()
-            if not self.at("op", "("):
-                raise FeelError("`in` is translated only with a parenthesised list of values")
+            from engine.dmn.feel_lists import in_test, interval_ahead
+            if not self.at("op", "(") or interval_ahead(self):  # `x in (a..b]`, `x in L` (h16-dmn)
+                return in_test(self, left)
             self.take()
             options = [self.additive()]
             while self.at("op", ","):
@@ -287,16 +292,18 @@ class _Parser:
                 self.take()
                 args = []
                 if not self.at("op", ")"):
-                    if self.peek()[0] == "name" and self.peek(1) == ("op", ":"):
-                        raise FeelError("named arguments are not translated")
-                    args.append(self.expression())
+                    from engine.dmn.feel_lists import argument  # named arguments (h16-dmn)
+                    args.append(argument(self))
                     while self.at("op", ","):
                         self.take()
-                        args.append(self.expression())
+                        args.append(argument(self))
                 self.expect("op", ")")
                 value = ("call", value[1], args)
-            elif self.at("op", "["):
-                raise FeelError("filters (list[condition]) are not translated")
+            elif self.at("op", "["):  # a filter `L[C]` or an index `L[n]` (h16-dmn)
+                self.take()
+                condition = self.expression()
+                self.expect("op", "]")
+                value = ("filter", value, condition)
             else:
                 return value
 
@@ -324,8 +331,15 @@ class _Parser:
             return inner
         if token == ("op", "{"):
             raise FeelError("contexts ({key: value}) are not translated")
-        if token == ("op", "["):
-            raise FeelError("list literals are not translated")
+        if token == ("op", "["):  # a list literal (h16-dmn)
+            items = []
+            if not self.at("op", "]"):
+                items.append(self.expression())
+                while self.at("op", ","):
+                    self.take()
+                    items.append(self.expression())
+            self.expect("op", "]")
+            return ("list", items)
         if token == ("op", "@"):
             raise FeelError("@-literals are not translated")
         if kind == "end":

@@ -14,6 +14,14 @@ def list_of_records(types: TypeResolver, type_ref: str, vtype: VType) -> tuple[V
     cache = types.__dict__.setdefault("record_types", {})
     if type_ref in cache:
         return cache[type_ref]
+    item = types.items.get(type_ref)
+    element_item = types.items.get(item.type_ref) if item is not None and item.type_ref else None
+    if element_item is not None and element_item.components and not element_item.is_collection:
+        # a collection of a structure declared apart (tLoanList of tLoan): the record type is tLoan's,
+        # which a function's parameter of type tLoan shares (h16-dmn)
+        record = record_type(types, element_item.name, vtype.element)
+        found = cache[type_ref] = (VType("list", element=record), {dmn: verdict for dmn, verdict, _ in record.fields})
+        return found
     names = Names()
     fields = []
     for dmn, _, field_type in vtype.element.fields:
@@ -57,3 +65,20 @@ def flat_template(text: str, scope) -> str:
                     return "{" + flat + "}"
         return match.group(0)
     return TEMPLATE_HOLE.sub(hole, text)
+
+
+def record_type(types: TypeResolver, item_name: str, record: VType) -> VType:
+    """The record type declared for the structure `item_name` (once), e.g. a BKM parameter's (h16-dmn)."""
+    cache = types.__dict__.setdefault("named_records", {})
+    if item_name in cache:
+        return cache[item_name]
+    names, fields = Names(), []
+    for dmn, _, field_type in record.fields:
+        inner = field_type.element if field_type.kind == "list" else field_type
+        if inner.kind == "record":
+            raise FeelError(f"the component `{dmn}` is itself a structure; nested structures are not translated")
+        fields.append((dmn, names.allocate(dmn), field_type))
+    type_name = types.names.allocate(item_name)
+    types.declarations.append(f"type {type_name} = {{{', '.join(f'{v}: {t.with_range()}' for _, v, t in fields)}}}")
+    cache[item_name] = VType("record", name=type_name, fields=tuple(fields))
+    return cache[item_name]

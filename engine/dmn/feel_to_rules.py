@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from engine.dmn import feel_calls, feel_lists
 from engine.dmn.feel import FeelError, number_text, parse_unary_tests
 from engine.dmn.literals import iso_date, quote
 from engine.dmn.types import VType
@@ -18,6 +19,7 @@ class Scope:
 
     def __init__(self):
         self.entries: dict = {}
+        self.functions: dict = {}  # business knowledge models: DMN name -> feel_calls.Signature (h16-dmn)
 
     def add(self, dmn_name: str, verdict_name: str, vtype: Optional[VType]):
         self.entries[" ".join(dmn_name.split())] = (verdict_name, vtype)
@@ -37,6 +39,8 @@ class Translator:
 
     def type_of(self, tree) -> Optional[VType]:
         kind = tree[0]
+        if kind in feel_lists.LIST_KINDS:  # lists (h16-dmn)
+            return feel_lists.type_of(self, tree)
         if kind == "num":
             return VType("number")
         if kind == "str":
@@ -51,6 +55,8 @@ class Translator:
                 for dmn, _, vtype in base.fields:
                     if dmn == tree[2]:
                         return vtype
+            if base is not None and base.kind == "list":  # a field of each record (h16-dmn)
+                return feel_lists.projection_type(self, base, tree[2])
             return VType("integer")
         if kind == "bin":
             if tree[1] in ("=", "!=", "<", "<=", ">", ">="):
@@ -64,7 +70,10 @@ class Translator:
         if kind == "if":
             return self.type_of(tree[2]) or self.type_of(tree[3])
         if kind == "call":
-            name, args = tree[1], tree[2]
+            name, args = tree[1], feel_calls.positional(self, tree[1], tree[2])
+            added = feel_calls.type_of(self, name, args)  # string, list, BKM calls (h16-dmn)
+            if added is not None:
+                return added
             if name == "date":
                 return VType("date")
             if name == "count":
@@ -89,6 +98,9 @@ class Translator:
             return "true" if tree[1] else "false"
         if kind == "name":
             name, vtype = self.scope.get(tree[1])
+            if vtype is not None and vtype.kind == "function":
+                raise FeelError(f"the business knowledge model `{tree[1]}` is used as a value; only its calls "
+                                f"`{tree[1]}(…)` are translated")
             if vtype is not None and vtype.kind == "struct":
                 raise FeelError(f"the structured input `{tree[1]}` is used whole; only its components "
                                 f"(`{tree[1]}.{vtype.fields[0][0]}`) are translated")
@@ -119,6 +131,8 @@ class Translator:
                    f"{self.expr(right, self.operand_type(op, left, want))})"
         if kind == "call":
             return self.call(tree[1], tree[2], want)
+        if kind in feel_lists.LIST_KINDS:  # lists (h16-dmn)
+            return feel_lists.expr(self, tree, want)
         raise FeelError(f"{kind} is not translated")
 
     def operand_type(self, op: str, other, want: Optional[VType]) -> Optional[VType]:
@@ -157,11 +171,17 @@ class Translator:
                 if dmn == field:
                     return f"{self.expr(base)}.{column}"
             raise FeelError(f"`{field}` is not an output of `{base[1] if base[0] == 'name' else 'this value'}`")
+        if base_type is not None and base_type.kind == "list":  # a field of each record (h16-dmn)
+            return feel_lists.projection(self, base, base_type, field)
         if base_type is not None and base_type.kind == "date" and field in ("year", "month", "day"):
             return f"{field}({self.expr(base)})"
         raise FeelError(f"the path `.{field}` is not translated (structured values are not)")
 
     def call(self, name: str, args: list, want: Optional[VType]) -> str:
+        args = feel_calls.positional(self, name, args)  # string, list, BKM calls (h16-dmn)
+        added = feel_calls.call(self, name, args, want)
+        if added is not None:
+            return added
         if name == "date":
             if len(args) == 1 and args[0][0] == "str":
                 return iso_date(args[0][1])
@@ -200,6 +220,10 @@ class Translator:
                 shown = self.expr(value, column)
                 literal = value[0] in ("num", "str", "bool") or (value[0] == "call" and value[1] == "date") \
                     or (value[0] == "num")
+                listed = None if literal else self.type_of(value)
+                if listed is not None and listed.kind == "list" and (column is None or column.kind != "list"):
+                    parts.append(f"in {shown}")  # FEEL: a value of a list (h16-dmn)
+                    continue
                 parts.append(shown if literal else f"= {shown}")
         joined = ", ".join(parts)
         return f"not {joined}" if tree[1] else joined

@@ -53,8 +53,9 @@ class Decision:
     type_ref: Optional[str]
     label: Optional[str]
     required: tuple              # ids of the required decisions and inputs
-    logic: Optional[Element]     # decisionTable | literalExpression | something refused
+    logic: Optional[Element]     # decisionTable | literalExpression | invocation | something refused
     element: Element
+    knowledge: tuple = ()        # ids of the business knowledge models it invokes (h16-dmn)
 
     def ext(self, key: str) -> Optional[str]:
         return self.element.extension.get((VERDICT_NS, key))
@@ -68,6 +69,7 @@ class Definitions:
     inputs: tuple                # of InputData
     decisions: tuple             # of Decision
     element: Element
+    bkms: tuple = ()             # of bkm.Bkm: business knowledge models (h16-dmn)
 
 
 def refusal(element: Element, message: str, hint: Optional[str] = None) -> Diagnostic:
@@ -94,7 +96,7 @@ def read_definitions(data: bytes, where: str) -> Definitions:
             "error", "dmn", f"{where}: the root element is <{root.tag}> in namespace {root.namespace or '(none)'}, "
             f"not a DMN <definitions>", hint="DMN 1.1 to 1.5 files are read"))
     problems: list = []
-    items, inputs, decisions = {}, [], []
+    items, inputs, decisions, bkms = {}, [], [], []
     for element in root.children:
         if element.namespace != root.namespace or element.tag in IGNORED:
             continue
@@ -107,9 +109,9 @@ def read_definitions(data: bytes, where: str) -> Definitions:
                                     variable.attributes.get("typeRef") if variable is not None else None, element))
         elif element.tag == "decision":
             decisions.append(_decision(element, problems))
-        elif element.tag == "businessKnowledgeModel":
-            problems.append(refusal(element, "business knowledge models (functions) are not translated",
-                                    "write the function's logic in the decisions that invoke it"))
+        elif element.tag == "businessKnowledgeModel":  # a verdict function (h16-dmn)
+            from engine.dmn.bkm import read_bkm
+            bkms.append(read_bkm(element, problems))
         elif element.tag == "decisionService":
             problems.append(refusal(element, "decision services are not translated",
                                     "a verdict ruleset evaluates any decision as an output already"))
@@ -121,7 +123,7 @@ def read_definitions(data: bytes, where: str) -> Definitions:
     if problems:
         raise VerdictError(problems)
     return Definitions(root.attributes.get("name", ""), DMN_NAMESPACES[root.namespace], items, tuple(inputs),
-                       tuple(decisions), root)
+                       tuple(decisions), root, tuple(bkms))
 
 
 def _decision(element: Element, problems: list) -> Decision:
@@ -131,8 +133,11 @@ def _decision(element: Element, problems: list) -> Decision:
         for child in requirement.children:
             if child.tag in ("requiredDecision", "requiredInput") and "href" in child.attributes:
                 required.append(_href_id(child.attributes["href"]))
-    for requirement in element.all("knowledgeRequirement"):
-        problems.append(refusal(requirement, "the decision invokes a business knowledge model, which is not translated"))
+    knowledge = []
+    for requirement in element.all("knowledgeRequirement"):  # a call of a function (h16-dmn)
+        for child in requirement.children:
+            if child.tag == "requiredKnowledge" and "href" in child.attributes:
+                knowledge.append(_href_id(child.attributes["href"]))
     logic = None
     for child in element.children:
         if child.tag in ("decisionTable", "literalExpression", "context", "invocation", "list", "relation",
@@ -141,9 +146,10 @@ def _decision(element: Element, problems: list) -> Decision:
     if logic is None:
         problems.append(refusal(element, "the decision has no decision logic (no table, no expression)",
                                 "give it a decision table or a literal expression"))
-    elif logic.tag not in ("decisionTable", "literalExpression"):
+    elif logic.tag not in ("decisionTable", "literalExpression", "conditional", "for", "some", "every", "filter",
+                           "list", "invocation", "context"):  # boxed FEEL: engine/dmn/boxed.py (h16-dmn)
         problems.append(refusal(logic, f"boxed {logic.tag} expressions are not translated; only decision tables "
                                 "and literal expressions are"))
     return Decision(element.attributes.get("id", ""), element.attributes.get("name", ""),
                     variable.attributes.get("typeRef") if variable is not None else None,
-                    element.attributes.get("label"), tuple(required), logic, element)
+                    element.attributes.get("label"), tuple(required), logic, element, tuple(knowledge))

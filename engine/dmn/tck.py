@@ -249,8 +249,10 @@ def run_tck(root: str, levels=("2", "3")) -> list:
 
 # Why a case is out of scope, from the first refusal: (pattern, reason), first match wins.
 REASONS = [
+    (r"needs a list; this is|has no parameter `|has no binding",  # (h16-dmn)
+     "FEEL's null or singleton lists (a value where a list is needed, an unknown parameter name)"),
+    (r"boxed|no decision logic", "boxed contexts, relations, function definitions, or no decision logic"),
     (r"business knowledge model|invokes a business", "business knowledge models (functions)"),
-    (r"boxed|no decision logic", "boxed expressions other than tables and literal expressions, or no logic"),
     (r"decision service", "decision services"),
     (r"imports|DMN models in one case", "imports between models"),
     (r"FEEL function `([^`]+)`", "FEEL functions verdict lacks"),
@@ -260,7 +262,9 @@ REASONS = [
     (r"the type `|has no equivalent in verdict|xsd:", "types verdict lacks (time, date and time, durations, …)"),
     (r"unexpected '|min\(list\)|max\(list\)", "FEEL functions verdict lacks"),
     (r"has no typeRef", "types verdict lacks (time, date and time, durations, …)"),
-    (r"filters|list literals|character '@'|`for`|`some`|`every`|contexts|`function`|`in`|instance of|@-literal|named arguments",
+    (r"unexpected character '\W'", "contexts ({key: value}) and @-literals"),
+    (r"filters|list literals|character '@'|`for`|`some`|`every`|contexts|`function`|`in`|instance of|@-literal|named arguments"
+     r"|expected \], found \.\.",
      "FEEL constructs verdict lacks (lists, filters, iteration, contexts, …)"),
     (r"checker", "refused by verdict's checker (e.g. string concatenation, mixed types)"),
     (r"allowed values", "allowed values verdict cannot declare"),

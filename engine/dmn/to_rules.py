@@ -16,6 +16,8 @@ from typing import Optional
 
 import attrs
 
+from engine.dmn import bkm as bkms
+from engine.dmn.boxed import BOXED, has_result, record_context, tree_of
 from engine.dmn.feel import FeelError, parse_expression, parse_unary_tests
 from engine.dmn.feel_records import flat_template, list_of_records
 from engine.dmn.feel_to_rules import Scope, Translator
@@ -132,13 +134,27 @@ def translate(defs: Definitions, where: str) -> tuple[str, dict, dict, dict, lis
         for required in requirement_owner.required:
             if required not in by_id:
                 problems.append(refusal(requirement_owner.element, f"it requires `#{required}`, which is not in this file"))
+    functions = bkms.declare(defs.bkms, types, names, scope, problems)  # business knowledge models (h16-dmn)
+    for requirement_owner in defs.decisions:
+        for required in requirement_owner.knowledge:
+            if required not in functions and all(b.id != required for b in defs.bkms):  # a refused one is named already
+                problems.append(refusal(requirement_owner.element, f"it requires `#{required}`, which is not a "
+                                        "business knowledge model of this file"))
     translator = Translator(scope)
+    translator.names = names  # the names bound variables must not take (feel_lists, h16-dmn)
     body = _Writer()
+    bkms.translate_bodies(functions, scope, types, names, body, problems)
     for decision in defs.decisions:
-        if decision.logic is None or decision.logic.tag not in ("decisionTable", "literalExpression"):
+        if decision.logic is None or decision.logic.tag not in ("decisionTable", "literalExpression") + BOXED:
             continue
         try:
-            if decision.logic.tag == "literalExpression":
+            if decision.logic.tag == "context" and not has_result(decision.logic):  # a record (h16-dmn)
+                record_context(decision, decision_types[decision.id], name_map[decision.name], translator, types,
+                               field_map, body)
+            elif decision.logic.tag in BOXED:  # an invocation of a BKM, a boxed for, … as FEEL (h16-dmn)
+                _literal_decision(decision, decision_types[decision.id], name_map, translator, body,
+                                  tree_of(decision.logic, scope))
+            elif decision.logic.tag == "literalExpression":
                 _literal_decision(decision, decision_types[decision.id], name_map, translator, body)
             else:
                 _table_decision(decision, decision_types[decision.id], name_map, translator, types, names,
@@ -200,14 +216,29 @@ def _header(decision: Decision, verdict_name: str, type_text: Optional[str], hit
 
 
 def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict, translator: Translator,
-                      body: _Writer):
-    text = decision.logic.child_text("text")
+                      body: _Writer, tree=None):
+    text = decision.logic.child_text("text") if tree is None else ""
     if text is None:
         raise FeelError("the literal expression has no text")
-    if vtype is not None and vtype.kind in ("record", "list"):
-        raise FeelError("a literal expression of a structured or list type is not translated")
-    expression = translator.expr(parse_expression(text, translator.scope.entries), vtype)
+    if vtype is not None and (vtype.kind == "record" or (vtype.kind == "list" and vtype.element.kind == "record")):
+        raise FeelError("a literal expression of a structured type (or a list of them) is not translated")
+    tree = tree or parse_expression(text, translator.scope.entries)
+    helpers = []  # a filter in a filter's condition, given by a decision of its own (feel_lists._hoisted)
+
+    def hoist(helper_text: str, helper_type: VType) -> str:
+        helper = translator.names.allocate(f"{name_map[decision.name]} filter {len(helpers) + 1}")
+        helpers.append(f"decision {helper} : {helper_type.with_range()} = {helper_text}")
+        return helper
+    translator.hoist = hoist
+    try:
+        expression = translator.expr(tree, vtype)
+    finally:
+        translator.hoist = None
+    if vtype is None and expression == "[]":  # `[]` needs its type said (h16-dmn)
+        vtype = translator.type_of(tree)
     body.add("")
+    for line in helpers:
+        body.add(line, decision.logic)
     line = _header(decision, name_map[decision.name], vtype.with_range() if vtype else None) + f" = {expression}"
     because = _ext(decision.element, "because")
     if because:
@@ -216,7 +247,8 @@ def _literal_decision(decision: Decision, vtype: Optional[VType], name_map: dict
 
 
 def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, translator: Translator,
-                    types: TypeResolver, names: Names, scope: Scope, body: _Writer, problems: list):
+                    types: TypeResolver, names: Names, scope: Scope, body: _Writer, problems: list, header=None):
+    """A decision table; `header(hit)`, when given, writes the first line of a function's table (bkm.py)."""
     table = decision.logic
     verdict_name = name_map[decision.name]
     policy = table.attributes.get("hitPolicy", "UNIQUE").strip()
@@ -238,7 +270,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
             raise _at(FeelError("the input column has no input expression"), clause)
         try:
             tree = parse_expression(text, scope.entries)
-            if tree[0] == "name" or (tree[0] == "path" and tree[1][0] == "name"):
+            if tree[0] == "name" or (tree[0] == "path" and tree[1][0] == "name") or header is not None:
                 columns.append(translator.expr(tree))
                 column_types.append(translator.type_of(tree))
             else:
@@ -333,7 +365,7 @@ def _table_decision(decision: Decision, vtype: Optional[VType], name_map: dict, 
         body.add(f"# DMN hit policy {policy}: the rules in the order of their output values' priority, hit "
                  f"{'first' if hit == 'priority' else 'rule order'}", table)
         hit = "first" if hit == "priority" else "rule order"
-    body.add(_header(decision, verdict_name, header_type, hit), table)
+    body.add(header(hit) if header is not None else _header(decision, verdict_name, header_type, hit), table)
     for line, element in aligned(grid):
         body.add(line, element)
 
