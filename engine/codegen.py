@@ -18,6 +18,7 @@ parameters read)` for the trace to be built from later.
 from __future__ import annotations
 
 from engine import ast, lists, lists_eval, text_functions
+from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluate import RecordValue, check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
@@ -27,7 +28,7 @@ from engine.resolve import TEMPLATE_HOLE
 from engine.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
                             _template_decisions, _traced_caller, fail, function_for, make_date, no_answer)
 from engine.typecheck import is_symbol_of
-from engine.values import INTEGER, MONEY
+from engine.values import CENT, INTEGER, MONEY
 
 
 PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -36,7 +37,7 @@ PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=":
 UNROLLED_ROWS = 2000  # a table scanned (not indexed) with more rows is tested by a loop, not by unrolled code
 
 
-class Generator(SegmentWriter):
+class Generator(SegmentWriter, NestedWriter):
     """Writes the decision functions of one program: the versions and parameters in force."""
 
     def __init__(self, plans, compiler, versions: tuple, parameters: tuple, traced: bool):
@@ -206,7 +207,7 @@ class Generator(SegmentWriter):
         if self.traced:
             u.emit(depth, "R = []")
         if plan.expression is not None:
-            u.emit(depth, f"v = {self._finished(plan.result_type, self.expr(plan.decl.body.expr, plan.result_type), plan.decl.span)}")
+            u.emit(depth, f"v = {self._finished(plan.result_type, self.expr(plan.decl.body.expr, plan.result_type), plan.decl.span, plan.decl.body.expr)}")
             record = "(None, None, (), v, R)"
         else:
             record = self._table(j, plan, depth)
@@ -218,10 +219,16 @@ class Generator(SegmentWriter):
             u.emit(depth, f"T[{j}] = {record}")
         u.emit(depth, "return v")
 
-    def _finished(self, type_, source: str, span) -> str:
+    def _finished(self, type_, source: str, span, expr=None) -> str:
+        if type_ == MONEY and expr is not None and surely_decimal(expr, self._reads_money_decision):
+            return f"({source}).quantize({self.unit.obj(CENT)}, 'ROUND_HALF_UP')"  # round_money, in place
         if type_ == MONEY:
             return f"{self.finish}({source})"
         return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
+
+    def _reads_money_decision(self, name: str) -> bool:
+        """Whether a bare name in a money formula is a decision (whose value is a finished Decimal)."""
+        return self.compiler.name_kind(name, MONEY) == "decision"
 
     def is_light(self, plan) -> bool:
         """Whether a table reads no decision and needs no memo: a `unique` or `first` table whose
@@ -250,6 +257,9 @@ class Generator(SegmentWriter):
         index = self.plans.indexes.get(id(plan), False)
         if index is False:
             index = self.plans.indexes[id(plan)] = index_table(self.compiler, plan)
+        if not self.traced and nested_fits(index, plan):  # a look-up table: nested tests, the value in place
+            self._nested(j, plan, rows, index, columns, inputs, emit)
+            return f"({inputs}, None, None, v, R)"  # not traced: the record is never kept
         P, ROWS = u.obj(plan), u.obj(rows)
         outcomes, fired = "None", None
         constants, functions, values = self._row_outputs(j, plan, rows)
@@ -377,7 +387,7 @@ class Generator(SegmentWriter):
             constants.append(UNSET)
             fn = u.name(f"o{j}_")
             args = "m, f, a, T, R" if self.traced else "m, f, a"
-            values = [self._finished(t, self.expr(e, t), row.row.span) for e, t in zip(row.row.outputs, plan.output_types)]
+            values = [self._finished(t, self.expr(e, t), row.row.span, e) for e, t in zip(row.row.outputs, plan.output_types)]
             u.emit(1, f"def {fn}({args}):", helper=True)
             if len(values) == 1:
                 u.emit(2, f"return {values[0]}", helper=True)

@@ -34,7 +34,7 @@ class SegmentWriter:
             key.append(f"{s} * {index.strides[n]}" if index.strides[n] != 1 else s)
         return " + ".join(key)
 
-    def _tree(self, bounds: tuple, x: str, emit, kinds: list, leaf):
+    def _tree(self, bounds: tuple, x: str, emit, kinds: list, leaf, prefix: str = ""):
         """Inline comparisons finding the segment of `x` among the sorted `bounds` (as
         ColumnIndex.segment does: 2i+1 on bounds[i], 2i just below it) and `leaf(segment, prefix)`
         writing what to do there: a binary search in if/else, no call, no look-up. Neighbouring
@@ -60,4 +60,4 @@ class SegmentWriter:
             walk(lo, mid, prefix + "    ")
             emit(f"{prefix}else:")
             walk(mid, hi, prefix + "    ")
-        walk(0, len(runs), "")
+        walk(0, len(runs), prefix)

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 _SAFE_BUILTINS = {"len": len, "min": min, "max": max, "abs": abs, "int": int, "tuple": tuple, "dict": dict,
                   "zip": zip, "frozenset": frozenset, "True": True, "False": False, "None": None}
-_ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "bit_length"})
+_ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "bit_length", "quantize"})
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 # CPython keeps the AST converter's recursion depth per interpreter, not per thread: two threads
 # parsing or compiling at once can fail with "AST constructor recursion depth mismatch". Every
