@@ -177,8 +177,17 @@ def to_text(type_, span=None) -> Callable:
         return lambda value: format_money(Decimal(value))
     if type_ == TEXT:
         return lambda value: value
-    from engine.evaluate import finish_integer
-    return lambda value: format_value(finish_integer(value, span))  # a whole number of 28 digits at most
+    if type_ in (INTEGER, NUMBER):
+        from engine.evaluate import finish_integer
+        return lambda value: _number_text(finish_integer(value, span))  # a whole number of 28 digits at most
+    return format_value
+
+
+def _number_text(value) -> str:
+    """A number by its value alone: 0.1 whether a fact said 0.1 or 0.10 (the column-wise path keeps
+    a whole column at one scale), 4 for 2.0 ** 2."""
+    text = format_value(value)
+    return text.rstrip("0").rstrip(".") if isinstance(value, Decimal) and "." in text else text
 
 
 # ---------------------------------------------------------------------------- the two paths
