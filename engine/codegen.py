@@ -17,7 +17,7 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-from engine import ast, lists, lists_eval, text_functions
+from engine import ast, lists, lists_eval, operators, text_functions
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
@@ -82,6 +82,8 @@ class Generator(SegmentWriter, NestedWriter):
                 else:
                     a, b = self.expr(left), self.expr(right, left_type)
                 return f"({a} {PYTHON_OPERATORS[op]} {b})"
+            case ast.Binary(op="+" | "**") if operators.applies(c, expr):  # texts joined, powers
+                return operators.generate_binary(self, expr)
             case ast.Binary(op="+" | "-" | "*", left=left, right=right):
                 return f"({self.expr(left)} {expr.op} {self.expr(right)})"
             case ast.Binary(op="/", left=left, right=right):
@@ -148,6 +150,8 @@ class Generator(SegmentWriter, NestedWriter):
             return f"{u.obj(text_functions.substring)}(a, {u.obj(expr.span)}, {', '.join(args)})"
         if name == "date" and len(args) == 3:
             return f"{u.obj(make_date)}(a, {u.obj(expr.span)}, {args[0]}, {args[1]}, {args[2]})"
+        if name == "string":  # engine/operators.py
+            return operators.generate_string(self, expr, args)
         if name not in FUNCTIONS and name != "round":
             raise Unsupported(f"function {name}")
         impl = function_for(name, len(args), bool(args) and self.compiler.type_of(expr.args[0]) == MONEY)

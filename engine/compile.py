@@ -11,7 +11,7 @@ from typing import Callable
 
 import attrs
 
-from engine import ast, lists, lists_eval, text_functions
+from engine import ast, lists, lists_eval, operators, text_functions
 from engine.runtime import fail, function_for, make_date, no_answer
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
@@ -65,6 +65,8 @@ class Compiler:
                     a, b = self.expr(left), self.expr(right, left_type)
                 compare = COMPARE[op]
                 return lambda ctx: compare(a(ctx), b(ctx))
+            case ast.Binary(op="+" | "**") if operators.applies(self, expr):  # texts joined, powers
+                return operators.compile_binary(self, expr)
             case ast.Binary(op=op, left=left, right=right):
                 return self._arithmetic(op, self.expr(left), self.expr(right), expr.span)
             case ast.IfExpr(condition=condition, then=then, otherwise=otherwise):
@@ -190,6 +192,8 @@ class Compiler:
         if name == "substring":  # its error names its place
             span, substring = expr.span, text_functions.substring
             return lambda ctx: substring(ctx.as_of, span, *(f(ctx) for f in args))
+        if name == "string":  # its conversion depends on the argument's type (engine/operators.py)
+            return operators.compile_string(self, expr, args)
         if name == "date":
             span = expr.span
             return lambda ctx: make_date(ctx.as_of, span, *(f(ctx) for f in args))

@@ -12,6 +12,7 @@ TERMINAL_WORDS = {
     "ORDER_OP": "a comparison (<, <=, >, >=)",
     "ADD_OP": "`+` or `-`",
     "MUL_OP": "`*` or `/`",
+    "POW_OP": "`**`",
     "TABLE_ROW": "a table row starting with `|`",
     "_NL": "the end of the line",
     "$END": "the end of the file",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from engine import ast, lists, text_functions
+from engine import ast, lists, operators, text_functions
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import did_you_mean, suggestion_hint
 from engine.records import field_error
@@ -23,6 +23,7 @@ FUNCTIONS = {  # name: (min args, max args)
 }
 FUNCTIONS.update(lists.ADDED_FUNCTIONS)  # lists (h16-lists): sum, all, any
 FUNCTIONS.update(text_functions.ARITIES)  # upper, lower, string_length, substring, starts_with, ends_with
+FUNCTIONS.update(operators.ARITIES)  # string(x)
 
 
 def is_symbol_of(name: str, type_) -> bool:
@@ -204,6 +205,10 @@ class ExpressionTyper:
     def _arithmetic(self, op, left, right, expr, report) -> Type:
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
+        if op == "**" or TEXT in (left, right):  # powers, and texts joined by `+` (engine/operators.py)
+            found = operators.binary_type(self, op, left, right, expr, report)
+            if found is not None:
+                return found
         if not (is_numeric(left) and is_numeric(right)):
             if report:
                 self.error("type-mismatch", f"`{op}` needs numbers or money; got {left.describe()} and {right.describe()}",
@@ -274,6 +279,9 @@ class ExpressionTyper:
         if name == "count":
             need(lambda t: isinstance(t, ListType), "a list")
             return INTEGER
+        if name in operators.ARITIES:  # string(x)
+            need(operators.can_be_text, operators.STRING_ARGUMENTS)
+            return TEXT
         if name in text_functions.ARITIES:
             def need_at(predicate, what, positions):
                 for position in positions:

@@ -166,13 +166,15 @@ def random_table(draw):
         elif money:
             out = draw(st.sampled_from(["12.50 €", "0 €", "amount * 2", "limit / 3", "amount + n * 1 €",
                                         "if b then 1 € else 2.25 €", "min(amount, limit)", "round(amount / 3)",
-                                        "round(amount / 3, 1)", "amount / (n - 5)", "-amount"]))
+                                        "round(amount / 3, 1)", "amount / (n - 5)", "-amount",
+                                        "amount * 2 ** (n - 7)", "amount * (1 + n * 1%) ** -n"]))
         else:
             out = draw(st.sampled_from(["1", "2", "7", "n + 1", "helper", "n * 3", "max(n, 4)", "count(tags)",
                                         "if c = red then 1 else 2", "year(as_of) - 2000", "round(amount / 7)",
                                         "if c in {red, blue} then 3 else 4", "months_between(day, as_of)",
                                         "floor(amount / 3) + ceil(amount / 4)", "abs(n - 6)",
-                                        "months_between(date(2000, 1, 31), as_of)"]))
+                                        "months_between(date(2000, 1, 31), as_of)",
+                                        "n ** 2", "(n - 7) ** 3 - 2 ** n", "-2 ** 3 ** 2"]))
         rows.append((cells, out))
     otherwise = draw(st.booleans())
     out_type = ": {low, mid, high}" if ranked else ": money" if money else ": integer"
@@ -209,6 +211,7 @@ parameter limit : money
   from 2020-01-01 = 25 €
   from 2024-01-01 = 30 €
 decision helper : integer = n * 2 - 3
+decision label : text = "n " + string(n) + ": " + string(amount) + ", " + string(c) + ", " + string(day) + ", " + string(n ** 2 * 2 ** -n)
 """
 
 

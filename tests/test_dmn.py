@@ -90,14 +90,15 @@ def test_names_with_spaces_become_names_and_titles():
      '<literalExpression id="e1"><text>sqrt(16)</text></literalExpression></decision>',
      "literalExpression (id e1, line 3): the FEEL function `sqrt` has no equivalent in verdict"),
     ('<decision id="d1" name="D"><variable name="D" typeRef="number"/>'
-     '<literalExpression id="e1"><text>2 ** 3</text></literalExpression></decision>',
-     "literalExpression (id e1, line 3): exponentiation (**) has no equivalent in verdict"),
+     '<literalExpression id="e1"><text>2 ** 0.5</text></literalExpression></decision>',
+     "literalExpression (id e1, line 3): the translation is refused by verdict's checker: the exponent of `**` "
+     "must be a whole number; this is 0.5"),
     ('<inputData id="i1" name="T"><variable name="T" typeRef="time"/></inputData>',
      'inputData "T" (id i1, line 3): the type `time` has no equivalent in verdict'),
     ('<decision id="d1" name="D"><variable name="D" typeRef="string"/>'
-     '<literalExpression id="e1"><text>"a" + "b"</text></literalExpression></decision>',
-     "literalExpression (id e1, line 3): the translation is refused by verdict's checker: `+` needs numbers or "
-     "money; got text and text"),
+     '<literalExpression id="e1"><text>"a" + 1</text></literalExpression></decision>',
+     "literalExpression (id e1, line 3): the translation is refused by verdict's checker: `+` joins two texts; "
+     "this adds text and integer"),
 ])
 def test_untranslatable_elements_are_refused_by_id_and_line(body, expected):
     assert refusal(model(body)) == [expected]

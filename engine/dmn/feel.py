@@ -263,10 +263,13 @@ class _Parser:
         return left
 
     def power(self):
-        base = self.unary()
-        if self.at("op", "**"):
-            raise FeelError("exponentiation (**) has no equivalent in verdict")
-        return base
+        # FEEL groups `**` from the left, over negated operands (DMN TCK 0075: `3 ** 4 ** 5` is
+        # (3 ** 4) ** 5, `-3 ** 2` is 9); the translation parenthesises every power
+        left = self.unary()
+        while self.at("op", "**"):
+            self.take()
+            left = ("bin", "**", left, self.unary())
+        return left
 
     def unary(self):
         if self.at("op", "-"):

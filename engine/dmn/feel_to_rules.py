@@ -61,6 +61,8 @@ class Translator:
         if kind == "bin":
             if tree[1] in ("=", "!=", "<", "<=", ">", ">="):
                 return VType("bool")
+            if tree[1] == "**":  # a number: verdict refuses a power of money
+                return VType("number")
             sides = [self.type_of(side) for side in (tree[2], tree[3]) if side[0] != "num"]
             if any(t is not None and t.kind == "money" for t in sides):
                 return VType("money")
@@ -139,6 +141,8 @@ class Translator:
         """The type a number literal takes beside `other`: money beside money in a sum, a plain
         number as a factor of money (`fee * 0.7`), else the type the whole expression gives."""
         known = self.type_of(other) if other[0] != "num" else None
+        if op == "**":  # its operands are plain numbers, whatever the expression gives
+            return None
         if op in ("+", "-"):
             return known or want
         if known is not None and known.kind == "money":
