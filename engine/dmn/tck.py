@@ -135,6 +135,9 @@ def _float_close(expected, got) -> bool:
     """An expected value of a double's digits at most, within 10^-12 of verdict's relatively: the
     TCK's figure was computed in binary floating point (0008-LX-arithmetic's payments differ from
     the exact value from their 13th digit), and verdict's exact one is not counted a failure."""
+    if isinstance(expected, list) and isinstance(got, list):  # a list of such figures: element by element
+        return len(expected) == len(got) and any(not _same(e, g) for e, g in zip(expected, got)) and \
+            all(_same(e, g) or _float_close(e, g) for e, g in zip(expected, got))
     if not isinstance(expected, Decimal) or isinstance(got, bool) or not isinstance(got, (int, Decimal)) or not expected:
         return False
     return len(expected.as_tuple().digits) <= FLOAT_DIGITS and abs(Decimal(got) - expected) <= abs(expected) * FLOAT_CLOSE
