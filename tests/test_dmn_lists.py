@@ -14,20 +14,7 @@ from hypothesis import strategies as st
 from engine.dmn.to_rules import import_dmn
 from engine.errors import VerdictError
 from tests.test_codegen import both_ways
-
-DAY = dt.date(2025, 1, 1)
-
-
-def model(body: str) -> str:
-    return ('<?xml version="1.0"?>\n<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" name="m" '
-            f'namespace="urn:m">\n{body}\n</definitions>\n')
-
-
-def refusal(body: str) -> list:
-    with pytest.raises(VerdictError) as caught:
-        import_dmn(model(body).encode(), "m.dmn")
-    return [d.message for d in caught.value.diagnostics]
-
+from tests.test_dmn_functions import DAY, model, refusal  # one DMN wrapper for the import tests
 
 LISTS = model('''<itemDefinition name="tNumbers" isCollection="true"><typeRef>number</typeRef></itemDefinition>
 <itemDefinition name="tStaff" isCollection="true"><itemComponent name="name"><typeRef>string</typeRef></itemComponent><itemComponent name="dept"><typeRef>number</typeRef></itemComponent></itemDefinition>
