@@ -172,7 +172,7 @@ def test_age_greater_than_symbol_in_an_expression(ws):
 
 @pytest.mark.parametrize("rules, line, column, message", [
     ("input age : integer\ndecision d : integer = age + \"x\"\n", 2, 24,
-     "`+` needs numbers or money; got integer and text"),
+     "`+` joins two texts; this adds integer and text"),
     ("input age : integer\ndecision d : money = age > 3\n", 2, 22,
      "`d` is declared money but its expression gives bool"),
     ("input a : money\ndecision d : money = a * a\n", 2, 22, "cannot multiply money by money"),
