@@ -76,3 +76,14 @@ def _cells_of(bounds: np.ndarray, data: np.ndarray) -> np.ndarray:
     position = np.searchsorted(bounds, data, side="left")
     guarded = np.append(bounds, np.iinfo(np.int64).max)  # bounds[len] exists, and equals no value
     return 2 * position + (guarded[position] == data)
+
+
+def grid_key(cells: list, strides, memo: dict) -> np.ndarray:
+    """Each case's place in the grid; tables cutting their columns alike share it (`memo`)."""
+    memo_key = ("grid key",) + tuple(id(cell) for cell in cells) + tuple(strides.tolist())
+    if memo_key not in memo:
+        key = cells[0]
+        for cell, stride in zip(cells[1:], strides[1:]):
+            key = key + cell * int(stride)
+        memo[memo_key] = key
+    return memo[memo_key]

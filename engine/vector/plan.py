@@ -19,7 +19,7 @@ from engine.runtime import FUNCTIONS, make_date
 from engine.values import COUNTRY, ENGINE_CONTEXT, MONEY, EnumType, ListType, RecordType, Type
 from engine.countries import ISO_3166_ALPHA2
 from engine.vector import values as vv
-from engine.vector.grid import MAX_GRID, column_cells, grid_applies
+from engine.vector.grid import MAX_GRID, column_cells, grid_applies, grid_key
 from engine.vector.values import V, Unsupported, either
 
 COUNTRIES = tuple(sorted(ISO_3166_ALPHA2))
@@ -193,19 +193,9 @@ class Evaluation:
         grid_columns = [attrs.evolve(r, data=r.data[(grid // stride) % size], bad=None)
                         for r, stride, size in zip(representatives, strides, sizes)]
         grid_chosen, grid_ambiguous, _ = self._match(rows, grid_columns, column_types, total, policy)
-        key = self._grid_key(cells, strides)
+        key = grid_key(cells, strides, self.cells)
         ambiguous = grid_ambiguous[key] if grid_ambiguous is not None and grid_ambiguous.any() else None
         return grid_chosen[key], ambiguous, None
-
-    def _grid_key(self, cells: list, strides) -> np.ndarray:
-        """Each case's place in the grid; tables cutting their columns alike share it."""
-        memo_key = ("grid key",) + tuple(id(cell) for cell in cells) + tuple(strides.tolist())
-        if memo_key not in self.cells:
-            key = cells[0]
-            for cell, stride in zip(cells[1:], strides[1:]):
-                key = key + cell * int(stride)
-            self.cells[memo_key] = key
-        return self.cells[memo_key]
 
     def _pick(self, chosen, row_values: list, type_) -> V:
         """Row by row, the value of the row that fired; a row's failure counts where it fired.
