@@ -17,7 +17,7 @@ parameters read)` for the trace to be built from later.
 """
 from __future__ import annotations
 
-from engine import ast, lists, lists_eval, operators, text_functions
+from engine import ast, durations, lists, lists_eval, operators, text_functions
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
@@ -68,6 +68,8 @@ class Generator(SegmentWriter, NestedWriter):
             case ast.Name(name=name):
                 return self._name(name, expected, expr.span)
             case ast.Field(base=base, field=field):
+                if durations.is_duration(c.type_of(base)):  # durations (h16-dur): `d.days`
+                    return f"{self.unit.obj(durations.part)}({self.expr(base)}, {self.unit.literal(str(field))})"
                 return f"{self.expr(base)}[{self.unit.literal(str(field))}]"
             case ast.Unary(op="not", operand=operand):
                 return f"(not {self.expr(operand)})"

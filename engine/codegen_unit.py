@@ -13,6 +13,8 @@ import re
 import threading
 from decimal import Decimal
 
+from engine.durations import Months
+
 _SAFE_BUILTINS = {"len": len, "min": min, "max": max, "abs": abs, "int": int, "tuple": tuple, "dict": dict,
                   "zip": zip, "frozenset": frozenset, "True": True, "False": False, "None": None}
 _ATTRIBUTES = frozenset({"append", "get", "year", "month", "day", "bit_length", "quantize"})
@@ -75,6 +77,8 @@ class Unit:
                 self.constants.append(f"{name} = {repr(value)}")
                 self._constants[key] = name
             return self._constants[key]
+        if type(value) in (datetime.timedelta, Months):  # durations (h16-dur)
+            return self.obj(value)  # passed in through K, as objects are: no constructor in the source
         raise Unsupported(f"literal of type {type(value).__name__}")
 
     def frozen(self, literals: list) -> str:

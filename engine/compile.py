@@ -11,7 +11,7 @@ from typing import Callable
 
 import attrs
 
-from engine import ast, lists, lists_eval, operators, text_functions
+from engine import ast, durations, lists, lists_eval, operators, text_functions
 from engine.runtime import fail, function_for, make_date, no_answer
 from engine.typecheck import is_symbol_of
 from engine.values import MONEY
@@ -43,6 +43,9 @@ class Compiler:
                 return self._name(name, expected, expr.span)
             case ast.Field(base=base, field=field):
                 get = self.expr(base)
+                if durations.is_duration(self.type_of(base)):  # durations (h16-dur): `d.days`
+                    part = durations.part
+                    return lambda ctx: part(get(ctx), field)
                 return lambda ctx: get(ctx)[field]
             case ast.Unary(op="not", operand=operand):
                 inner = self.expr(operand)

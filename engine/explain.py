@@ -112,6 +112,12 @@ class Reading:
                 return formatting.format_date(dt.date.fromisoformat(value), lang)
             except ValueError:
                 return value
+        if code in ("duration", "duration in months") and isinstance(value, str):  # durations (h16-dur)
+            from engine.durations import DurationTextError, format_duration, from_iso
+            try:
+                return format_duration(from_iso(value, code), lang)
+            except DurationTextError:
+                return value
         if code in ("money", "number", "percent", "integer") and isinstance(value, (str, int)):
             try:
                 number = Decimal(value)

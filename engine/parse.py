@@ -11,6 +11,7 @@ import lark
 from lark import Transformer, v_args
 
 from engine import ast
+from engine.durations_parse import DurationsBuilder
 from engine.errors import Diagnostic, RuleSyntaxError
 from engine.functions_parse import FunctionBuilder
 from engine.lark_parser import GRAMMAR_PATH, parser  # noqa: F401  (the parser, for the stages that parse)
@@ -35,6 +36,7 @@ _DECLARATION_NODES = frozenset({
     # leaves: a value is not a level of nesting
     "name", "number", "money", "percent", "date", "text", "true", "false"})
 _DECLARATION_NODES |= {"record_type_decl", "record_type", "record_field"}  # records (h16-records)
+_DECLARATION_NODES |= {"duration_literal", "unit_type"}  # durations (h16-dur)
 
 
 def parse(text: str, file: str = "<rules>") -> ast.RuleFile:
@@ -232,7 +234,7 @@ def _date(token, span: Span) -> dt.date:
 
 
 @v_args(inline=True, meta=True)
-class _Builder(ListsBuilder, FunctionBuilder, Transformer):
+class _Builder(ListsBuilder, FunctionBuilder, DurationsBuilder, Transformer):
     """Lark tree → AST. Runs as a second pass because meta is not available inside the parser."""
 
     def __init__(self, file: str, line_offset: int = 0):

@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 from decimal import Decimal
 
-from engine import text_functions
+from engine import durations, text_functions
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import MAX_WHOLE, hit_policy, no_match, not_unique
 
@@ -88,7 +88,7 @@ def _round_places(value, places) -> Decimal:
 FUNCTIONS = {
     "min": lambda *values: min(values), "max": lambda *values: max(values), "abs": abs,
     "floor": _floor, "ceil": _ceil, "count": len, "contains": lambda items, item: item in items,
-    "years_between": whole_years, "months_between": whole_months,
+    "years_between": whole_years, "months_between": whole_months, "days_between": durations.days_between,
     "year": lambda day: day.year, "month": lambda day: day.month, "day": lambda day: day.day,
     **text_functions.IMPLEMENTATIONS,
 }

@@ -7,19 +7,22 @@ from __future__ import annotations
 
 from typing import Optional
 
-from engine import ast, lists, operators, text_functions
+from engine import ast, durations, lists, operators, text_functions
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import did_you_mean, suggestion_hint
 from engine.records import field_error
 from engine.values import (CENT, BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, TEXT, EnumType, ListType, RecordType, Type,
                            is_numeric, is_ordered, same_kind)
+from engine.values import DAYS_DURATION, MONTHS_DURATION  # durations (h16-dur)
 
 LITERAL_TYPES = {"integer": INTEGER, "number": NUMBER, "money": MONEY, "date": DATE, "text": TEXT, "bool": BOOL}
+LITERAL_TYPES.update({"duration": DAYS_DURATION, "duration in months": MONTHS_DURATION})  # durations (h16-dur)
 BUILTIN_NAMES = {"as_of": DATE}
 FUNCTIONS = {  # name: (min args, max args)
     "min": (1, 99), "max": (1, 99), "round": (1, 2), "floor": (1, 1), "ceil": (1, 1), "abs": (1, 1),
     "count": (1, 1), "contains": (2, 2), "years_between": (2, 2), "months_between": (2, 2),
     "year": (1, 1), "month": (1, 1), "day": (1, 1), "date": (3, 3),
+    "days_between": (2, 2),  # durations (h16-dur)
 }
 FUNCTIONS.update(lists.ADDED_FUNCTIONS)  # lists (h16-lists): sum, all, any
 FUNCTIONS.update(text_functions.ARITIES)  # upper, lower, string_length, substring, starts_with, ends_with
@@ -127,6 +130,8 @@ class ExpressionTyper:
                 return self.name_type(expr, expected, deps, report)
             case ast.Field(base=base, field=field):
                 base_type = self.expr_type(base, None, deps, report)
+                if durations.is_duration(base_type):  # durations (h16-dur): `d.days`, `d.years`, `d.months`
+                    return self._duration_result(durations.field_type(base_type, field), expr, report)
                 if isinstance(base_type, RecordType) and base_type.field(field) is not None:
                     return base_type.field(field)
                 if base_type is not UNKNOWN and report:
@@ -139,7 +144,7 @@ class ExpressionTyper:
                 return BOOL
             case ast.Unary(op="-", operand=operand):
                 type_ = self.expr_type(operand, expected, deps, report)
-                if type_ is not UNKNOWN and not is_numeric(type_) and report:
+                if type_ is not UNKNOWN and not is_numeric(type_) and not durations.is_duration(type_) and report:
                     self.error("type-mismatch", f"cannot negate {type_.describe()}", expr.span)
                 return type_
             case ast.Binary(op=op, left=left, right=right) if op in ("and", "or"):
@@ -200,11 +205,15 @@ class ExpressionTyper:
                 self.error("type-mismatch", f"`{op}` compares numbers, money and dates, not {left.describe()}", expr.span)
             return
         if report:
-            self.error("type-mismatch", f"cannot compare {left.describe()} with {right.describe()}", expr.span)
+            mixed = durations.is_duration(left) and durations.is_duration(right)  # durations (h16-dur)
+            self.error("type-mismatch", f"cannot compare {left.describe()} with {right.describe()}", expr.span,
+                       durations.MIX_HINT if mixed else None)
 
     def _arithmetic(self, op, left, right, expr, report) -> Type:
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
+        if durations.takes_part(op, left, right):  # durations (h16-dur): date ± duration, date - date, …
+            return self._duration_result(durations.arithmetic_type(op, left, right), expr, report)
         if op == "**" or TEXT in (left, right):  # powers, and texts joined by `+` (engine/operators.py)
             found = operators.binary_type(self, op, left, right, expr, report)
             if found is not None:
@@ -234,6 +243,15 @@ class ExpressionTyper:
                 self.error("type-mismatch", "cannot divide a number by money", expr.span)
             return UNKNOWN
         return NUMBER
+
+    def _duration_result(self, found, expr, report) -> Type:
+        """A duration form's type, or its error reported at the expression (durations, h16-dur)."""
+        type_, problem = found
+        if type_ is None:
+            if report:
+                self.error("type-mismatch", problem[0], expr.span, problem[1])
+            return UNKNOWN
+        return type_
 
     def _call(self, expr: ast.Call, expected, deps, report) -> Type:
         name, args = expr.function, expr.args
@@ -296,7 +314,7 @@ class ExpressionTyper:
             if not isinstance(types[0], ListType) and report:
                 self.error("type-mismatch", f"`contains` needs a list first; this is {types[0].describe()}", args[0].span)
             return BOOL
-        if name in ("years_between", "months_between", "year", "month", "day"):
+        if name in ("years_between", "months_between", "year", "month", "day", "days_between"):
             need(lambda t: t == DATE, "dates")
             return INTEGER
         if name == "date":

@@ -78,9 +78,11 @@ MONEY = Type("money")
 DATE = Type("date")
 TEXT = Type("text")
 COUNTRY = Type("country")
-PRIMITIVES = {t.name: t for t in (BOOL, INTEGER, NUMBER, MONEY, DATE, TEXT, COUNTRY)}
+DAYS_DURATION = Type("duration")  # durations (h16-dur, engine/durations.py): whole days, a timedelta
+MONTHS_DURATION = Type("duration in months")  # whole months, a durations.Months
+PRIMITIVES = {t.name: t for t in (BOOL, INTEGER, NUMBER, MONEY, DATE, TEXT, COUNTRY, DAYS_DURATION, MONTHS_DURATION)}
 NUMERIC = frozenset({"integer", "number", "money"})
-ORDERED = NUMERIC | {"date"}
+ORDERED = NUMERIC | {"date", "duration", "duration in months"}
 
 
 @attrs.frozen
@@ -263,6 +265,9 @@ def _coerce(name: str, type_: Type, raw: Any):
             raise _fail(name, type_, raw.encode("utf-8", "backslashreplace").decode("ascii", "replace"),
                         "it holds half of a UTF-16 pair, not a character", "send the text as UTF-8")
         return raw
+    if kind in ("duration", "duration in months"):  # durations (h16-dur)
+        from engine.durations import coerce_duration
+        return coerce_duration(name, type_, raw, _fail)
     if kind == "country":
         if isinstance(raw, str) and raw in ISO_3166_ALPHA2:
             return raw
@@ -287,6 +292,9 @@ def to_json_value(value: Any) -> Any:
         return [to_json_value(v) for v in value]
     if isinstance(value, dict):
         return {k: to_json_value(v) for k, v in value.items()}
+    from engine.durations import Months, iso  # durations (h16-dur): ISO 8601; that module builds on this one
+    if isinstance(value, (dt.timedelta, Months)):
+        return iso(value)
     return str(value)
 
 
@@ -314,6 +322,9 @@ def format_value(value: Any, type_: Optional[Type] = None, lang: str = "en") -> 
     if isinstance(value, dict):
         fields = dict(type_.fields) if isinstance(type_, RecordType) else {}
         return "{" + ", ".join(f"{k}: {format_value(v, fields.get(k), lang)}" for k, v in value.items()) + "}"
+    from engine.durations import Months, describe  # durations (h16-dur): `30 days`, `1 year 6 months`
+    if isinstance(value, (dt.timedelta, Months)):
+        return describe(value)
     return str(value)
 
 
