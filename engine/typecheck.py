@@ -212,12 +212,12 @@ class ExpressionTyper:
     def _arithmetic(self, op, left, right, expr, report) -> Type:
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
-        if durations.takes_part(op, left, right):  # durations (h16-dur): date ± duration, date - date, …
-            return self._duration_result(durations.arithmetic_type(op, left, right), expr, report)
         if op == "**" or TEXT in (left, right):  # powers, and texts joined by `+` (engine/operators.py)
             found = operators.binary_type(self, op, left, right, expr, report)
             if found is not None:
                 return found
+        if durations.takes_part(op, left, right):  # durations (h16-dur): date ± duration, date - date, …
+            return self._duration_result(durations.arithmetic_type(op, left, right), expr, report)
         if not (is_numeric(left) and is_numeric(right)):
             if report:
                 self.error("type-mismatch", f"`{op}` needs numbers or money; got {left.describe()} and {right.describe()}",
