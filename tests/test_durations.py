@@ -131,3 +131,19 @@ def test_type_errors_name_their_place(tmp_path, line, message):
         engine.load_ruleset(path)
     diagnostic = raised.value.diagnostics[0]
     assert f"{diagnostic.span.line}:{diagnostic.span.column}: {diagnostic.message}" == message
+
+
+def test_the_example_of_the_language_reference_gives_what_its_text_says(tmp_path):
+    from pathlib import Path
+    import re
+    text = (Path(__file__).resolve().parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    rules, = re.findall(r"```rules durations\n(.*?)```", text, re.S)
+    (tmp_path / "d.rules").write_text(rules, encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "d.rules")
+    verdict = ruleset.evaluate({"arrival": "2024-01-31", "stay": "P120D", "cover": "1 year 6 months"},
+                               as_of="2025-09-01")
+    assert verdict.outputs == {"leaves": dt.date(2024, 5, 30), "renewal": dt.date(2025, 7, 31), "days_here": 579,
+                               "waited": dt.timedelta(days=579), "long_stay": True, "cover_years": 1,
+                               "category": "long stay"}
+    assert ruleset.evaluate({"arrival": "2024-01-31", "stay": "P30D", "cover": "1 month"},
+                            as_of="2025-09-01").outputs["renewal"] == dt.date(2024, 2, 29)
