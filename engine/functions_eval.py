@@ -51,7 +51,7 @@ class Frame:
     """What a function's body sees while it runs: its arguments, the date, and where the figures it
     reads and the calls it makes are recorded."""
 
-    __slots__ = ("as_of", "args", "root", "calls")
+    __slots__ = ("as_of", "args", "root", "calls", "bound")  # bound: some/every/for/filter variables (lists_eval)
 
     def __init__(self, as_of, args: dict, root, calls):
         self.as_of = as_of
@@ -129,6 +129,8 @@ class FunctionCompiler(Compiler):
         self.scope = frozenset(info.signature.param_names)
 
     def name_kind(self, name: str, expected) -> str:
+        if self.typer.list_scope and name in self.typer.list_scope:  # the innermost: a list form's variable
+            return "bound"
         if is_symbol_of(name, expected):
             return "constant"
         if name in self.scope:

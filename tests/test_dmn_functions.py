@@ -107,11 +107,6 @@ BODY = '<encapsulatedLogic><formalParameter name="a" typeRef="number"/>{}</encap
     ('<businessKnowledgeModel id="b1" name="f"><encapsulatedLogic><formalParameter name="a"/>'
      '<literalExpression><text>a</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>',
      "formalParameter \"a\" (line 3): the parameter `a` has no typeRef; verdict needs the type of each parameter"),
-    ('<businessKnowledgeModel id="b1" name="f">' + BODY.format('<literalExpression id="e1"><text>for x in [a] '
-                                                                'return x</text></literalExpression>')
-     + '</businessKnowledgeModel>',
-     "literalExpression (id e1, line 3): `for` in a business knowledge model's body is not translated: verdict's "
-     "functions do not evaluate bound variables yet"),
     ('<businessKnowledgeModel id="b1" name="f">' + BODY.format('<literalExpression><text>a = "x"</text>'
                                                                 '</literalExpression>') + '</businessKnowledgeModel>',
      "literalExpression (line 3): the translation is refused by verdict's checker: cannot compare number with text"),
@@ -181,3 +176,17 @@ def test_a_structure_parameter_of_its_own_item_definition_is_a_record_shared_wit
     facts = {"Loans": [{"amount": 100, "rate": Decimal("0.05")}, {"amount": 200, "rate": Decimal("0.1")}]}
     both_ways(result.ruleset, facts, DAY)
     assert result.ruleset.evaluate(facts, as_of=DAY, trace=False).outputs["Interests"] == 25 + 10
+
+
+def test_a_bkm_body_iterating_a_list_is_translated_and_runs():
+    # refused while verdict's functions could not evaluate a bound variable (engine/functions_eval.py)
+    xml = model('<businessKnowledgeModel id="b1" name="f"><variable name="f"/>'
+                + BODY.format('<literalExpression id="e1"><text>sum(for x in [a, a] return x * 2)</text>'
+                              '</literalExpression>') + '</businessKnowledgeModel>'
+                + '<inputData id="i1" name="n"><variable name="n" typeRef="number"/></inputData>'
+                + '<decision id="d1" name="D"><variable name="D" typeRef="number"/><knowledgeRequirement>'
+                  '<requiredKnowledge href="#b1"/></knowledgeRequirement><literalExpression><text>f(n)</text>'
+                  '</literalExpression></decision>')
+    imported = import_dmn(xml.encode(), "m.dmn")
+    assert "function f(a: number) : number = sum((for x in [a, a] return (x * 2)))" in imported.text
+    assert imported.ruleset.evaluate({"n": 3}, as_of=DAY).outputs == {"D": 12}

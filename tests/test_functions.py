@@ -81,3 +81,32 @@ def test_the_documented_example_checks_and_evaluates(tmp_path):
     assert diagnostics == []
     verdict = engine.load_ruleset(path).evaluate({"age": 24, "ages": [20, 40]}, as_of="2025-01-01")
     assert verdict.outputs == {"mine": Decimal("8.00"), "all_shares": [Decimal("8.00"), Decimal("14.00")], "twice": 48}
+
+
+LIST_BODIES = """\
+input xs : list of integer
+function doubled_total(ys: list of integer) : integer = sum(for y in ys return y * 2)
+function any_big(ys: list of integer) : bool = some y in ys satisfies y > 10
+function all_small(ys: list of integer) : bool = every y in ys satisfies y < 100
+function bigs(ys: list of integer) : list of integer = ys[item > 10]
+function bump(y: integer) : integer = y + 1
+function bumped(ys: list of integer) : list of integer = for y in ys return bump(y)
+decision t : integer = doubled_total(xs)
+decision b : bool = any_big(xs)
+decision s : bool = all_small(xs)
+decision f : list of integer = bigs(xs)
+decision n : list of integer = bumped(xs)
+decision nested : list of integer = for x in xs return doubled_total([x, x])
+"""
+
+
+def test_list_forms_inside_a_function_body_see_their_own_variable(tmp_path):
+    # they stopped with an internal error ('Frame' object has no attribute 'bound'), and a
+    # variable read inside a function body was taken for a symbol
+    from tests.test_codegen import both_ways
+    ruleset = load_ruleset(_folder(tmp_path, LIST_BODIES))
+    for xs, expected in (([1, 20], {"t": 42, "b": True, "s": True, "f": (20,), "n": (2, 21), "nested": (4, 80)}),
+                         ([], {"t": 0, "b": False, "s": True, "f": (), "n": (), "nested": ()})):
+        verdict = ruleset.evaluate({"xs": xs}, as_of=dt.date(2025, 1, 1))
+        assert {k: tuple(v) if isinstance(v, (list, tuple)) else v for k, v in verdict.outputs.items()} == expected
+        both_ways(ruleset, {"xs": xs}, dt.date(2025, 1, 1))

@@ -157,7 +157,6 @@ def body_translator(signature: Signature, scope: Scope, names) -> Translator:
         inner.add(dmn, verdict, vtype)
     translator = Translator(inner)
     translator.names = names
-    translator.in_function = True  # no bound variables in a body yet (feel_lists._not_in_function)
     return translator
 
 

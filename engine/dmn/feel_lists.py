@@ -237,17 +237,8 @@ def projection_type(translator, listed: VType, field: str) -> Optional[VType]:
 
 def projection(translator, source, listed: VType, field: str) -> str:
     column = _field(listed, field)[1]
-    _not_in_function(translator, f"the path `.{field}` on a list")
     variable = _variable(translator, "each")
     return f"(for {variable} in {translator.expr(source)} return {variable}.{column})"
-
-
-def _not_in_function(translator, what: str):
-    """verdict's functions do not yet evaluate a variable bound in their body (for, some, every, a
-    filter's `item`): such a body is refused rather than translated into one that cannot run."""
-    if getattr(translator, "in_function", False):
-        raise FeelError(f"{what} in a business knowledge model's body is not translated: verdict's functions do not "
-                        "evaluate bound variables yet")
 
 
 def _source_text(translator, source) -> str:
@@ -268,7 +259,6 @@ def expr(translator, tree, want: Optional[VType]) -> str:
         return {"for": "[]", "some": "false", "every": "true", "filter": "[]"}[kind]
     if kind in ("for", "some", "every"):
         _, dmn, source, body = tree
-        _not_in_function(translator, f"`{kind}`")
         element = _element(translator, source, f"`{kind}`")
         variable = _variable(translator, dmn)
         source_text = translator.expr(source)
@@ -287,7 +277,6 @@ def expr(translator, tree, want: Optional[VType]) -> str:
         helper = _hoisted(translator, tree, element)
         if helper is not None:
             return helper
-        _not_in_function(translator, "a filter")
         if FILTER_VARIABLE in getattr(translator, "bound_names", frozenset()):
             raise FeelError("a filter inside another filter's condition that reads the outer one's element (or is "
                             f"in a function) is not translated: verdict binds `{FILTER_VARIABLE}` once")
