@@ -135,12 +135,10 @@ def _from_arrow(kind: str, type_, array: pa.Array):
     if kind == "num" and pa.types.is_integer(kind_of_array) and not pa.types.is_uint64(kind_of_array):
         data = _filled(array, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         largest = vv.magnitude(data)
-        if largest >= _MAGNITUDE:
-            return V("num", data * 100 if type_.name == "money" else data, 2 if type_.name == "money" else 0,
-                     bad=either(nulls, _over(np.abs(data) >= _MAGNITUDE)))
-        if type_.name == "money":
-            return V("num", data * 100, 2, bad=nulls, most=largest * 100)
-        return V("num", data, 0, bad=nulls, most=largest)
+        bad = either(nulls, _over(np.abs(data) >= _MAGNITUDE)) if largest >= _MAGNITUDE else nulls
+        if type_.name == "money":  # whole euros → cents
+            return V("num", data * 100, 2, bad=bad, most=largest * 100)
+        return V("num", data, 0, bad=bad, most=largest)
     if kind == "num" and pa.types.is_decimal(kind_of_array) and kind_of_array.scale <= MAX_SCALE \
             and type_.name in ("money", "number"):
         return _from_decimal(type_, array, nulls)
