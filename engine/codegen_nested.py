@@ -58,7 +58,10 @@ class NestedWriter:
             if len(row.outputs) == 1 and self.compiler.is_constant(row.row.outputs[0], plan.output_types[0]):
                 value = finish_value(plan.output_types[0], row.outputs[0](None))
                 return ("constant", type(value).__name__, repr(value)), u.obj(value)
-            if r not in values:
+            if r not in values and len(row.outputs) == 1:  # a formula of one small input: worked out in advance
+                from engine.codegen_inline import tabulated  # it imports this module
+                values[r] = tabulated(self, row.row.outputs[0], plan.output_types[0], row.row.span)
+            if values.get(r) is None:
                 written = [self._finished(t, self.expr(e, t), row.row.span, e)
                            for e, t in zip(row.row.outputs, plan.output_types)]
                 values[r] = written[0] if len(written) == 1 else (
