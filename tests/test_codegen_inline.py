@@ -207,3 +207,28 @@ def test_a_test_that_may_not_read_its_decision_still_reads_it_first_when_nothing
         with pytest.raises(EvaluationError) as raised:
             fn(**facts)
         assert raised.value.diagnostics[0].message.startswith(f"no rule of `{failing}` matches n = {n}")
+
+
+def test_evaluate_runs_in_the_engine_context_and_gives_the_callers_back(tmp_path):
+    # engine/engine_context.py: each thread's copy of ENGINE_CONTEXT is installed for the
+    # evaluation (no copy per verdict); the caller's own context, however odd, is untouched
+    import threading
+    path = tmp_path / "third.rules"
+    path.write_text("input amount : money\ndecision third : number = amount / 3\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    odd = decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[])
+    results = {}
+
+    def run(key):
+        with decimal.localcontext(odd) as mine:
+            results[key] = [ruleset.evaluate({"amount": 10}, as_of=DAY, trace=False).outputs["third"]
+                            for _ in range(2)]
+            results[key].append(decimal.getcontext() is mine and mine.prec == 3 and not mine.traps[decimal.Overflow])
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run("main")
+    expected = Decimal("3.333333333333333333333333333")  # 28 digits (the caller's context: 3.33)
+    assert all(r == [expected, expected, True] for r in results.values()) and len(results) == 4
