@@ -133,8 +133,11 @@ def write_entry(gen, j: int, plan, depth: int) -> bool:
         return False
     u = gen.unit
     emit = lambda line, extra=0: u.emit(depth + extra, line)  # noqa: E731
-    for k in order:
-        _compute(gen, k, depth)
+    for group in _same_columns(gen, order):
+        if len(group) == 1:
+            _compute(gen, group[0], depth)
+        else:
+            _compute_together(gen, group, depth)
     columns = []
     for position, column in enumerate(plan.decl.body.inputs):
         x = u.local(f"x{position}")
@@ -187,6 +190,66 @@ def _compute(gen, k: int, depth: int) -> None:
             u.emit(depth, f"{u.obj(check_range)}(v, {u.obj(plan)}, a)")
         u.emit(depth, f"{local} = v")
     gen.inlined[k] = local
+
+
+def _look_up_layout(gen, k: int):
+    """The columns (input names) and segments of decision k when it is a look-up table of
+    inputs written as nested tests; None otherwise."""
+    plan = gen.versions[k]
+    if plan is None or plan.expression is not None:
+        return None
+    if any(dep in gen.decision_index for dep in plan.version.dependencies):
+        return None
+    if gen.plans.indexes.get(id(plan), False) is False:
+        gen.plans.indexes[id(plan)] = index_table(gen.compiler, plan)
+    index = gen.plans.indexes[id(plan)]
+    if not nested_fits(index, plan):
+        return None
+    columns = []
+    for column in plan.decl.body.inputs:
+        if not (isinstance(column.expr, ast.Name) and gen.compiler.name_kind(column.expr.name, None) == "input"):
+            return None
+        columns.append(column.expr.name)
+    segments = tuple((c.ordered, c.bounds, tuple(c.points.items()), c.other, len(c.masks)) for c in index.columns)
+    return tuple(columns), segments
+
+
+def _same_columns(gen, order: list) -> list:
+    """The decisions in `order`, in runs of neighbours that are look-up tables on the same inputs
+    cut into the same segments (computed by one set of nested tests); the others alone."""
+    runs, last = [], None
+    for k in order:
+        layout = _look_up_layout(gen, k)
+        if layout is not None and layout == last:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+        last = layout
+    return runs
+
+
+def _compute_together(gen, group: list, depth: int) -> None:
+    """Look-up tables on the same columns and segments into their locals `u<k>`, in order: one set
+    of nested tests, each leaf giving every table's value there (or raising as its table does)."""
+    u = gen.unit
+    emit = lambda line: u.emit(depth, line)  # noqa: E731
+    first = gen.versions[group[0]]
+    columns = []
+    for position, column in enumerate(first.decl.body.inputs):
+        x = u.local(f"x{position}")
+        emit(f"{x} = {gen.expr(column.expr)}")
+        columns.append(x)
+    inputs = f"({''.join(x + ', ' for x in columns)})"
+    members = []
+    for k in group:
+        plan = gen.versions[k]
+        after = [f"{u.obj(check_range)}(v, {u.obj(plan)}, a)"] if plan.version.range is not None else []
+        after.append(f"{u.local(f'u{k}')} = v")
+        rows = plan.rows + ((plan.otherwise,) if plan.otherwise is not None else ())
+        members.append((plan, rows, gen.plans.indexes[id(plan)], inputs, after))
+    gen._nested(group[0], first, members[0][1], members[0][2], columns, inputs, emit, group=members)
+    for k in group:
+        gen.inlined[k] = f"u{k}"
 
 
 def _value(gen, plan, row) -> str:

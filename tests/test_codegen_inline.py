@@ -44,29 +44,35 @@ AMOUNT_TESTS = ["-", "<= lo", "(lo..hi]", "> hi", "<= limit", "[lo..limit]", "> 
                 "lo, hi", "not (lo..hi)", "<= hi - lo", "> lo * 2"]
 FLAG_TESTS = ["-", "true", "false"]
 T_OUTPUTS = ["1 €", "lo", "hi - amount", "lo * 2", "{a} €", "amount", "n * 1 €"]
-HI_FORMS = ["decision hi : money = lo + {a} €\n", "decision hi : money = {b}0 € + n * 3 €\n", "TABLE"]
+HI_FORMS = ["decision hi : money = lo + {a} €\n", "decision hi : money = {b}0 € + n * 3 €\n", "TABLE", "TWIN", "TWIN"]
 
 
-def lookup(draw, name: str) -> str:
-    """A look-up table on n and c: unique or first, with gaps (no match) and overlaps (not unique)."""
+def lookup(draw, name: str, like=None) -> tuple:
+    """A look-up table on n and c: unique or first, with gaps (no match) and overlaps (not unique);
+    `like`: the cells of another such table, kept (its twin: the same segments, other values)."""
     policy = draw(st.sampled_from(["unique", "first"]))
     lines = [f"decision {name} : money hit {policy}", f"  | n | c || {name}"]
-    for _ in range(draw(st.integers(1, 6))):
+    kept = []
+    for number in range(len(like) if like is not None else draw(st.integers(1, 6))):
         a, b = sorted(draw(st.lists(st.integers(0, 20), min_size=2, max_size=2)))
-        cells = [draw(st.sampled_from(N_TESTS)).format(a=a, b=b), draw(st.sampled_from(C_TESTS))]
+        cells = like[number] if like is not None else [draw(st.sampled_from(N_TESTS)).format(a=a, b=b),
+                                                       draw(st.sampled_from(C_TESTS))]
+        kept.append(cells)
         lines.append(f"  | {' | '.join(cells)} || {draw(st.sampled_from(LOOKUP_OUTPUTS)).format(a=a, b=b)}")
     if draw(st.booleans()):
         lines.append(f"  | otherwise | - || 0 €")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", kept
 
 
 @st.composite
 def chain(draw):
     """The text of a ruleset where `t` (hit first) reads `lo` and `hi` in its tests."""
-    text = PRELUDE + lookup(draw, "lo")
+    lo, cells = lookup(draw, "lo")
     a, b = sorted(draw(st.lists(st.integers(0, 30), min_size=2, max_size=2)))
     hi = draw(st.sampled_from(HI_FORMS))
-    text += lookup(draw, "hi") if hi == "TABLE" else hi.format(a=a, b=b)
+    if hi in ("TABLE", "TWIN"):
+        hi = lookup(draw, "hi", cells if hi == "TWIN" else None)[0]
+    text = PRELUDE + lo + hi.format(a=a, b=b)
     columns = draw(st.sampled_from([["amount"], ["flag", "amount"], ["amount", "flag"], ["c", "amount"]]))
     lines = ["decision t : money hit first", f"  | {' | '.join(columns)} || t"]
     for _ in range(draw(st.integers(1, 6))):
@@ -139,9 +145,11 @@ def entry_source(monkeypatch, ruleset, name, day):
 def test_css_status_is_one_function_without_memo_or_row_list(monkeypatch):
     ruleset = engine.load_ruleset(Path(__file__).resolve().parent.parent / "rulesets" / "student_health")
     fn, entry = entry_source(monkeypatch, ruleset, "css_status", dt.date(2025, 9, 1))
-    # both ceilings computed in place (u10, u11), no memo list, no list of matched rows
+    # both ceilings computed in place (u10, u11) by one set of nested tests (the two tables have
+    # the same columns and segments), no memo list, no list of matched rows
     assert "m = [" not in entry and "h = [" not in entry and "d10(" not in entry and "d11(" not in entry
-    assert entry.count("u10 = v") == 1 and entry.count("u11 = v") == 1 and "elif (x1 <= u10):" in entry
+    assert entry.count("if x0 < 3:") == 1 and entry.count("if x0 < 5:") == 1
+    assert entry.count("u10 = v") == entry.count("u11 = v") == 11 and "elif (x1 <= u10):" in entry
     assert fn(Decimal("12000.00"), 1, "metropole", "FR") == "participation"
     assert fn(Decimal("10339.00"), 1, "metropole") == "free"
     assert fn(Decimal("10339.01"), 1, "metropole", "DE") == "not_eligible"
