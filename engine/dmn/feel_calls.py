@@ -20,7 +20,7 @@ PARAMETERS = {
     "ends with": ("string", "match"), "contains": ("string", "match"), "list contains": ("list", "element"),
     "abs": ("n",), "floor": ("n",), "ceiling": ("n",), "round half up": ("n", "scale"), "count": ("list",),
     "sum": ("list",), "min": ("list",), "max": ("list",), "all": ("list",), "any": ("list",),
-    "date": ("from",),
+    "date": ("from",), "duration": ("from",), "years and months duration": ("from", "to"),
 }
 TEXT_FUNCTIONS = {"upper case": "upper", "lower case": "lower", "string length": "string_length",
                   "substring": "substring", "starts with": "starts_with", "ends with": "ends_with",
