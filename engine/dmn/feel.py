@@ -39,19 +39,39 @@ def _string_body(text: str, start: int) -> tuple[str, int]:
     while i < len(text):
         char = text[i]
         if char == '"':
-            return "".join(out), i + 1
+            return _paired("".join(out)), i + 1
         if char == "\\" and i + 1 < len(text):
             nxt = text[i + 1]
             if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[i + 2:i + 6]):
                 out.append(chr(int(text[i + 2:i + 6], 16)))
                 i += 6
                 continue
+            if nxt == "U" and re.fullmatch(r"[0-9a-fA-F]{6}", text[i + 2:i + 8]):  # FEEL's `\U01F40E` (h16-dmn-dur)
+                if int(text[i + 2:i + 8], 16) > 0x10FFFF:
+                    raise FeelError(f"`\\{text[i + 1:i + 8]}` in a string is past the last character of Unicode")
+                out.append(chr(int(text[i + 2:i + 8], 16)))
+                i += 8
+                continue
+            if nxt not in "ntr'\"\\":  # FEEL's escapes; `\q` is no character of the string (h16-dmn-dur)
+                raise FeelError(f"`\\{nxt}` in a string is not one of FEEL's escapes (\\n, \\t, \\r, \\\\, \\\", "
+                                f"\\', \\uXXXX, \\UXXXXXX)")
             out.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
             i += 2
             continue
         out.append(char)
         i += 1
     raise FeelError("a string is not closed (a \" is missing)")
+
+
+def _paired(text: str) -> str:
+    """A string with its `\\uD83D\\uDC0E` escapes (UTF-16 surrogate pairs, as Java writes a
+    character past U+FFFF) made the one character they stand for (h16-dmn-dur)."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise FeelError("a \\u escape in a string is half of a character (a lone UTF-16 surrogate)") from None
 
 
 @functools.lru_cache(maxsize=64)
