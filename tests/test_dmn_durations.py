@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,32 @@ def test_the_tck_duration_cases_run_in_part_and_pass():
     assert (months.status, months.tests, months.passed) == ("part", 7, 7)
     assert "its decisions refused" not in duration.reason and "their decisions refused" in duration.reason
     assert not [r.case for r in results.values() if r.status == "fail"]
+
+
+# ---------------------------------------------------------------------------- @-literals, ratios
+
+@pytest.mark.parametrize("feel, rules, value", [
+    ('@"2020-01-31" + @"P1M"', "(2020-01-31 + 1 month)", dt.date(2020, 2, 29)),  # the month's last day
+    ('@"2020-03-01" - @"P1D"', "(2020-03-01 - 1 day)", dt.date(2020, 2, 29)),
+    ('@"P10D" / @"P4D"', "((10 days).days / (4 days).days)", Decimal("2.5")),
+    ('@"P1Y6M" / @"P6M"', "((((1 year 6 months).years * 12) + (1 year 6 months).months) / "
+                          "(((6 months).years * 12) + (6 months).months))", Decimal(3)),
+    ('Arrival - @"2024-12-25" > @"P3D"', "((Arrival - 2024-12-25) > 3 days)", True),
+])
+def test_at_literals_and_ratios_of_durations(feel, rules, value):
+    result = import_dmn(literal_model(feel).encode(), "m.dmn")
+    assert decision_line(result) == f"decision X = {rules}"
+    both_ways(result.ruleset, {"Arrival": "2025-01-01"}, DAY)
+    assert result.ruleset.evaluate({"Arrival": "2025-01-01"}, as_of=DAY, trace=False).outputs["X"] == value
+
+
+@pytest.mark.parametrize("feel, message", [
+    ('@"10:30:00"', '@"10:30:00" is a time of day or a date and time, which have no equivalent in verdict (a date '
+                    '@"2020-01-01" and a duration @"P30D" are translated)'),
+    ('@"foo"', '@"foo" is not a date, a time, a date and time or a duration (FEEL gives null)'),
+    ('@"PT1H" * 24', 'duration("PT1H") has 1 hour beyond whole days: verdict\'s durations count whole days '
+                     '(`duration`) or whole months (`duration in months`), not hours, minutes or seconds'),
+    ('@"P10D" / 2', "the translation is refused by verdict's checker: a duration cannot be divided"),
+])
+def test_at_literals_verdict_lacks_are_refused(feel, message):
+    assert refusal(literal_model(feel)) == [f"literalExpression (id e1, line 5): {message}"]

@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"\d+(\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*|\?")
 _SPACE = re.compile(r"\s+|//[^\n]*|/\*.*?\*/", re.S)
 _OPERATORS = ("**", "..", "<=", ">=", "!=", "<", ">", "=", "+", "-", "*", "/", "(", ")", "[", "]", "{", "}",
-              ",", ".", ":")
+              ",", ".", ":", "@")
 
 
 def _string_body(text: str, start: int) -> tuple[str, int]:
@@ -363,8 +363,9 @@ class _Parser:
                     items.append(self.expression())
             self.expect("op", "]")
             return ("list", items)
-        if token == ("op", "@"):
-            raise FeelError("@-literals are not translated")
+        if token == ("op", "@"):  # `@"2020-01-01"`, `@"P30D"`: a date or a duration (h16-dmn-dur)
+            from engine.dmn.feel_durations import at_literal
+            return at_literal(self.take())
         if kind == "end":
             raise FeelError("the text ends too early")
         raise FeelError(f"unexpected {value!r}")

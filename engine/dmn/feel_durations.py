@@ -41,6 +41,22 @@ _NOT_WHOLE = "verdict's durations count whole days (`duration`) or whole months 
     "not hours, minutes or seconds"
 
 
+def at_literal(token) -> tuple:
+    """The tree of a FEEL @-literal (`@"2020-01-01"` is `date("2020-01-01")`, `@"P30D"` is
+    `duration("P30D")`); FeelError for a time of day or a date and time, which verdict lacks."""
+    if token[0] != "str":
+        raise FeelError("`@` is followed by a string: @\"2020-01-01\", @\"P30D\"")
+    text = token[1]
+    if re.fullmatch(r"-?P.*", text):
+        return ("call", "duration", [token])
+    if re.fullmatch(r"-?\d{4,}-\d{2}-\d{2}", text):
+        return ("call", "date", [token])
+    if ":" in text:
+        raise FeelError(f"@\"{text}\" is a time of day or a date and time, which have no equivalent in verdict "
+                        "(a date @\"2020-01-01\" and a duration @\"P30D\" are translated)")
+    raise FeelError(f"@\"{text}\" is not a date, a time, a date and time or a duration (FEEL gives null)")
+
+
 def is_duration(vtype: Optional[VType]) -> bool:
     return vtype is not None and vtype.kind in KINDS
 
@@ -159,6 +175,8 @@ def bin_type(left: Optional[VType], op: str, right: Optional[VType]) -> Optional
         return VType("date")
     if op == "+" and is_duration(left) and kinds[1] == "date":
         return VType("date")
+    if op == "/" and is_duration(left) and right == left:
+        return VType("number")
     if op in ("+", "-", "*", "/") and is_duration(left):
         return left
     if op == "*" and is_duration(right):
@@ -184,6 +202,21 @@ def _grouped(text: str) -> str:
             if depth == 0 and i < len(text) - 1:
                 return f"({text})"
     return text if text.startswith("(") and text.endswith(")") else f"({text})"
+
+
+def ratio(translator, op: str, left, right) -> Optional[str]:
+    """`a / b` of two durations of one kind, a number in FEEL: the ratio of their days, or of their
+    months (`.years * 12 + .months`); None for any other division."""
+    if op != "/":
+        return None
+    kinds = translator.type_of(left), translator.type_of(right)
+    if not all(is_duration(k) for k in kinds) or kinds[0] != kinds[1]:
+        return None
+    if kinds[0].kind == "duration":
+        return f"({path(translator, left, kinds[0], 'days')} / {path(translator, right, kinds[1], 'days')})"
+    counts = [f"(({path(translator, side, kinds[0], 'years')} * 12) + {path(translator, side, kinds[0], 'months')})"
+              for side in (left, right)]
+    return f"({counts[0]} / {counts[1]})"
 
 
 def path(translator, base, base_type: VType, field: str) -> str:

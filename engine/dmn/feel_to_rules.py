@@ -131,6 +131,9 @@ class Translator:
             months = _months_between(tree)
             if months is not None:
                 return f"months_between({self.expr(months[0])}, {self.expr(months[1])})"
+            ratio = feel_durations.ratio(self, op, left, right)  # a duration / a duration (h16-dmn-dur)
+            if ratio is not None:
+                return ratio
             if op in ("=", "!=", "<", "<=", ">", ">="):
                 lt, rt = self.type_of(left), self.type_of(right)
                 return f"({self.expr(left, rt)} {op} {self.expr(right, lt)})"
