@@ -314,3 +314,59 @@ def test_at_literals_and_ratios_of_durations(feel, rules, value):
 ])
 def test_at_literals_verdict_lacks_are_refused(feel, message):
     assert refusal(literal_model(feel)) == [f"literalExpression (id e1, line 5): {message}"]
+
+
+# ---------------------------------------------------------------------------- export and back
+
+DURATION_RULES = '''input arrival : date
+input stay : duration 0 days..365 days
+input cover : duration in months
+
+decision leaves : date = (arrival + stay)
+
+decision renewal : date = ((arrival + cover) - 1 month)
+
+decision long : bool = (stay > 90 days)
+
+decision waited : integer = days_between(arrival, 2025-03-01)
+
+decision gap : duration = (2025-03-01 - arrival)
+
+decision grace : duration hit unique
+  | stay                || grace
+  | < 90 days           || 3 days
+  | [90 days..365 days] || 30 days
+'''
+
+
+def test_durations_export_to_feel_and_come_back_with_the_same_values(tmp_path):
+    import engine
+    from engine.dmn.writer import export_dmn
+    (tmp_path / "d.rules").write_text(DURATION_RULES, encoding="utf-8")
+    original = engine.load_ruleset(tmp_path / "d.rules")
+    xml, _ = export_dmn(original, DAY)
+    for feel in ('<variable name="stay" typeRef="stay_range" />', "<typeRef>days and time duration</typeRef>",
+                 '<text>[duration("P0D")..duration("P365D")]</text>',
+                 '<variable name="cover" typeRef="years and months duration" />',
+                 '<text>((arrival + cover) - duration("P1M"))</text>',
+                 '<text>(date("2025-03-01") - arrival).days</text>'):
+        assert feel in xml
+    back = import_dmn(xml.encode(), "d.dmn")
+    assert "decision waited : integer = (2025-03-01 - arrival).days" in back.text
+    for facts in ({"arrival": "2024-01-31", "stay": "P100D", "cover": "P1Y1M"},
+                  {"arrival": "2025-02-27", "stay": "P3D", "cover": "P0M"}):
+        assert back.ruleset.evaluate(facts, as_of=DAY, trace=False).outputs == \
+            original.evaluate(facts, as_of=DAY, trace=False).outputs
+
+
+@pytest.mark.skipif(not Path(TCK).exists(), reason=f"no DMN TCK at {TCK} (set VERDICT_TCK)")
+def test_the_export_of_durations_is_valid_dmn_15(tmp_path):
+    xmlschema = pytest.importorskip("xmlschema")
+    import engine
+    from engine.dmn.tck import TckSource
+    from engine.dmn.writer import export_dmn
+    source = TckSource(TCK)
+    for path in source.files("TestCases", lambda p: p.endswith(".xsd")):
+        (tmp_path / Path(path).name).write_bytes(source.read(path))
+    (tmp_path / "d.rules").write_text(DURATION_RULES, encoding="utf-8")
+    xmlschema.XMLSchema(str(tmp_path / "DMN15.xsd")).validate(export_dmn(engine.load_ruleset(tmp_path / "d.rules"), DAY)[0])
