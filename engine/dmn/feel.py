@@ -52,9 +52,10 @@ def _string_body(text: str, start: int) -> tuple[str, int]:
                 out.append(chr(int(text[i + 2:i + 8], 16)))
                 i += 8
                 continue
-            if nxt not in "ntr'\"\\":  # FEEL's escapes; `\q` is no character of the string (h16-dmn-dur)
-                raise FeelError(f"`\\{nxt}` in a string is not one of FEEL's escapes (\\n, \\t, \\r, \\\\, \\\", "
-                                f"\\', \\uXXXX, \\UXXXXXX)")
+            if nxt not in "ntr'\"\\":  # no escape: the backslash is a character of the string, as in
+                out.append("\\")   # FEEL's grammar (`split(s, "\s")` keeps its regex) (h16-dmn-dur)
+                i += 1
+                continue
             out.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
             i += 2
             continue
