@@ -297,9 +297,9 @@ REASONS = [
     (r"exponentiation", "exponentiation (**)"),
     (r"null", "null values and tests"),
     (r"structur|component|path", "structured values (contexts, components, paths)"),
-    (r"the type `|has no equivalent in verdict|xsd:", "types verdict lacks (time, date and time, durations, …)"),
+    (r"the type `|has no equivalent in verdict|xsd:", "types verdict lacks (time, date and time, …)"),
     (r"unexpected '|min\(list\)|max\(list\)", "FEEL functions verdict lacks"),
-    (r"has no typeRef", "types verdict lacks (time, date and time, durations, …)"),
+    (r"has no typeRef", "types verdict lacks (time, date and time, …)"),
     (r"unexpected character '\W'", "contexts ({key: value}) and @-literals"),
     (r"filters|list literals|character '@'|`for`|`some`|`every`|contexts|`function`|`in`|instance of|@-literal|named arguments"
      r"|expected \], found \.\.",
