@@ -380,3 +380,41 @@ def test_the_durations_example_of_docs_dmn_md_translates_as_it_says():
     assert "\n".join(line for line in result.text.splitlines() if not line.startswith("#")).strip() == rules.strip()
     out = result.ruleset.evaluate({"Arrival": "2025-01-30", "Stay": "P30D"}, as_of=DAY, trace=False).outputs
     assert out == {"Leaves": dt.date(2025, 2, 28), "Kind": "short"}
+
+
+def test_the_tck_runner_reads_durations_and_runs_a_refused_model_in_part():
+    from engine.dmn import tck, tck_parts
+    from engine.dmn.reader import read_definitions
+    from engine.dmn.xmltree import parse_xml
+    values = parse_xml(b'<r xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                       b'<n><value xsi:type="xsd:duration">P1Y2M</value></n>'
+                       b'<n><value xsi:type="xsd:duration">PT0S</value></n>'
+                       b'<n><value xsi:type="xsd:duration">PT2H</value></n></r>', "t.xml").all("n")
+    assert tck._value(values[0], "t") == Months(14)
+    assert tck._value(values[1], "t") == dt.timedelta(0)
+    with pytest.raises(tck.Unsupported, match=r'^t: duration\("PT2H"\) has 2 hours beyond whole days'):
+        tck._value(values[2], "t")
+    xml = model('''<inputData id="i1" name="A"><variable name="A" typeRef="date"/></inputData>
+<inputData id="i2" name="B"><variable name="B" typeRef="dateTime"/></inputData>
+<businessKnowledgeModel id="b1" name="Later"><variable name="Later" typeRef="date"/>
+ <encapsulatedLogic><formalParameter name="d" typeRef="date"/>
+  <literalExpression><text>d + duration("P1D")</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>
+<decision id="d1" name="Next"><variable name="Next" typeRef="date"/>
+ <informationRequirement><requiredInput href="#i1"/></informationRequirement>
+ <knowledgeRequirement><requiredKnowledge href="#b1"/></knowledgeRequirement>
+ <literalExpression><text>Later(A)</text></literalExpression></decision>
+<decision id="d2" name="After"><variable name="After" typeRef="date"/>
+ <informationRequirement><requiredDecision href="#d1"/></informationRequirement>
+ <literalExpression><text>Next + duration("P1M")</text></literalExpression></decision>
+<decision id="d3" name="Clock"><variable name="Clock"/>
+ <informationRequirement><requiredInput href="#i2"/></informationRequirement>
+ <literalExpression><text>B</text></literalExpression></decision>''')
+    with pytest.raises(VerdictError):  # `B`, a date and time, refuses the model whole
+        import_dmn(xml.encode(), "m.dmn")
+    defs = read_definitions(xml.encode(), "m.dmn")
+    assert tck_parts.closure(defs, ["After"]) == (frozenset({"d1", "d2"}), frozenset({"i1"}), frozenset({"b1"}))
+    assert tck_parts.closure(defs, ["Nothing"]) is None
+    from engine.dmn.to_rules import import_definitions
+    part = import_definitions(tck_parts.part_of(defs, tck_parts.closure(defs, ["After"])), "m.dmn")
+    assert "input B" not in part.text
+    assert part.ruleset.evaluate({"A": "2024-01-30"}, as_of=DAY, trace=False).outputs["After"] == dt.date(2024, 2, 29)
