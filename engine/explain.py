@@ -10,11 +10,10 @@ columns, lines broken by the rules of each script (engine/locale/linebreak.py).
 """
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
+from engine.explain_values import SCALAR_CODES, listed, scalar_text, scalar_words
 from engine.i18n import LABELS, colon, joined, parenthesised, words
 from engine.locale import formatting
 from engine.locale.linebreak import display_width, french_spacing, wrap
@@ -74,6 +73,7 @@ class Reading:
         self.default_titles = default.get("titles", {})
         self.symbols = labels.get("symbols", {})
         self.types = trace.get("types", {})
+        self.kept = scalar_words(lang)
 
     def type_of(self, name: str):
         head, _, field = name.partition(".")
@@ -90,6 +90,8 @@ class Reading:
 
     def value(self, value, code) -> str:
         lang = self.lang
+        if isinstance(code, str) and code in SCALAR_CODES and isinstance(value, (str, int)) and type(value) is not bool:
+            return scalar_text(self.kept, lang, value, code)  # a date, an amount, a country: kept
         if isinstance(value, bool):
             word = "true" if value else "false"
             return self.symbols.get(word) or self.w[word]
@@ -97,39 +99,16 @@ class Reading:
             return "—"
         if isinstance(code, str) and code.startswith("list of ") and isinstance(value, list):
             element = code[len("list of "):]
-            return formatting.format_list([self.value(v, element) for v in value], lang) if value else self.w["none"]
+            return listed([self.value(v, element) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and "list" in code and isinstance(value, list):  # a list of records
-            return formatting.format_list([self.value(v, code["list"]) for v in value], lang) if value else self.w["none"]
+            return listed([self.value(v, code["list"]) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and isinstance(value, dict):
             fields = code.get("record", {})
             return joined([f"{k}{colon(lang)}{self.value(v, fields.get(k))}" for k, v in value.items()], lang)
         if code == "symbol" and isinstance(value, str):
             return self.symbols.get(value, value)
-        if code == "country" and isinstance(value, str):
-            return formatting.country_name(value, lang)
-        if code == "date" and isinstance(value, str):
-            try:
-                return formatting.format_date(dt.date.fromisoformat(value), lang)
-            except ValueError:
-                return value
-        if code in ("duration", "duration in months") and isinstance(value, str):  # durations (h16-dur)
-            from engine.durations import DurationTextError, format_duration, from_iso
-            try:
-                return format_duration(from_iso(value, code), lang)
-            except DurationTextError:
-                return value
-        if code in ("money", "number", "percent", "integer") and isinstance(value, (str, int)):
-            try:
-                number = Decimal(value)
-            except (InvalidOperation, ValueError):
-                return str(value)
-            if code == "money":
-                return formatting.format_money(number, lang)
-            if code == "percent":
-                return formatting.format_percent(number, lang)
-            return formatting.format_number(number, lang)
         if isinstance(value, list):
-            return formatting.format_list([self.value(v, None) for v in value], lang) if value else self.w["none"]
+            return listed([self.value(v, None) for v in value], lang) if value else self.w["none"]
         return str(value)
 
     def date(self, iso: str) -> str:
