@@ -10,14 +10,15 @@ columns, lines broken by the rules of each script (engine/locale/linebreak.py).
 """
 from __future__ import annotations
 
+from collections import deque
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
-from engine.explain_values import SCALAR_CODES, listed, scalar_text, scalar_words
+from engine.explain_values import SCALAR_CODES, listed, scalar_text, scalar_words, template_parts
+from engine.explain_warnings import Beneath
 from engine.i18n import LABELS, colon, joined, parenthesised, words
 from engine.locale import formatting
 from engine.locale.linebreak import display_width, french_spacing, wrap
-from engine.resolve import TEMPLATE_HOLE
 
 WIDTH = 100  # columns of explanation text after the label
 
@@ -28,28 +29,70 @@ def _pad(label: str, width: int) -> str:
     return label + " " * (width - display_width(label))
 
 
+KEPT_LINES = 20_000  # lines of text kept per language (a text wrapped under a label gives the same lines)
+_LAYOUTS: dict = {}  # lang → (width of the labels' column, label key → "  " and the label padded to it)
+_LINES: dict = {}    # lang → {(label key, first, text) or (text,) of a heading: its lines}
+_FRENCH: dict = {}   # text → french_spacing(text)
+
+
+def _layout(lang: str) -> tuple:
+    found = _LAYOUTS.get(lang)
+    if found is None:
+        w = words(lang)
+        width = max(display_width(w[k]) for k in LABELS) + 1
+        found = _LAYOUTS[lang] = (width, {k: "  " + _pad(w[k], width) for k in LABELS}, "  " + _pad("", width))
+    return found
+
+
 class _Writer:
     def __init__(self, lang: str):
         self.lang = lang
         self.w = words(lang)
-        self.label_width = max(display_width(self.w[k]) for k in LABELS) + 1
+        self.label_width, self._labels, self._no_label = _layout(lang)
+        self._kept = _LINES.get(lang)
+        if self._kept is None:
+            self._kept = _LINES[lang] = {}
         self.lines: list[str] = []
 
     def _typeset(self, text: str) -> str:
-        return french_spacing(text) if self.lang == "fr" else text
+        if self.lang != "fr":
+            return text
+        found = _FRENCH.get(text)
+        if found is None:
+            if len(_FRENCH) >= KEPT_LINES:
+                _FRENCH.clear()
+            found = _FRENCH[text] = french_spacing(text)
+        return found
+
+    def _label(self, label_key: Optional[str], first: bool) -> str:
+        if not (label_key and first):
+            return self._no_label
+        return self._labels.get(label_key) or "  " + _pad(self.w[label_key], self.label_width)
 
     def line(self, label_key: Optional[str], text: str, first: bool = True):
-        label = self.w[label_key] if (label_key and first) else ""
-        self.lines.append("  " + _pad(label, self.label_width) + self._typeset(text))
+        self.lines.append(self._label(label_key, first) + self._typeset(text))
+
+    def _keep(self, key: tuple, lines: tuple) -> tuple:
+        if len(self._kept) >= KEPT_LINES:
+            self._kept.clear()
+        self._kept[key] = lines
+        return lines
 
     def wrapped(self, label_key: str, text: str, first: bool = True):
-        for index, part in enumerate(wrap(self._typeset(text), WIDTH - self.label_width)):
-            self.line(label_key, part, first=first and index == 0)
+        lines = self._kept.get((label_key, first, text))
+        if lines is None:
+            lines = self._keep((label_key, first, text), tuple(
+                self._label(label_key, first and index == 0) + self._typeset(part)
+                for index, part in enumerate(wrap(self._typeset(text), WIDTH - self.label_width))))
+        self.lines.extend(lines)
 
     def heading(self, text: str):
         """A decision's title and its answer, continued under itself when long."""
-        for index, part in enumerate(wrap(self._typeset(text), WIDTH + self.label_width)):
-            self.lines.append(part if index == 0 else "    " + part)
+        lines = self._kept.get((text,))
+        if lines is None:
+            lines = self._keep((text,), tuple(part if index == 0 else "    " + part for index, part in
+                                              enumerate(wrap(self._typeset(text), WIDTH + self.label_width))))
+        self.lines.extend(lines)
 
     def blank(self):
         if self.lines and self.lines[-1] != "":
@@ -74,8 +117,16 @@ class Reading:
         self.symbols = labels.get("symbols", {})
         self.types = trace.get("types", {})
         self.kept = scalar_words(lang)
+        self._named: dict = {}     # name → `Title: ` (its colon depends on the title)
+        self._type_codes: dict = {}  # name → its type code
 
     def type_of(self, name: str):
+        found = self._type_codes.get(name, self)
+        if found is self:
+            found = self._type_codes[name] = self._type_of(name)
+        return found
+
+    def _type_of(self, name: str):
         head, _, field = name.partition(".")
         if head == "as_of":
             return "date"
@@ -120,17 +171,25 @@ class Reading:
 
     def stated(self, name: str, value, code=None) -> str:
         """`Title: value in words` — how every decision, input and figure is named."""
-        title = self.title(name)
-        code = self.type_of(name) if code is None else code
-        return f"{title}{colon(self.lang, title)}{self.value(value, code)}"
+        named = self._named.get(name)
+        if named is None:
+            title = self.title(name)
+            named = self._named[name] = f"{title}{colon(self.lang, title)}"
+        return named + self.value(value, self.type_of(name) if code is None else code)
 
     def filled(self, template: str, holes: dict) -> str:
-        def hole(match):
-            name = match.group(1).strip()
-            if name not in holes:
-                return "{" + name + "}"
-            return self.value(holes[name], self.type_of(name))
-        return TEMPLATE_HOLE.sub(hole, template)
+        parts = template_parts(template)
+        if len(parts) == 1:
+            return parts[0]
+        out = []
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                out.append(part)
+            elif part in holes:
+                out.append(self.value(holes[part], self.type_of(part)))
+            else:
+                out.append("{" + part + "}")
+        return "".join(out)
 
 
 def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str] = None) -> str:
@@ -198,6 +257,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     warnings_by_name: dict = {}
     for warning in trace.get("warnings", []):
         warnings_by_name.setdefault(warning["name"], []).append(warning)
+    beneath = Beneath(by_name, warnings_by_name)
     statuses = trace.get("status", {})
     requested = trace["requested"]
     for name in requested:
@@ -206,7 +266,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         if status["status"] == "answered":
             out.heading(reading.stated(name, trace["outputs"].get(name)))
             if decision is not None:
-                _decision(out, reading, trace, decision, by_name, warnings_by_name, languages)
+                _decision(out, reading, trace, decision, by_name, beneath, languages)
         else:
             _unanswered(out, reading, name, status, languages)
         out.blank()
@@ -216,7 +276,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         for decision in support:
             if decision.get("status", "answered") == "answered":
                 out.heading(reading.stated(decision["name"], decision.get("output")))
-                _decision(out, reading, trace, decision, by_name, {}, languages, rests=False)
+                _decision(out, reading, trace, decision, by_name, None, languages, rests=False)
             else:
                 _unanswered(out, reading, decision["name"], decision, languages)
             out.blank()
@@ -227,7 +287,8 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         out.blank()
     unanswered = [n for n in requested if statuses.get(n, {}).get("status", "answered") != "answered"]
     if unanswered:
-        answered = [w["quoted"].format(reading.title(n)) for n in requested if n not in unanswered]  # titles have commas
+        unanswered_names = set(unanswered)
+        answered = [w["quoted"].format(reading.title(n)) for n in requested if n not in unanswered_names]  # titles have commas
         space = "" if lang == "zh" else " "
         out.wrapped("note", w["partial"].format(count=len(unanswered), total=len(requested)) +
                     (space + w["answered_are"].format(names=formatting.format_list(answered, lang)) if answered else ""))
@@ -237,9 +298,9 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
 
 def _supporting(requested: list, by_name: dict) -> list:
     """The decisions the requested ones rest on, nearest first, each once: after the answers."""
-    seen, order, queue = set(requested), [], list(requested)
+    seen, order, queue = set(requested), [], deque(requested)
     while queue:
-        entry = by_name.get(queue.pop(0))
+        entry = by_name.get(queue.popleft())
         for read in (entry or {}).get("reads", []):
             if read in by_name and read not in seen:
                 seen.add(read)
@@ -284,7 +345,7 @@ def _unanswered(out: "_Writer", reading: Reading, name: str, status: dict, langu
         out.wrapped("missing", formatting.format_list([reading.title(m) for m in status.get("missing", [])], lang))
 
 
-def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnings_by_name, languages, rests=True):
+def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, beneath, languages, rests=True):
     w, lang = out.w, out.lang
     explanation = decision_text(decision, reading, languages[0])
     if not explanation and not decision.get("fired") and decision.get("kind") == "table":
@@ -323,7 +384,7 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
             note += f"{joined_sep(lang)}{w['source']} {parameter['source']}"
         shown = reading.stated(parameter["name"], parameter["value"])
         out.wrapped("figures", f"{shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
-    for warning in _stale_beneath(decision, by_name, warnings_by_name):
+    for warning in (beneath.warnings(decision["name"]) if beneath is not None else ()):
         text = w["stale" if warning.get("source") else "stale_unsourced"].format(
             checked=reading.date(warning["checked"]), as_of=reading.date(trace["as_of"]), source=warning.get("source"))
         title = reading.title(warning["name"])
@@ -337,30 +398,6 @@ def joined_sep(lang: str) -> str:
 def _gap(lang: str) -> str:
     """Space before a bracketed note: full-width Chinese brackets bring their own."""
     return "" if lang == "zh" else " "
-
-
-def _stale_beneath(decision, by_name, warnings_by_name) -> list:
-    """Warnings of the decision, of every decision it rests on (at any depth), and of their figures."""
-    found, seen, stack = [], set(), [decision["name"]]
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        found.extend(warnings_by_name.get(name, []))
-        entry = by_name.get(name)
-        if entry is None:
-            continue
-        for parameter in entry.get("parameters", []):
-            found.extend(warnings_by_name.get(parameter["name"], []))
-        stack.extend(reversed([r for r in entry.get("reads", []) if r in by_name]))
-    unique, keys = [], set()
-    for warning in found:
-        key = (warning["name"], warning["checked"])
-        if key not in keys:
-            keys.add(key)
-            unique.append(warning)
-    return unique
 
 
 def plain(value) -> str:

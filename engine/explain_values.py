@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from engine.explain_numbers import shapes
 from engine.locale import formatting
+from engine.resolve import TEMPLATE_HOLE
 
 KEPT = 20_000      # values kept per language and context before they are forgotten (memory stays bounded)
 LONGEST = 40       # a longer JSON text is formatted every time, not kept
@@ -24,6 +25,7 @@ _NUMBER_KIND = {"money": "money", "percent": "percent", "number": "number", "int
 _KEPT: dict = {}    # (lang, decimal context's precision and rounding) → {(code, value): text}
 _SHAPES: dict = {}  # lang → {kind: NumberShape}
 _LISTS: dict = {}   # lang → {tuple of items: `a, b and c`}
+_TEMPLATES: dict = {}  # template → its parts
 
 
 def scalar_words(lang: str) -> dict:
@@ -90,3 +92,15 @@ def listed(items: list, lang: str) -> str:
             kept.clear()
         kept[key] = text
     return text
+
+
+def template_parts(template: str) -> tuple:
+    """A `because` template cut at its holes: text, hole name (stripped), text, …, text."""
+    parts = _TEMPLATES.get(template)
+    if parts is None:
+        cut = TEMPLATE_HOLE.split(template)
+        cut[1::2] = [name.strip() for name in cut[1::2]]
+        if len(_TEMPLATES) >= KEPT:
+            _TEMPLATES.clear()
+        parts = _TEMPLATES[template] = tuple(cut)
+    return parts

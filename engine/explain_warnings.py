@@ -1,0 +1,97 @@
+"""explain_warnings: the stale-figure warnings shown under a decision — its own, those of every
+decision it rests on at any depth, and of their figures — found once per explanation.
+
+Walking the decisions beneath each answer anew costs the size of the graph per answer: for a chain
+of n decisions that is n² steps. Here the decisions that carry a warning are listed once for each
+decision, in the order of that walk (depth first, reads in order, each decision once), from the
+lists of the decisions it reads; the warnings follow from them. A trace whose decisions read each
+other in a circle (only a hand-made one can) is walked as before.
+"""
+from __future__ import annotations
+
+
+class Beneath:
+    """One explanation's warnings beneath each decision."""
+
+    def __init__(self, by_name: dict, warnings_by_name: dict):
+        self.by_name, self.warnings_by_name = by_name, warnings_by_name
+        self._order: dict = {}   # decision name → the names beneath it (itself first) that carry warnings
+        self._circular = False
+
+    def warnings(self, name: str) -> list:
+        """The warnings beneath `name`, each (name, checked) once, as `stale_beneath` lists them."""
+        if not self.warnings_by_name:
+            return []
+        order = None if self._circular else self._names(name)
+        if order is None:
+            self._circular = True
+            return stale_beneath(name, self.by_name, self.warnings_by_name)
+        found = []
+        for beneath in order:
+            found.extend(self._own(beneath))
+        return _unique(found)
+
+    def _own(self, name: str) -> list:
+        found = list(self.warnings_by_name.get(name, []))
+        entry = self.by_name.get(name)
+        if entry is not None:
+            for parameter in entry.get("parameters", []):
+                found.extend(self.warnings_by_name.get(parameter["name"], []))
+        return found
+
+    def _reads(self, name: str) -> list:
+        entry = self.by_name.get(name)
+        return [r for r in entry.get("reads", []) if r in self.by_name] if entry is not None else []
+
+    def _names(self, start: str):
+        """The warned names beneath `start` in walking order, or None if the reads go round."""
+        order, walking, stack = self._order, set(), [(start, False)]
+        while stack:
+            name, finished = stack.pop()
+            if finished:
+                walking.discard(name)
+                names = [name] if self._own(name) else []
+                listed = set(names)
+                for read in self._reads(name):
+                    for beneath in order[read]:
+                        if beneath not in listed:
+                            listed.add(beneath)
+                            names.append(beneath)
+                order[name] = tuple(names)
+                continue
+            if name in order:
+                continue
+            if name in walking:
+                return None
+            walking.add(name)
+            stack.append((name, True))
+            stack.extend((read, False) for read in reversed(self._reads(name)) if read not in order)
+        return order[start]
+
+
+def stale_beneath(name: str, by_name: dict, warnings_by_name: dict) -> list:
+    """The walk itself, depth first from `name`: its warnings and those of all beneath it."""
+    found, seen, stack = [], set(), [name]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        found.extend(warnings_by_name.get(name, []))
+        entry = by_name.get(name)
+        if entry is None:
+            continue
+        for parameter in entry.get("parameters", []):
+            found.extend(warnings_by_name.get(parameter["name"], []))
+        stack.extend(reversed([r for r in entry.get("reads", []) if r in by_name]))
+    return _unique(found)
+
+
+def _unique(found: list) -> list:
+    unique, keys = [], set()
+    for warning in found:
+        key = (warning["name"], warning["checked"])
+        if key not in keys:
+            keys.add(key)
+            unique.append(warning)
+    return unique
