@@ -30,6 +30,7 @@ def _pad(label: str, width: int) -> str:
 
 
 KEPT_LINES = 20_000  # lines of text kept per language (a text wrapped under a label gives the same lines)
+LONGEST_KEPT = 2_000  # characters of the longest text kept
 _LAYOUTS: dict = {}  # lang → (width of the labels' column, label key → "  " and the label padded to it)
 _LINES: dict = {}    # lang → {(label key, first, text) or (text,) of a heading: its lines}
 _FRENCH: dict = {}   # text → french_spacing(text)
@@ -59,6 +60,8 @@ class _Writer:
             return text
         found = _FRENCH.get(text)
         if found is None:
+            if len(text) > LONGEST_KEPT:
+                return french_spacing(text)
             if len(_FRENCH) >= KEPT_LINES:
                 _FRENCH.clear()
             found = _FRENCH[text] = french_spacing(text)
@@ -73,6 +76,8 @@ class _Writer:
         self.lines.append(self._label(label_key, first) + self._typeset(text))
 
     def _keep(self, key: tuple, lines: tuple) -> tuple:
+        if len(key[-1]) > LONGEST_KEPT:
+            return lines
         if len(self._kept) >= KEPT_LINES:
             self._kept.clear()
         self._kept[key] = lines

@@ -69,6 +69,7 @@ def _pieces(word: str) -> tuple:
 _ODD_SPACE = re.compile(r"[^\S \u00a0\u202f\u2007\u2060]|  ")
 _WRAPPED: dict = {}  # (text, width) → its lines: an explanation's lines recur from one verdict to the next
 _WRAPPED_KEPT = 4096
+_WRAPPED_LONGEST = 2000  # a longer text is wrapped every time: what is kept stays small
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -77,6 +78,8 @@ def wrap(text: str, width: int) -> list[str]:
     if len(text) <= width and _MAYBE_WIDE.search(text) is None and _ODD_SPACE.search(text) is None \
             and text == text.strip():
         return [text]  # no wide character: as many columns as characters, and they fit on one line
+    if len(text) > _WRAPPED_LONGEST:
+        return _wrapped(text, width)
     lines = _WRAPPED.get((text, width))
     if lines is None:
         if len(_WRAPPED) >= _WRAPPED_KEPT:
