@@ -124,6 +124,7 @@ class Reading:
         self.kept = scalar_words(lang)
         self._named: dict = {}     # name → `Title: ` (its colon depends on the title)
         self._type_codes: dict = {}  # name → its type code
+        self.warned: dict = {}       # (name, checked, source) of a warning → its text
 
     def type_of(self, name: str):
         found = self._type_codes.get(name, self)
@@ -390,10 +391,20 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, beneat
         shown = reading.stated(parameter["name"], parameter["value"])
         out.wrapped("figures", f"{shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
     for warning in (beneath.warnings(decision["name"]) if beneath is not None else ()):
-        text = w["stale" if warning.get("source") else "stale_unsourced"].format(
+        out.wrapped("warning", _warning_text(warning, reading, trace))
+
+
+def _warning_text(warning: dict, reading: Reading, trace: dict) -> str:
+    """`Title: this value was last checked on …`; the same warning shows under every answer above it."""
+    key = (warning["name"], warning["checked"], warning.get("source"))
+    text = reading.warned.get(key)
+    if text is None:
+        w, lang = reading.w, reading.lang
+        said = w["stale" if warning.get("source") else "stale_unsourced"].format(
             checked=reading.date(warning["checked"]), as_of=reading.date(trace["as_of"]), source=warning.get("source"))
         title = reading.title(warning["name"])
-        out.wrapped("warning", f"{title}{colon(lang, title)}{text}")
+        text = reading.warned[key] = f"{title}{colon(lang, title)}{said}"
+    return text
 
 
 def joined_sep(lang: str) -> str:

@@ -16,6 +16,7 @@ class Beneath:
     def __init__(self, by_name: dict, warnings_by_name: dict):
         self.by_name, self.warnings_by_name = by_name, warnings_by_name
         self._order: dict = {}   # decision name → the names beneath it (itself first) that carry warnings
+        self._owned: dict = {}   # name → its warnings and its figures'
         self._circular = False
 
     def warnings(self, name: str) -> list:
@@ -32,6 +33,12 @@ class Beneath:
         return _unique(found)
 
     def _own(self, name: str) -> list:
+        found = self._owned.get(name)
+        if found is None:
+            found = self._owned[name] = self._own_found(name)
+        return found
+
+    def _own_found(self, name: str) -> list:
         found = list(self.warnings_by_name.get(name, []))
         entry = self.by_name.get(name)
         if entry is not None:

@@ -170,3 +170,12 @@ _TEXT = st.text(alphabet=st.sampled_from(list("ab  Z9,.:;!?%()«»“”") + ["\
 def test_wrap_breaks_lines_as_0_2_0_did(text, width):
     assert wrap(text, width) == reference.wrap(text, width)
     assert wrap(text, width) == reference.wrap(text, width)  # and the second time, from what it kept
+
+
+_NARROW = st.text(alphabet=st.sampled_from(list("ab  Z9,.:;!?%()«»“”\u00a0\u202f€")), max_size=160)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_NARROW, width=st.integers(1, 40))
+def test_wrap_of_text_without_wide_characters_is_0_2_0s(text, width):
+    assert wrap(text, width) == reference.wrap(text, width)

@@ -89,6 +89,8 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def _wrapped(text: str, width: int) -> list[str]:
+    if _MAYBE_WIDE.search(text) is None and _ODD_SPACE.search(text) is None and text == text.strip():
+        return _wrapped_narrow(text.split(" "), width)
     lines: list[str] = []
     line: list[str] = []
     used = 0
@@ -107,4 +109,23 @@ def _wrapped(text: str, width: int) -> list[str]:
             line.append(piece)
             used += gap + size
     lines.append("".join(line))
+    return lines
+
+
+def _wrapped_narrow(words: list, width: int) -> list[str]:
+    """`_wrapped` of a text with single spaces and no wide character: every word is one piece, as
+    wide as it is long."""
+    lines: list[str] = []
+    line = [words[0]]
+    used = len(words[0])
+    for word in words[1:]:
+        size = len(word)
+        # a space before closing punctuation (`70 %`) or after opening (`« oui`) does not break either
+        if used + 1 + size > width and word[0] not in NO_LINE_START and line[-1][-1] not in NO_LINE_END:
+            lines.append(" ".join(line))
+            line, used = [word], size
+        else:
+            line.append(word)
+            used += 1 + size
+    lines.append(" ".join(line))
     return lines
