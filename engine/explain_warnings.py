@@ -17,12 +17,17 @@ class Beneath:
         self.by_name, self.warnings_by_name = by_name, warnings_by_name
         self._order: dict = {}   # decision name → the names beneath it (itself first) that carry warnings
         self._owned: dict = {}   # name → its warnings and its figures'
+        self._read: dict = {}    # name → the decisions it reads
         self._circular = False
+        self._passed = False     # the one pass over all decisions tried
 
     def warnings(self, name: str) -> list:
         """The warnings beneath `name`, each (name, checked) once, as `stale_beneath` lists them."""
         if not self.warnings_by_name:
             return []
+        if not self._passed:
+            self._passed = True
+            self._in_one_pass()
         order = None if self._circular else self._names(name)
         if order is None:
             self._circular = True
@@ -47,24 +52,54 @@ class Beneath:
         return found
 
     def _reads(self, name: str) -> list:
-        entry = self.by_name.get(name)
-        return [r for r in entry.get("reads", []) if r in self.by_name] if entry is not None else []
+        found = self._read.get(name)
+        if found is None:
+            entry = self.by_name.get(name)
+            found = self._read[name] = [r for r in entry.get("reads", []) if r in self.by_name] \
+                if entry is not None else []
+        return found
+
+    def _in_one_pass(self) -> None:
+        """Every decision's list at once, when each comes after the decisions it reads (the engine
+        writes them so); else (a hand-made trace) they are found by walking, as they are asked for."""
+        order = self._order
+        for name in self.by_name:
+            lists = []
+            for read in self._reads(name):
+                found = order.get(read)
+                if found is None:
+                    order.clear()
+                    return
+                if found:
+                    lists.append(found)
+            order[name] = self._merged(name, lists)
+
+    def _merged(self, name: str, lists: list) -> tuple:
+        """`name` (if it carries a warning), then the names of `lists` in turn, each once."""
+        own = bool(self._own(name))
+        if not lists:
+            return (name,) if own else ()
+        if len(lists) == 1 and not own:
+            return lists[0]
+        names = [name] if own else []
+        listed = set(names)
+        for found in lists:
+            for beneath in found:
+                if beneath not in listed:
+                    listed.add(beneath)
+                    names.append(beneath)
+        return tuple(names)
 
     def _names(self, start: str):
         """The warned names beneath `start` in walking order, or None if the reads go round."""
+        if start in self._order:
+            return self._order[start]
         order, walking, stack = self._order, set(), [(start, False)]
         while stack:
             name, finished = stack.pop()
             if finished:
                 walking.discard(name)
-                names = [name] if self._own(name) else []
-                listed = set(names)
-                for read in self._reads(name):
-                    for beneath in order[read]:
-                        if beneath not in listed:
-                            listed.add(beneath)
-                            names.append(beneath)
-                order[name] = tuple(names)
+                order[name] = self._merged(name, [order[read] for read in self._reads(name) if order[read]])
                 continue
             if name in order:
                 continue
