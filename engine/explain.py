@@ -104,8 +104,16 @@ class _Writer:
             self.lines.append("")
 
 
+_FILE_NAMES: dict = {}  # a rule file's path → its name
+
+
 def _file_line(file: str, line) -> str:
-    return f"{file.rsplit('/', 1)[-1]}:{line}"
+    name = _FILE_NAMES.get(file)
+    if name is None:
+        if len(_FILE_NAMES) >= KEPT_LINES:
+            _FILE_NAMES.clear()
+        name = _FILE_NAMES[file] = file.rsplit('/', 1)[-1]
+    return f"{name}:{line}"
 
 
 class Reading:
@@ -364,12 +372,12 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, beneat
         since = " · " + w["valid_from"].format(date=reading.date(decision["valid_from"]))
     for index, fired in enumerate(decision["fired"]):
         where = _file_line(decision["location"]["file"], fired["line"])
-        source = next((s for s in decision.get("sources", []) if s and s.get("id") == fired.get("source")), None)
-        cited = ""
-        if source:
-            status = w["status"].get(source.get("status", ""), source.get("status", ""))
-            space = "" if lang == "zh" else " "
-            cited = f" · {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
+        wanted, source = fired.get("source"), None
+        for candidate in decision.get("sources", []):
+            if candidate and candidate.get("id") == wanted:
+                source = candidate
+                break
+        cited = _cited(source, w, lang) if source else ""
         out.wrapped("rule", f"{fired['rule']} · {where}{cited}{since if index == 0 else ''}", first=index == 0)
     if not decision["fired"]:
         out.line("rule", f"{w['no_row']} · {_file_line(decision['location']['file'], decision['location'].get('line'))}")
@@ -405,6 +413,22 @@ def _warning_text(warning: dict, reading: Reading, trace: dict) -> str:
         title = reading.title(warning["name"])
         text = reading.warned[key] = f"{title}{colon(lang, title)}{said}"
     return text
+
+
+_CITED: dict = {}  # (lang, source id, status) → ` · source id (STATUS)`
+
+
+def _cited(source: dict, w: dict, lang: str) -> str:
+    key = (lang, source["id"], source.get("status", ""))
+    cited = _CITED.get(key)
+    if cited is None:
+        status = w["status"].get(source.get("status", ""), source.get("status", ""))
+        space = "" if lang == "zh" else " "
+        cited = f" · {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
+        if len(_CITED) >= KEPT_LINES:
+            _CITED.clear()
+        _CITED[key] = cited
+    return cited
 
 
 def joined_sep(lang: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import re
 from decimal import Decimal, InvalidOperation
 
 from engine.explain_numbers import shapes
@@ -57,7 +58,7 @@ def _scalar(value, code: str, lang: str) -> str:
         return formatting.country_name(value, lang)
     if code == "date" and isinstance(value, str):
         try:
-            return formatting.format_date(dt.date.fromisoformat(value), lang)
+            return long_date(dt.date.fromisoformat(value), lang)
         except ValueError:
             return value
     if code in ("duration", "duration in months") and isinstance(value, str):
@@ -77,6 +78,36 @@ def _scalar(value, code: str, lang: str) -> str:
             shape = _SHAPES[lang] = shapes(formatting._locale(lang), formatting.CURRENCY)
         return shape[kind].format(number, quantize=kind == "money")
     return str(value)
+
+
+_DATE_FIELDS = {"d": lambda d, months: str(d.day), "dd": lambda d, months: "%02d" % d.day,
+                "M": lambda d, months: str(d.month), "MM": lambda d, months: "%02d" % d.month,
+                "MMMM": lambda d, months: months[d.month], "y": lambda d, months: str(d.year),
+                "yyyy": lambda d, months: "%04d" % d.year}
+_DATE_SHAPES: dict = {}  # lang → (the long date pattern's %-format, its fields, month names), or None
+
+
+def long_date(value: dt.date, lang: str) -> str:
+    """formatting.format_date(value, lang) — `14 March 2001`, `1er mars 2001`, `2001年3月14日` — with
+    the locale's long pattern read once: its day, month and year fields filled as Babel fills them."""
+    shape = _DATE_SHAPES.get(lang, False)
+    if shape is False:
+        shape = _DATE_SHAPES[lang] = _date_shape(lang)
+    if shape is None:
+        return formatting.format_date(value, lang)
+    form, fields, months = shape
+    text = form % {name: _DATE_FIELDS[name](value, months) for name in fields}
+    if lang == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]  # as formatting.format_date writes it
+    return text.replace(" ", "\u00a0")
+
+
+def _date_shape(lang: str):
+    pattern = formatting._locale(lang).date_formats["long"]
+    fields = re.findall(r"%\((\w+)\)s", pattern.format)
+    if not fields or any(name not in _DATE_FIELDS for name in fields):
+        return None  # a field this does not write (an era, a weekday): left to Babel
+    return pattern.format, tuple(fields), formatting._locale(lang).months["format"]["wide"]
 
 
 def listed(items: list, lang: str) -> str:

@@ -22,6 +22,7 @@ from babel import numbers
 import engine
 from engine.explain import explain_trace
 from engine.explain_numbers import shapes
+from engine.explain_values import long_date
 from engine.locale import formatting
 from engine.locale.linebreak import wrap
 from tests import explain_reference as reference
@@ -151,6 +152,17 @@ def test_number_shapes_write_what_babel_writes(value, lang):
     assert shape["percent"].format(value, quantize=False) == numbers.format_percent(value, locale=locale,
                                                                                     decimal_quantization=False)
     assert shape["money"].format(value, quantize=True) == numbers.format_currency(value, "EUR", locale=locale)
+
+
+@settings(max_examples=300, deadline=None)
+@given(day=st.dates(), lang=st.sampled_from(LANGUAGES + ("xx",)))
+def test_long_dates_are_written_as_babel_writes_them(day, lang):
+    assert long_date(day, lang) == formatting.format_date(day, lang)
+
+
+def test_first_of_the_month_in_french():
+    assert long_date(dt.date(2001, 3, 1), "fr") == "1er\u00a0mars\u00a02001"
+    assert long_date(dt.date(5, 12, 31), "zh") == formatting.format_date(dt.date(5, 12, 31), "zh") == "5年12月31日"
 
 
 def test_a_pattern_the_shapes_do_not_cover_is_left_to_babel():
