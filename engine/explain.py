@@ -219,7 +219,7 @@ def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str]
             texts.append(reading.filled(template, fired.get("holes", {})))
         elif "tests" in fired:
             texts.append(_tests_text(decision, fired["tests"], reading))
-    return ("" if reading.lang == "zh" else " ").join(t for t in texts if t)
+    return ("" if reading.lang == "zh" else " ").join([t for t in texts if t])
 
 
 def _column_stated(column: dict, reading: Reading) -> str:
@@ -325,6 +325,8 @@ def _supporting(requested: list, by_name: dict) -> list:
 
 def _assumed(trace: dict) -> dict:
     """The defaults some decision of the trace read: the values assumed for facts not given."""
+    if not trace.get("defaults"):
+        return {}
     read = set()
     for decision in trace["decisions"]:
         read.update(decision.get("reads", []))
