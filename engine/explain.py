@@ -14,7 +14,7 @@ from collections import deque
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
-from engine.explain_values import SCALAR_CODES, listed, scalar_text, scalar_words, template_parts
+from engine.explain_values import LANGUAGES_KEPT, SCALAR_CODES, listed, scalar_text, scalar_words, template_parts
 from engine.explain_warnings import Beneath
 from engine.i18n import LABELS, colon, joined, parenthesised, words
 from engine.locale import formatting
@@ -52,6 +52,8 @@ class _Writer:
         self.label_width, self._labels, self._no_label = _layout(lang)
         self._kept = _LINES.get(lang)
         if self._kept is None:
+            if len(_LINES) >= LANGUAGES_KEPT:  # a hand-made trace may name any language
+                _LINES.clear()
             self._kept = _LINES[lang] = {}
         self.lines: list[str] = []
 

@@ -19,6 +19,7 @@ from engine.resolve import TEMPLATE_HOLE
 
 KEPT = 20_000      # values kept per language and context before they are forgotten (memory stays bounded)
 LONGEST = 40       # a longer JSON text is formatted every time, not kept
+LANGUAGES_KEPT = 32  # languages (and decimal contexts) whose words are kept at once
 SCALAR_CODES = frozenset(("country", "date", "duration", "duration in months", "money", "number", "percent",
                           "integer"))
 _NUMBER_KIND = {"money": "money", "percent": "percent", "number": "number", "integer": "number"}
@@ -35,6 +36,8 @@ def scalar_words(lang: str) -> dict:
     key = (lang, context.prec, context.rounding, context.Emax, context.Emin)
     found = _KEPT.get(key)
     if found is None:
+        if len(_KEPT) >= LANGUAGES_KEPT:
+            _KEPT.clear()
         found = _KEPT[key] = {}
     return found
 
@@ -114,6 +117,8 @@ def listed(items: list, lang: str) -> str:
     """formatting.format_list(items, lang), remembered: `a, b and c`."""
     kept = _LISTS.get(lang)
     if kept is None:
+        if len(_LISTS) >= LANGUAGES_KEPT:
+            _LISTS.clear()
         kept = _LISTS[lang] = {}
     key = tuple(items)
     text = kept.get(key)
