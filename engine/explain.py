@@ -7,6 +7,11 @@ what was computed, and `verdict explain trace.json` gives it years later. Every 
 decision by its title and shows values in words (`yes`, `France`, `70 %`, `14 March 2001`), in
 the reader's language (engine/locale: CLDR data through Babel). Widths are counted in terminal
 columns, lines broken by the rules of each script (engine/locale/linebreak.py).
+
+What does not depend on the trace is worked out once and kept (#15): a value's words per language
+(engine/explain_values.py), the lines a text gives under a label, the labels' padding, a
+template's holes. The text is byte for byte what rendering afresh gives (tests/test_explain_same.py
+holds it to verdict 0.2.0's renderer), and the time follows the length of the explanation.
 """
 from __future__ import annotations
 
