@@ -62,17 +62,21 @@ class Beneath:
     def _in_one_pass(self) -> None:
         """Every decision's list at once, when each comes after the decisions it reads (the engine
         writes them so); else (a hand-made trace) they are found by walking, as they are asked for."""
-        order = self._order
-        for name in self.by_name:
+        order, by_name, carriers = self._order, self.by_name, self.warnings_by_name
+        for name, entry in by_name.items():
             lists = []
-            for read in self._reads(name):
-                found = order.get(read)
-                if found is None:
-                    order.clear()
-                    return
-                if found:
-                    lists.append(found)
-            order[name] = self._merged(name, lists)
+            for read in entry.get("reads", []):
+                if read in by_name:
+                    found = order.get(read)
+                    if found is None:
+                        order.clear()
+                        return
+                    if found:
+                        lists.append(found)
+            if lists or name in carriers or any(p["name"] in carriers for p in entry.get("parameters", [])):
+                order[name] = self._merged(name, lists)
+            else:
+                order[name] = ()  # nothing beneath it carries a warning: most decisions
 
     def _merged(self, name: str, lists: list) -> tuple:
         """`name` (if it carries a warning), then the names of `lists` in turn, each once."""
