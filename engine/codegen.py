@@ -18,7 +18,7 @@ parameters read)` for the trace to be built from later.
 from __future__ import annotations
 
 from engine import ast, durations, lists, lists_eval, operators, text_functions
-from engine.codegen_inline import write_entry
+from engine.codegen_inline import write_chain, write_entry
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
@@ -255,6 +255,8 @@ class Generator(SegmentWriter, NestedWriter):
 
     def _table(self, j: int, plan, depth: int) -> str:
         u, emit = self.unit, lambda line: self.unit.emit(depth, line)
+        if not self.traced and write_chain(self, plan, depth):  # a `first` table reading decisions: if/elif
+            return "None"  # not traced: the record is never kept
         body = plan.decl.body
         types = plan.version.column_types
         columns = []

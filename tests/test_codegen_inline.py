@@ -22,6 +22,7 @@ from engine import codegen
 from engine.errors import EvaluationError, RuleError
 from engine.evaluate import Context
 from engine.values import ENGINE_CONTEXT
+from tests.test_codegen import both_ways
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 DAY = dt.date(2025, 6, 1)
@@ -130,6 +131,10 @@ def test_a_chain_of_tables_gives_the_interpreters_value_or_error(tmp_path, case)
         assert prepared(fn, facts) == reference(ruleset, facts), (text, facts)
         for name in ("lo", "hi"):  # the tables it reads, each as its own prepared function too
             assert prepared(ruleset.decision_function(name, DAY), facts) == reference(ruleset, facts, name)
+        # and through evaluate, whose untraced decision function of `t` is the same if/elif chain
+        # (codegen_inline.write_chain), the decisions read through the memo
+        both_ways(ruleset, facts, DAY, ["t"])
+        both_ways(ruleset, facts, DAY)
 
 
 def entry_source(monkeypatch, ruleset, name, day):
