@@ -239,8 +239,12 @@ class Generator(SegmentWriter, NestedWriter):
         return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
 
     def _reads_money_decision(self, name: str) -> bool:
-        """Whether a bare name in a money formula is a decision (whose value is a finished Decimal)."""
-        return self.compiler.name_kind(name, MONEY) == "decision"
+        """Whether a bare name in a money formula is a money decision (its value is a finished
+        Decimal; a whole-number decision read there gives an int)."""
+        if self.compiler.name_kind(name, MONEY) != "decision":
+            return False
+        plan = self.versions[self.decision_index[name]]
+        return plan is not None and plan.result_type == MONEY
 
     def is_light(self, plan) -> bool:
         """Whether a table reads no decision and needs no memo: a `unique` or `first` table whose

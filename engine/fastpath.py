@@ -376,7 +376,7 @@ def _money_coercer(range_, low: int, high: int, slow):
     def coerce_money(raw):
         if type(raw) is int and low < raw < high:
             return Decimal(raw).quantize(CENT)
-        if type(raw) is Decimal and within(raw):  # a NaN raises here (the engine traps it): `slow` says why
+        if type(raw) is Decimal and raw.is_finite() and within(raw):  # (a NaN is not compared: it may raise)
             cents = raw.quantize(CENT)  # under 10^15: exact, and no more digits than 28
             if cents == raw:  # at most 2 places, as coerce_fact requires
                 return cents

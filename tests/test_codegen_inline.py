@@ -245,3 +245,15 @@ def test_evaluate_runs_in_the_engine_context_and_gives_the_callers_back(tmp_path
     run("main")
     expected = Decimal("3.333333333333333333333333333")  # 28 digits (the caller's context: 3.33)
     assert all(r == [expected, expected, True] for r in results.values()) and len(results) == 4
+
+
+def test_a_whole_number_decision_in_a_money_row_is_rounded_as_money(tmp_path):
+    # a money formula reading a whole-number decision gets an int there, not a finished Decimal:
+    # it is finished by finish_money, not by `.quantize` in place (which an int does not have)
+    path = tmp_path / "mixed.rules"
+    path.write_text("input n : integer 0..100\ninput amount : money >= 0 €\ndecision helper : integer = n * 2 - 3\n"
+                    "decision t hit collect\n  | n || t\n  | - || helper\n  | - || round(amount / 7)\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    facts = {"n": 0, "amount": Decimal("0")}
+    assert ruleset.decision_function("t", DAY)(**facts) == (Decimal("-3.00"), Decimal("0.00"))
+    assert both_ways(ruleset, facts, DAY)[1]["t"][1] == "[Decimal('-3.00'), Decimal('0.00')]"
