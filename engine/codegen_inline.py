@@ -27,16 +27,19 @@ from engine.codegen_nested import nested_fits
 from engine.evaluate import Context, RecordValue, check_range, finish_value
 from engine.index import index_table
 from engine.runtime import _pick
-from engine.values import ENGINE_CONTEXT, INTEGER, NUMERIC
+from engine.values import ENGINE_CONTEXT, INTEGER, MONEY, NUMERIC
 
 TABULATED_VALUES = 128  # a formula of one whole-number input is worked out in advance up to this many values
 
 
 # ---------------------------------------------------------------------------- what cannot raise
 
-def _reads(gen, expr, expected) -> list | None:
+def _reads(gen, expr, expected, arithmetic: bool = False) -> list | None:
     """The decisions an expression reads, in order, as (decision number, always read); None when
-    the expression could raise (anything but constants, names and `+ - *` of numbers)."""
+    the expression could raise (anything but constants, names and `+ - *` of numbers).
+
+    In arithmetic, a decision must be money or a whole number (bounded: under 10^28); a `number`
+    decision may be as large as 10^999999, and its sum or product then overflows."""
     c = gen.compiler
     match expr:
         case ast.Literal():
@@ -44,14 +47,18 @@ def _reads(gen, expr, expected) -> list | None:
         case ast.Name(name=name):
             kind = c.name_kind(name, expected)
             if kind == "decision":
-                return [(gen.decision_index[name], True)]
+                j = gen.decision_index[name]
+                plan = gen.versions[j]
+                if arithmetic and plan is not None and plan.result_type not in (MONEY, INTEGER):
+                    return None
+                return [(j, True)]
             if kind == "parameter":
                 return [] if gen.present[gen.parameter_index[name]] else None
             return [] if kind in ("input", "constant", "as_of") else None
         case ast.Unary(op="-", operand=operand) if _numeric(c, expr):
-            return _reads(gen, operand, expected)
+            return _reads(gen, operand, expected, True)
         case ast.Binary(op="+" | "-" | "*", left=left, right=right) if _numeric(c, expr):
-            a, b = _reads(gen, left, expected), _reads(gen, right, expected)
+            a, b = _reads(gen, left, expected, True), _reads(gen, right, expected, True)
             return None if a is None or b is None else a + b
     return None
 

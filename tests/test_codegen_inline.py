@@ -257,3 +257,23 @@ def test_a_whole_number_decision_in_a_money_row_is_rounded_as_money(tmp_path):
     facts = {"n": 0, "amount": Decimal("0")}
     assert ruleset.decision_function("t", DAY)(**facts) == (Decimal("-3.00"), Decimal("0.00"))
     assert both_ways(ruleset, facts, DAY)[1]["t"][1] == "[Decimal('-3.00'), Decimal('0.00')]"
+
+
+def test_arithmetic_on_a_number_decision_keeps_the_row_scan_and_its_overflow(tmp_path, monkeypatch):
+    # h9 is about 10^(99 n 2^9): for n = 10, `h9 * h9` passes 10^999999 and overflows in the
+    # reference, which tests every row even when the first matches. A number decision in a test's
+    # arithmetic is not taken as unable to raise: the rows are all tested, the error is raised.
+    doubling = "".join(f"decision h{k} : number = h{k - 1} * h{k - 1}\n" for k in range(1, 10))
+    path = tmp_path / "huge.rules"
+    path.write_text("input n : integer 0..10\ninput x : number\ndecision h0 : number = 1.5 * 10 ** (n * 99)\n" + doubling
+                    + "decision t : text hit first\n  | x || t\n  | <= 1 || \"small\"\n"
+                    "  | > h9 * h9 || \"huge\"\n  | otherwise || \"other\"\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    fn, entry = entry_source(monkeypatch, ruleset, "t", DAY)
+    assert "h = [" in entry
+    assert fn(Decimal(0), 0) == "small" and both_ways(ruleset, {"n": 0, "x": 0}, DAY, ["t"])[1]["t"][1] == "'small'"
+    refused = both_ways(ruleset, {"n": 10, "x": 0}, DAY, ["t"])
+    assert refused[0] == "error" and "beyond exact arithmetic (Overflow)" in refused[2][0]["message"]
+    with pytest.raises(decimal.Overflow):
+        with decimal.localcontext(ENGINE_CONTEXT):
+            fn(Decimal(0), 10)
