@@ -116,7 +116,7 @@ class FastPath:
                 if value is unset:
                     value = functions[j](m, f, day)
                 values.append(value)
-        outputs = dict(zip(wanted, values))
+        outputs = {wanted[0]: values[0]} if len(values) == 1 else dict(zip(wanted, values))  # (one: no zip)
         given = tuple(facts)
         return Verdict(outputs, None, lambda: self.trace(program, need, day, given, f, outputs, records))
 
