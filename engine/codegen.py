@@ -22,7 +22,7 @@ from engine.codegen_inline import write_chain, write_entry
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
-from engine.evaluate import RecordValue, check_range, finish_integer, finish_money, finish_value, no_parameter_value, no_version
+from engine.evaluate import FINISHERS, RecordValue, check_range, finish_money, finish_value, no_parameter_value, no_version
 from engine.functions_eval import generate_call
 from engine.index import index_table, rows_of
 from engine.resolve import TEMPLATE_HOLE
@@ -236,7 +236,7 @@ class Generator(SegmentWriter, NestedWriter):
             return f"({source}).quantize({self.unit.obj(CENT)}, 'ROUND_HALF_UP')"  # round_money, in place
         if type_ == MONEY:
             return f"{self.finish}({source})"
-        return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
+        return f"{self.unit.obj(FINISHERS[type_])}({source}, {self.unit.obj(span)})" if type_ in FINISHERS else source
 
     def _reads_money_decision(self, name: str) -> bool:
         """Whether a bare name in a money formula is a money decision (its value is a finished

@@ -11,7 +11,7 @@ from engine import ast
 from engine.errors import Diagnostic, EvaluationError
 from engine.records import RecordValue
 from engine.resolve import TEMPLATE_HOLE
-from engine.values import INTEGER, MONEY, EnumType, format_value, round_money
+from engine.values import INTEGER, MONEY, NUMBER, EnumType, format_value, round_money
 
 LIST_POLICIES = ("collect", "rule_order", "output_order")
 CALLS = ("calls",)  # the key, among a decision's figures read, of its function calls (functions_eval.py)
@@ -204,12 +204,29 @@ def finish_integer(value, span=None):
     return value
 
 
+def finish_number(value, span=None):
+    """A `number` decision's value: a whole number computed exactly (`10 ** 900`, products of
+    whole numbers) is refused past 10^1000, the bound of `**`, as no verdict means it and JSON
+    cannot write one of over 4,300 digits."""
+    if type(value) is int and value.bit_length() > _NUMBER_BITS and not -MAX_NUMBER < value < MAX_NUMBER:
+        raise EvaluationError(Diagnostic(
+            "error", "evaluation", "the number computed is 10^1000 or more in size, past what `**` allows", span,
+            hint="check the facts for an absurd figure, or the rules for a runaway formula"))
+    return value
+
+
+MAX_NUMBER = 10 ** 1000
+_NUMBER_BITS = MAX_NUMBER.bit_length() - 1  # below it, surely within the bound: the cheap test first
+FINISHERS = {INTEGER: finish_integer, NUMBER: finish_number}  # the generated code's (codegen.py)
+
+
 def finish_value(type_, value, span=None):
-    """A value as a decision gives it: money rounded to the cent, whole numbers bounded, anything
+    """A value as a decision gives it: money rounded to the cent, numbers bounded, anything
     else as computed."""
     if type_ == MONEY:
         return finish_money(value)
-    return finish_integer(value, span) if type_ == INTEGER else value
+    finish = FINISHERS.get(type_)
+    return value if finish is None else finish(value, span)
 
 
 def _finish(plan: VersionPlan, value):

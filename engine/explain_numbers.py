@@ -10,7 +10,7 @@ significant digits, quoted text, `¤¤`) or a value that is not finite is left t
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Callable, Optional
 
 _QUANTA: dict = {}  # digits after the point → 10 ** -digits (exact: a single digit)
@@ -53,6 +53,13 @@ class NumberShape:
 
     def format(self, value: Decimal, quantize: bool) -> str:
         """NumberPattern.apply(value, locale, currency, decimal_quantization=quantize)."""
+        if value.is_finite() and value.adjusted() > 20:  # `10 ** 900`: quantized with all its digits
+            with localcontext() as ctx:
+                ctx.prec = value.adjusted() + 40
+                return self._format(value, quantize)
+        return self._format(value, quantize)
+
+    def _format(self, value: Decimal, quantize: bool) -> str:
         if not self.covered or not value.is_finite():
             return self.babel_call(value)
         if self.scale:

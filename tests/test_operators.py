@@ -289,3 +289,19 @@ def test_the_tck_runner_counts_expected_binary_floats_apart():
     assert not _float_close(Decimal("0.5"), Decimal("0.5000001"))  # a real difference
     assert not _float_close(Decimal("2778.693549432766768"), Decimal("2778.693549432766768088520383"))  # 19 digits
     assert not _float_close(Decimal("2778.69354943277"), True)
+
+
+def test_a_number_past_10_to_the_1000_stops_its_decision_on_both_paths_and_a_long_one_is_explained(tmp_path):
+    # products of whole numbers are exact however long: a `number` decision is held to the bound of
+    # `**`, else its JSON (over 4,300 digits) could not be written
+    (tmp_path / "b.rules").write_text("input n : number\ndecision a : number = 10 ** 900\n"
+                                      "decision b : number = a * a\ndecision c : number = a * 2\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "b.rules")
+    for evaluate in (ruleset.evaluate, ruleset.for_few_verdicts().evaluate):
+        verdict = evaluate({"n": 1}, as_of="2026-01-01", outputs=["b", "c"], partial=True)
+        assert verdict.outputs == {"c": 2 * 10 ** 900}
+        assert verdict.unanswered["b"].to_dict()["reason"] == {
+            "en": "in `b`: the number computed is 10^1000 or more in size, past what `**` allows"}
+    explained = verdict.explain()
+    assert "c:\n    2,000,000,000,000,000" in explained and "  because  in `b`: the number computed is 10^1000" in explained
+    assert len(verdict.to_json()) > 900
