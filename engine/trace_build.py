@@ -25,6 +25,7 @@ from engine.trace import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location,
 from engine.trace_canonical import canon, mark, template_or_none
 from engine.trace_json import digest_of
 from engine.trace_rows import FULL_ROWS, row_outcomes
+from engine.trace_shapes import GENERATE_AFTER, MAX_COUNTED, MAX_GENERATED, REFUSED, Shapes, make_shape, shape_of
 from engine.trace_values import NOT_FOUND, HoleValues, note_symbols, staleness, unique, Vocabulary
 from engine.values import to_json_value
 
@@ -45,6 +46,7 @@ class _Cache:
         self.types: dict = {}      # tuple of names -> (codes, canonical text of `types`)
         self.sources: dict = {}    # source id -> canonical text of its entry
         self.shapes: dict = {}     # (given, prepared names) -> (fact names, default names)
+        self.shaped = Shapes()     # the traces' shapes with generated code (trace_shapes.py)
         self.top = {}
         for detail in ("compact", "full"):
             skeleton = _top(ruleset, *[mark(n) for n in range(11)], detail)
@@ -243,8 +245,48 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
     """The trace of a verdict: the facts as given (`given`: their names), the facts as used
     (`prepared`), the outputs, the status of each requested output, one entry per decision
     record, and one per decision that gave no answer or was not evaluated (`unanswered`:
-    (name, Status) pairs)."""
+    (name, Status) pairs). A compact trace of a shape met before is made by the code generated
+    for it (trace_shapes.py), any other here."""
     cache = _cache(ruleset)
+    if unanswered or FULL_ROWS.get():
+        return _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered)
+    names = _fact_names(cache, ruleset.model, given, prepared)
+    shaped = shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names)
+    if shaped is None:
+        return _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered)
+    key, found = shaped
+    shapes = cache.shaped
+    shape = shapes.generated.get(key)
+    if shape is not None and shape is not REFUSED:
+        return shape.trace(found)
+    trace = _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered)
+    if shape is None:
+        met = shapes.counts.get(key, 0) + 1
+        if len(shapes.counts) >= MAX_COUNTED:
+            shapes.counts.clear()
+        shapes.counts[key] = met
+        if met >= GENERATE_AFTER and len(shapes.generated) < MAX_GENERATED:
+            paths: list = []
+            shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names, paths)
+            shapes.generated[key] = make_shape(trace, found, paths, records)
+            shapes.counts.pop(key, None)
+    return trace
+
+
+def _fact_names(cache: _Cache, model, given, prepared) -> tuple:
+    """(the names of the facts given, in declaration order; those of the defaults used)."""
+    key = (tuple(given), tuple(prepared))
+    shape = cache.shapes.get(key)
+    if shape is None:
+        if len(cache.shapes) >= MAX_SHAPES:
+            cache.shapes.clear()
+        # declaration order, not the caller's: the same facts give the same bytes
+        shape = cache.shapes[key] = (tuple(name for name in model.inputs if name in given and name in prepared),
+                                     tuple(name for name in prepared if name not in given))
+    return shape
+
+
+def _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered) -> dict:
     model = ruleset.model
     statuses = statuses or {}
     full = FULL_ROWS.get()
@@ -265,15 +307,7 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
         titles.setdefault(name)
         if name not in types:
             types[name] = cache.shown_code(ruleset, name, model.decisions[name].type)
-    key = (tuple(given), tuple(prepared))
-    shape = cache.shapes.get(key)
-    if shape is None:
-        if len(cache.shapes) >= MAX_SHAPES:
-            cache.shapes.clear()
-        # declaration order, not the caller's: the same facts give the same bytes
-        shape = cache.shapes[key] = (tuple(name for name in model.inputs if name in given and name in prepared),
-                                     tuple(name for name in prepared if name not in given))
-    fact_names, default_names = shape
+    fact_names, default_names = _fact_names(cache, model, given, prepared)
     inputs = model.inputs
     for name in default_names:
         titles.setdefault(name)  # the explanation says which values were assumed
