@@ -268,7 +268,7 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
         if met >= GENERATE_AFTER and len(shapes.generated) < MAX_GENERATED:
             paths: list = []
             shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names, paths)
-            shapes.generated[key] = make_shape(trace, found, paths, records)
+            shapes.generated[key] = make_shape(trace, found, paths, records, shapes)
             shapes.counts.pop(key, None)
     return trace
 

@@ -27,8 +27,9 @@ from engine.trace_canonical import Template, canon, mark
 from engine.trace_values import NOT_FOUND, HoleValues, note_symbols
 from engine.values import EnumType, ListType, RecordType, to_json_value
 
-GENERATE_AFTER = 2    # a shape met this often gets its code; one met once costs no compilation
+GENERATE_AFTER = 4    # a shape met this often gets its code (compiling it costs some 20 to 50 builds)
 MAX_GENERATED = 512   # shapes with code, per ruleset
+SOURCE_BUDGET = 16_000_000  # characters of generated source per ruleset, all its shapes together
 MAX_COUNTED = 4096    # shapes counted, per ruleset (the counts start again beyond)
 REFUSED = object()    # a shape whose code could not be made: trace_build.py builds it
 _AS_IS = frozenset({str, int, bool, type(None)})  # JSON as they are (to_json_value returns them)
@@ -41,6 +42,7 @@ class Shapes:
     def __init__(self):
         self.generated: dict = {}  # key -> _Shape or REFUSED
         self.counts: dict = {}     # key -> times met
+        self.budget = SOURCE_BUDGET  # what is left of it
 
 
 class _Shape:
@@ -65,13 +67,15 @@ class _Shape:
 def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, fact_names, default_names,
              paths=None):
     """(key, values) of a trace this module can shape, or None; `paths`, a list, receives where
-    each value goes in the trace."""
-    for name in wanted:
-        if statuses and statuses.get(name, ANSWERED_STATUS) != ANSWERED_STATUS:
-            return None
+    each value goes in the trace. The symbols are noted in the order trace_build.py meets them."""
+    if statuses:
+        for name in wanted:
+            if statuses.get(name, ANSWERED_STATUS) != ANSWERED_STATUS:
+                return None
     symbols: dict = {}
     found: list = []
-    holes = HoleValues(ruleset, cache, as_of, prepared, {r.name: r.value for r in records}, symbols, {})
+    append = found.append
+    holes = HoleValues(ruleset, cache, as_of, prepared, {r.name: r.value for r in records}, symbols, _TYPED)
     parts = [as_of, tuple(given), tuple(prepared), tuple(wanted)]
     parameter_types = ruleset.model.parameters
     for i, record in enumerate(records):
@@ -79,70 +83,89 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
             return None
         plan = record.plan
         static = cache.entry(ruleset, plan)
-        _note(symbols, record.value, static.decision_type)
+        value = record.value
+        if value is True or value is False:
+            symbols.setdefault("true" if value else "false")
+        elif isinstance(static.decision_type, _SYMBOLIC):
+            note_symbols(symbols, value, static.decision_type)
         if static.is_table:
-            if not record.fired:
+            fired_rows = record.fired
+            if not fired_rows:
                 return None
-            for j, ((_, _, _, column_type), raw) in enumerate(zip(static.columns, record.inputs)):
-                found.append(raw if type(raw) in _AS_IS else to_json_value(raw))
-                if paths is not None:
-                    paths.append((i, "inputs", j, "value"))
-                _note(symbols, raw, column_type)
-            fired = [cache.fired_row(ruleset, plan, row) for row in record.fired]
-            rows = tuple(id(row) for row in record.fired)
+            for (_, _, _, column_type), raw in zip(static.columns, record.inputs):
+                append(raw if type(raw) in _AS_IS else to_json_value(raw))
+                if raw is True or raw is False:
+                    symbols.setdefault("true" if raw else "false")
+                elif isinstance(column_type, _SYMBOLIC):
+                    note_symbols(symbols, raw, column_type)
+            if paths is not None:
+                paths.extend((i, "inputs", j, "value") for j in range(len(static.columns)))
+            fired = [cache.fired_row(ruleset, plan, row) for row in fired_rows]
+            rows = tuple(map(id, fired_rows))
         else:
             fired = [cache.fired_row(ruleset, plan, None)]
             rows = ()
         seen = []
         for k, f in enumerate(fired):
             for hole in f.holes:
-                value = holes.value(hole)
-                if value is not NOT_FOUND:
-                    found.append(value)
+                hole_value = holes.value(hole)
+                if hole_value is not NOT_FOUND:
+                    append(hole_value)
                     seen.append(hole)
                     if paths is not None:
                         paths.append((i, "fired", k, "holes", hole))
             seen.append(None)
-        read = []
-        for m, p in enumerate(record.parameters):
-            _note(symbols, p.value, parameter_types[p.name].type)
-            found.append(to_json_value(p.value))
-            read.append((p.name, p.effective_from, p.source, p.checked))
-            if paths is not None:
-                paths.append((i, "parameters", m, "value"))
-        value = record.value
-        found.append(value if type(value) in _AS_IS else to_json_value(value))
+        read = ()
+        if record.parameters:
+            read = []
+            for m, p in enumerate(record.parameters):
+                note_symbols(symbols, p.value, parameter_types[p.name].type)
+                append(to_json_value(p.value))
+                read.append((p.name, p.effective_from, p.source, p.checked))
+                if paths is not None:
+                    paths.append((i, "parameters", m, "value"))
+            read = tuple(read)
+        append(value if type(value) in _AS_IS else to_json_value(value))
         if paths is not None:
             paths.append((i, "output"))
-        parts.append((id(plan), rows, tuple(seen), tuple(read), record.reads))
+        parts.append((id(plan), rows, tuple(seen), read, record.reads))
     inputs = ruleset.model.inputs
-    for where, names in (("facts", fact_names), ("defaults", default_names)):
+    for names in (fact_names, default_names):
         for name in names:
             value = prepared[name]
-            found.append(value if type(value) in _AS_IS else to_json_value(value))
-            _note(symbols, value, inputs[name].type)
-            if paths is not None:
-                paths.append((where, name))
+            append(value if type(value) in _AS_IS else to_json_value(value))
+            if value is True or value is False:
+                symbols.setdefault("true" if value else "false")
+            else:
+                type_ = inputs[name].type
+                if isinstance(type_, _SYMBOLIC):
+                    note_symbols(symbols, value, type_)
+    if paths is not None:
+        paths.extend(("facts", name) for name in fact_names)
+        paths.extend(("defaults", name) for name in default_names)
     for name in wanted:
         value = values[name]
-        found.append(value if type(value) in _AS_IS else to_json_value(value))
+        append(value if type(value) in _AS_IS else to_json_value(value))
         if paths is not None:
             paths.append(("outputs", name))
     parts.append(tuple(symbols))
     return tuple(parts), found
 
 
-def _note(symbols: dict, value, type_):
-    """trace_values.note_symbols, without the call for a value of a type that has no symbols."""
-    if value is True or value is False:
-        symbols.setdefault("true" if value else "false")
-    elif isinstance(type_, _SYMBOLIC):
-        note_symbols(symbols, value, type_)
+class _Typed(dict):
+    """The `types` HoleValues fills in, for a shape: its types are the shape's, known already
+    (every name is "in" it, so none is worked out again)."""
+
+    def __contains__(self, name) -> bool:
+        return True
 
 
-def make_shape(trace: dict, values: list, paths: list, records) -> object:
+_TYPED = _Typed()
+
+
+def make_shape(trace: dict, values: list, paths: list, records, shapes: Shapes = None) -> object:
     """The shape of `trace` (made by trace_build.py, whose values `values` go at `paths`), or
-    REFUSED when its code would not give that trace back."""
+    REFUSED when its code would not give that trace back (or `shapes` has no budget left for it)."""
     try:
         skeleton = json.loads(json.dumps({k: v for k, v in trace.items() if k != "digest"}))
         for n, path in enumerate(paths):
@@ -151,6 +174,10 @@ def make_shape(trace: dict, values: list, paths: list, records) -> object:
         source_text = _source(skeleton, unit)
         unit.emit(1, f"def {unit.local('shaped')}({unit.local('v')}):")
         unit.emit(2, f"return {source_text}")
+        if shapes is not None:
+            if len(source_text) > shapes.budget:
+                return REFUSED
+            shapes.budget -= len(source_text)
         make = run_checked(unit.source(["shaped"]), unit.names, "trace shape")["factory"](unit.objects)[0]
         for n, path in enumerate(paths):
             _put(skeleton, path, mark(n))

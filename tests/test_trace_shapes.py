@@ -33,13 +33,13 @@ def test_a_shaped_trace_is_the_trace_trace_build_makes(path):
     rng = random.Random(15)
     calls = [_css_facts(rng) for _ in range(40)]
     first = [run(f, as_of=AS_OF, outputs=["css_status"]).to_json() for f in calls]  # shapes counted, some made
-    assert _generated(ruleset), "no shape got its code"
     for facts, built in zip(calls, first):
         for _ in range(trace_shapes.GENERATE_AFTER):
             verdict = run(facts, as_of=AS_OF, outputs=["css_status"])
             assert verdict.to_json() == built, facts
             trace = verdict.to_dict()
             assert trace["digest"]["sha256"] == digest_of(trace)
+    assert _generated(ruleset), "no shape got its code"
     # values change, shapes do not: far fewer shapes than verdicts
     assert len(_generated(ruleset)) <= 2 * 8 * 4
 
@@ -47,7 +47,8 @@ def test_a_shaped_trace_is_the_trace_trace_build_makes(path):
 def test_a_shaped_trace_is_the_traces_own_and_the_full_trace_is_not_shaped():
     ruleset = engine.load_ruleset(ROOT / "rulesets" / "student_health")
     facts = {"annual_resources": 12000, "household_size": 2, "territory": "metropole", "insured_in": "FR"}
-    traces = [ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict() for _ in range(4)]
+    traces = [ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict()
+              for _ in range(trace_shapes.GENERATE_AFTER)]
     assert len(_generated(ruleset)) == 1
     traces[-1]["decisions"][0]["fired"][0]["tests"].append("edited")  # a caller's edit stays in its trace
     traces[-1]["labels"]["en"]["symbols"]["free"] = "edited"
@@ -111,3 +112,16 @@ def test_a_shape_whose_code_would_not_give_its_trace_back_is_refused():
         is not trace_shapes.REFUSED
     assert trace_shapes.make_shape(trace, ["1.00", 2], [("facts", "annual_resources"), ("facts", "household_size")],
                                    ()) is trace_shapes.REFUSED  # values that are not those of the trace
+
+
+def test_a_ruleset_whose_shapes_have_used_their_budget_gets_no_more_code(monkeypatch):
+    monkeypatch.setattr(trace_shapes, "SOURCE_BUDGET", 20_000)  # about two css_status traces
+    ruleset = engine.load_ruleset(ROOT / "rulesets" / "student_health")
+    rng = random.Random(4)
+    calls = [_css_facts(rng) for _ in range(30)]
+    first = [ruleset.evaluate(f, as_of=AS_OF, outputs=["css_status"]).to_json() for f in calls]
+    for _ in range(trace_shapes.GENERATE_AFTER):
+        assert [ruleset.evaluate(f, as_of=AS_OF, outputs=["css_status"]).to_json() for f in calls] == first
+    shaped = trace_build._cache(ruleset).shaped
+    assert 1 <= len(_generated(ruleset)) <= 2 and trace_shapes.REFUSED in shaped.generated.values()
+    assert shaped.budget >= 0
