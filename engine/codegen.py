@@ -18,6 +18,7 @@ parameters read)` for the trace to be built from later.
 from __future__ import annotations
 
 from engine import ast, durations, lists, lists_eval, operators, text_functions
+from engine.codegen_inline import write_entry
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
@@ -55,6 +56,8 @@ class Generator(SegmentWriter, NestedWriter):
         self.U = u.obj(UNSET)
         self.finish = u.obj(finish_money)
         self.read_input = lambda i: f"f[{i}]"
+        self.inlined = {}        # decision number -> the local holding its value (codegen_inline)
+        self.memo_read = False   # whether the code written reads a decision through the memo `m`
         for local in ("m", "f", "a", "T", "R", "TF", "v", "r", "h", "o", "q", "w", "b", "y"):
             u.local(local)
 
@@ -121,6 +124,9 @@ class Generator(SegmentWriter, NestedWriter):
             return f"(R.append({p}) or {value})" if self.traced else value
         if kind == "decision":
             j = self.decision_index[name]
+            if j in self.inlined:
+                return self.inlined[j]
+            self.memo_read = True
             call = f"t{j}(m, f, a, T)" if self.traced else f"d{j}(m, f, a)"
             return f"(w if (w := m[{j}]) is not {self.U} else {call})"
         if kind == "as_of":
@@ -456,14 +462,19 @@ def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, argume
     position = {i: n for n, i in enumerate(arguments)}
     parameters = [u.local(f"e{n}") for n in range(len(arguments))]
     u.emit(1, f"def {u.local('entry')}({', '.join(parameters)}):")
-    if plan is not None and not gen.is_light(plan):
-        facts = [f"e{position[i]}" if i in position else gen.U for i in range(len(gen.input_index))]
-        u.emit(2, f"m = [{gen.U}] * {len(gen.decision_index)}")
-        u.emit(2, f"f = [{', '.join(facts)}]")
+    start = len(u.lines)
     gen.read_input = lambda i: f"e{position[i]}"
     for k in (range(len(gen.decision_index)) if reads is None else sorted(reads)):
         u.constants.append(f"{u.local(f'd{k}')} = DF[{k}]")
-    gen.body(j, 2, store=False)
+    if plan is not None and write_entry(gen, j, plan, 2):  # one function, its decisions in place
+        memo = gen.memo_read
+    else:
+        memo = plan is not None and not gen.is_light(plan)
+        gen.body(j, 2, store=False)
+    if memo:  # the memo and the facts by number, for the decision functions it calls
+        facts = [f"e{position[i]}" if i in position else gen.U for i in range(len(gen.input_index))]
+        u.lines[start:start] = ["        m = [" + gen.U + "] * " + str(len(gen.decision_index)),
+                                "        f = [" + ", ".join(facts) + "]"]
     factory, objects = _compile_unit(gen, ["entry"], ["a", "DF"], "entry")
 
     def make(parameter_values: tuple, as_of, decision_functions):

@@ -1,6 +1,8 @@
 """Syntax errors in words: what was found, what was expected, and what to write instead."""
 from __future__ import annotations
 
+import re
+
 import lark
 
 # What each terminal is, for a person: never a raw token name.
@@ -100,6 +102,8 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
         from engine.typecheck import _lookalike_hint
         keywords = [w.strip("`") for w in words if w.startswith("`") and w[1:-1].isalpha()]
         hint = _lookalike_hint(str(token)) or suggestion_hint(str(token), keywords) or hint
+    if _bracketed_declared_range(token, text, fragment):
+        hint = DECLARED_RANGE_HINT
     if fragment == "unary_tests":
         hint = hint or "an input cell is `-`, a value, a comparison (`<= 29`), a range (`30..49`), a set (`{a, b}`) or `not …`"
     if not words or (hint and isinstance(error, lark.exceptions.UnexpectedCharacters)):
@@ -124,3 +128,18 @@ def _after_a_digit_then_digit(error, text: str, fragment: str) -> bool:
     if position is None or not (0 < position < len(source) - 1) or source[position] != ",":
         return False
     return source[position - 1].isdigit() and source[position + 1].isdigit()
+
+
+DECLARED_RANGE_HINT = ("a declared range is written without brackets, both ends included: `integer 0..4`; "
+                       "or with one end: `> 0`, `<= 4` (brackets are for the cells of a table)")
+_DECLARATION_WITH_BRACKET = re.compile(r"\s*(input|parameter|decision|function)\b[^\[(]*:[^\[(=]*[\[(][^\[(]*$")
+
+
+def _bracketed_declared_range(token, text: str, fragment: str) -> bool:
+    """`input n : integer [0..4]`: the `..` of a range written in brackets after a declared type."""
+    if fragment or token is None or str(token) != ".." or getattr(token, "line", None) is None:
+        return False
+    lines = text.split("\n")
+    if not 0 < token.line <= len(lines):
+        return False
+    return bool(_DECLARATION_WITH_BRACKET.match(lines[token.line - 1][:token.column - 1]))

@@ -70,4 +70,6 @@ def test_eval_batch_from_parquet_to_json_lines_writes_the_batch_lines(tmp_path):
         {"line": 1, "outputs": {"css_status": "free"}},
         {"line": 2, "error": "fact `household_size`: 0 is outside its declared range 1..20"}]
     missing = verdict("eval", RULESET_PATH, "--batch", tmp_path / "none.parquet", "--out", tmp_path / "o.parquet")
-    assert missing.returncode == 2 and "batch file" in missing.stderr and "none.parquet" in missing.stderr
+    assert missing.returncode == 2 and missing.stderr == (
+        f"error[not-found]: batch file {tmp_path / 'none.parquet'}: No such file or directory\n"
+        "  = give a .parquet or .jsonl file that exists\n")

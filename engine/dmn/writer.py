@@ -14,10 +14,11 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Optional
 
-from engine import ast
+from engine import ast, durations
 from engine.dmn.literals import quote as feel_string  # FEEL strings escape as rule-language strings do
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
+from engine.durations import Months
 from engine.records import DeclaredRecordType
 from engine.values import EnumType, ListType, RecordType, Type
 
@@ -26,7 +27,8 @@ FEEL15 = "https://www.omg.org/spec/DMN/20230324/FEEL/"
 VERDICT = "urn:verdict:dmn"
 HIT_POLICIES = {"unique": "UNIQUE", "first": "FIRST", "priority": "PRIORITY", "any": "ANY", "collect": "COLLECT",
                 "rule_order": "RULE ORDER", "output_order": "OUTPUT ORDER"}
-BASE_TYPES = {"bool": "boolean", "number": "number", "date": "date", "text": "string"}
+BASE_TYPES = {"bool": "boolean", "number": "number", "date": "date", "text": "string",
+              "duration": "days and time duration", "duration in months": "years and months duration"}  # (h16-dmn-dur)
 EXTENDED = {"integer": "number", "money": "number", "country": "string"}  # item definitions of their own
 FEEL_KEYWORDS = {"null", "for", "return", "some", "every", "satisfies", "function", "between", "instance", "of",
                  "external", "true", "false", "and", "or", "not", "in", "if", "then", "else"}
@@ -136,6 +138,8 @@ class _Exporter:
             return f'date("{value.isoformat()}")'
         if isinstance(value, str):
             return feel_string(value)
+        if isinstance(value, (dt.timedelta, Months)):
+            return f'duration("{durations.iso(value)}")'
         if isinstance(value, tuple):
             raise Refused("a list value cannot be exported as a constant")
         raise Refused(f"the value {value!r} cannot be exported")
@@ -153,6 +157,8 @@ class _Exporter:
                 return "true" if expr.value else "false"
             if expr.kind == "date":
                 return f'date("{expr.value.isoformat()}")'
+            if expr.kind in ("duration", "duration in months"):  # `30 days` → duration("P30D") (h16-dmn-dur)
+                return self.value(expr.value)
             return _number(expr.value)
         if isinstance(expr, ast.Name):
             name = expr.name
@@ -198,6 +204,8 @@ class _Exporter:
         if name == "months_between":
             span = f"years and months duration({args[0]}, {args[1]})"
             return f"({span}.years * 12 + {span}.months)"
+        if name == "days_between":  # (h16-dmn-dur)
+            return f"({args[1]} - {args[0]}).days"
         if name in ("year", "month", "day"):
             return f"({args[0]}).{name}"
         if name == "date":

@@ -59,6 +59,9 @@ def _read(path: str, pq):
             return pq.read_table(path)
         with open(path, encoding="utf-8") as source:
             return _lines(source)
+    except FileNotFoundError:  # pyarrow's says only the path
+        raise VerdictError(Diagnostic("error", "not-found", f"batch file {path}: No such file or directory",
+                                      hint="give a .parquet or .jsonl file that exists")) from None
     except (OSError, ValueError) as error:
         raise VerdictError(Diagnostic("error", "not-found", f"batch file {path}: "
                                       f"{getattr(error, 'strerror', None) or error}")) from None
