@@ -13,7 +13,8 @@ literal through `repr`; the source is checked and run by codegen_unit.run_checke
 marked `# repr-only codegen`). Before it is kept, the code is run on the values of the trace it
 was made from and must give that trace, byte for byte, digest included; a shape whose code would
 not (or a trace this does not know how to shape: a full trace, calls, a decision that gave no
-answer, a table where no row fired) is left to trace_build.py.
+answer) is left to trace_build.py. A table where no row fired shows every row's outcome: their outcomes
+are then part of the shape, and the value each failed test saw one more value.
 """
 from __future__ import annotations
 
@@ -90,8 +91,7 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
             note_symbols(symbols, value, static.decision_type)
         if static.is_table:
             fired_rows = record.fired
-            if not fired_rows:
-                return None
+            first = len(found)
             for (_, _, _, column_type), raw in zip(static.columns, record.inputs):
                 append(raw if type(raw) in _AS_IS else to_json_value(raw))
                 if raw is True or raw is False:
@@ -102,6 +102,13 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
                 paths.extend((i, "inputs", j, "value") for j in range(len(static.columns)))
             fired = [cache.fired_row(ruleset, plan, row) for row in fired_rows]
             rows = tuple(map(id, fired_rows))
+            if not fired_rows:  # every row's outcome, with the value its failed test saw (trace_rows.py)
+                rows = tuple((o.rule_id, o.line, o.matched, o.failed_column) for o in record.rows)
+                for r, outcome in enumerate(record.rows):
+                    if outcome.failed_column is not None:
+                        append(found[first + outcome.failed_column])
+                        if paths is not None:
+                            paths.append((i, "rows", r, "failed", "value"))
         else:
             fired = [cache.fired_row(ruleset, plan, None)]
             rows = ()

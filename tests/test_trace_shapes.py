@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engine
 from engine import trace_build, trace_shapes
@@ -125,3 +127,56 @@ def test_a_ruleset_whose_shapes_have_used_their_budget_gets_no_more_code(monkeyp
     shaped = trace_build._cache(ruleset).shaped
     assert 1 <= len(_generated(ruleset)) <= 2 and trace_shapes.REFUSED in shaped.generated.values()
     assert shaped.budget >= 0
+
+
+_SHAPED = {}
+
+
+def _rulesets():
+    """One ruleset whose traces are shaped, and one whose shapes have no budget (trace_build.py only)."""
+    if not _SHAPED:
+        shaped = engine.load_ruleset(ROOT / "rulesets" / "student_health")
+        plain = engine.load_ruleset(ROOT / "rulesets" / "student_health")
+        trace_build._cache(plain).shaped.budget = 0
+        _SHAPED["rulesets"] = (shaped, plain)
+    return _SHAPED["rulesets"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10 ** 6), outputs=st.sampled_from([None, ("css_status",), ("ceam_usable", "css_status")]))
+def test_property_a_trace_is_the_same_bytes_shaped_or_not(seed, outputs):
+    from tests.test_trace_canonical import _random_facts
+    shaped, plain = _rulesets()
+    rng = random.Random(seed)
+    facts = {k: v for k, v in _random_facts(rng).items() if k in shaped.model.inputs}
+    facts.update(_css_facts(rng))
+    facts = {k: v for k, v in facts.items() if k in shaped.model.inputs}
+    want = plain.evaluate(facts, as_of=AS_OF, outputs=outputs, partial=True).to_json()
+    for _ in range(trace_shapes.GENERATE_AFTER + 1):
+        assert shaped.evaluate(facts, as_of=AS_OF, outputs=outputs, partial=True).to_json() == want
+    assert not _generated(plain)
+    if '"complete": true' in want:  # a complete trace without calls is shaped by now
+        assert _generated(shaped)
+
+
+def test_a_table_where_no_row_fired_is_shaped_with_every_rows_outcome():
+    shaped, plain = _rulesets()
+    from tests.test_trace_canonical import _random_facts
+    rng = random.Random(7)
+    seen = 0
+    before = len(_generated(shaped))
+    for _ in range(20):
+        facts = {k: v for k, v in _random_facts(rng).items() if k in shaped.model.inputs}
+        want = plain.evaluate(facts, as_of=AS_OF).to_json()
+        for _ in range(trace_shapes.GENERATE_AFTER + 1):
+            verdict = shaped.evaluate(facts, as_of=AS_OF)
+            assert verdict.to_json() == want
+        entry = next(d for d in verdict.to_dict()["decisions"] if d["name"] == "enrolment_documents")
+        if not entry["fired"]:  # a collect table where nothing matched: every row's outcome
+            seen += 1
+            assert len(entry["rows"]) == entry["row_count"]
+            assert any("failed" in row for row in entry["rows"])
+    assert seen > 0
+    made = trace_build._cache(shaped).shaped
+    assert len(_generated(shaped)) > before and trace_shapes.REFUSED not in made.generated.values()
+    assert not made.counts  # every shape met here has its code: none was left to trace_build.py
