@@ -25,7 +25,7 @@ from engine.trace import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location,
 from engine.trace_canonical import canon, mark, template_or_none
 from engine.trace_json import digest_of
 from engine.trace_rows import FULL_ROWS, row_outcomes
-from engine.trace_shapes import GENERATE_AFTER, MAX_COUNTED, MAX_GENERATED, REFUSED, Shapes, make_shape, shape_of
+from engine.trace_shapes import REFUSED, Shapes, make_shape, shape_of
 from engine.trace_values import NOT_FOUND, HoleValues, note_symbols, staleness, unique, Vocabulary
 from engine.values import to_json_value
 
@@ -260,16 +260,10 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
     if shape is not None and shape is not REFUSED:
         return shape.trace(found)
     trace = _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered)
-    if shape is None:
-        met = shapes.counts.get(key, 0) + 1
-        if len(shapes.counts) >= MAX_COUNTED:
-            shapes.counts.clear()
-        shapes.counts[key] = met
-        if met >= GENERATE_AFTER and len(shapes.generated) < MAX_GENERATED:
-            paths: list = []
-            shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names, paths)
-            shapes.generated[key] = make_shape(trace, found, paths, records, shapes)
-            shapes.counts.pop(key, None)
+    if shape is None and shapes.met(key):  # often enough for its code to pay (trace_shapes.py)
+        paths: list = []
+        shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names, paths)
+        shapes.generated[key] = make_shape(trace, found, paths, records, shapes)
     return trace
 
 
