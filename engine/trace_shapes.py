@@ -29,10 +29,11 @@ from engine.trace_values import NOT_FOUND, HoleValues, note_symbols
 from engine.values import EnumType, ListType, RecordType, to_json_value
 
 # A shape met this often gets its code. Compiling it costs 20 to 60 builds by trace_build.py
-# (measured on css_status and on the whole bundled ruleset, whose source is some 100 kB), and
-# saves about two thirds of one: after 50 traces, a shape that is never met again has cost at
-# most twice what trace_build.py alone would have, and one met more is paid back.
-GENERATE_AFTER = 50
+# (measured on css_status and on the whole bundled ruleset, whose source is some 100 kB) and
+# saves about two thirds of each later one. At 16, a shape met 16 times and never again has cost
+# up to 4x what trace_build.py alone would have; one met 50 times or more is paid back; a batch
+# of households each met a few times (benchmarks/bench_ruleset.py) compiles nothing.
+GENERATE_AFTER = 16
 MAX_GENERATED = 512   # shapes with code, per ruleset
 SOURCE_BUDGET = 16_000_000  # characters of generated source per ruleset, all its shapes together
 MAX_COUNTED = 4096    # shapes counted, per ruleset (the counts start again beyond)

@@ -22,7 +22,7 @@ DEFAULT_AFTER = trace_shapes.GENERATE_AFTER
 
 @pytest.fixture(autouse=True, scope="module")
 def _shapes_soon():
-    """Shapes get their code on their third trace here, to be tested without fifty of each."""
+    """Shapes get their code on their third trace here, to be tested without sixteen of each."""
     trace_shapes.GENERATE_AFTER = 3
     yield
     trace_shapes.GENERATE_AFTER = DEFAULT_AFTER
@@ -32,12 +32,12 @@ def test_a_shape_gets_its_code_when_it_has_been_met_generate_after_times(monkeyp
     monkeypatch.setattr(trace_shapes, "GENERATE_AFTER", DEFAULT_AFTER)
     ruleset = engine.load_ruleset(ROOT / "rulesets" / "student_health")
     rng = random.Random(9)
-    calls = [dict(_css_facts(rng), household_size=2, territory="metropole", insured_in="DE") for _ in range(60)]
+    calls = [dict(_css_facts(rng), household_size=2, territory="metropole", insured_in="DE") for _ in range(30)]
     traces = []
     for n, facts in enumerate(calls, 1):  # insured elsewhere: one row fires whatever the resources
         traces.append(ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_json())
         assert len(_generated(ruleset)) == (1 if n >= DEFAULT_AFTER else 0), n
-    assert DEFAULT_AFTER == 50
+    assert DEFAULT_AFTER == 16
     assert traces == [ruleset.evaluate(f, as_of=AS_OF, outputs=["css_status"]).to_json() for f in calls]
 
 
