@@ -12,10 +12,11 @@ import importlib
 _HOMES = {"Diagnostic": "errors", "EvaluationError": "errors", "FactError": "errors", "RuleError": "errors",
           "RuleSyntaxError": "errors", "TraceError": "errors", "VerdictError": "errors",
           "Ruleset": "ruleset", "load_ruleset": "ruleset", "explain_trace": "explain", "replay": "replay",
-          "Status": "status", "ENGINE_VERSION": "trace", "Verdict": "trace", "read_trace": "trace_check"}
+          "Status": "status", "ENGINE_VERSION": "trace", "Verdict": "trace", "read_trace": "trace_check",
+          "Months": "durations"}
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
-           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "Status"]
+           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "Status", "Months"]
 __version__ = "0.2.0"  # engine.trace.ENGINE_VERSION (tests/test_cache.py holds the two equal)
 
 

@@ -352,7 +352,7 @@ def _diagnostics(decl, rows, columns, findings, when: str) -> list[Diagnostic]:
         # a region of single values is its own example: say it once
         for_example = "" if region.replace(" and ", ", ") == example else f"; for example {example}"
         out.append(Diagnostic(
-            "warning", "gap", f"no row of `{name}` matches {region}{when}{for_example}",
+            "warning", "gap", f"no rule of `{name}` matches {region}{when}{for_example}",
             decl.span, hint="add a row for these inputs, or an `otherwise` row",
             example=_example(gap.example, columns), extra={"region": region}))
     if findings.gaps_truncated and findings.complete:

@@ -18,7 +18,7 @@ parameters read)` for the trace to be built from later.
 from __future__ import annotations
 
 from engine import ast, durations, lists, lists_eval, operators, text_functions
-from engine.codegen_inline import write_entry
+from engine.codegen_inline import write_chain, write_entry
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
@@ -239,8 +239,12 @@ class Generator(SegmentWriter, NestedWriter):
         return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
 
     def _reads_money_decision(self, name: str) -> bool:
-        """Whether a bare name in a money formula is a decision (whose value is a finished Decimal)."""
-        return self.compiler.name_kind(name, MONEY) == "decision"
+        """Whether a bare name in a money formula is a money decision (its value is a finished
+        Decimal; a whole-number decision read there gives an int)."""
+        if self.compiler.name_kind(name, MONEY) != "decision":
+            return False
+        plan = self.versions[self.decision_index[name]]
+        return plan is not None and plan.result_type == MONEY
 
     def is_light(self, plan) -> bool:
         """Whether a table reads no decision and needs no memo: a `unique` or `first` table whose
@@ -255,6 +259,8 @@ class Generator(SegmentWriter, NestedWriter):
 
     def _table(self, j: int, plan, depth: int) -> str:
         u, emit = self.unit, lambda line: self.unit.emit(depth, line)
+        if not self.traced and write_chain(self, plan, depth):  # a `first` table reading decisions: if/elif
+            return "None"  # not traced: the record is never kept
         body = plan.decl.body
         types = plan.version.column_types
         columns = []

@@ -27,16 +27,19 @@ from engine.codegen_nested import nested_fits
 from engine.evaluate import Context, RecordValue, check_range, finish_value
 from engine.index import index_table
 from engine.runtime import _pick
-from engine.values import ENGINE_CONTEXT, INTEGER, NUMERIC
+from engine.values import ENGINE_CONTEXT, INTEGER, MONEY, NUMERIC
 
 TABULATED_VALUES = 128  # a formula of one whole-number input is worked out in advance up to this many values
 
 
 # ---------------------------------------------------------------------------- what cannot raise
 
-def _reads(gen, expr, expected) -> list | None:
+def _reads(gen, expr, expected, arithmetic: bool = False) -> list | None:
     """The decisions an expression reads, in order, as (decision number, always read); None when
-    the expression could raise (anything but constants, names and `+ - *` of numbers)."""
+    the expression could raise (anything but constants, names and `+ - *` of numbers).
+
+    In arithmetic, a decision must be money or a whole number (bounded: under 10^28); a `number`
+    decision may be as large as 10^999999, and its sum or product then overflows."""
     c = gen.compiler
     match expr:
         case ast.Literal():
@@ -44,14 +47,18 @@ def _reads(gen, expr, expected) -> list | None:
         case ast.Name(name=name):
             kind = c.name_kind(name, expected)
             if kind == "decision":
-                return [(gen.decision_index[name], True)]
+                j = gen.decision_index[name]
+                plan = gen.versions[j]
+                if arithmetic and plan is not None and plan.result_type not in (MONEY, INTEGER):
+                    return None
+                return [(j, True)]
             if kind == "parameter":
                 return [] if gen.present[gen.parameter_index[name]] else None
             return [] if kind in ("input", "constant", "as_of") else None
         case ast.Unary(op="-", operand=operand) if _numeric(c, expr):
-            return _reads(gen, operand, expected)
+            return _reads(gen, operand, expected, True)
         case ast.Binary(op="+" | "-" | "*", left=left, right=right) if _numeric(c, expr):
-            a, b = _reads(gen, left, expected), _reads(gen, right, expected)
+            a, b = _reads(gen, left, expected, True), _reads(gen, right, expected, True)
             return None if a is None or b is None else a + b
     return None
 
@@ -117,27 +124,62 @@ def first_reads(gen, plan) -> list | None:
 
 # ---------------------------------------------------------------------------- the entry function
 
-def write_entry(gen, j: int, plan, depth: int) -> bool:
-    """Writes decision j's entry body (its value returned) when its table is of the kind above;
-    False (nothing written) otherwise."""
+def chain_order(gen, plan) -> list | None:
+    """The decisions to compute before the rows of `plan`, in order, when it is a `first` table
+    of the kind above (its tests read decisions); None otherwise."""
     if plan.expression is not None or plan.decl.hit.policy != "first" or plan.decl.hit.aggregator:
-        return False
+        return None
     if gen.plans.indexes.get(id(plan), False) is False:
         gen.plans.indexes[id(plan)] = index_table(gen.compiler, plan)
     if nested_fits(gen.plans.indexes[id(plan)], plan):
-        return False  # a look-up table: codegen_nested writes it already
+        return None  # a look-up table: codegen_nested writes it already
     if any(_reads(gen, column.expr, None) != [] for column in plan.decl.body.inputs):
+        return None
+    return first_reads(gen, plan) or None
+
+
+def write_entry(gen, j: int, plan, depth: int) -> bool:
+    """Writes decision j's entry body (its value returned) when its table is of the kind above;
+    False (nothing written) otherwise."""
+    order = chain_order(gen, plan)
+    if order is None:
         return False
-    order = first_reads(gen, plan)
-    if not order:
-        return False
-    u = gen.unit
-    emit = lambda line, extra=0: u.emit(depth + extra, line)  # noqa: E731
     for group in _same_columns(gen, order):
         if len(group) == 1:
             _compute(gen, group[0], depth)
         else:
             _compute_together(gen, group, depth)
+    _rows(gen, plan, depth)
+    if plan.version.range is not None:
+        gen.unit.emit(depth, f"{gen.unit.obj(check_range)}(v, {gen.unit.obj(plan)}, a)")
+    gen.unit.emit(depth, "return v")
+    return True
+
+
+def write_chain(gen, plan, depth: int) -> bool:
+    """The same for a decision function of a program (codegen.Generator._table, untraced): the
+    decisions read through the memo into locals, once each, then the rows as `if`/`elif`, the
+    value in `v`. False (nothing written) when the table is not of that kind."""
+    order = chain_order(gen, plan)
+    if order is None:
+        return False
+    saved, gen.inlined = gen.inlined, {}
+    try:
+        names = list(gen.model.decisions)
+        for k in order:
+            local = gen.unit.local(f"u{k}")
+            gen.unit.emit(depth, f"{local} = {gen._name(names[k], None, None)}")
+            gen.inlined[k] = local
+        _rows(gen, plan, depth)
+    finally:
+        gen.inlined = saved
+    return True
+
+
+def _rows(gen, plan, depth: int) -> None:
+    """The columns, then the rows of a `first` table as `if`/`elif`: the first match's value in `v`."""
+    u = gen.unit
+    emit = lambda line, extra=0: u.emit(depth + extra, line)  # noqa: E731
     columns = []
     for position, column in enumerate(plan.decl.body.inputs):
         x = u.local(f"x{position}")
@@ -162,10 +204,6 @@ def write_entry(gen, j: int, plan, depth: int) -> bool:
             emit(f"v = {_value(gen, plan, plan.otherwise)}", 1)
         else:
             emit(f"v = {u.obj(_no_row)}(a, {u.obj(plan)}, {inputs})", 1)
-    if plan.version.range is not None:
-        emit(f"{u.obj(check_range)}(v, {u.obj(plan)}, a)")
-    emit("return v")
-    return True
 
 
 def _compute(gen, k: int, depth: int) -> None:

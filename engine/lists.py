@@ -14,6 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from engine import ast
+from engine.durations import is_duration
 from engine.values import BOOL, INTEGER, MONEY, NUMBER, ListType, Type, is_numeric, is_ordered, same_kind
 
 ANYTHING = Type("anything")            # the element of `[]` where nothing tells more
@@ -225,8 +226,13 @@ def call_type(typer, expr: ast.Call, expected, deps, report: bool):
                 typer.error("type-mismatch", f"`{name}` of an empty list has no value", expr.span)
             return tc.UNKNOWN
         return INTEGER if name == "sum" else BOOL
-    need = {"sum": (is_numeric, "numbers or money"), "min": (is_ordered, "numbers, money or dates"),
-            "max": (is_ordered, "numbers, money or dates"), "all": (lambda t: t == BOOL, "conditions (true or false)"),
+    def adds(t):  # durations add too (engine/durations.py)
+        return is_numeric(t) or is_duration(t)
+
+    def orders(t):
+        return is_ordered(t) or is_duration(t)
+    need = {"sum": (adds, "numbers, money or durations"), "min": (orders, "numbers, money, dates or durations"),
+            "max": (orders, "numbers, money, dates or durations"), "all": (lambda t: t == BOOL, "conditions (true or false)"),
             "any": (lambda t: t == BOOL, "conditions (true or false)")}[name]
     if element is None or not need[0](element):
         if report:

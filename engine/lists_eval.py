@@ -9,13 +9,15 @@ outside the generator, because Python refuses `:=` inside a generator's iterable
 """
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import contextmanager
 
 from engine import ast
+from engine.durations import Months
 from engine.iteration import calls_a_function, indexed, indexing, kept, list_name
 from engine.lists import ANYTHING, FILTER_VARIABLE, bound
 from engine.runtime import fail
-from engine.values import BOOL, ListType
+from engine.values import BOOL, DAYS_DURATION, MONTHS_DURATION, ListType
 
 _MISSING = object()
 
@@ -25,6 +27,20 @@ _MISSING = object()
 def list_sum(items):
     """`sum(L)`: exact (integers stay integers, money stays money); 0 for an empty list."""
     return sum(items, 0)
+
+
+def sum_from(zero, items):
+    """`sum(L)` of durations: from no time at all (`0 days`, `0 months`), for an empty list too."""
+    return sum(items, zero)
+
+
+def _duration_zero(compiler, arg):
+    """`0 days` or `0 months` when `arg` is a list of durations, else None."""
+    type_ = compiler.type_of(arg)
+    element = type_.element if isinstance(type_, ListType) else None
+    if element == DAYS_DURATION:
+        return dt.timedelta(0)
+    return Months(0) if element == MONTHS_DURATION else None
 
 
 def sum_values(*values):
@@ -187,6 +203,9 @@ def compile_call(compiler, expr: ast.Call, expected):
     if name in ("min", "max"):
         extreme = list_min if name == "min" else list_max
         return lambda ctx: extreme(ctx.as_of, span, get_items(ctx))
+    zero = _duration_zero(compiler, expr.args[0]) if name == "sum" else None
+    if zero is not None:
+        return lambda ctx: sum_from(zero, get_items(ctx))
     function = LIST_FUNCTIONS[name]
     return lambda ctx: function(get_items(ctx))
 
@@ -286,6 +305,9 @@ def generate_call(gen, expr: ast.Call, expected) -> str:
     if name in ("min", "max"):
         extreme = list_min if name == "min" else list_max
         return f"{u.obj(extreme)}(a, {u.obj(expr.span)}, {items})"
+    zero = _duration_zero(compiler, expr.args[0]) if name == "sum" else None
+    if zero is not None:
+        return f"{u.obj(sum_from)}({u.obj(zero)}, {items})"
     return f"{u.obj(LIST_FUNCTIONS[name])}({items})"
 
 

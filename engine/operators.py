@@ -26,8 +26,8 @@ from decimal import Decimal
 from typing import Callable
 
 from engine import ast
-from engine.values import BOOL, COUNTRY, DATE, INTEGER, MONEY, NUMBER, TEXT, EnumType, format_money, format_value, \
-    is_numeric
+from engine.values import BOOL, COUNTRY, DATE, DAYS_DURATION, INTEGER, MONEY, MONTHS_DURATION, NUMBER, TEXT, \
+    EnumType, format_money, format_value, is_numeric
 
 MAX_TEXT = 1_000_000        # characters of a text made by `+`
 MAX_EXPONENT = 1000         # |n| of `x ** n`
@@ -83,10 +83,11 @@ def _power_type(typer, base, exponent, expr: ast.Binary, report: bool):
 
 def can_be_text(type_) -> bool:
     """What `string(x)` converts: one value, as the explanations write it."""
-    return type_ in (INTEGER, NUMBER, MONEY, DATE, BOOL, TEXT, COUNTRY) or isinstance(type_, EnumType)
+    return type_ in (INTEGER, NUMBER, MONEY, DATE, BOOL, TEXT, COUNTRY, DAYS_DURATION, MONTHS_DURATION) \
+        or isinstance(type_, EnumType)
 
 
-STRING_ARGUMENTS = "a number, an amount, a date, a bool, a symbol or a text"
+STRING_ARGUMENTS = "a number, an amount, a date, a duration, a bool, a symbol or a text"
 
 
 # ---------------------------------------------------------------------------- evaluation
@@ -172,7 +173,7 @@ def _ratio(numerator: int, denominator: int, scale: int) -> Decimal:
 
 def to_text(type_, span=None) -> Callable:
     """The implementation of `string(x)` for an argument of `type_`: as the explanations write it
-    (in English: `1,234.50 €`, `2025-04-01`, `true`, `0.25`, a symbol's name)."""
+    (in English: `1,234.50 €`, `2025-04-01`, `30 days`, `true`, `0.25`, a symbol's name)."""
     if type_ == MONEY:
         return lambda value: format_money(Decimal(value))
     if type_ == TEXT:

@@ -104,7 +104,7 @@ decision p : text
 """
     gap, overlap = check(tmp_path, body)
     assert gap.code == "gap" and gap.message.startswith(
-        "no row of `p` matches amount in (100..110] (from 2024-01-01 to 2024-12-31)")
+        "no rule of `p` matches amount in (100..110] (from 2024-01-01 to 2024-12-31)")
     assert overlap.code == "overlap" and "(from 2025-01-01)" in overlap.message
 
 

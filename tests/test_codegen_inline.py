@@ -22,6 +22,7 @@ from engine import codegen
 from engine.errors import EvaluationError, RuleError
 from engine.evaluate import Context
 from engine.values import ENGINE_CONTEXT
+from tests.test_codegen import both_ways
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 DAY = dt.date(2025, 6, 1)
@@ -130,6 +131,10 @@ def test_a_chain_of_tables_gives_the_interpreters_value_or_error(tmp_path, case)
         assert prepared(fn, facts) == reference(ruleset, facts), (text, facts)
         for name in ("lo", "hi"):  # the tables it reads, each as its own prepared function too
             assert prepared(ruleset.decision_function(name, DAY), facts) == reference(ruleset, facts, name)
+        # and through evaluate, whose untraced decision function of `t` is the same if/elif chain
+        # (codegen_inline.write_chain), the decisions read through the memo
+        both_ways(ruleset, facts, DAY, ["t"])
+        both_ways(ruleset, facts, DAY)
 
 
 def entry_source(monkeypatch, ruleset, name, day):
@@ -240,3 +245,35 @@ def test_evaluate_runs_in_the_engine_context_and_gives_the_callers_back(tmp_path
     run("main")
     expected = Decimal("3.333333333333333333333333333")  # 28 digits (the caller's context: 3.33)
     assert all(r == [expected, expected, True] for r in results.values()) and len(results) == 4
+
+
+def test_a_whole_number_decision_in_a_money_row_is_rounded_as_money(tmp_path):
+    # a money formula reading a whole-number decision gets an int there, not a finished Decimal:
+    # it is finished by finish_money, not by `.quantize` in place (which an int does not have)
+    path = tmp_path / "mixed.rules"
+    path.write_text("input n : integer 0..100\ninput amount : money >= 0 €\ndecision helper : integer = n * 2 - 3\n"
+                    "decision t hit collect\n  | n || t\n  | - || helper\n  | - || round(amount / 7)\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    facts = {"n": 0, "amount": Decimal("0")}
+    assert ruleset.decision_function("t", DAY)(**facts) == (Decimal("-3.00"), Decimal("0.00"))
+    assert both_ways(ruleset, facts, DAY)[1]["t"][1] == "[Decimal('-3.00'), Decimal('0.00')]"
+
+
+def test_arithmetic_on_a_number_decision_keeps_the_row_scan_and_its_overflow(tmp_path, monkeypatch):
+    # h9 is about 10^(99 n 2^9): for n = 10, `h9 * h9` passes 10^999999 and overflows in the
+    # reference, which tests every row even when the first matches. A number decision in a test's
+    # arithmetic is not taken as unable to raise: the rows are all tested, the error is raised.
+    doubling = "".join(f"decision h{k} : number = h{k - 1} * h{k - 1}\n" for k in range(1, 10))
+    path = tmp_path / "huge.rules"
+    path.write_text("input n : integer 0..10\ninput x : number\ndecision h0 : number = 1.5 * 10 ** (n * 99)\n" + doubling
+                    + "decision t : text hit first\n  | x || t\n  | <= 1 || \"small\"\n"
+                    "  | > h9 * h9 || \"huge\"\n  | otherwise || \"other\"\n", encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    fn, entry = entry_source(monkeypatch, ruleset, "t", DAY)
+    assert "h = [" in entry
+    assert fn(Decimal(0), 0) == "small" and both_ways(ruleset, {"n": 0, "x": 0}, DAY, ["t"])[1]["t"][1] == "'small'"
+    refused = both_ways(ruleset, {"n": 10, "x": 0}, DAY, ["t"])
+    assert refused[0] == "error" and "beyond exact arithmetic (Overflow)" in refused[2][0]["message"]
+    with pytest.raises(decimal.Overflow):
+        with decimal.localcontext(ENGINE_CONTEXT):
+            fn(Decimal(0), 10)

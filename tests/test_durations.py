@@ -147,3 +147,42 @@ def test_the_example_of_the_language_reference_gives_what_its_text_says(tmp_path
                                "category": "long stay"}
     assert ruleset.evaluate({"arrival": "2024-01-31", "stay": "P30D", "cover": "1 month"},
                             as_of="2025-09-01").outputs["renewal"] == dt.date(2024, 2, 29)
+
+
+LIST_RULES = """\
+input stays : list of duration
+input covers : list of duration in months
+input stay : duration
+decision total : duration = sum(stays)
+decision longest : duration = max(stays)
+decision shortest : duration in months = min(covers)
+decision cover_total : duration in months = sum(covers)
+decision letter : text = "Your stay of " + string(stay) + " and " + string(sum(covers)) + "."
+"""
+
+
+@settings(max_examples=40, deadline=None)
+@given(stays=st.lists(st.integers(-400, 400), min_size=1, max_size=5),
+       covers=st.lists(st.integers(-30, 300), min_size=1, max_size=5), stay=st.integers(0, 400))
+def test_durations_add_up_order_and_read_as_text_on_both_paths(tmp_path_factory, stays, covers, stay):
+    path = tmp_path_factory.mktemp("lists") / "l.rules"
+    path.write_text(LIST_RULES, encoding="utf-8")
+    ruleset = engine.load_ruleset(path)
+    facts = {"stays": [iso(dt.timedelta(days=d)) for d in stays], "covers": [iso(Months(m)) for m in covers],
+             "stay": f"P{stay}D"}
+    both_ways(ruleset, facts, AS_OF)
+    outputs = ruleset.evaluate(facts, as_of=AS_OF).outputs
+    assert outputs["total"] == dt.timedelta(days=sum(stays)) and outputs["longest"] == dt.timedelta(days=max(stays))
+    assert outputs["shortest"] == Months(min(covers)) and outputs["cover_total"] == Months(sum(covers))
+
+
+def test_the_sum_of_no_durations_is_no_time_and_string_writes_a_duration_in_words(tmp_path):
+    (tmp_path / "l.rules").write_text(LIST_RULES, encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "l.rules")
+    facts = {"stays": [], "covers": [], "stay": "P1D"}
+    for evaluate in (ruleset.evaluate, ruleset.interpret):
+        outputs = evaluate(facts, as_of=AS_OF, outputs=["total", "cover_total", "letter"]).outputs
+        assert outputs == {"total": dt.timedelta(0), "cover_total": Months(0), "letter": "Your stay of 1 day and 0 months."}
+    facts = {"stays": ["P30D"], "covers": ["P1Y", "P6M"], "stay": "P30D"}
+    assert ruleset.evaluate(facts, as_of=AS_OF, outputs=["letter"]).outputs["letter"] == \
+        "Your stay of 30 days and 1 year 6 months."

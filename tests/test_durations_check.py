@@ -41,8 +41,8 @@ def _load(tmp_path, text: str):
 def test_gaps_and_overlaps_of_duration_columns_are_found_and_said_in_durations(tmp_path):
     findings = [(d.code, d.span.line, d.message, d.example) for d in _load(tmp_path, RULES).check()]
     assert findings == [
-        ("gap", 4, "no row of `band` matches stay 91 days..100 days; for example stay = 91 days", {"stay": "P91D"}),
-        ("gap", 10, "no row of `renewal` matches cover 1 year 1 month..1 year 5 months; for example "
+        ("gap", 4, "no rule of `band` matches stay 91 days..100 days; for example stay = 91 days", {"stay": "P91D"}),
+        ("gap", 10, "no rule of `renewal` matches cover 1 year 1 month..1 year 5 months; for example "
                     "cover = 1 year 1 month", {"cover": "P1Y1M"}),
         ("overlap", 14, "rows renewal#2 (line 13) and renewal#3 (line 14) of `renewal` both match cover = 2 years",
          {"cover": "P2Y"}),

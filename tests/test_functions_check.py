@@ -46,9 +46,9 @@ def test_function_tables_get_gaps_overlaps_masked_rows_and_notes_at_their_lines(
     path.write_text(RULES, encoding="utf-8")
     diagnostics, _ = check_path(path)
     assert [(d.span.line, d.span.column, d.severity, d.code, d.message) for d in diagnostics] == [
-        (9, 10, "warning", "gap", "no row of `gappy` matches a <= 19 and k in {green, blue} (from 2020-01-01); "
+        (9, 10, "warning", "gap", "no rule of `gappy` matches a <= 19 and k in {green, blue} (from 2020-01-01); "
                                   "for example a = 0, k = green"),
-        (9, 10, "warning", "gap", "no row of `gappy` matches a >= 61 and k = green (from 2020-01-01); "
+        (9, 10, "warning", "gap", "no rule of `gappy` matches a >= 61 and k = green (from 2020-01-01); "
                                   "for example a = 61, k = green"),
         (12, 3, "error", "overlap", "rows gappy#1 (line 11) and gappy#2 (line 12) of `gappy` both match a = 20, "
                                     "k = red (from 2020-01-01)"),
@@ -75,4 +75,4 @@ def test_a_parameter_range_is_the_domain_not_an_input_of_the_same_name(tmp_path)
                     "  | <= 64 || 1\n  | 65..130 || 2\n\ndecision d : integer = f(a)\n", encoding="utf-8")
     diagnostics, _ = check_path(path)
     assert [(d.span.line, d.message) for d in diagnostics] == [
-        (3, "no row of `f` matches a >= 131; for example a = 131")]
+        (3, "no rule of `f` matches a >= 131; for example a = 131")]

@@ -93,7 +93,7 @@ def test_sum_of_a_list_of_truths_is_a_type_error_at_its_place(tmp_path):
         engine.load_ruleset(path)
     diagnostic = raised.value.diagnostics[0]
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("type-mismatch", 2, 30)
-    assert diagnostic.message == "`sum` needs a list of numbers or money; this is list of bool"
+    assert diagnostic.message == "`sum` needs a list of numbers, money or durations; this is list of bool"
 
 
 def test_the_checker_says_why_a_list_column_is_not_analysed(tmp_path):

@@ -161,7 +161,7 @@ def test_a_text_past_a_million_characters_is_refused(tmp_path):
     ("n ** 2.5", "the exponent of `**` must be a whole number; this is 2.5", 19,
      "powers are exact: a root such as `x ** 0.5` is not"),
     ("n ** -5000", "the exponent of `**` is at most 1,000 in size; this is -5000", 19, None),
-    ("string([1, 2])", "`string` needs a number, an amount, a date, a bool, a symbol or a text; this is list of "
+    ("string([1, 2])", "`string` needs a number, an amount, a date, a duration, a bool, a symbol or a text; this is list of "
                        "integer", 21, None),
 ])
 def test_wrong_operands_are_type_errors_at_their_place(tmp_path, expression, message, column, hint):

@@ -401,7 +401,7 @@ def test_a_field_column_is_analysed_with_the_fields_range(ws):
           | 61..130       | -                     || "old"
         """)
     assert [(d.span.line, d.code, d.message) for d in diagnostics] == [
-        (3, "gap", "no row of `band` matches applicant.age <= 19 and applicant.nationality != FR; for example "
+        (3, "gap", "no rule of `band` matches applicant.age <= 19 and applicant.nationality != FR; for example "
                    "applicant.age = 0, applicant.nationality = AD"),
         (6, "overlap", "rows band#1 (line 5) and band#2 (line 6) of `band` both match applicant.age = 20, "
                        "applicant.nationality = FR")]

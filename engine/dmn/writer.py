@@ -16,6 +16,7 @@ from typing import Optional
 
 from engine import ast, durations
 from engine.dmn.literals import quote as feel_string  # FEEL strings escape as rule-language strings do
+from engine.dmn.writer_lists import list_feel, refused_words
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
 from engine.durations import Months
@@ -68,6 +69,7 @@ class _Exporter:
         self.items: dict = {}       # itemDefinition name -> element
         self.item_order: list = []
         self.uses_as_of = False
+        self.bound: list = []       # the variables of the iterations being written (writer_lists.py)
         self.problems: list = []
         self.notes: list = []
 
@@ -164,7 +166,7 @@ class _Exporter:
             name = expr.name
             if isinstance(column, EnumType) and name in column.symbols:
                 return feel_string(name)
-            if self.is_variable(name):
+            if self.is_variable(name) or name in self.bound:
                 return name
             if name == "as_of":
                 self.uses_as_of = True
@@ -190,7 +192,10 @@ class _Exporter:
         if isinstance(expr, ast.NoAnswer):
             raise Refused("a `no answer` row has no DMN equivalent (DMN would give null, verdict stops with the "
                           "row's reason)", expr.span)
-        raise Refused(f"{type(expr).__name__} cannot be exported", getattr(expr, "span", None))
+        listed = list_feel(self, expr)
+        if listed is not None:
+            return listed
+        raise Refused(f"{refused_words(expr)} cannot be exported", getattr(expr, "span", None))
 
     def call(self, expr: ast.Call) -> str:
         args = [self.feel(a) for a in expr.args]
@@ -210,6 +215,9 @@ class _Exporter:
             return f"({args[0]}).{name}"
         if name == "date":
             return f"date({', '.join(args)})"
+        if name in self.model.functions:
+            raise Refused(f"the function `{name}` cannot be exported: the export does not write business "
+                          "knowledge models (the import reads them)", expr.span)
         raise Refused(f"the function `{name}` cannot be exported", expr.span)
 
     def unary_tests(self, test, column: Type) -> str:
@@ -231,7 +239,7 @@ class _Exporter:
             if test.op == "!=":
                 return f"not({bound})"
             return f"{test.op} {bound}"
-        raise Refused(f"{type(test).__name__} cannot be exported", test.span)
+        raise Refused(f"{refused_words(test)} cannot be exported", test.span)
 
     # ------------------------------------------------------------------ elements
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 NON_BREAKING = "\u00a0\u202f\u2007\u2060"
 NO_LINE_START = frozenset("，。、；：！？）」』】〕〉》〗〙〛”’…‥・〜ー々〻ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
@@ -44,11 +45,12 @@ def french_spacing(text: str) -> str:
     return _FRENCH_AFTER.sub("«\u00a0", text)
 
 
-def _pieces(word: str) -> list:
+@lru_cache(maxsize=8192)  # the words of titles and templates come back in every explanation
+def _pieces(word: str) -> tuple:
     """A word (no breaking space in it) cut where a line may break: between two characters one of
     which is wide, unless the second may not start a line or the first may not end one."""
     if _MAYBE_WIDE.search(word) is None:
-        return [(word, len(word))]
+        return ((word, len(word)),)
     pieces, start, width = [], 0, 0
     previous_wide = False
     for index, c in enumerate(word):
@@ -60,12 +62,35 @@ def _pieces(word: str) -> list:
         width += w
         previous_wide = w == 2
     pieces.append((word[start:], width))
-    return pieces
+    return tuple(pieces)
+
+
+# Whitespace that `wrap` would change: any but a single ordinary space (or a non-breaking one).
+_ODD_SPACE = re.compile(r"[^\S \u00a0\u202f\u2007\u2060]|  ")
+_WRAPPED: dict = {}  # (text, width) → its lines: an explanation's lines recur from one verdict to the next
+_WRAPPED_KEPT = 4096
+_WRAPPED_LONGEST = 2000  # a longer text is wrapped every time: what is kept stays small
 
 
 def wrap(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` columns (a longer unbreakable piece gets a line of its
     own). Linear in the length of the text: each character is looked at a bounded number of times."""
+    if len(text) <= width and _MAYBE_WIDE.search(text) is None and _ODD_SPACE.search(text) is None \
+            and text == text.strip():
+        return [text]  # no wide character: as many columns as characters, and they fit on one line
+    if len(text) > _WRAPPED_LONGEST:
+        return _wrapped(text, width)
+    lines = _WRAPPED.get((text, width))
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_KEPT:
+            _WRAPPED.clear()
+        lines = _WRAPPED[(text, width)] = tuple(_wrapped(text, width))
+    return list(lines)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    if _MAYBE_WIDE.search(text) is None and _ODD_SPACE.search(text) is None and text == text.strip():
+        return _wrapped_narrow(text.split(" "), width)
     lines: list[str] = []
     line: list[str] = []
     used = 0
@@ -84,4 +109,23 @@ def wrap(text: str, width: int) -> list[str]:
             line.append(piece)
             used += gap + size
     lines.append("".join(line))
+    return lines
+
+
+def _wrapped_narrow(words: list, width: int) -> list[str]:
+    """`_wrapped` of a text with single spaces and no wide character: every word is one piece, as
+    wide as it is long."""
+    lines: list[str] = []
+    line = [words[0]]
+    used = len(words[0])
+    for word in words[1:]:
+        size = len(word)
+        # a space before closing punctuation (`70 %`) or after opening (`« oui`) does not break either
+        if used + 1 + size > width and word[0] not in NO_LINE_START and line[-1][-1] not in NO_LINE_END:
+            lines.append(" ".join(line))
+            line, used = [word], size
+        else:
+            line.append(word)
+            used += 1 + size
+    lines.append(" ".join(line))
     return lines
