@@ -360,6 +360,8 @@ def error_object(error: VerdictError) -> dict:
 
 def main(argv=None) -> int:
     args = build_parser(argv).parse_args(argv)
+    from engine.locale import cldr_cache
+    cldr_cache.enable()  # the explanation's CLDR entries kept between runs, as the rules are (engine/cache)
     try:
         return args.run(args)
     except VerdictError as error:
