@@ -54,14 +54,22 @@ def test_babel_writes_the_same_text_from_the_kept_entries(folder, name):
 
 
 def test_the_kept_entries_are_read_back_and_an_entry_not_kept_reads_the_whole_data(folder, monkeypatch):
+    from babel import core, localedata
+    likely = core.get_global("likely_subtags")
     cldr_cache.cached_locale("en_GB").date_formats  # noqa: B018 - keeps the entries
-    from babel import localedata
+    monkeypatch.setattr(core, "_global_data", None)  # as in a new process: global.dat not read yet
     monkeypatch.setattr(localedata, "load", lambda *a, **k: pytest.fail("whole data read"))
+    monkeypatch.setattr(core.pickle, "load", lambda *a, **k: pytest.fail("global.dat read"))
     kept = cldr_cache.cached_locale("en_GB")
     assert formatting.format_date(dt.date(2025, 9, 1), "en") == "1\u00a0September\u00a02025"
+    assert formatting.format_money("10339", "en") == "€10,339.00"
     assert str(kept.date_formats["long"]) == "d MMMM y" and kept.territories["FR"] == "France"
+    assert isinstance(core._global_data, cldr_cache._GlobalEntries)
     monkeypatch.undo()
+    monkeypatch.setattr(core, "_global_data", core._global_data)  # put back after the test, as it was
     assert kept.days["format"]["wide"][0] == "Monday"  # not kept: Babel's whole data, read then
+    assert core.get_global("likely_subtags") == likely  # likewise global.dat, read whole by Babel
+    assert type(core._global_data) is dict
 
 
 def test_an_entry_not_signed_with_the_users_key_is_never_read(folder):
@@ -70,7 +78,7 @@ def test_an_entry_not_signed_with_the_users_key_is_never_read(folder):
     data = bytearray(entry.read_bytes())
     data[-5] ^= 0xFF  # an edit by anyone without the key
     entry.write_bytes(bytes(data))
-    assert cldr_cache._kept_entries("en_GB")["territories"]["DE"] == "Germany"  # Babel's own data, rewritten
+    assert cldr_cache._kept_entries("en_GB")[0]["territories"]["DE"] == "Germany"  # Babel's own data, rewritten
     assert entry.read_bytes() != bytes(data)
 
 
