@@ -12,6 +12,7 @@ Widths are terminal columns: a wide (East Asian) character takes two.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,9 +26,18 @@ _FRENCH_BEFORE = re.compile(r"(?<=\S) ([:;?!»%])(?=\s|$|[)\],.»])")
 _FRENCH_AFTER = re.compile(r"« ")
 
 
-# Wide (East Asian W and F) characters; a word without any is measured by its length alone.
-_MAYBE_WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f"
-                         "\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001faff\U00020000-\U0003fffd]")
+# Wide (East Asian W and F) characters; a word without any is measured by its length alone. None
+# is below U+2E80 but U+1100..U+115F, so a word without those (any English or French one, `€` and
+# U+202F included) is not searched: compiling this class takes ~3 ms, which such an explanation
+# need not pay.
+_HANGUL_JAMO = ("\u1100", "\u115f")
+_CJK_START = "\u2e80"
+
+
+@functools.lru_cache(maxsize=None)
+def _maybe_wide():
+    return re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f"
+                      "\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001faff\U00020000-\U0003fffd]")
 
 
 def char_width(c: str) -> int:
@@ -47,7 +57,9 @@ def french_spacing(text: str) -> str:
 def _pieces(word: str) -> list:
     """A word (no breaking space in it) cut where a line may break: between two characters one of
     which is wide, unless the second may not start a line or the first may not end one."""
-    if _MAYBE_WIDE.search(word) is None:
+    low, high = _HANGUL_JAMO
+    narrow = max(word, default="") < _CJK_START and not any(low <= c <= high for c in word)
+    if narrow or _maybe_wide().search(word) is None:
         return [(word, len(word))]
     pieces, start, width = [], 0, 0
     previous_wide = False
