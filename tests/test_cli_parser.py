@@ -31,14 +31,19 @@ def test_a_command_reads_the_same_made_alone_or_with_every_command(command, afte
     assert f"usage: verdict {command}" in alone[1] + alone[2]
 
 
-def test_only_the_command_that_runs_has_its_arguments_made():
+def test_only_the_command_that_comes_first_is_made():
     parser = cli.build_parser(["test", "rulesets/student_health"])
     commands = next(a for a in parser._actions if a.dest == "command").choices
-    assert [a.dest for a in commands["test"]._actions] == ["help", "path"]
-    assert [a.dest for a in commands["eval"]._actions] == ["help"]
+    assert list(commands) == ["test"] and [a.dest for a in commands["test"]._actions] == ["help", "path"]
     assert parser.parse_args(["test", "x"]).path == "x"
+    for words in (["help"], ["-h", "test"], ["--he", "test"], ["--version"]):  # not first: every command
+        commands = next(a for a in cli.build_parser(words)._actions if a.dest == "command").choices
+        assert list(commands)[:len(CORE)] == CORE, words
 
 
 def test_the_list_of_commands_is_the_same():
     assert said(cli.build_parser(["--help"]), ["--help"]) == said(cli.build_parser(["help"]), ["--help"])
+    main_help = said(cli.build_parser(["--he", "eval"]), ["--he", "eval"])[1]  # the main help: every core command
+    assert all(f"\n    {name} " in main_help for name in CORE)
+    assert said(cli.build_parser(["evl", "x"]), ["evl", "x"]) == said(cli.build_parser(["help"]), ["evl", "x"])
     assert "eval" in said(cli.build_parser(["--help"]), ["--help"])[1]
