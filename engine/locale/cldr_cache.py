@@ -19,9 +19,10 @@ anything else of it is asked for). So the text is the same; only the reading is 
 Where it is kept, and why it is safe to read back: in the folder of the compiled-ruleset cache
 (engine/cache), signed with the same per-user key and read only when the signature verifies;
 the entry's name is the SHA-256 of Babel's version and place, the locale, the kept entries'
-names, and the size and modification time of the locale's data files, so another Babel (or
-other CLDR data) is another entry. Only the `verdict` command turns it on (`enable()`), as it
-does the ruleset cache; `VERDICT_CACHE=0` turns both off.
+names, and the size and modification time of the locale's data files (its own, its shorter
+names', root's, global.dat), so another Babel (or other CLDR data) is another entry. Only the
+`verdict` command turns it on (`enable()`), as it does the ruleset cache; `VERDICT_CACHE=0`
+turns both off.
 """
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def _kept_entries(identifier: str) -> tuple:
         except (OSError, ImportError):
             entry = None
     found = cache._read(folder, entry) if entry is not None else None
-    if isinstance(found, tuple) and len(found) == 2 and set(found[0]) <= set(KEPT) and set(found[1]) == set(GLOBAL_KEPT):
+    if (isinstance(found, tuple) and len(found) == 2 and set(found[0]) <= set(KEPT)
+            and set(found[1]) == set(GLOBAL_KEPT)):
         return found
     data = localedata.load(identifier)
     kept = ({key: data[key] for key in KEPT if key in data}, {key: core.get_global(key) for key in GLOBAL_KEPT})
@@ -115,7 +117,8 @@ def _entry_key(identifier: str) -> str:
     digest = hashlib.sha256(FORMAT)
     for part in (babel.__version__, os.path.dirname(babel.__file__), identifier, ",".join(KEPT + GLOBAL_KEPT)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    # the locale's own file, its parents' (en_GB: en_001, en, root) and Babel's global data
+    # the locale's own file, those of its shorter names (en_GB: en), root's and global.dat; a parent
+    # named elsewhere (en_001) changes with Babel's version, as all its data does
     names, name = ["root", identifier], identifier
     while "_" in name:
         name = name.rsplit("_", 1)[0]
