@@ -33,8 +33,8 @@ from engine.analysis_describe import describe_cell, describe_region, format_valu
 from engine.analysis_model import (  # re-exported: the analyser's whole API is importable from here
     BOOLEAN, DATE, DENSE, DISCRETE, Column, FiniteDomain, Findings, Gap, Interval, IntervalSet,
     Masked, OrderedDomain, Overlap, Row, Table, TextDomain, TextSet, ValueSet, anything, at_least,
-    at_most, between, date_domain, decimal_domain, integer_domain, one_of, point, text_in,
-    text_not_in,
+    at_most, between, date_domain, decimal_domain, duration_domain, integer_domain, one_of, point,
+    text_in, text_not_in,
 )
 
 __all__ = [
@@ -43,7 +43,7 @@ __all__ = [
     "DISCRETE", "DENSE", "DATE", "Interval", "IntervalSet", "ValueSet", "TextSet",
     "Findings", "Overlap", "Gap", "Masked",
     "anything", "between", "point", "at_least", "at_most", "one_of", "text_in", "text_not_in",
-    "integer_domain", "decimal_domain", "date_domain",
+    "integer_domain", "decimal_domain", "date_domain", "duration_domain",
 ]
 
 # Raw gap boxes kept before merging; past it the report is marked truncated.

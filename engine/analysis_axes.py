@@ -63,6 +63,7 @@ class OrderedCodec:
     def __init__(self, domain: OrderedDomain, dates: bool):
         self.dense = domain.kind == DENSE
         self.dates = dates
+        self.unit = domain.unit  # a duration column: whole days or months, shown as durations
         lo = self.lo_cut(domain.lo, domain.lo_closed)
         hi = self.hi_cut(domain.hi, domain.hi_closed)
         if dates:  # a date column is bounded by the calendar even when the range is not

@@ -4,6 +4,7 @@ Notation, per column (columns whose cell is the whole declared domain are left o
 that leaves out every column is "any input"):
 
   age = 42                 one value
+  stay 31 days..365 days   a duration column, counted in days or months, written as durations
   age 30..60               closed range (both ends included)
   amount in (49..50)       a range with an open end: `(a..b)`, `[a..b)`, `(a..b]`
   amount >= 50, age < 18   a range with one end: the other end is unbounded, or is the end of
@@ -23,6 +24,7 @@ from typing import Any, Optional
 
 from engine.analysis_axes import OrderedCodec, has_dates
 from engine.analysis_model import Domain, FiniteDomain, OrderedDomain, TextDomain
+from engine.durations import Months, describe as describe_duration
 
 
 def describe_region(columns: tuple, region: tuple) -> str:
@@ -42,7 +44,10 @@ def describe_cell(name: str, domain: Domain, cell: Any) -> Optional[str]:
     raise TypeError(f"not a domain: {domain!r}")
 
 
-def format_value(v: Any) -> str:
+def format_value(v: Any, unit: Optional[str] = None) -> str:
+    """A value as a finding shows it; `unit` ("days", "months") reads a count as a duration."""
+    if unit is not None:
+        return describe_duration(as_duration(v, unit))
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, Decimal):
@@ -50,6 +55,11 @@ def format_value(v: Any) -> str:
     if isinstance(v, dt.date):
         return v.isoformat()
     return str(v)
+
+
+def as_duration(count: Any, unit: str):
+    """The analyser counts a duration column in whole days or months: the value that count is."""
+    return dt.timedelta(days=int(count)) if unit == "days" else Months(int(count))
 
 
 def _decimal(d: Decimal) -> str:
@@ -86,13 +96,14 @@ def _piece(codec: OrderedCodec, s: tuple, e: tuple) -> tuple:
     lo, lo_closed, hi, hi_closed = codec.bounds(s, e)
     lo = None if s == codec.lo else lo
     hi = None if e == codec.hi else hi
+    unit = codec.unit
     if lo is None:
-        return "ray", f"{'<=' if hi_closed else '<'} {format_value(hi)}"
+        return "ray", f"{'<=' if hi_closed else '<'} {format_value(hi, unit)}"
     if hi is None:
-        return "ray", f"{'>=' if lo_closed else '>'} {format_value(lo)}"
+        return "ray", f"{'>=' if lo_closed else '>'} {format_value(lo, unit)}"
     if lo == hi:
-        return "point", format_value(lo)
-    text = f"{format_value(lo)}..{format_value(hi)}"
+        return "point", format_value(lo, unit)
+    text = f"{format_value(lo, unit)}..{format_value(hi, unit)}"
     if lo_closed and hi_closed:
         return "range", text
     return "bracket", f"{'[' if lo_closed else '('}{text}{']' if hi_closed else ')'}"

@@ -32,6 +32,7 @@ Bound = Union[Decimal, dt.date, None]
 DISCRETE = "discrete"
 DENSE = "dense"
 DATE = "date"
+DURATION_UNITS = ("days", "months")
 
 
 # ---------------------------------------------------------------------------- domains
@@ -43,10 +44,13 @@ class OrderedDomain:
     lo_closed: bool = True
     hi: Bound = None
     hi_closed: bool = True
+    unit: Optional[str] = None  # "days" | "months": a discrete duration, counted in that unit
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in (DISCRETE, DENSE, DATE):
             raise ValueError(f"OrderedDomain kind must be discrete, dense or date: {self.kind!r}")
+        if self.unit is not None and (self.unit not in DURATION_UNITS or self.kind != DISCRETE):
+            raise ValueError(f"OrderedDomain unit must be days or months, on a discrete domain: {self.unit!r}")
 
 
 @attrs.frozen
@@ -67,6 +71,11 @@ BOOLEAN = FiniteDomain((False, True))
 def integer_domain(lo: Bound = None, hi: Bound = None) -> OrderedDomain:
     """`integer lo..hi` (either end may be None)."""
     return OrderedDomain(DISCRETE, _dec(lo), True, _dec(hi), True)
+
+
+def duration_domain(unit: str, lo: Bound = None, hi: Bound = None) -> OrderedDomain:
+    """A duration column as whole `unit`s ("days" or "months"), with its declared range in them."""
+    return OrderedDomain(DISCRETE, _dec(lo), True, _dec(hi), True, unit)
 
 
 def date_domain(lo: Optional[dt.date] = None, hi: Optional[dt.date] = None) -> OrderedDomain:

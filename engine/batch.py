@@ -197,6 +197,11 @@ def _line(ruleset, number: int, raw: bytes, as_of, outputs, trace: bool) -> dict
             outputs = data["outputs"]
             if not (isinstance(outputs, list) and all(isinstance(o, str) for o in outputs)):
                 return _error_line(number, "batch-line", "`outputs` must be a list of decision names")
+    return verdict_line(ruleset, number, facts, as_of, outputs, trace)
+
+
+def verdict_line(ruleset, number: int, facts: dict, as_of, outputs, trace: bool = False) -> dict:
+    """The output line of one case's facts (also a column-by-column batch's, engine/vector/parquet.py)."""
     try:
         verdict = ruleset.evaluate(facts, as_of=as_of, outputs=outputs, trace=trace, partial=True)
         result = {"line": number, "outputs": {k: to_json_value(v) for k, v in verdict.outputs.items()}}

@@ -20,7 +20,9 @@ from engine.countries import COUNTRY_CODES
 from engine.errors import Diagnostic, EvaluationError
 from engine.evaluate import Context
 from engine.records import path_range, why_not_analysed
-from engine.values import EnumType, Type, to_json_value
+from engine.analysis_describe import as_duration
+from engine.durations import Months
+from engine.values import DAYS_DURATION, MONTHS_DURATION, EnumType, Type, to_json_value
 
 GAP_POLICIES = ("unique", "first", "priority", "any")
 
@@ -71,6 +73,15 @@ def column_domain(model, column: ast.Column, type_: Type):
         return an.FiniteDomain(COUNTRY_CODES)
     if name == "text":
         return an.TextDomain()
+    if type_ in (DAYS_DURATION, MONTHS_DURATION):  # counted in whole days or months (engine/durations.py)
+        unit = "days" if type_ == DAYS_DURATION else "months"
+        lo = None if range_ is None or range_.lo is None else _bound(range_.lo)
+        hi = None if range_ is None or range_.hi is None else _bound(range_.hi)
+        if lo is not None and not range_.lo_closed:
+            lo += 1
+        if hi is not None and not range_.hi_closed:
+            hi -= 1
+        return an.duration_domain(unit, lo, hi)
     if name in ("integer", "number", "money", "date"):
         lo = range_.lo if range_ else None
         hi = range_.hi if range_ else None
@@ -94,6 +105,10 @@ def column_domain(model, column: ast.Column, type_: Type):
 def _bound(value):
     if isinstance(value, bool):
         raise _NotAnalysable()
+    if isinstance(value, dt.timedelta):  # a duration column is analysed as a count of days or months
+        return Decimal(value.days)
+    if isinstance(value, Months):
+        return Decimal(value.count)
     return Decimal(value) if isinstance(value, int) else value
 
 
@@ -299,15 +314,23 @@ def _output_key(row: ast.Row) -> tuple:
                  for expr in row.outputs)  # a literal's shape, without the generic walk
 
 
-def _example(example: dict) -> dict:
-    return {name: to_json_value(int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v)
+def _example(example: dict, columns) -> dict:
+    units = _units(columns)
+    return {name: to_json_value(as_duration(v, units[name]) if name in units
+                                else int(v) if isinstance(v, Decimal) and v == v.to_integral_value() else v)
             for name, v in example.items()}
+
+
+def _units(columns) -> dict:
+    """The duration columns' units: their example values are counts of days or months."""
+    return {c.name: c.domain.unit for c in columns if getattr(c.domain, "unit", None)}
 
 
 def _shown(example: dict, columns) -> str:
     """`age = 40, lang = "en"`: text values quoted, as they are written in a rule file."""
     texts = {c.name for c in columns if isinstance(c.domain, an.TextDomain)}
-    return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False) if k in texts else an.format_value(v)}"
+    units = _units(columns)
+    return ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False) if k in texts else an.format_value(v, units.get(k))}"
                      for k, v in example.items())
 
 
@@ -322,7 +345,7 @@ def _diagnostics(decl, rows, columns, findings, when: str) -> list[Diagnostic]:
             f"`{name}` both match {_shown(overlap.example, columns)}{when}",
             second.span, hint=f"a `{decl.hit.label()}` table needs rows that exclude each other; narrow one "
                               "of them, or use `hit first`",
-            example=_example(overlap.example), extra={"lines": [first.span.line, second.span.line]}))
+            example=_example(overlap.example, columns), extra={"lines": [first.span.line, second.span.line]}))
     for gap in findings.gaps:
         region = an.describe_region(columns, gap.region)
         example = _shown(gap.example, columns)
@@ -331,7 +354,7 @@ def _diagnostics(decl, rows, columns, findings, when: str) -> list[Diagnostic]:
         out.append(Diagnostic(
             "warning", "gap", f"no row of `{name}` matches {region}{when}{for_example}",
             decl.span, hint="add a row for these inputs, or an `otherwise` row",
-            example=_example(gap.example), extra={"region": region}))
+            example=_example(gap.example, columns), extra={"region": region}))
     if findings.gaps_truncated and findings.complete:
         out.append(Diagnostic("warning", "gap", f"`{name}` has more gaps than are shown here{when}", decl.span))
     if not findings.complete:
@@ -345,7 +368,7 @@ def _diagnostics(decl, rows, columns, findings, when: str) -> list[Diagnostic]:
         out.append(Diagnostic(
             "warning", "masked-rule", f"row {rule_id} of `{name}` can never fire{when}: earlier rows {by} "
             "match every input it matches", row.span, hint="remove it, or move it above the rows that hide it",
-            example=_example(masked.example) if masked.example else None, extra=extra))
+            example=_example(masked.example, columns) if masked.example else None, extra=extra))
     for index in findings.empty:
         row, rule_id = rows[index]
         out.append(Diagnostic(

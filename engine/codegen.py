@@ -18,6 +18,7 @@ parameters read)` for the trace to be built from later.
 from __future__ import annotations
 
 from engine import ast, durations, lists, lists_eval, operators, text_functions
+from engine.codegen_inline import write_chain, write_entry
 from engine.codegen_nested import NestedWriter, nested_fits, surely_decimal
 from engine.codegen_tree import SegmentWriter, _tree_fits
 from engine.codegen_unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
@@ -55,6 +56,8 @@ class Generator(SegmentWriter, NestedWriter):
         self.U = u.obj(UNSET)
         self.finish = u.obj(finish_money)
         self.read_input = lambda i: f"f[{i}]"
+        self.inlined = {}        # decision number -> the local holding its value (codegen_inline)
+        self.memo_read = False   # whether the code written reads a decision through the memo `m`
         for local in ("m", "f", "a", "T", "R", "TF", "v", "r", "h", "o", "q", "w", "b", "y"):
             u.local(local)
 
@@ -121,6 +124,9 @@ class Generator(SegmentWriter, NestedWriter):
             return f"(R.append({p}) or {value})" if self.traced else value
         if kind == "decision":
             j = self.decision_index[name]
+            if j in self.inlined:
+                return self.inlined[j]
+            self.memo_read = True
             call = f"t{j}(m, f, a, T)" if self.traced else f"d{j}(m, f, a)"
             return f"(w if (w := m[{j}]) is not {self.U} else {call})"
         if kind == "as_of":
@@ -233,8 +239,12 @@ class Generator(SegmentWriter, NestedWriter):
         return f"{self.unit.obj(finish_integer)}({source}, {self.unit.obj(span)})" if type_ == INTEGER else source
 
     def _reads_money_decision(self, name: str) -> bool:
-        """Whether a bare name in a money formula is a decision (whose value is a finished Decimal)."""
-        return self.compiler.name_kind(name, MONEY) == "decision"
+        """Whether a bare name in a money formula is a money decision (its value is a finished
+        Decimal; a whole-number decision read there gives an int)."""
+        if self.compiler.name_kind(name, MONEY) != "decision":
+            return False
+        plan = self.versions[self.decision_index[name]]
+        return plan is not None and plan.result_type == MONEY
 
     def is_light(self, plan) -> bool:
         """Whether a table reads no decision and needs no memo: a `unique` or `first` table whose
@@ -249,6 +259,8 @@ class Generator(SegmentWriter, NestedWriter):
 
     def _table(self, j: int, plan, depth: int) -> str:
         u, emit = self.unit, lambda line: self.unit.emit(depth, line)
+        if not self.traced and write_chain(self, plan, depth):  # a `first` table reading decisions: if/elif
+            return "None"  # not traced: the record is never kept
         body = plan.decl.body
         types = plan.version.column_types
         columns = []
@@ -456,14 +468,19 @@ def build_entry(plans, compiler, versions: tuple, present: tuple, j: int, argume
     position = {i: n for n, i in enumerate(arguments)}
     parameters = [u.local(f"e{n}") for n in range(len(arguments))]
     u.emit(1, f"def {u.local('entry')}({', '.join(parameters)}):")
-    if plan is not None and not gen.is_light(plan):
-        facts = [f"e{position[i]}" if i in position else gen.U for i in range(len(gen.input_index))]
-        u.emit(2, f"m = [{gen.U}] * {len(gen.decision_index)}")
-        u.emit(2, f"f = [{', '.join(facts)}]")
+    start = len(u.lines)
     gen.read_input = lambda i: f"e{position[i]}"
     for k in (range(len(gen.decision_index)) if reads is None else sorted(reads)):
         u.constants.append(f"{u.local(f'd{k}')} = DF[{k}]")
-    gen.body(j, 2, store=False)
+    if plan is not None and write_entry(gen, j, plan, 2):  # one function, its decisions in place
+        memo = gen.memo_read
+    else:
+        memo = plan is not None and not gen.is_light(plan)
+        gen.body(j, 2, store=False)
+    if memo:  # the memo and the facts by number, for the decision functions it calls
+        facts = [f"e{position[i]}" if i in position else gen.U for i in range(len(gen.input_index))]
+        u.lines[start:start] = ["        m = [" + gen.U + "] * " + str(len(gen.decision_index)),
+                                "        f = [" + ", ".join(facts) + "]"]
     factory, objects = _compile_unit(gen, ["entry"], ["a", "DF"], "entry")
 
     def make(parameter_values: tuple, as_of, decision_functions):

@@ -37,38 +37,55 @@ def _refuse(as_of, plan, rows, inputs):
 class NestedWriter:
     """The method of codegen.Generator that writes a table as nested tests."""
 
-    def _nested(self, j: int, plan, rows: tuple, index, columns: list, inputs: str, emit) -> None:
-        """Statements putting decision j's value in `v`, for the column values in `columns`."""
+    def _nested(self, j: int, plan, rows: tuple, index, columns: list, inputs: str, emit, group=None) -> None:
+        """Statements putting decision j's value in `v`, for the column values in `columns`.
+
+        `group` (codegen_inline): several tables on the same columns cut into the same segments,
+        as (plan, rows, index, inputs, lines written after its value) each: one set of nested
+        tests, and at each leaf the values of all of them, in order."""
         u = self.unit
         types = plan.version.column_types
-        policy = plan.decl.hit.policy
-        values = {}  # row -> source of its value, written once per row
+        members = group if group is not None else [(plan, rows, index, inputs, ())]
 
-        def chosen(key: int):
-            matched = index.dense[key]
-            if matched and (policy == "first" or len(matched) == 1):
-                return matched[0]
-            if not matched and plan.otherwise is not None:
-                return len(rows) - 1
-            return None
+        def leaves_of(plan, rows, index) -> list:
+            """Per segment key, (kind, source) of the table's value there."""
+            policy = plan.decl.hit.policy
+            values = {}  # row -> source of its value, written once per row
 
-        def value_of(r: int):
-            """(kind, source) of row r's value: equal constants are one kind, a formula its own."""
-            row = rows[r]
-            if len(row.outputs) == 1 and self.compiler.is_constant(row.row.outputs[0], plan.output_types[0]):
-                value = finish_value(plan.output_types[0], row.outputs[0](None))
-                return ("constant", type(value).__name__, repr(value)), u.obj(value)
-            if r not in values:
-                written = [self._finished(t, self.expr(e, t), row.row.span, e)
-                           for e, t in zip(row.row.outputs, plan.output_types)]
-                values[r] = written[0] if len(written) == 1 else (
-                    f"{u.obj(RecordValue)}(zip({u.obj(plan.output_names)}, ({''.join(w + ', ' for w in written)})))")
-            return ("row", r), values[r]
+            def chosen(key: int):
+                matched = index.dense[key]
+                if matched and (policy == "first" or len(matched) == 1):
+                    return matched[0]
+                if not matched and plan.otherwise is not None:
+                    return len(rows) - 1
+                return None
 
-        leaves = {}
-        for key in range(len(index.dense)):
-            r = chosen(key)
-            leaves[key] = value_of(r) if r is not None else (("refused", index.dense[key]), None)
+            def value_of(r: int):
+                """(kind, source) of row r's value: equal constants are one kind, a formula its own."""
+                row = rows[r]
+                if len(row.outputs) == 1 and self.compiler.is_constant(row.row.outputs[0], plan.output_types[0]):
+                    value = finish_value(plan.output_types[0], row.outputs[0](None))
+                    return ("constant", type(value).__name__, repr(value)), u.obj(value)
+                if r not in values and len(row.outputs) == 1:  # a formula of one small input: worked out in advance
+                    from engine.codegen_inline import tabulated  # it imports this module
+                    values[r] = tabulated(self, row.row.outputs[0], plan.output_types[0], row.row.span)
+                if values.get(r) is None:
+                    written = [self._finished(t, self.expr(e, t), row.row.span, e)
+                               for e, t in zip(row.row.outputs, plan.output_types)]
+                    values[r] = written[0] if len(written) == 1 else (
+                        f"{u.obj(RecordValue)}(zip({u.obj(plan.output_names)}, ({''.join(w + ', ' for w in written)})))")
+                return ("row", r), values[r]
+
+            found = []
+            for key in range(len(index.dense)):
+                r = chosen(key)
+                found.append(value_of(r) if r is not None else (("refused", index.dense[key]), None))
+            return found
+
+        per_member = [leaves_of(p, r, i) for p, r, i, _, _ in members]
+        # per key: the kinds of every member's value there (equal tuples: one leaf), and the members' leaves
+        leaves = {key: (tuple(m[key][0] for m in per_member), [m[key] for m in per_member])
+                  for key in range(len(index.dense))}
 
         kinds = {}
 
@@ -85,10 +102,12 @@ class NestedWriter:
 
         def write(n: int, base: int, prefix: str):
             if n == len(columns):
-                (what, *_), source = leaves[base]
-                if what == "refused":
-                    source = (f"{u.obj(_refuse)}(a, {u.obj(plan)}, {u.obj(index.dense[base])}, {inputs})")
-                emit(f"{prefix}v = {source}")
+                for ((what, *_), source), (plan_, _, index_, inputs_, after) in zip(leaves[base][1], members):
+                    if what == "refused":
+                        source = (f"{u.obj(_refuse)}(a, {u.obj(plan_)}, {u.obj(index_.dense[base])}, {inputs_})")
+                    emit(f"{prefix}v = {source}")
+                    for line in after:
+                        emit(f"{prefix}{line}")
                 return
             column, x, stride = index.columns[n], columns[n], index.strides[n]
             segments = list(kind(n, base))

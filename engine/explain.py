@@ -7,18 +7,23 @@ what was computed, and `verdict explain trace.json` gives it years later. Every 
 decision by its title and shows values in words (`yes`, `France`, `70 %`, `14 March 2001`), in
 the reader's language (engine/locale: CLDR data through Babel). Widths are counted in terminal
 columns, lines broken by the rules of each script (engine/locale/linebreak.py).
+
+What does not depend on the trace is worked out once and kept (#15): a value's words per language
+(engine/explain_values.py), the lines a text gives under a label, the labels' padding, a
+template's holes. The text is byte for byte what rendering afresh gives (tests/test_explain_same.py
+holds it to verdict 0.2.0's renderer), and the time follows the length of the explanation.
 """
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from collections import deque
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
+from engine.explain_values import LANGUAGES_KEPT, SCALAR_CODES, listed, scalar_text, scalar_words, template_parts
+from engine.explain_warnings import Beneath
 from engine.i18n import LABELS, colon, joined, parenthesised, words
 from engine.locale import formatting
 from engine.locale.linebreak import display_width, french_spacing, wrap
-from engine.resolve import TEMPLATE_HOLE
 
 WIDTH = 100  # columns of explanation text after the label
 
@@ -29,36 +34,93 @@ def _pad(label: str, width: int) -> str:
     return label + " " * (width - display_width(label))
 
 
+KEPT_LINES = 20_000  # lines of text kept per language (a text wrapped under a label gives the same lines)
+LONGEST_KEPT = 2_000  # characters of the longest text kept
+_LAYOUTS: dict = {}  # lang → (width of the labels' column, label key → "  " and the label padded to it)
+_LINES: dict = {}    # lang → {(label key, first, text) or (text,) of a heading: its lines}
+_FRENCH: dict = {}   # text → french_spacing(text)
+
+
+def _layout(lang: str) -> tuple:
+    found = _LAYOUTS.get(lang)
+    if found is None:
+        w = words(lang)
+        width = max(display_width(w[k]) for k in LABELS) + 1
+        found = _LAYOUTS[lang] = (width, {k: "  " + _pad(w[k], width) for k in LABELS}, "  " + _pad("", width))
+    return found
+
+
 class _Writer:
     def __init__(self, lang: str):
         self.lang = lang
         self.w = words(lang)
-        self.label_width = max(display_width(self.w[k]) for k in LABELS) + 1
+        self.label_width, self._labels, self._no_label = _layout(lang)
+        self._kept = _LINES.get(lang)
+        if self._kept is None:
+            if len(_LINES) >= LANGUAGES_KEPT:  # a hand-made trace may name any language
+                _LINES.clear()
+            self._kept = _LINES[lang] = {}
         self.lines: list[str] = []
 
     def _typeset(self, text: str) -> str:
-        return french_spacing(text) if self.lang == "fr" else text
+        if self.lang != "fr":
+            return text
+        found = _FRENCH.get(text)
+        if found is None:
+            if len(text) > LONGEST_KEPT:
+                return french_spacing(text)
+            if len(_FRENCH) >= KEPT_LINES:
+                _FRENCH.clear()
+            found = _FRENCH[text] = french_spacing(text)
+        return found
+
+    def _label(self, label_key: Optional[str], first: bool) -> str:
+        if not (label_key and first):
+            return self._no_label
+        return self._labels.get(label_key) or "  " + _pad(self.w[label_key], self.label_width)
 
     def line(self, label_key: Optional[str], text: str, first: bool = True):
-        label = self.w[label_key] if (label_key and first) else ""
-        self.lines.append("  " + _pad(label, self.label_width) + self._typeset(text))
+        self.lines.append(self._label(label_key, first) + self._typeset(text))
+
+    def _keep(self, key: tuple, lines: tuple) -> tuple:
+        if len(key[-1]) > LONGEST_KEPT:
+            return lines
+        if len(self._kept) >= KEPT_LINES:
+            self._kept.clear()
+        self._kept[key] = lines
+        return lines
 
     def wrapped(self, label_key: str, text: str, first: bool = True):
-        for index, part in enumerate(wrap(self._typeset(text), WIDTH - self.label_width)):
-            self.line(label_key, part, first=first and index == 0)
+        lines = self._kept.get((label_key, first, text))
+        if lines is None:
+            lines = self._keep((label_key, first, text), tuple(
+                self._label(label_key, first and index == 0) + self._typeset(part)
+                for index, part in enumerate(wrap(self._typeset(text), WIDTH - self.label_width))))
+        self.lines.extend(lines)
 
     def heading(self, text: str):
         """A decision's title and its answer, continued under itself when long."""
-        for index, part in enumerate(wrap(self._typeset(text), WIDTH + self.label_width)):
-            self.lines.append(part if index == 0 else "    " + part)
+        lines = self._kept.get((text,))
+        if lines is None:
+            lines = self._keep((text,), tuple(part if index == 0 else "    " + part for index, part in
+                                              enumerate(wrap(self._typeset(text), WIDTH + self.label_width))))
+        self.lines.extend(lines)
 
     def blank(self):
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
 
 
+_FILE_NAMES: dict = {}  # a rule file's path → its name
+
+
 def _file_line(file: str, line) -> str:
-    return f"{file.rsplit('/', 1)[-1]}:{line}"
+    name = _FILE_NAMES.get(file)
+    if name is None:
+        if len(_FILE_NAMES) >= KEPT_LINES:
+            _FILE_NAMES.clear()
+        name = _FILE_NAMES[file] = file.rsplit('/', 1)[-1]
+    return f"{name}:{line}"
 
 
 class Reading:
@@ -74,8 +136,18 @@ class Reading:
         self.default_titles = default.get("titles", {})
         self.symbols = labels.get("symbols", {})
         self.types = trace.get("types", {})
+        self.kept = scalar_words(lang)
+        self._named: dict = {}     # name → `Title: ` (its colon depends on the title)
+        self._type_codes: dict = {}  # name → its type code
+        self.warned: dict = {}       # (name, checked, source) of a warning → its text
 
     def type_of(self, name: str):
+        found = self._type_codes.get(name, self)
+        if found is self:
+            found = self._type_codes[name] = self._type_of(name)
+        return found
+
+    def _type_of(self, name: str):
         head, _, field = name.partition(".")
         if head == "as_of":
             return "date"
@@ -90,6 +162,8 @@ class Reading:
 
     def value(self, value, code) -> str:
         lang = self.lang
+        if isinstance(code, str) and code in SCALAR_CODES and isinstance(value, (str, int)) and type(value) is not bool:
+            return scalar_text(self.kept, lang, value, code)  # a date, an amount, a country: kept
         if isinstance(value, bool):
             word = "true" if value else "false"
             return self.symbols.get(word) or self.w[word]
@@ -97,39 +171,16 @@ class Reading:
             return "—"
         if isinstance(code, str) and code.startswith("list of ") and isinstance(value, list):
             element = code[len("list of "):]
-            return formatting.format_list([self.value(v, element) for v in value], lang) if value else self.w["none"]
+            return listed([self.value(v, element) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and "list" in code and isinstance(value, list):  # a list of records
-            return formatting.format_list([self.value(v, code["list"]) for v in value], lang) if value else self.w["none"]
+            return listed([self.value(v, code["list"]) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and isinstance(value, dict):
             fields = code.get("record", {})
             return joined([f"{k}{colon(lang)}{self.value(v, fields.get(k))}" for k, v in value.items()], lang)
         if code == "symbol" and isinstance(value, str):
             return self.symbols.get(value, value)
-        if code == "country" and isinstance(value, str):
-            return formatting.country_name(value, lang)
-        if code == "date" and isinstance(value, str):
-            try:
-                return formatting.format_date(dt.date.fromisoformat(value), lang)
-            except ValueError:
-                return value
-        if code in ("duration", "duration in months") and isinstance(value, str):  # durations (h16-dur)
-            from engine.durations import DurationTextError, format_duration, from_iso
-            try:
-                return format_duration(from_iso(value, code), lang)
-            except DurationTextError:
-                return value
-        if code in ("money", "number", "percent", "integer") and isinstance(value, (str, int)):
-            try:
-                number = Decimal(value)
-            except (InvalidOperation, ValueError):
-                return str(value)
-            if code == "money":
-                return formatting.format_money(number, lang)
-            if code == "percent":
-                return formatting.format_percent(number, lang)
-            return formatting.format_number(number, lang)
         if isinstance(value, list):
-            return formatting.format_list([self.value(v, None) for v in value], lang) if value else self.w["none"]
+            return listed([self.value(v, None) for v in value], lang) if value else self.w["none"]
         return str(value)
 
     def date(self, iso: str) -> str:
@@ -141,17 +192,25 @@ class Reading:
 
     def stated(self, name: str, value, code=None) -> str:
         """`Title: value in words` — how every decision, input and figure is named."""
-        title = self.title(name)
-        code = self.type_of(name) if code is None else code
-        return f"{title}{colon(self.lang, title)}{self.value(value, code)}"
+        named = self._named.get(name)
+        if named is None:
+            title = self.title(name)
+            named = self._named[name] = f"{title}{colon(self.lang, title)}"
+        return named + self.value(value, self.type_of(name) if code is None else code)
 
     def filled(self, template: str, holes: dict) -> str:
-        def hole(match):
-            name = match.group(1).strip()
-            if name not in holes:
-                return "{" + name + "}"
-            return self.value(holes[name], self.type_of(name))
-        return TEMPLATE_HOLE.sub(hole, template)
+        parts = template_parts(template)
+        if len(parts) == 1:
+            return parts[0]
+        out = []
+        for index, part in enumerate(parts):
+            if index % 2 == 0:
+                out.append(part)
+            elif part in holes:
+                out.append(self.value(holes[part], self.type_of(part)))
+            else:
+                out.append("{" + part + "}")
+        return "".join(out)
 
 
 def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str] = None) -> str:
@@ -167,7 +226,7 @@ def decision_text(decision: dict, reading: Reading, fallback_lang: Optional[str]
             texts.append(reading.filled(template, fired.get("holes", {})))
         elif "tests" in fired:
             texts.append(_tests_text(decision, fired["tests"], reading))
-    return ("" if reading.lang == "zh" else " ").join(t for t in texts if t)
+    return ("" if reading.lang == "zh" else " ").join([t for t in texts if t])
 
 
 def _column_stated(column: dict, reading: Reading) -> str:
@@ -219,6 +278,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     warnings_by_name: dict = {}
     for warning in trace.get("warnings", []):
         warnings_by_name.setdefault(warning["name"], []).append(warning)
+    beneath = Beneath(by_name, warnings_by_name)
     statuses = trace.get("status", {})
     requested = trace["requested"]
     for name in requested:
@@ -227,7 +287,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         if status["status"] == "answered":
             out.heading(reading.stated(name, trace["outputs"].get(name)))
             if decision is not None:
-                _decision(out, reading, trace, decision, by_name, warnings_by_name, languages)
+                _decision(out, reading, trace, decision, by_name, beneath, languages)
         else:
             _unanswered(out, reading, name, status, languages)
         out.blank()
@@ -237,7 +297,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         for decision in support:
             if decision.get("status", "answered") == "answered":
                 out.heading(reading.stated(decision["name"], decision.get("output")))
-                _decision(out, reading, trace, decision, by_name, {}, languages, rests=False)
+                _decision(out, reading, trace, decision, by_name, None, languages, rests=False)
             else:
                 _unanswered(out, reading, decision["name"], decision, languages)
             out.blank()
@@ -248,7 +308,8 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
         out.blank()
     unanswered = [n for n in requested if statuses.get(n, {}).get("status", "answered") != "answered"]
     if unanswered:
-        answered = [w["quoted"].format(reading.title(n)) for n in requested if n not in unanswered]  # titles have commas
+        unanswered_names = set(unanswered)
+        answered = [w["quoted"].format(reading.title(n)) for n in requested if n not in unanswered_names]  # titles have commas
         space = "" if lang == "zh" else " "
         out.wrapped("note", w["partial"].format(count=len(unanswered), total=len(requested)) +
                     (space + w["answered_are"].format(names=formatting.format_list(answered, lang)) if answered else ""))
@@ -258,9 +319,9 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
 
 def _supporting(requested: list, by_name: dict) -> list:
     """The decisions the requested ones rest on, nearest first, each once: after the answers."""
-    seen, order, queue = set(requested), [], list(requested)
+    seen, order, queue = set(requested), [], deque(requested)
     while queue:
-        entry = by_name.get(queue.pop(0))
+        entry = by_name.get(queue.popleft())
         for read in (entry or {}).get("reads", []):
             if read in by_name and read not in seen:
                 seen.add(read)
@@ -271,6 +332,8 @@ def _supporting(requested: list, by_name: dict) -> list:
 
 def _assumed(trace: dict) -> dict:
     """The defaults some decision of the trace read: the values assumed for facts not given."""
+    if not trace.get("defaults"):
+        return {}
     read = set()
     for decision in trace["decisions"]:
         read.update(decision.get("reads", []))
@@ -305,7 +368,7 @@ def _unanswered(out: "_Writer", reading: Reading, name: str, status: dict, langu
         out.wrapped("missing", formatting.format_list([reading.title(m) for m in status.get("missing", [])], lang))
 
 
-def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnings_by_name, languages, rests=True):
+def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, beneath, languages, rests=True):
     w, lang = out.w, out.lang
     explanation = decision_text(decision, reading, languages[0])
     if not explanation and not decision.get("fired") and decision.get("kind") == "table":
@@ -318,12 +381,12 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
         since = " · " + w["valid_from"].format(date=reading.date(decision["valid_from"]))
     for index, fired in enumerate(decision["fired"]):
         where = _file_line(decision["location"]["file"], fired["line"])
-        source = next((s for s in decision.get("sources", []) if s and s.get("id") == fired.get("source")), None)
-        cited = ""
-        if source:
-            status = w["status"].get(source.get("status", ""), source.get("status", ""))
-            space = "" if lang == "zh" else " "
-            cited = f" · {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
+        wanted, source = fired.get("source"), None
+        for candidate in decision.get("sources", []):
+            if candidate and candidate.get("id") == wanted:
+                source = candidate
+                break
+        cited = _cited(source, w, lang) if source else ""
         out.wrapped("rule", f"{fired['rule']} · {where}{cited}{since if index == 0 else ''}", first=index == 0)
     if not decision["fired"]:
         out.line("rule", f"{w['no_row']} · {_file_line(decision['location']['file'], decision['location'].get('line'))}")
@@ -344,11 +407,37 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
             note += f"{joined_sep(lang)}{w['source']} {parameter['source']}"
         shown = reading.stated(parameter["name"], parameter["value"])
         out.wrapped("figures", f"{shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
-    for warning in _stale_beneath(decision, by_name, warnings_by_name):
-        text = w["stale" if warning.get("source") else "stale_unsourced"].format(
+    for warning in (beneath.warnings(decision["name"]) if beneath is not None else ()):
+        out.wrapped("warning", _warning_text(warning, reading, trace))
+
+
+def _warning_text(warning: dict, reading: Reading, trace: dict) -> str:
+    """`Title: this value was last checked on …`; the same warning shows under every answer above it."""
+    key = (warning["name"], warning["checked"], warning.get("source"))
+    text = reading.warned.get(key)
+    if text is None:
+        w, lang = reading.w, reading.lang
+        said = w["stale" if warning.get("source") else "stale_unsourced"].format(
             checked=reading.date(warning["checked"]), as_of=reading.date(trace["as_of"]), source=warning.get("source"))
         title = reading.title(warning["name"])
-        out.wrapped("warning", f"{title}{colon(lang, title)}{text}")
+        text = reading.warned[key] = f"{title}{colon(lang, title)}{said}"
+    return text
+
+
+_CITED: dict = {}  # (lang, source id, status) → ` · source id (STATUS)`
+
+
+def _cited(source: dict, w: dict, lang: str) -> str:
+    key = (lang, source["id"], source.get("status", ""))
+    cited = _CITED.get(key)
+    if cited is None:
+        status = w["status"].get(source.get("status", ""), source.get("status", ""))
+        space = "" if lang == "zh" else " "
+        cited = f" · {w['source']} {source['id']}" + (f"{space}{parenthesised(status, lang)}" if status else "")
+        if len(_CITED) >= KEPT_LINES:
+            _CITED.clear()
+        _CITED[key] = cited
+    return cited
 
 
 def joined_sep(lang: str) -> str:
@@ -358,30 +447,6 @@ def joined_sep(lang: str) -> str:
 def _gap(lang: str) -> str:
     """Space before a bracketed note: full-width Chinese brackets bring their own."""
     return "" if lang == "zh" else " "
-
-
-def _stale_beneath(decision, by_name, warnings_by_name) -> list:
-    """Warnings of the decision, of every decision it rests on (at any depth), and of their figures."""
-    found, seen, stack = [], set(), [decision["name"]]
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        found.extend(warnings_by_name.get(name, []))
-        entry = by_name.get(name)
-        if entry is None:
-            continue
-        for parameter in entry.get("parameters", []):
-            found.extend(warnings_by_name.get(parameter["name"], []))
-        stack.extend(reversed([r for r in entry.get("reads", []) if r in by_name]))
-    unique, keys = [], set()
-    for warning in found:
-        key = (warning["name"], warning["checked"])
-        if key not in keys:
-            keys.add(key)
-            unique.append(warning)
-    return unique
 
 
 def plain(value) -> str:

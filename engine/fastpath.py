@@ -116,7 +116,7 @@ class FastPath:
                 if value is unset:
                     value = functions[j](m, f, day)
                 values.append(value)
-        outputs = dict(zip(wanted, values))
+        outputs = {wanted[0]: values[0]} if len(values) == 1 else dict(zip(wanted, values))  # (one: no zip)
         given = tuple(facts)
         return Verdict(outputs, None, lambda: self.trace(program, need, day, given, f, outputs, records))
 
@@ -361,10 +361,43 @@ def _fast_coercer(name: str, info):
             return slow
         if kind == "integer":
             return lambda raw: raw if type(raw) is int and low < raw < high else slow(raw)
-        if kind == "money":  # a whole number of euros, in the canonical form of money: cents
-            return lambda raw: Decimal(raw).quantize(CENT) if type(raw) is int and low < raw < high else slow(raw)
+        if kind == "money":
+            return _money_coercer(range_, low, high, slow)
         return lambda raw: Decimal(raw) if type(raw) is int and low < raw < high else slow(raw)
     return slow
+
+
+def _money_coercer(range_, low: int, high: int, slow):
+    """A money fact's check: a whole number of euros (`low < raw < high`), or a Decimal already
+    in cents within the range, is put in the canonical form of money (cents) at once; anything
+    else, and every error, goes through `slow` (coerce_fact)."""
+    within = _within(range_)
+
+    def coerce_money(raw):
+        if type(raw) is int and low < raw < high:
+            return Decimal(raw).quantize(CENT)
+        if type(raw) is Decimal and raw.is_finite() and within(raw):  # (a NaN is not compared: it may raise)
+            cents = raw.quantize(CENT)  # under 10^15: exact, and no more digits than 28
+            if cents == raw:  # at most 2 places, as coerce_fact requires
+                return cents
+        return slow(raw)
+    return coerce_money
+
+
+def _within(range_):
+    """x -> whether a Decimal lies in the range and under the magnitude limit (one chained comparison)."""
+    lo, lo_closed, hi, hi_closed = -MAX_MAGNITUDE, False, MAX_MAGNITUDE, False
+    if range_ is not None and range_.lo is not None and Decimal(range_.lo) > lo:
+        lo, lo_closed = Decimal(range_.lo), range_.lo_closed
+    if range_ is not None and range_.hi is not None and Decimal(range_.hi) < hi:
+        hi, hi_closed = Decimal(range_.hi), range_.hi_closed
+    if lo_closed and hi_closed:
+        return lambda x: lo <= x <= hi
+    if lo_closed:
+        return lambda x: lo <= x < hi
+    if hi_closed:
+        return lambda x: lo < x <= hi
+    return lambda x: lo < x < hi
 
 
 def _whole_bounds(range_):

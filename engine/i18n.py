@@ -87,6 +87,9 @@ def parenthesised(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f"({text})"
 
 
+_COLONS = {"fr": "\u00a0: ", "zh": "："}
+
+
 def colon(lang: str, before: str = "") -> str:
     """What separates a title from its value: `: `, ` : ` (French, non-breaking), `：`; a dash
     after a title that has a colon of its own (`Next step: CSS — apply online`)."""
@@ -94,7 +97,7 @@ def colon(lang: str, before: str = "") -> str:
         return "" if lang == "zh" else " "
     if ":" in before or "：" in before:
         return "——" if lang == "zh" else " — "
-    return {"fr": "\u00a0: ", "zh": "："}.get(lang, ": ")
+    return _COLONS.get(lang, ": ")
 
 
 def joined(parts: list, lang: str, mark: str = ",") -> str:

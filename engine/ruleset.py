@@ -12,6 +12,7 @@ import attrs
 
 from engine import ast
 from engine.compile import Compiler
+from engine.engine_context import thread_engine_context
 from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, listed, suggestion_hint
 from engine.evaluate import Context, VersionPlan
 from engine.graph import evaluation_order, find_cycles, required_inputs
@@ -223,8 +224,12 @@ class Ruleset:
             return self.interpret(facts, day, outputs, trace)
         fast = self.__dict__.get("_fast") or self._fast_path()
         try:
-            with decimal.localcontext(ENGINE_CONTEXT):
+            previous = decimal.getcontext()
+            decimal.setcontext(thread_engine_context())  # as localcontext(ENGINE_CONTEXT), no copy made
+            try:
                 return fast.evaluate(facts, day, tuple(outputs) if outputs else None, trace)
+            finally:
+                decimal.setcontext(previous)
         except (EvaluationError, decimal.DecimalException, OverflowError, RecursionError) as error:
             raise _context_of(self, error, facts, day) from None
 

@@ -17,10 +17,12 @@ from decimal import Decimal
 
 from engine import analysis as an
 from engine import ast
+from engine.analysis_describe import as_duration
 from engine.check import _Cells, _NotAnalysable, _union, column_domain
+from engine.durations import describe as describe_duration
 from engine.compile import Compiler
 from engine.evaluate import Context
-from engine.values import ENGINE_CONTEXT
+from engine.values import DAYS_DURATION, ENGINE_CONTEXT, MONTHS_DURATION
 
 MERGEABLE = ("unique", "first", "any", "priority")
 
@@ -177,6 +179,8 @@ def _interval_text(i: an.Interval, column_type) -> str:
 
 
 def _literal(value, column_type=None) -> str:
+    if isinstance(value, Decimal) and column_type in (DAYS_DURATION, MONTHS_DURATION):  # counted (check.py)
+        return describe_duration(as_duration(value, "days" if column_type == DAYS_DURATION else "months"))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):

@@ -1,6 +1,8 @@
 """Syntax errors in words: what was found, what was expected, and what to write instead."""
 from __future__ import annotations
 
+import re
+
 import lark
 
 # What each terminal is, for a person: never a raw token name.
@@ -14,6 +16,7 @@ TERMINAL_WORDS = {
     "MUL_OP": "`*` or `/`",
     "POW_OP": "`**`",
     "TABLE_ROW": "a table row starting with `|`",
+    "DURATION_UNIT": "a unit (`days`, `months`, `years`)",
     "_NL": "the end of the line",
     "$END": "the end of the file",
 }
@@ -100,6 +103,11 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
         from engine.typecheck import _lookalike_hint
         keywords = [w.strip("`") for w in words if w.startswith("`") and w[1:-1].isalpha()]
         hint = _lookalike_hint(str(token)) or suggestion_hint(str(token), keywords) or hint
+    if token is not None and getattr(token, "type", "") == "NAME" and str(token).lower() in UNIT_LOOKALIKES \
+            and _after_a_number(token, text):
+        hint = DURATION_UNIT_HINT + (": a week is `7 days`" if str(token).lower().startswith("week") else "")
+    if _bracketed_declared_range(token, text, fragment):
+        hint = DECLARED_RANGE_HINT
     if fragment == "unary_tests":
         hint = hint or "an input cell is `-`, a value, a comparison (`<= 29`), a range (`30..49`), a set (`{a, b}`) or `not …`"
     if not words or (hint and isinstance(error, lark.exceptions.UnexpectedCharacters)):
@@ -116,7 +124,7 @@ DECIMAL_COMMA_HINT = "a decimal is written with a point (0.25, not 0,25); a comm
 
 def _after_a_digit_then_digit(error, text: str, fragment: str) -> bool:
     """The unexpected `,` sits between two digits: a decimal comma, as French writes 16,5."""
-    source = fragment or text
+    source = text  # `fragment` names the start symbol; the text is the fragment itself
     position = getattr(error, "pos_in_stream", None)
     token = getattr(error, "token", None)
     if token is not None and getattr(token, "start_pos", None) is not None:
@@ -124,3 +132,29 @@ def _after_a_digit_then_digit(error, text: str, fragment: str) -> bool:
     if position is None or not (0 < position < len(source) - 1) or source[position] != ",":
         return False
     return source[position - 1].isdigit() and source[position + 1].isdigit()
+
+
+# Words written after a number as a duration's unit that the language does not have.
+UNIT_LOOKALIKES = frozenset({"week", "weeks", "wk", "w", "d", "m", "y", "yr", "yrs", "mo", "mos", "semaine",
+                             "semaines", "jour", "jours", "mois", "an", "ans", "année", "années"})
+DURATION_UNIT_HINT = "a duration counts `day`/`days`, `month`/`months` or `year`/`years`, in English"
+DECLARED_RANGE_HINT = ("a declared range is written without brackets, both ends included: `integer 0..4`; "
+                       "or with one end: `> 0`, `<= 4` (brackets are for the cells of a table)")
+_DECLARATION_WITH_BRACKET = re.compile(r"\s*(input|parameter|decision|function)\b[^\[(]*:[^\[(=]*[\[(][^\[(]*$")
+
+
+def _bracketed_declared_range(token, text: str, fragment: str) -> bool:
+    """`input n : integer [0..4]`: the `..` of a range written in brackets after a declared type."""
+    if fragment or token is None or str(token) != ".." or getattr(token, "line", None) is None:
+        return False
+    lines = text.split("\n")
+    if not 0 < token.line <= len(lines):
+        return False
+    return bool(_DECLARATION_WITH_BRACKET.match(lines[token.line - 1][:token.column - 1]))
+
+
+def _after_a_number(token, source: str) -> bool:
+    """The word follows a number (`1 week`): it was meant as a unit."""
+    start = getattr(token, "start_pos", None)
+    before = source[:start].rstrip() if start is not None else ""
+    return before[-1:].isdigit()

@@ -26,7 +26,9 @@ from typing import Optional
 
 import attrs
 
+from engine.durations import DurationTextError, is_duration, parse_text as parse_duration
 from engine.errors import RuleError, VerdictError, did_you_mean
+from engine.functions_trace import fired_in_calls
 from engine.ruleset import Ruleset, load_ruleset
 from engine.ruleset_files import load_yaml, read_folder_file
 from engine.values import to_json_value
@@ -233,9 +235,14 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
     problems = []
     for name, expected in case.expected.items():
         actual = trace["outputs"][name]
-        if not _same(expected, actual):
+        type_ = ruleset.model.decisions[name].type
+        same = (_same_duration(expected, verdict.outputs[name], type_) if is_duration(type_)
+                else _same(expected, actual))
+        if not same:
             problems.append(f"{name}: expected {_shown(expected)}, got {_shown(actual)}")
-    fired = tuple(f["rule"] for d in trace["decisions"] for f in d["fired"])
+    # the rows of functions the decisions called count as fired too (`fired: [share#4]`)
+    fired = tuple(f["rule"] for d in trace["decisions"]
+                  for f in d["fired"] + fired_in_calls(d.get("calls", ())))
     if case.fired is not None:
         known = {rule for rule, _ in all_rules(ruleset)} | set(ruleset.model.decisions)
         for rule in case.fired:
@@ -249,15 +256,26 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
 
 
 def all_rules(ruleset: Ruleset) -> list[tuple[str, str]]:
-    """(rule id, file:line) of every table row of every version."""
+    """(rule id, file:line) of every table row of every version, and of every function's table."""
+    versions = [v for info in ruleset.model.decisions.values() for v in info.versions]
+    versions += [f.version for f in ruleset.model.functions.values()]
     rules = []
-    for info in ruleset.model.decisions.values():
-        for version in info.versions:
-            body = version.decl.body
-            if hasattr(body, "rows"):
-                for row, rule_id in zip(body.rows, version.rule_ids):
-                    rules.append((rule_id, row.span.location().rsplit(":", 1)[0]))
+    for version in versions:
+        body = version.decl.body
+        if hasattr(body, "rows"):
+            for row, rule_id in zip(body.rows, version.rule_ids):
+                rules.append((rule_id, row.span.location().rsplit(":", 1)[0]))
     return rules
+
+
+def _same_duration(expected, actual, type_) -> bool:
+    """A duration as a case may write it (`45 days`, `P45D`, `1 year 6 months`, `P18M`), by value."""
+    if not isinstance(expected, str):
+        return False
+    try:
+        return parse_duration(expected, type_) == actual
+    except DurationTextError:
+        return False
 
 
 def run_cases(path) -> Report:

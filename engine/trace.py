@@ -54,10 +54,10 @@ class Verdict:
     __slots__ = ("outputs", "status", "_trace", "_builder")
 
     def __init__(self, outputs: dict, trace: Optional[dict] = None, builder=None, status: Optional[dict] = None):
-        if any(type(v) is tuple for v in outputs.values()):
+        if tuple in map(type, outputs.values()):  # (types compare by identity: no generator per verdict)
             outputs = {k: _as_list(v) for k, v in outputs.items()}  # the API promises lists
         self.outputs = outputs      # name -> engine value, for the answered outputs only
-        self.status = status if status is not None else {name: ANSWERED_STATUS for name in outputs}
+        self.status = status if status is not None else dict.fromkeys(outputs, ANSWERED_STATUS)
         self._trace = trace         # the JSON-ready trace, or None until `builder()` has made it
         self._builder = builder
 

@@ -54,7 +54,10 @@ def test_an_input_over_its_budget_is_reported_as_a_hang(monkeypatch):
     fuzzer = fuzz.Fuzzer(seed=0, budget=0.2)
     try:
         monkeypatch.setattr(fuzzer, "kind_of", lambda index: "facts")
-        monkeypatch.setattr(fuzzer, "_facts", lambda rng, outcome: time.sleep(5))
+        def spin(rng, outcome):  # a hang spends CPU time (the budget's clock), sleeping would not
+            while time.perf_counter() - started < 5:
+                pass
+        monkeypatch.setattr(fuzzer, "_facts", spin)
         started = time.perf_counter()
         outcome = fuzzer.run_one(0)
         assert outcome.status == "hang"

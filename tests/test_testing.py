@@ -80,3 +80,56 @@ def test_a_malformed_case_file_is_reported(tmp_path):
     assert not report.ok and result.case.line == 1
     assert result.problems == ("a case needs `expected` (the outputs it checks) or `error` (a part of the message)",
                                "a case needs `as_of`, the date the rules are applied on (e.g. as_of: 2025-09-01)")
+
+
+DURATIONS = """input arrival : date
+input cover : duration in months
+decision waited : duration = as_of - arrival
+decision more : duration in months = cover + 6 months
+"""
+
+
+def test_an_expected_duration_is_compared_by_value_however_it_is_written(tmp_path, capsys):
+    (tmp_path / "r.rules").write_text(DURATIONS, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "c.yaml").write_text("""- name: words
+  as_of: 2026-03-01
+  facts: {arrival: 2026-01-15, cover: 1 year}
+  expected: {waited: 45 days, more: 1 year 6 months}
+- name: iso
+  as_of: 2026-03-01
+  facts: {arrival: 2026-02-15, cover: P12M}
+  expected: {waited: P2W, more: P18M}
+- name: wrong
+  as_of: 2026-03-01
+  facts: {arrival: 2026-02-15, cover: P12M}
+  expected: {waited: 15 days, more: 18}
+""", encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    assert capsys.readouterr().out == (
+        f'FAIL {tmp_path}/tests/c.yaml:9: wrong\n     waited: expected "15 days", got "P14D"\n'
+        '     more: expected 18, got "P1Y6M"\nevery rule is exercised by at least one case\n2 passed, 1 failed\n')
+
+
+FUNCTIONS = """input ages : list of integer
+function share(a: integer) : integer
+  | a      || share
+  | < 18   || 0
+  | 18..59 || 8
+  | >= 60  || 25
+decision shares : list of integer = for a in ages return share(a)
+"""
+
+
+def test_rows_of_a_function_can_be_expected_to_fire_and_count_for_coverage(tmp_path, capsys):
+    (tmp_path / "r.rules").write_text(FUNCTIONS, encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "c.yaml").write_text("""- name: family
+  as_of: 2026-03-01
+  facts: {ages: [24, 61]}
+  expected: {shares: [8, 25]}
+  fired: [share#2, share#3]
+""", encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == (f"1 rule(s) no case exercises:\n  share#1 ({tmp_path}/r.rules:4)\n"
+                                       "1 passed, 0 failed\n")

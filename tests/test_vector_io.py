@@ -68,6 +68,51 @@ def test_eval_batch_from_parquet_to_json_lines_writes_the_batch_lines(tmp_path):
     done = verdict("eval", RULESET_PATH, "--batch", cases, "--as-of", "2025-09-01", "--output", "css_status")
     assert [json.loads(line) for line in done.stdout.splitlines()] == [
         {"line": 1, "outputs": {"css_status": "free"}},
-        {"line": 2, "error": "fact `household_size`: 0 is outside its declared range 1..20"}]
+        {"line": 2, "error": "fact `household_size`: 0 is outside its declared range 1..20",
+         "diagnostics": [{"severity": "error", "code": "fact-range",
+                          "message": "fact `household_size`: 0 is outside its declared range 1..20"}]}]
     missing = verdict("eval", RULESET_PATH, "--batch", tmp_path / "none.parquet", "--out", tmp_path / "o.parquet")
-    assert missing.returncode == 2 and "batch file" in missing.stderr and "none.parquet" in missing.stderr
+    assert missing.returncode == 2 and missing.stderr == (
+        f"error[not-found]: batch file {tmp_path / 'none.parquet'}: No such file or directory\n"
+        "  = give a .parquet or .jsonl file that exists\n")
+
+
+DURATION_RULES = """input arrival : date
+input stay : duration <= 365 days
+decision waited : duration = as_of - arrival
+decision visa : text
+  | stay       || visa
+  | < 90 days  || "short stay"
+  | > 180 days || "long stay"
+"""
+
+
+def test_json_lines_written_column_by_column_are_the_batch_lines(tmp_path):
+    # durations in the outputs, a gap (a partial verdict), a missing fact, refused facts: line for line
+    # what `--batch` alone writes
+    (tmp_path / "r.rules").write_text(DURATION_RULES, encoding="utf-8")
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text("\n".join(json.dumps(facts) for facts in [
+        {"arrival": "2026-01-15", "stay": "P30D"}, {"arrival": "2026-01-15", "stay": "100 days"},
+        {"arrival": "2026-01-15"}, {"arrival": "2026-01-15", "stay": "400 days"},
+        {"arrival": "2026-01-15", "stay": "PT3H"}]) + "\n", encoding="utf-8")
+    plain = verdict("eval", tmp_path / "r.rules", "--batch", cases, "--as-of", "2026-03-01")
+    by_columns = verdict("eval", tmp_path / "r.rules", "--batch", cases, "--as-of", "2026-03-01",
+                         "--out", tmp_path / "v.jsonl")
+    assert plain.returncode == by_columns.returncode == 1
+    lines = [json.loads(line) for line in (tmp_path / "v.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert lines == [json.loads(line) for line in plain.stdout.splitlines()]
+    assert lines[0] == {"line": 1, "outputs": {"waited": "P45D", "visa": "short stay"}}
+    assert lines[1]["outputs"] == {"waited": "P45D"} and lines[1]["status"]["visa"]["code"] == "no-match"
+    assert lines[2]["status"]["visa"]["missing"] == ["stay"]
+    assert lines[3]["error"] == "fact `stay`: 400 days is outside its declared range <= 365 days"
+
+
+def test_a_line_that_is_not_json_stops_a_batch_written_column_by_column(tmp_path):
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"household_size": 1}\n{oops\n', encoding="utf-8")
+    done = verdict("eval", RULESET_PATH, "--batch", cases, "--out", tmp_path / "v.parquet")
+    assert done.returncode == 2 and done.stderr == (
+        "error[batch-line]: line 2: not a JSON line (Expecting property name enclosed in double quotes)\n"
+        "  = a batch written column by column (--out, or a Parquet file) needs every line: fix the line, "
+        "or leave out --out to have one error line for it\n")

@@ -400,3 +400,37 @@ def test_wrong_facts_in_a_partial_verdict_are_refused_without_the_missing_ones(h
     with pytest.raises(FactError) as excinfo:
         health.evaluate({"nationality": "cn"}, as_of=AS_OF, partial=True)
     assert [d.code for d in excinfo.value.diagnostics] == ["fact-type"]
+
+
+# ============================================================================ declared ranges in brackets
+
+@pytest.mark.parametrize("text, where, hinted", [
+    ("input n : integer [0..4]\n", "r.rules:1:21: error[syntax]", True),
+    ("input stay : duration (0 days..4 days]\n", "r.rules:1:30: error[syntax]", True),
+    ("decision x : integer [1..3] = 2\n", "r.rules:1:24: error[syntax]", True),
+    ("decision y : integer = [1..3]\n", "r.rules:1:26: error[syntax]", False),  # a list, not a declared range
+])
+def test_a_declared_range_in_brackets_gets_the_way_to_write_it(capsys, tmp_path, text, where, hinted):
+    (tmp_path / "r.rules").write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "check", tmp_path / "r.rules")
+    assert code == 1 and f"{tmp_path}/{where}: unexpected `..`" in out
+    hint = ("  = a declared range is written without brackets, both ends included: `integer 0..4`; "
+            "or with one end: `> 0`, `<= 4` (brackets are for the cells of a table)")
+    assert (hint in out) is hinted
+
+
+@pytest.mark.parametrize("cell, hint", [
+    ("< 2 weeks", "a duration counts `day`/`days`, `month`/`months` or `year`/`years`, in English: a week is `7 days`"),
+    ("<= 90 jours", "a duration counts `day`/`days`, `month`/`months` or `year`/`years`, in English"),
+])
+def test_a_duration_unit_the_language_lacks_gets_the_units_it_has(capsys, tmp_path, cell, hint):
+    (tmp_path / "r.rules").write_text(f'input stay : duration\ndecision v : text\n  | stay || v\n  | {cell} || "a"\n'
+                                      '  | otherwise || "b"\n', encoding="utf-8")
+    code, out, _ = run(capsys, "check", tmp_path / "r.rules")
+    assert code == 1 and "a unit (`days`, `months`, `years`)" in out and f"  = {hint}\n" in out
+
+
+def test_a_name_after_a_name_is_not_taken_for_a_unit(capsys, tmp_path):
+    (tmp_path / "r.rules").write_text("input d : integer\ndecision v : integer = d d\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", tmp_path / "r.rules")
+    assert code == 1 and "r.rules:2:26: error[syntax]: unexpected `d`" in out and "a duration counts" not in out

@@ -326,3 +326,16 @@ def test_two_changes_reach_the_wanted_value_and_only_when_no_single_one_does(tmp
     for cf in found.pairs:
         changed = dict(facts, **{c.fact: c.nearest for c in cf.changes})
         assert ruleset.evaluate(changed, as_of=DAY, outputs=["result"]).outputs["result"] == want
+
+
+def test_a_fact_left_unexplored_is_not_counted_among_the_facts_that_change_nothing(tmp_path):
+    (tmp_path / "r.rules").write_text('input stay : duration\ninput paid : bool\ndecision visa : text\n'
+                                      '  | stay      | paid || visa\n  | < 90 days | -    || "short stay"\n'
+                                      '  | otherwise | -    || "long stay"\n', encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "r.rules")
+    found = counterfactuals(ruleset, {"stay": "P30D", "paid": True}, "visa", as_of=AS_OF)
+    assert found.not_covered == (("stay", "`stay` is a duration"),)
+    assert render(found, ruleset, "en").splitlines()[1:] == [
+        "No change of one or two of the facts explored changes visa.", "Not explored: stay (`stay` is a duration)."]
+    assert render(found, ruleset, "fr").splitlines()[1] == \
+        "Aucun changement d'un ou deux des faits explorés ne change visa."

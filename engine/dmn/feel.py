@@ -31,7 +31,7 @@ _NUMBER = re.compile(r"\d+(\.\d+)?|\.\d+")
 _WORD = re.compile(r"[^\W\d]\w*|\?")
 _SPACE = re.compile(r"\s+|//[^\n]*|/\*.*?\*/", re.S)
 _OPERATORS = ("**", "..", "<=", ">=", "!=", "<", ">", "=", "+", "-", "*", "/", "(", ")", "[", "]", "{", "}",
-              ",", ".", ":")
+              ",", ".", ":", "@")
 
 
 def _string_body(text: str, start: int) -> tuple[str, int]:
@@ -39,12 +39,22 @@ def _string_body(text: str, start: int) -> tuple[str, int]:
     while i < len(text):
         char = text[i]
         if char == '"':
-            return "".join(out), i + 1
+            return _paired("".join(out)), i + 1
         if char == "\\" and i + 1 < len(text):
             nxt = text[i + 1]
             if nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", text[i + 2:i + 6]):
                 out.append(chr(int(text[i + 2:i + 6], 16)))
                 i += 6
+                continue
+            if nxt == "U" and re.fullmatch(r"[0-9a-fA-F]{6}", text[i + 2:i + 8]):  # FEEL's `\U01F40E` (h16-dmn-dur)
+                if int(text[i + 2:i + 8], 16) > 0x10FFFF:
+                    raise FeelError(f"`\\{text[i + 1:i + 8]}` in a string is past the last character of Unicode")
+                out.append(chr(int(text[i + 2:i + 8], 16)))
+                i += 8
+                continue
+            if nxt not in "ntr'\"\\":  # no escape: the backslash is a character of the string, as in
+                out.append("\\")   # FEEL's grammar (`split(s, "\s")` keeps its regex) (h16-dmn-dur)
+                i += 1
                 continue
             out.append({"n": "\n", "t": "\t", "r": "\r"}.get(nxt, nxt))
             i += 2
@@ -52,6 +62,17 @@ def _string_body(text: str, start: int) -> tuple[str, int]:
         out.append(char)
         i += 1
     raise FeelError("a string is not closed (a \" is missing)")
+
+
+def _paired(text: str) -> str:
+    """A string with its `\\uD83D\\uDC0E` escapes (UTF-16 surrogate pairs, as Java writes a
+    character past U+FFFF) made the one character they stand for (h16-dmn-dur)."""
+    if not any("\ud800" <= c <= "\udfff" for c in text):
+        return text
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise FeelError("a \\u escape in a string is half of a character (a lone UTF-16 surrogate)") from None
 
 
 @functools.lru_cache(maxsize=64)
@@ -343,8 +364,9 @@ class _Parser:
                     items.append(self.expression())
             self.expect("op", "]")
             return ("list", items)
-        if token == ("op", "@"):
-            raise FeelError("@-literals are not translated")
+        if token == ("op", "@"):  # `@"2020-01-01"`, `@"P30D"`: a date or a duration (h16-dmn-dur)
+            from engine.dmn.feel_durations import at_literal
+            return at_literal(self.take())
         if kind == "end":
             raise FeelError("the text ends too early")
         raise FeelError(f"unexpected {value!r}")

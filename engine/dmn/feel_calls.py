@@ -20,7 +20,7 @@ PARAMETERS = {
     "ends with": ("string", "match"), "contains": ("string", "match"), "list contains": ("list", "element"),
     "abs": ("n",), "floor": ("n",), "ceiling": ("n",), "round half up": ("n", "scale"), "count": ("list",),
     "sum": ("list",), "min": ("list",), "max": ("list",), "all": ("list",), "any": ("list",),
-    "date": ("from",),
+    "date": ("from",), "duration": ("from",), "years and months duration": ("from", "to"),
 }
 TEXT_FUNCTIONS = {"upper case": "upper", "lower case": "lower", "string length": "string_length",
                   "substring": "substring", "starts with": "starts_with", "ends with": "ends_with",
@@ -94,8 +94,40 @@ def _whole(translator, tree) -> str:
     return translator.expr(tree)
 
 
+def _constant(tree) -> Optional[Decimal]:
+    """The value of a number literal, or of `+ - *` over them (`(-6111 - 1)`); None for others."""
+    if tree[0] == "num":
+        return Decimal(tree[1])
+    if tree[0] == "neg":
+        inner = _constant(tree[1])
+        return None if inner is None else -inner
+    if tree[0] == "bin" and tree[1] in ("+", "-", "*"):
+        left, right = _constant(tree[2]), _constant(tree[3])
+        if left is None or right is None:
+            return None
+        return left + right if tree[1] == "+" else left - right if tree[1] == "-" else left * right
+    return None
+
+
+MAX_PLACES = 27  # verdict's 28 significant digits, one before the point
+SCALES = (-6111, 6176)  # FEEL's rounding functions give null for a scale outside these (DMN 1.5, 10.3.4.4)
+
+
+def _checked_scale(name: str, args: list):
+    """A written scale outside FEEL's range is refused: FEEL gives null, verdict would round (h16-dmn-dur)."""
+    scale = _constant(args[1]) if len(args) == 2 else None
+    if scale is not None and not SCALES[0] <= scale <= SCALES[1]:
+        raise FeelError(f"{name}(n, {format(scale, 'f')}): FEEL gives null for a scale outside "
+                        f"{SCALES[0]}..{SCALES[1]}, where verdict would round")
+    if scale is not None and scale > MAX_PLACES:
+        raise FeelError(f"{name}(n, {format(scale, 'f')}): verdict's numbers have 28 significant digits, so it "
+                        f"rounds to {MAX_PLACES} decimal places at most (FEEL keeps the number)")
+
+
 def call(translator, name: str, args: list, want: Optional[VType]) -> Optional[str]:
     """The rule text of a call handled here, or None for the others."""
+    if name == "round half up":
+        _checked_scale(name, args)
     bkm = _functions(translator).get(name)
     if name in getattr(translator.scope, "refused_functions", ()):
         raise FeelError(f"it calls the business knowledge model `{name}`, which is not translated (its refusal says why)")

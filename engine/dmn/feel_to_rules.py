@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from engine.dmn import feel_calls, feel_lists
+from engine.dmn import feel_calls, feel_durations, feel_lists
 from engine.dmn.feel import FeelError, number_text, parse_unary_tests
 from engine.dmn.literals import iso_date, quote
 from engine.dmn.types import VType
@@ -57,12 +57,15 @@ class Translator:
                         return vtype
             if base is not None and base.kind == "list":  # a field of each record (h16-dmn)
                 return feel_lists.projection_type(self, base, tree[2])
-            return VType("integer")
+            return VType("integer")  # a date's year, a duration's days (h16-dmn-dur) …
         if kind == "bin":
             if tree[1] in ("=", "!=", "<", "<=", ">", ">="):
                 return VType("bool")
             if tree[1] == "**":  # a number: verdict refuses a power of money
                 return VType("number")
+            timed = feel_durations.bin_type(self.type_of(tree[2]), tree[1], self.type_of(tree[3]))
+            if timed is not None:  # date - date, date + duration, … (h16-dmn-dur)
+                return timed
             sides = [self.type_of(side) for side in (tree[2], tree[3]) if side[0] != "num"]
             if any(t is not None and t.kind == "money" for t in sides):
                 return VType("money")
@@ -76,6 +79,8 @@ class Translator:
             added = feel_calls.type_of(self, name, args)  # string, list, BKM calls (h16-dmn)
             if added is not None:
                 return added
+            if name in ("duration", "years and months duration"):  # (h16-dmn-dur)
+                return feel_durations.type_of(self, name, args)
             if name == "date":
                 return VType("date")
             if name == "count":
@@ -126,6 +131,9 @@ class Translator:
             months = _months_between(tree)
             if months is not None:
                 return f"months_between({self.expr(months[0])}, {self.expr(months[1])})"
+            ratio = feel_durations.ratio(self, op, left, right)  # a duration / a duration (h16-dmn-dur)
+            if ratio is not None:
+                return ratio
             if op in ("=", "!=", "<", "<=", ">", ">="):
                 lt, rt = self.type_of(left), self.type_of(right)
                 return f"({self.expr(left, rt)} {op} {self.expr(right, lt)})"
@@ -179,11 +187,16 @@ class Translator:
             return feel_lists.projection(self, base, base_type, field)
         if base_type is not None and base_type.kind == "date" and field in ("year", "month", "day"):
             return f"{field}({self.expr(base)})"
+        if feel_durations.is_duration(base_type):  # `.days`, `.years`, `.months` (h16-dmn-dur)
+            return feel_durations.path(self, base, base_type, field)
         raise FeelError(f"the path `.{field}` is not translated (structured values are not)")
 
     def call(self, name: str, args: list, want: Optional[VType]) -> str:
         args = feel_calls.positional(self, name, args)  # string, list, BKM calls (h16-dmn)
         added = feel_calls.call(self, name, args, want)
+        if added is not None:
+            return added
+        added = feel_durations.call(self, name, args)  # duration("P30D"), … (h16-dmn-dur)
         if added is not None:
             return added
         if name == "date":
@@ -222,7 +235,7 @@ class Translator:
             else:
                 value = test[1]
                 shown = self.expr(value, column)
-                literal = value[0] in ("num", "str", "bool") or (value[0] == "call" and value[1] == "date") \
+                literal = value[0] in ("num", "str", "bool") or (value[0] == "call" and value[1] in ("date", "duration")) \
                     or (value[0] == "num")
                 listed = None if literal else self.type_of(value)
                 if listed is not None and listed.kind == "list" and (column is None or column.kind != "list"):

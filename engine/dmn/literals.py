@@ -17,7 +17,10 @@ def literal_text(tree, kind: str) -> str:
         return number_text(tree[1]) + (" €" if kind == "money" else "")
     if tree[0] == "call" and tree[1] == "date" and len(tree[2]) == 1 and tree[2][0][0] == "str":
         return iso_date(tree[2][0][1])
-    raise FeelError("a bound of allowed values must be a number or date(\"YYYY-MM-DD\")")
+    if tree[0] == "call" and tree[1] == "duration" and len(tree[2]) == 1 and tree[2][0][0] == "str":
+        from engine.dmn.feel_durations import literal  # (h16-dmn-dur)
+        return literal(tree[2][0][1])
+    raise FeelError("a bound of allowed values must be a number, date(\"YYYY-MM-DD\") or duration(\"P30D\")")
 
 
 def iso_date(text: str) -> str:

@@ -458,7 +458,11 @@ def _checked(text: str, file_name: str, origin: dict, where: str):
 
 def import_dmn(data: bytes, where: str) -> Imported:
     """Translate a DMN file's bytes; VerdictError naming each element that cannot be translated."""
-    defs = read_definitions(data, where)
+    return import_definitions(read_definitions(data, where), where)
+
+
+def import_definitions(defs: Definitions, where: str) -> Imported:
+    """Translate DMN elements already read (a part of a file's: engine/dmn/tck_parts.py)."""
     text, name_map, field_map, flattened, notes, origin = translate(defs, where)
     stem = Names().allocate(defs.name or Path(where).stem)
     file_name = f"{stem}.rules"

@@ -16,9 +16,10 @@ RESERVED = {"type", "input", "parameter", "decision", "from", "default", "list",
             "otherwise", "as_of", "no", "answer"}
 _NAME = re.compile(r"[^\W\d]\w*")
 BUILTIN_TYPES = {"number": "number", "string": "text", "boolean": "bool", "date": "date"}
-UNSUPPORTED_TYPES = {"time", "dateTime", "date and time", "dayTimeDuration", "yearMonthDuration",
-                     "days and time duration", "years and months duration", "duration", "context", "function",
-                     "Any", "range"}
+# FEEL's two kinds of duration (h16-dmn-dur): days and time → `duration`, years and months → `duration in months`
+BUILTIN_TYPES.update({"days and time duration": "duration", "dayTimeDuration": "duration",
+                      "years and months duration": "duration in months", "yearMonthDuration": "duration in months"})
+UNSUPPORTED_TYPES = {"time", "dateTime", "date and time", "duration", "context", "function", "Any", "range"}
 EXTENSION_TYPES = {"integer": "number", "money": "number", "country": "string"}  # verdict:type, on its DMN base
 
 
@@ -168,7 +169,7 @@ class TypeResolver:
             self.notes.append(f"the allowed values of `{name}` ({allowed}) are not all plain names, so it is text "
                               f"and other values are not refused")
             return base
-        if base.kind in ("number", "integer", "money", "date"):
+        if base.kind in ("number", "integer", "money", "date", "duration", "duration in months"):
             found = _range_text(allowed, base.kind)
             if found is None:
                 raise FeelError(f"the allowed values of `{name}` ({allowed}) are not one range with closed ends "

@@ -14,10 +14,12 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Optional
 
-from engine import ast
+from engine import ast, durations
 from engine.dmn.literals import quote as feel_string  # FEEL strings escape as rule-language strings do
+from engine.dmn.writer_lists import list_feel, refused_words
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
+from engine.durations import Months
 from engine.records import DeclaredRecordType
 from engine.values import EnumType, ListType, RecordType, Type
 
@@ -26,7 +28,8 @@ FEEL15 = "https://www.omg.org/spec/DMN/20230324/FEEL/"
 VERDICT = "urn:verdict:dmn"
 HIT_POLICIES = {"unique": "UNIQUE", "first": "FIRST", "priority": "PRIORITY", "any": "ANY", "collect": "COLLECT",
                 "rule_order": "RULE ORDER", "output_order": "OUTPUT ORDER"}
-BASE_TYPES = {"bool": "boolean", "number": "number", "date": "date", "text": "string"}
+BASE_TYPES = {"bool": "boolean", "number": "number", "date": "date", "text": "string",
+              "duration": "days and time duration", "duration in months": "years and months duration"}  # (h16-dmn-dur)
 EXTENDED = {"integer": "number", "money": "number", "country": "string"}  # item definitions of their own
 FEEL_KEYWORDS = {"null", "for", "return", "some", "every", "satisfies", "function", "between", "instance", "of",
                  "external", "true", "false", "and", "or", "not", "in", "if", "then", "else"}
@@ -66,6 +69,7 @@ class _Exporter:
         self.items: dict = {}       # itemDefinition name -> element
         self.item_order: list = []
         self.uses_as_of = False
+        self.bound: list = []       # the variables of the iterations being written (writer_lists.py)
         self.problems: list = []
         self.notes: list = []
 
@@ -136,6 +140,8 @@ class _Exporter:
             return f'date("{value.isoformat()}")'
         if isinstance(value, str):
             return feel_string(value)
+        if isinstance(value, (dt.timedelta, Months)):
+            return f'duration("{durations.iso(value)}")'
         if isinstance(value, tuple):
             raise Refused("a list value cannot be exported as a constant")
         raise Refused(f"the value {value!r} cannot be exported")
@@ -153,12 +159,14 @@ class _Exporter:
                 return "true" if expr.value else "false"
             if expr.kind == "date":
                 return f'date("{expr.value.isoformat()}")'
+            if expr.kind in ("duration", "duration in months"):  # `30 days` → duration("P30D") (h16-dmn-dur)
+                return self.value(expr.value)
             return _number(expr.value)
         if isinstance(expr, ast.Name):
             name = expr.name
             if isinstance(column, EnumType) and name in column.symbols:
                 return feel_string(name)
-            if self.is_variable(name):
+            if self.is_variable(name) or name in self.bound:
                 return name
             if name == "as_of":
                 self.uses_as_of = True
@@ -184,7 +192,10 @@ class _Exporter:
         if isinstance(expr, ast.NoAnswer):
             raise Refused("a `no answer` row has no DMN equivalent (DMN would give null, verdict stops with the "
                           "row's reason)", expr.span)
-        raise Refused(f"{type(expr).__name__} cannot be exported", getattr(expr, "span", None))
+        listed = list_feel(self, expr)
+        if listed is not None:
+            return listed
+        raise Refused(f"{refused_words(expr)} cannot be exported", getattr(expr, "span", None))
 
     def call(self, expr: ast.Call) -> str:
         args = [self.feel(a) for a in expr.args]
@@ -198,10 +209,15 @@ class _Exporter:
         if name == "months_between":
             span = f"years and months duration({args[0]}, {args[1]})"
             return f"({span}.years * 12 + {span}.months)"
+        if name == "days_between":  # (h16-dmn-dur)
+            return f"({args[1]} - {args[0]}).days"
         if name in ("year", "month", "day"):
             return f"({args[0]}).{name}"
         if name == "date":
             return f"date({', '.join(args)})"
+        if name in self.model.functions:
+            raise Refused(f"the function `{name}` cannot be exported: the export does not write business "
+                          "knowledge models (the import reads them)", expr.span)
         raise Refused(f"the function `{name}` cannot be exported", expr.span)
 
     def unary_tests(self, test, column: Type) -> str:
@@ -223,7 +239,7 @@ class _Exporter:
             if test.op == "!=":
                 return f"not({bound})"
             return f"{test.op} {bound}"
-        raise Refused(f"{type(test).__name__} cannot be exported", test.span)
+        raise Refused(f"{refused_words(test)} cannot be exported", test.span)
 
     # ------------------------------------------------------------------ elements
 

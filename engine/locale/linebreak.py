@@ -12,9 +12,9 @@ Widths are terminal columns: a wide (East Asian) character takes two.
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
+from functools import lru_cache
 
 NON_BREAKING = "\u00a0\u202f\u2007\u2060"
 NO_LINE_START = frozenset("，。、；：！？）」』】〕〉》〗〙〛”’…‥・〜ー々〻ゝゞぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
@@ -27,17 +27,24 @@ _FRENCH_AFTER = re.compile(r"« ")
 
 
 # Wide (East Asian W and F) characters; a word without any is measured by its length alone. None
-# is below U+2E80 but U+1100..U+115F, so a word without those (any English or French one, `€` and
+# is below U+2E80 but U+1100..U+115F, so a text without those (any English or French one, `€` and
 # U+202F included) is not searched: compiling this class takes ~3 ms, which such an explanation
 # need not pay.
-_HANGUL_JAMO = ("\u1100", "\u115f")
+_HANGUL_JAMO = re.compile("[\u1100-\u115f]")  # one range: ~0.1 ms to compile
 _CJK_START = "\u2e80"
 
 
-@functools.lru_cache(maxsize=None)
+@lru_cache(maxsize=None)
 def _maybe_wide():
     return re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f"
                       "\uff00-\uff60\uffe0-\uffe6\U0001f300-\U0001faff\U00020000-\U0003fffd]")
+
+
+def _narrow(text: str) -> bool:
+    """No wide character in `text` (what `_maybe_wide().search(text) is None` says, mostly without it)."""
+    if max(text, default="") < _CJK_START and _HANGUL_JAMO.search(text) is None:
+        return True
+    return _maybe_wide().search(text) is None
 
 
 def char_width(c: str) -> int:
@@ -54,13 +61,12 @@ def french_spacing(text: str) -> str:
     return _FRENCH_AFTER.sub("«\u00a0", text)
 
 
-def _pieces(word: str) -> list:
+@lru_cache(maxsize=8192)  # the words of titles and templates come back in every explanation
+def _pieces(word: str) -> tuple:
     """A word (no breaking space in it) cut where a line may break: between two characters one of
     which is wide, unless the second may not start a line or the first may not end one."""
-    low, high = _HANGUL_JAMO
-    narrow = max(word, default="") < _CJK_START and not any(low <= c <= high for c in word)
-    if narrow or _maybe_wide().search(word) is None:
-        return [(word, len(word))]
+    if _narrow(word):
+        return ((word, len(word)),)
     pieces, start, width = [], 0, 0
     previous_wide = False
     for index, c in enumerate(word):
@@ -72,12 +78,35 @@ def _pieces(word: str) -> list:
         width += w
         previous_wide = w == 2
     pieces.append((word[start:], width))
-    return pieces
+    return tuple(pieces)
+
+
+# Whitespace that `wrap` would change: any but a single ordinary space (or a non-breaking one).
+_ODD_SPACE = re.compile(r"[^\S \u00a0\u202f\u2007\u2060]|  ")
+_WRAPPED: dict = {}  # (text, width) → its lines: an explanation's lines recur from one verdict to the next
+_WRAPPED_KEPT = 4096
+_WRAPPED_LONGEST = 2000  # a longer text is wrapped every time: what is kept stays small
 
 
 def wrap(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width` columns (a longer unbreakable piece gets a line of its
     own). Linear in the length of the text: each character is looked at a bounded number of times."""
+    if len(text) <= width and _narrow(text) and _ODD_SPACE.search(text) is None \
+            and text == text.strip():
+        return [text]  # no wide character: as many columns as characters, and they fit on one line
+    if len(text) > _WRAPPED_LONGEST:
+        return _wrapped(text, width)
+    lines = _WRAPPED.get((text, width))
+    if lines is None:
+        if len(_WRAPPED) >= _WRAPPED_KEPT:
+            _WRAPPED.clear()
+        lines = _WRAPPED[(text, width)] = tuple(_wrapped(text, width))
+    return list(lines)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    if _narrow(text) and _ODD_SPACE.search(text) is None and text == text.strip():
+        return _wrapped_narrow(text.split(" "), width)
     lines: list[str] = []
     line: list[str] = []
     used = 0
@@ -96,4 +125,23 @@ def wrap(text: str, width: int) -> list[str]:
             line.append(piece)
             used += gap + size
     lines.append("".join(line))
+    return lines
+
+
+def _wrapped_narrow(words: list, width: int) -> list[str]:
+    """`_wrapped` of a text with single spaces and no wide character: every word is one piece, as
+    wide as it is long."""
+    lines: list[str] = []
+    line = [words[0]]
+    used = len(words[0])
+    for word in words[1:]:
+        size = len(word)
+        # a space before closing punctuation (`70 %`) or after opening (`« oui`) does not break either
+        if used + 1 + size > width and word[0] not in NO_LINE_START and line[-1][-1] not in NO_LINE_END:
+            lines.append(" ".join(line))
+            line, used = [word], size
+        else:
+            line.append(word)
+            used += 1 + size
+    lines.append(" ".join(line))
     return lines

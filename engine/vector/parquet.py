@@ -16,6 +16,7 @@ import sys
 from decimal import Decimal
 
 from engine.errors import Diagnostic, VerdictError
+from engine.values import to_json_value
 
 
 def add_arguments(parser) -> None:
@@ -37,7 +38,7 @@ def run(args, load_ruleset) -> int:
                                       "on one core, without traces: --trace and --jobs do not apply"))
     ruleset = load_ruleset(args.path)
     day = args.as_of or dt.date.today().isoformat()
-    cases = _read(args.batch, pq)
+    cases, rows = _read(args.batch, pq)
     result = ruleset.evaluate_table(cases, day, args.output or None)
     if args.out and args.out.endswith(".parquet"):
         try:
@@ -47,18 +48,22 @@ def run(args, load_ruleset) -> int:
     else:
         out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
         with out if args.out else _kept(out):
-            _write_lines(result, out)
+            _write_lines(result, out, lambda row: _facts(cases, rows, row), ruleset, day, args.output or None)
     return 0 if all((status == 0).all() for status in result.status.values()) else 1
 
 
 def _read(path: str, pq):
+    """(the columns, the lines' facts objects — None for a Parquet file)."""
     if path == "-" and not path.endswith(".parquet"):
         return _lines(sys.stdin)
     try:
         if path.endswith(".parquet"):
-            return pq.read_table(path)
+            return pq.read_table(path), None
         with open(path, encoding="utf-8") as source:
             return _lines(source)
+    except FileNotFoundError:  # pyarrow's says only the path
+        raise VerdictError(Diagnostic("error", "not-found", f"batch file {path}: No such file or directory",
+                                      hint="give a .parquet or .jsonl file that exists")) from None
     except (OSError, ValueError) as error:
         raise VerdictError(Diagnostic("error", "not-found", f"batch file {path}: "
                                       f"{getattr(error, 'strerror', None) or error}")) from None
@@ -72,9 +77,12 @@ def _lines(source):
             try:
                 rows.append(json.loads(line, parse_float=Decimal))
             except json.JSONDecodeError as error:
-                raise VerdictError(Diagnostic("error", "fact-type", f"line {number}: not JSON ({error.msg})")) from None
+                raise VerdictError(Diagnostic(
+                    "error", "batch-line", f"line {number}: not a JSON line ({error.msg})",
+                    hint="a batch written column by column (--out, or a Parquet file) needs every line: "
+                         "fix the line, or leave out --out to have one error line for it")) from None
     names = list(dict.fromkeys(k for row in rows for k in row))
-    return {name: [row.get(name) for row in rows] for name in names}
+    return {name: [row.get(name) for row in rows] for name in names}, rows
 
 
 class _kept:
@@ -90,24 +98,21 @@ class _kept:
         self.stream.flush()
 
 
-def _write_lines(result, out) -> None:
+def _write_lines(result, out, facts_of, ruleset, day, outputs) -> None:
+    """One line per case, as `--batch` writes it: a case some output did not answer is written from
+    its own verdict (a partial one, or its error), so both batch paths give the same lines."""
+    from engine.batch import verdict_line
     columns = {name: result.values(name) for name in result.outputs}
     for row in range(result.n):
-        failed = [result.messages[name][row] for name in columns if row in result.messages[name]]
-        if failed:
-            line = {"line": row + 1, "error": "; ".join(dict.fromkeys(failed))}
+        if any(row in result.messages[name] for name in columns):
+            line = verdict_line(ruleset, row + 1, facts_of(row), day, outputs)
         else:
-            line = {"line": row + 1, "outputs": {name: _json(values[row]) for name, values in columns.items()}}
+            line = {"line": row + 1, "outputs": {name: to_json_value(values[row]) for name, values in columns.items()}}
         out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
-def _json(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_json(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _json(v) for k, v in value.items()}
-    return value
+def _facts(cases, rows, row: int) -> dict:
+    """A case's facts: its JSON line as written (a key left out is missing), or its Parquet row."""
+    if rows is not None:
+        return rows[row]
+    return cases.slice(row, 1).to_pylist()[0]

@@ -309,7 +309,7 @@ class Evaluation:
     @staticmethod
     def _number(value: V) -> V:
         if value.kind != "num":
-            raise Unsupported(f"arithmetic on {value.kind}")
+            raise Unsupported(f"arithmetic on {vv.KIND_WORDS.get(value.kind, value.kind)}")
         return value
 
     def _name(self, name: str, expected) -> V:

@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 import pyarrow as pa
 
+from engine.vector.durations import arrow_items, arrow_type, python_values
 from engine.vector.fallback import STATUS_LABELS
 from engine.values import MONEY
 from engine.vector.values import V, rescale
@@ -35,6 +36,7 @@ class TableResult:
     messages: dict
     trace: Optional[dict]
     per_case: dict
+    types: dict = attrs.field(factory=dict)  # output -> its verdict Type, to read values back
 
     def to_arrow(self) -> pa.Table:
         """One column per output, then `<output>_status` and `<output>_error` for each."""
@@ -54,8 +56,9 @@ class TableResult:
         return self.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
 
     def values(self, name: str) -> list:
-        """The Python values of one output (Decimal, int, str, date, bool, list; None: no value)."""
-        return self.outputs[name].to_pylist()
+        """The Python values of one output (Decimal, int, str, date, timedelta, Months, bool, list;
+        None: no value), as the per-case evaluator gives them."""
+        return python_values(self.outputs[name].to_pylist(), self.types.get(name))
 
 
 def arrow_column(value: V, type_, valid: np.ndarray) -> pa.Array:
@@ -78,7 +81,8 @@ def arrow_column(value: V, type_, valid: np.ndarray) -> pa.Array:
     items = [item if ok else None for item, ok in zip(value.data, valid)]
     if type_.name in ("integer", "number", "money"):
         return _exact_numbers(items, type_)
-    return pa.array([list(i) if isinstance(i, tuple) else i for i in items])
+    items = arrow_items(items, type_)  # durations in months as ISO text (engine/vector/durations.py)
+    return pa.array([list(i) if isinstance(i, tuple) else i for i in items], arrow_type(type_))
 
 
 def _exact_numbers(items: list, type_) -> pa.Array:

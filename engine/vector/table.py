@@ -61,7 +61,8 @@ def evaluate_table(ruleset, columns, as_of, outputs=None, trace: bool = False) -
             rows_fired = np.array(np.broadcast_to(numbers[chosen + 1], (n,)), dtype=np.int32)
             rows_fired[evaluated_per_case] = -1  # see the case's own verdict
             fired[name] = rows_fired
-    return TableResult(n, outputs_, status, messages, fired, dict(evaluation.per_case_decisions))
+    return TableResult(n, outputs_, status, messages, fired, dict(evaluation.per_case_decisions),
+                       {name: ruleset.model.decisions[name].type for name in wanted})
 
 
 def _plain(value: V, type_, n: int) -> V:

@@ -21,6 +21,8 @@ from typing import Any, Optional
 import attrs
 import numpy as np
 
+from engine.durations import Months
+
 EPOCH = dt.date(1970, 1, 1)
 LIMIT = 2 ** 62            # a mantissa at or past this is marked bad: sums of two never wrap int64
 _FLOAT_LIMIT = float(2 ** 61)  # products are checked in float64 with this margin
@@ -62,6 +64,10 @@ def with_bad(value: V, bad) -> V:
 
 # ---------------------------------------------------------------------------- constants
 
+# What a kind of vector value is, as a reason for evaluating a decision per case says it.
+KIND_WORDS = {"date": "dates", "text": "texts", "bool": "booleans", "sym": "symbols",
+              "obj": "values other than numbers (durations, records, lists)"}
+
 def constant(python_value, type_name: str, vocab: tuple = ()) -> V:
     """A value written in the rules, or a parameter's: a scalar V."""
     if isinstance(python_value, bool):
@@ -75,6 +81,8 @@ def constant(python_value, type_name: str, vocab: tuple = ()) -> V:
         return V("sym", np.int32(vocab.index(python_value) if python_value in vocab else -1), vocab=vocab)
     if isinstance(python_value, str):
         return V("text", np.array(python_value, dtype=object))
+    if isinstance(python_value, (dt.timedelta, Months)):
+        raise Unsupported("a duration (durations are evaluated per case)")
     raise Unsupported(f"a value of type {type(python_value).__name__}")
 
 

@@ -21,6 +21,8 @@ WORDS = {
         "now": "{title}: {value} as of {day}.",
         "none": "No change of one or two of these facts gives {title} {want}.",
         "none_any": "No change of one or two of these facts changes {title}.",
+        "none_explored": "No change of one or two of the facts explored gives {title} {want}.",
+        "none_any_explored": "No change of one or two of the facts explored changes {title}.",
         "want": "What would make it {want}:",
         "any": "What would change it:",
         "pairs": "Changing two facts together:",
@@ -40,6 +42,8 @@ WORDS = {
         "now": "{title} : {value} au {day}.",
         "none": "Aucun changement d'un ou deux de ces faits ne donne {title} {want}.",
         "none_any": "Aucun changement d'un ou deux de ces faits ne change {title}.",
+        "none_explored": "Aucun changement d'un ou deux des faits explorés ne donne {title} {want}.",
+        "none_any_explored": "Aucun changement d'un ou deux des faits explorés ne change {title}.",
         "want": "Ce qui donnerait {want} :",
         "any": "Ce qui changerait le résultat :",
         "pairs": "En changeant deux faits à la fois :",
@@ -59,6 +63,8 @@ WORDS = {
         "now": "{title}：{value}（{day}）。",
         "none": "改变其中一两项事实都不能使{title}为{want}。",
         "none_any": "改变其中一两项事实都不会改变{title}。",
+        "none_explored": "改变已探索的一两项事实都不能使{title}为{want}。",
+        "none_any_explored": "改变已探索的一两项事实都不会改变{title}。",
         "want": "怎样才能得到“{want}”：",
         "any": "怎样会改变结果：",
         "pairs": "同时改变两项事实：",
@@ -90,6 +96,7 @@ def render(whatif, ruleset, lang: str = "en") -> str:
         lines.append(words["fixed"].format(facts=", ".join(whatif.fixed)))
     if not whatif.single and not whatif.pairs:
         key = "none" if whatif.want is not None else "none_any"
+        key += "_explored" if whatif.not_covered else ""  # not "these facts": some were not looked at
         lines.append(words[key].format(title=title, want=value(whatif.want)))
     else:
         lines.append(words["want"].format(want=value(whatif.want)) if whatif.want is not None else words["any"])
