@@ -6,6 +6,8 @@
     v.outputs["enrolment"]; v.explain(lang="zh"); v.to_json()
 """
 import importlib
+import sys
+import types
 
 # Each name is imported when first used, so that `import engine` (and the `verdict` command) loads
 # only what it needs: a cached ruleset needs neither the parser (lark) nor the renderer.
@@ -37,3 +39,17 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_HOMES))
+
+
+class _Package(types.ModuleType):
+    """`import engine.replay` (the CLI does) binds the submodule as `engine.replay`, over the function
+    of that name, which `engine.replay(trace, ruleset)` then no longer calls: the name stays the
+    function, as when this file imported it."""
+
+    def __setattr__(self, name, value):
+        if isinstance(value, types.ModuleType) and _HOMES.get(name) == name and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

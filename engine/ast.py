@@ -8,9 +8,25 @@ import attrs
 from engine.span import Span
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Node:
+    """Every node is compared by value, as attrs compares: `repr=False, eq=False` on each class
+    only says that the __repr__, __eq__ and __hash__ are these, attrs' own, written once here.
+    attrs generating and compiling them for each class below took half of this module's import,
+    which every `verdict` command pays (tests/test_ast_repr.py holds them to attrs' own)."""
     span: Span
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{field.name}={getattr(self, field.name)!r}" for field in self.__attrs_attrs__)
+        return f"{self.__class__.__qualname__.rsplit('>.', 1)[-1]}({fields})"
+
+    def __eq__(self, other):
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, field.name) == getattr(other, field.name) for field in self.__attrs_attrs__)
+
+    def __hash__(self) -> int:
+        return hash((self.__class__,) + tuple(getattr(self, field.name) for field in self.__attrs_attrs__))
 
 
 def shape(node):
@@ -25,29 +41,29 @@ def shape(node):
 
 # ---------------------------------------------------------------------------- types
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class TypeExpr(Node):
     pass
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NamedType(TypeExpr):
     """`money`, `Territory`"""
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class EnumTypeExpr(TypeExpr):
     """`{metropole, outre_mer}`"""
     symbols: tuple  # of Symbol
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Symbol(Node):
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ListTypeExpr(TypeExpr):
     """`list of Document`"""
     element: TypeExpr
@@ -55,39 +71,39 @@ class ListTypeExpr(TypeExpr):
 
 # ---------------------------------------------------------------------------- expressions
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Expr(Node):
     pass
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Literal(Expr):
     """`12 €` (kind money), `70%` (number 0.70), `2025-04-01`, `"text"`, `true`, `42`."""
     kind: str  # integer | number | money | date | text | bool
     value: Any
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Name(Expr):
     """`household_size` — an input, parameter, decision, enum symbol or country, by context."""
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Field(Expr):
     """`css_ceilings.free` — one output of a multi-output decision."""
     base: Expr
     field: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Unary(Expr):
     """`-x`, `not x`"""
     op: str
     operand: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Binary(Expr):
     """`a + b`, `a <= b`, `a and b`"""
     op: str
@@ -95,7 +111,7 @@ class Binary(Expr):
     right: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class IfExpr(Expr):
     """`if c then a else b`"""
     condition: Expr
@@ -103,14 +119,14 @@ class IfExpr(Expr):
     otherwise: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class InExpr(Expr):
     """`x in {a, b}`"""
     value: Expr
     options: tuple
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NoAnswer(Expr):
     """`no answer` in an output cell: the rules deliberately give no value for this row's inputs.
     Evaluation stops with an error that gives the row's `because` text as the reason."""
@@ -118,7 +134,7 @@ class NoAnswer(Expr):
     reason: Optional[str]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Call(Expr):
     """`min(a, b)`"""
     function: str
@@ -127,24 +143,24 @@ class Call(Expr):
 
 # ---------------------------------------------------------------------------- unary tests
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Test(Node):
     pass
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class AnyTest(Test):
     """`-`"""
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class CompareTest(Test):
     """`<= 29`, `= metropole`, and a bare value (op `=`)."""
     op: str
     bound: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RangeTest(Test):
     """`30..49`, `[30..50)`, `(a..b]`"""
     lo: Expr
@@ -153,19 +169,19 @@ class RangeTest(Test):
     hi_closed: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class SetTest(Test):
     """`{DK, CH, NO}`"""
     values: tuple
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class AnyOfTest(Test):
     """`a, b, c` — matches when one of the tests does."""
     tests: tuple
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class NotTest(Test):
     """`not {a, b}`"""
     test: Test
@@ -173,13 +189,13 @@ class NotTest(Test):
 
 # ---------------------------------------------------------------------------- lists (h16-lists)
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ListLiteral(Expr):
     """`[1, 2, 3]`, `[]` (the type of an empty list comes from where it stands)."""
     items: tuple
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Quantified(Expr):
     """`some x in L satisfies C`, `every x in L satisfies C`"""
     quantifier: str   # some | every
@@ -188,7 +204,7 @@ class Quantified(Expr):
     condition: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ForExpr(Expr):
     """`for x in L return E`: a list of E, one per element of L, in order."""
     variable: str
@@ -196,27 +212,27 @@ class ForExpr(Expr):
     body: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Filter(Expr):
     """`L[item > 3]`: the elements for which the condition holds; `L[2]`: one element (from 1)."""
     source: Expr
     condition: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class InList(Expr):
     """`x in L` for a list expression L (`x in {a, b}` is InExpr)."""
     value: Expr
     source: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ContainsTest(Test):
     """`contains V` in a list-valued column: the list has an element equal to V."""
     value: Expr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class InListTest(Test):
     """`in L` in a column of single values: the value is an element of the list L."""
     source: Expr
@@ -224,12 +240,12 @@ class InListTest(Test):
 
 # ---------------------------------------------------------------------------- declarations
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Declaration(Node):
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class TypeDecl(Declaration):
     """`type Territory = {metropole, outre_mer}`"""
     enum: EnumTypeExpr
@@ -237,7 +253,7 @@ class TypeDecl(Declaration):
 
 # ---------------------------------------------------------------------------- records (h16-records)
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RecordFieldExpr(Node):
     """`age: integer 0..130` — one field of a record type, with its optional range."""
     name: str
@@ -245,19 +261,19 @@ class RecordFieldExpr(Node):
     range: Optional["DeclRange"]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RecordTypeExpr(TypeExpr):
     """`{age: integer, nationality: country}`"""
     fields: tuple  # of RecordFieldExpr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RecordTypeDecl(Declaration):
     """`type Person = {age: integer, nationality: country}`"""
     record: RecordTypeExpr
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class DeclRange(Node):
     """`0..130`, `>= 0 €`"""
     lo: Optional[Expr]
@@ -266,7 +282,7 @@ class DeclRange(Node):
     hi_closed: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class InputDecl(Declaration):
     """`input age : integer 0..130 default 18 "Age"`"""
     type: TypeExpr
@@ -275,7 +291,7 @@ class InputDecl(Declaration):
     description: Optional[str]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ParameterValue(Node):
     """`from 2024-12-22 = 30 € [source id]`"""
     start: Any  # datetime.date
@@ -283,7 +299,7 @@ class ParameterValue(Node):
     source: Optional[str]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ParameterDecl(Declaration):
     """`parameter fee : money source s checked 2026-01-01` and its dated values."""
     type: TypeExpr
@@ -293,7 +309,7 @@ class ParameterDecl(Declaration):
     values: tuple
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class HitPolicy(Node):
     """`hit unique`, `hit collect sum`, `hit rule order`"""
     policy: str       # unique first priority any collect rule_order output_order
@@ -304,34 +320,34 @@ class HitPolicy(Node):
         return f"{name} {self.aggregator}" if self.aggregator else name
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Column(Node):
     """An input column's header: `age` or `css_ceilings.free`."""
     expr: Expr
     title: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class OutputColumn(Node):
     """An output column's header: `css_participation` or `fee : money`."""
     name: str
     type: Optional[TypeExpr]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Cell(Node):
     """One input cell: its tests, `-`, or `otherwise`."""
     test: Test
     text: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Template(Node):
     """A `because` text with `{name}` holes."""
     text: str
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Row(Node):
     number: int       # 1-based, data rows only
     cells: tuple      # of Cell
@@ -342,20 +358,20 @@ class Row(Node):
     is_otherwise: bool
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class Table(Node):
     inputs: tuple     # of Column
     outputs: tuple    # of OutputColumn
     rows: tuple       # of Row
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class ExpressionBody(Node):
     expr: Expr
     because: Optional[Template]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class DecisionDecl(Declaration):
     """`decision NAME [: T [RANGE]] ["title"] [hit P] [valid from D [to D]] [source S] [checked D]` + body."""
     type: Optional[TypeExpr]
@@ -369,7 +385,7 @@ class DecisionDecl(Declaration):
     range: Optional[DeclRange] = None  # the values the decision may give: checked at evaluation
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class AssertDecl(Declaration):
     """`assert css_status = free implies annual_resources <= css_free_ceiling`, `assert A when B`,
     `assert d is monotone increasing in x`. Checked by engine/whatif; every one is named `assert`."""
@@ -383,7 +399,7 @@ class AssertDecl(Declaration):
 
 # ---------------------------------------------------------------------------- reusable logic (functions)
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class FunctionParam(Node):
     """`age: integer 0..130` in a function's header."""
     name: str
@@ -391,7 +407,7 @@ class FunctionParam(Node):
     range: Optional[DeclRange]
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class FunctionDecl(Declaration):
     """`function NAME(p: T, ...) : T [RANGE] ["title"] [hit P] [source S]` + a table or `= expression`.
     The attributes a decision version has and a function has not (validity, checked) are None, so
@@ -408,7 +424,7 @@ class FunctionDecl(Declaration):
     checked: Any = None
 
 
-@attrs.frozen
+@attrs.frozen(repr=False, eq=False)
 class RuleFile(Node):
     path: str
     declarations: tuple

@@ -277,56 +277,70 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     from engine.trace import ENGINE_VERSION
     parser.add_argument("--version", action="version", version=f"verdict {ENGINE_VERSION}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = sub.add_parser("check", help="report errors and warnings in a ruleset")
-    check.add_argument("path", help="a ruleset folder or a .rules file")
-    check.add_argument("--format", choices=["text", "json"], default="text")
-    check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    check.add_argument("--suggest", action="store_true",
-                       help="propose simplified tables (adjacent rows with the same output merged), as a diff")
-    check.add_argument("--write", action="store_true", help="with --suggest: apply the merges and format the files")
-    check.set_defaults(run=cmd_check)
-    ev = sub.add_parser("eval", help="evaluate facts and explain the verdict")
-    ev.add_argument("path", help="a ruleset folder or a .rules file")
-    ev.add_argument("--facts", help="a YAML or JSON file of facts, or - for standard input")
-    ev.add_argument("--batch", metavar="FILE.jsonl", help="JSON Lines of facts (or - for standard input): one "
-                    "verdict per line out, in order, on every core; exit 1 if some lines are errors")
-    ev.add_argument("--trace", nargs="?", const="compact", choices=["compact", "full"],
-                    help="with --batch: add each verdict's trace (compact); with --format json: "
-                         "`--trace full` writes every row's outcome (docs/trace-format.md)")
-    ev.add_argument("--jobs", type=int, help="with --batch: worker processes (default: every core)")
-    vector_batch.add_arguments(ev)
-    ev.add_argument("--as-of", dest="as_of", help="the date of the evaluation, YYYY-MM-DD (default: today)")
-    ev.add_argument("--output", action="append", help="a decision to compute (repeatable; default: all)")
-    ev.add_argument("--format", choices=["text", "json"], help="text (the explanation, the default) or json (the trace)", default=None)
-    ev.add_argument("--lang", help="language of the explanation (default: the ruleset's)")
-    ev.add_argument("--whatif", metavar="NAME", action="append",
-                    help="also say what would change the output NAME (repeatable): the smallest changes of the "
-                    "facts, in the text and, with --format json, in the trace's `counterfactuals`")
-    ev.add_argument("--sign", metavar="KEY.pem", help="with --format json: sign the trace with this Ed25519 "
-                    "private key (see `verdict keygen`)")
-    ev.set_defaults(run=cmd_eval)
-    test = sub.add_parser("test", help="run the ruleset's example cases (tests/*.yaml)")
-    test.add_argument("path")
-    test.set_defaults(run=cmd_test)
-    explain = sub.add_parser("explain", help="render a saved JSON trace as text")
-    explain.add_argument("trace")
-    explain.add_argument("--lang")
-    explain.set_defaults(run=cmd_explain)
-    verify = sub.add_parser("verify", help="check a saved trace's digest, consistency and signature")
-    verify.add_argument("trace")
-    verify.add_argument("--key", metavar="PUBLIC.pem", help="the signer's public key: the signature must be by it")
-    verify.set_defaults(run=cmd_verify)
-    keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing traces")
-    keygen.add_argument("key", metavar="KEY.pem", help="where to write the private key; the public key goes "
-                        "beside it as KEY.pub.pem")
-    keygen.set_defaults(run=cmd_keygen)
-    rep = sub.add_parser("replay", help="evaluate a saved trace again and compare")
-    rep.add_argument("trace")
-    rep.add_argument("path")
-    rep.set_defaults(run=cmd_replay)
     words = sys.argv[1:] if argv is None else list(argv)
     command = next((a for a in words if not a.startswith("-")), None)
     listing = command not in _CORE_COMMANDS and not (command is None and "--version" in words)
+    alone = words[:1] == [command] and command in _CORE_COMMANDS
+
+    def wanted(name: str) -> bool:
+        """A command that comes first is the only one made (argparse hands it every other word, and
+        reads nothing of the others); else all are, for help and typos, which list them. Making
+        them all took a few milliseconds of every run (argparse looks up its translations for each)."""
+        return name == command or not alone
+    if wanted("check"):
+        check = sub.add_parser("check", help="report errors and warnings in a ruleset")
+        check.add_argument("path", help="a ruleset folder or a .rules file")
+        check.add_argument("--format", choices=["text", "json"], default="text")
+        check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+        check.add_argument("--suggest", action="store_true",
+                           help="propose simplified tables (adjacent rows with the same output merged), as a diff")
+        check.add_argument("--write", action="store_true", help="with --suggest: apply the merges and format the files")
+        check.set_defaults(run=cmd_check)
+    if wanted("eval"):
+        ev = sub.add_parser("eval", help="evaluate facts and explain the verdict")
+        ev.add_argument("path", help="a ruleset folder or a .rules file")
+        ev.add_argument("--facts", help="a YAML or JSON file of facts, or - for standard input")
+        ev.add_argument("--batch", metavar="FILE.jsonl", help="JSON Lines of facts (or - for standard input): one "
+                        "verdict per line out, in order, on every core; exit 1 if some lines are errors")
+        ev.add_argument("--trace", nargs="?", const="compact", choices=["compact", "full"],
+                        help="with --batch: add each verdict's trace (compact); with --format json: "
+                             "`--trace full` writes every row's outcome (docs/trace-format.md)")
+        ev.add_argument("--jobs", type=int, help="with --batch: worker processes (default: every core)")
+        vector_batch.add_arguments(ev)
+        ev.add_argument("--as-of", dest="as_of", help="the date of the evaluation, YYYY-MM-DD (default: today)")
+        ev.add_argument("--output", action="append", help="a decision to compute (repeatable; default: all)")
+        ev.add_argument("--format", choices=["text", "json"], help="text (the explanation, the default) or json (the trace)", default=None)
+        ev.add_argument("--lang", help="language of the explanation (default: the ruleset's)")
+        ev.add_argument("--whatif", metavar="NAME", action="append",
+                        help="also say what would change the output NAME (repeatable): the smallest changes of the "
+                        "facts, in the text and, with --format json, in the trace's `counterfactuals`")
+        ev.add_argument("--sign", metavar="KEY.pem", help="with --format json: sign the trace with this Ed25519 "
+                        "private key (see `verdict keygen`)")
+        ev.set_defaults(run=cmd_eval)
+    if wanted("test"):
+        test = sub.add_parser("test", help="run the ruleset's example cases (tests/*.yaml)")
+        test.add_argument("path")
+        test.set_defaults(run=cmd_test)
+    if wanted("explain"):
+        explain = sub.add_parser("explain", help="render a saved JSON trace as text")
+        explain.add_argument("trace")
+        explain.add_argument("--lang")
+        explain.set_defaults(run=cmd_explain)
+    if wanted("verify"):
+        verify = sub.add_parser("verify", help="check a saved trace's digest, consistency and signature")
+        verify.add_argument("trace")
+        verify.add_argument("--key", metavar="PUBLIC.pem", help="the signer's public key: the signature must be by it")
+        verify.set_defaults(run=cmd_verify)
+    if wanted("keygen"):
+        keygen = sub.add_parser("keygen", help="make an Ed25519 key pair for signing traces")
+        keygen.add_argument("key", metavar="KEY.pem", help="where to write the private key; the public key goes "
+                            "beside it as KEY.pub.pem")
+        keygen.set_defaults(run=cmd_keygen)
+    if wanted("replay"):
+        rep = sub.add_parser("replay", help="evaluate a saved trace again and compare")
+        rep.add_argument("trace")
+        rep.add_argument("path")
+        rep.set_defaults(run=cmd_replay)
     for name, module in _SUBPACKAGE_COMMANDS.items():
         # a subpackage is imported for its own command, or to list every command (help, typos)
         if command == name or listing:
@@ -360,6 +374,8 @@ def error_object(error: VerdictError) -> dict:
 
 def main(argv=None) -> int:
     args = build_parser(argv).parse_args(argv)
+    from engine.locale import cldr_cache
+    cldr_cache.enable()  # the explanation's CLDR entries kept between runs, as the rules are (engine/cache)
     try:
         return args.run(args)
     except VerdictError as error:

@@ -1,7 +1,6 @@
 """Diagnostics and the one error hierarchy, with a renderer that shows the line and a caret."""
 from __future__ import annotations
 
-import difflib
 import functools
 from typing import Iterable, Optional, Sequence
 
@@ -139,6 +138,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> Optional[str]:
         return by_case[name.lower()]
     if len(name) > 4 * max(map(len, candidates), default=0):  # too long to reach the cutoff, and slow to compare
         return None
+    import difflib  # here: only a misspelt name needs it, and every command imports this module
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
     return close[0] if close else None
 

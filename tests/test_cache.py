@@ -144,3 +144,14 @@ def test_a_pipe_or_a_link_among_the_sources_is_never_read_for_the_key(folder, tm
     os.symlink(STUDENT_HEALTH / "css.rules", copy / "linked.rules")
     with pytest.raises(OSError):
         cache._entry_key(copy)
+
+
+def test_the_collector_is_paused_while_an_entry_is_unpickled_and_resumed_after(folder, monkeypatch):
+    import gc
+    cache.load_ruleset_cached(STUDENT_HEALTH)
+    seen = []
+    real = pickle.loads
+    monkeypatch.setattr(cache.pickle, "loads", lambda data: (seen.append(gc.isenabled()), real(data))[1])
+    assert gc.isenabled()
+    assert css(cache.load_ruleset_cached(STUDENT_HEALTH))["outputs"] == {"css_status": "participation"}
+    assert seen == [False] and gc.isenabled()

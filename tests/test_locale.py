@@ -79,3 +79,16 @@ def test_wrapping_keeps_the_text_and_the_rules(parts, width):
             assert line[:1] not in NO_LINE_START
         if index < len(lines) - 1:
             assert line[-1:] not in NO_LINE_END
+
+
+def test_english_and_french_are_wrapped_without_compiling_the_class_of_wide_characters():
+    from engine.locale import linebreak
+    linebreak._maybe_wide.cache_clear()
+    text = french_spacing("Vous avez droit à la Complémentaire santé solidaire : 10 339,00 € (foyer d’une personne) !")
+    assert wrap(text, 24) == ["Vous avez droit à la", "Complémentaire santé", f"solidaire{NBSP}: 10 339,00 €",
+                              f"(foyer d’une personne){NNBSP}!"]
+    assert linebreak._maybe_wide.cache_info().currsize == 0  # never compiled: no word needed it
+    assert wrap("€10,339.00 for a household…", 12) == ["€10,339.00", "for a", "household…"]
+    assert linebreak._maybe_wide.cache_info().currsize == 0
+    assert wrap("a…b 医保卡 \u1100\u1100", 4) == ["a…b", "医保", "卡", "\u1100\u1100"]  # Hangul jamo: wide too
+    assert linebreak._maybe_wide.cache_info().currsize == 1

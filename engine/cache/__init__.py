@@ -37,6 +37,11 @@ MAX_SOURCE_BYTES = 16 * 2 ** 20  # a ruleset beyond this is loaded without the c
 def load_ruleset_cached(path):
     """load_ruleset(path), with the front end from (or into) the cache."""
     from engine import ruleset as stage
+    # the collector paused as load_ruleset pauses it: unpickling makes ~10,000 objects and frees none
+    return stage._without_collection(_load_ruleset_cached)(path, stage)
+
+
+def _load_ruleset_cached(path, stage):
     folder = cache_folder()
     entry = None
     if folder is not None:
