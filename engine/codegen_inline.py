@@ -176,16 +176,21 @@ def write_chain(gen, plan, depth: int) -> bool:
     return True
 
 
+def _column_locals(gen, inputs, depth: int) -> tuple:
+    """Each input column's value into a local `x<position>`: (the locals, their tuple's source)."""
+    columns = []
+    for position, column in enumerate(inputs):
+        x = gen.unit.local(f"x{position}")
+        gen.unit.emit(depth, f"{x} = {gen.expr(column.expr)}")
+        columns.append(x)
+    return columns, f"({''.join(x + ', ' for x in columns)})"
+
+
 def _rows(gen, plan, depth: int) -> None:
     """The columns, then the rows of a `first` table as `if`/`elif`: the first match's value in `v`."""
     u = gen.unit
     emit = lambda line, extra=0: u.emit(depth + extra, line)  # noqa: E731
-    columns = []
-    for position, column in enumerate(plan.decl.body.inputs):
-        x = u.local(f"x{position}")
-        emit(f"{x} = {gen.expr(column.expr)}")
-        columns.append(x)
-    inputs = f"({''.join(x + ', ' for x in columns)})"
+    columns, inputs = _column_locals(gen, plan.decl.body.inputs, depth)
     types = plan.version.column_types
     opened = False
     for row in plan.rows:
@@ -272,12 +277,7 @@ def _compute_together(gen, group: list, depth: int) -> None:
     u = gen.unit
     emit = lambda line: u.emit(depth, line)  # noqa: E731
     first = gen.versions[group[0]]
-    columns = []
-    for position, column in enumerate(first.decl.body.inputs):
-        x = u.local(f"x{position}")
-        emit(f"{x} = {gen.expr(column.expr)}")
-        columns.append(x)
-    inputs = f"({''.join(x + ', ' for x in columns)})"
+    columns, inputs = _column_locals(gen, first.decl.body.inputs, depth)
     members = []
     for k in group:
         plan = gen.versions[k]

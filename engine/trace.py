@@ -239,17 +239,24 @@ def _column_name(column, model) -> Optional[str]:
     return None
 
 
-def _fired_entry(ruleset, rule_id, line, source, template, row, holes) -> dict:
-    """A rule that fired: where, its source, and what its explanation is made of — the `because`
-    template in each language with the values of its holes, or the tests that matched."""
-    item = {"rule": rule_id, "line": line, "source": source}
+def because_texts(ruleset, rule_id: str, template) -> dict:
+    """A rule's `because` text in each language that has one (messages/<lang>.yaml, else the
+    rule's own text: untranslated, better than nothing)."""
     because = {}
     for lang in ruleset.files.languages:
         text = ruleset.files.messages.get(lang, {}).get("because", {}).get(rule_id)
         if text is None and template is not None:
-            text = template.text  # the default language's own text; untranslated, better than nothing
+            text = template.text
         if text is not None:
             because[lang] = text
+    return because
+
+
+def _fired_entry(ruleset, rule_id, line, source, template, row, holes) -> dict:
+    """A rule that fired: where, its source, and what its explanation is made of — the `because`
+    template in each language with the values of its holes, or the tests that matched."""
+    item = {"rule": rule_id, "line": line, "source": source}
+    because = because_texts(ruleset, rule_id, template)
     if because:
         item["because"] = because
         seen = {}

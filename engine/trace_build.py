@@ -20,8 +20,8 @@ from typing import Optional
 from engine import ast
 from engine.resolve import TEMPLATE_HOLE
 from engine.status import ANSWERED, ANSWERED_STATUS
-from engine.trace import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location, _source_entry, shown_type_code,
-                          title_of, type_code, unanswered_entry)
+from engine.trace import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location, _source_entry, because_texts,
+                          shown_type_code, title_of, type_code, unanswered_entry)
 from engine.trace_canonical import canon, mark, template_or_none
 from engine.trace_json import digest_of
 from engine.trace_rows import FULL_ROWS, row_outcomes
@@ -174,13 +174,7 @@ class _Fired:
         else:
             rule, line, template, self.source = plan.name, decl.span.line, decl.body.because, decl.source
         self.rule, self.line = rule, line
-        because = {}
-        for lang in ruleset.files.languages:
-            text = ruleset.files.messages.get(lang, {}).get("because", {}).get(rule)
-            if text is None and template is not None:
-                text = template.text  # the default language's own text; untranslated, better than nothing
-            if text is not None:
-                because[lang] = text
+        because = because_texts(ruleset, rule, template)
         self.because = because or None
         holes = {}
         for text in because.values():

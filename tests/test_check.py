@@ -181,15 +181,21 @@ def test_findings_agree_with_brute_force(tmp_path, policy, rows):
     path = tmp_path / "p.rules"
     path.write_text(_table(policy, rows), encoding="utf-8")
     ruleset = load_ruleset(path)
-    findings = [d for d in ruleset.check() if d.code in ("overlap", "gap", "masked-rule")]
     space = list(itertools.product(range(5), ["red", "green", "blue"]))
     hits = {point: _matches(ruleset, *point) for point in space}
+    agree_with_brute_force(ruleset.check(), hits, policy, len(rows), lambda e: (e["n"], e["flag"]))
+
+
+def agree_with_brute_force(diagnostics, hits: dict, policy: str, row_count: int, point_of) -> None:
+    """The checker's findings on a table `x` against `hits` (every point of its input space → the
+    rows it matches); `point_of` reads a finding's example as such a point."""
+    findings = [d for d in diagnostics if d.code in ("overlap", "gap", "masked-rule")]
     # Gaps: reported exactly when some point matches no row, and every example is a true gap.
     uncovered = [p for p, m in hits.items() if not m]
     gaps = [d for d in findings if d.code == "gap"]
     assert bool(gaps) == bool(uncovered)
     for gap in gaps:
-        assert hits[(gap.example["n"], gap.example["flag"])] == []
+        assert hits[point_of(gap.example)] == []
     # Overlaps (unique): every overlapping pair is reported, each with a true witness.
     if policy == "unique":
         pairs = {(m[i], m[j]) for m in hits.values() for i in range(len(m)) for j in range(i + 1, len(m))}
@@ -197,11 +203,11 @@ def test_findings_agree_with_brute_force(tmp_path, policy, rows):
         for overlap in (d for d in findings if d.code == "overlap"):
             first, second = (int(n) - 1 for n in re.findall(r"x#(\d+)", overlap.message))
             reported.add((first, second))
-            assert {first, second} <= set(hits[(overlap.example["n"], overlap.example["flag"])])
+            assert {first, second} <= set(hits[point_of(overlap.example)])
         assert reported == pairs
     # Masked (first): exactly the rows that are never the first match anywhere.
     if policy == "first":
         fires = {m[0] for m in hits.values() if m}
-        never = {i for i in range(len(rows)) if i not in fires}
+        never = {i for i in range(row_count) if i not in fires}
         masked = {int(d.message.split()[1].split("#")[1]) - 1 for d in findings if d.code == "masked-rule"}
         assert masked == never

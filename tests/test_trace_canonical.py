@@ -9,6 +9,7 @@ from pathlib import Path
 import engine
 from engine.trace_canonical import Template, canon, mark, template_or_none
 from engine.trace_json import canonical_bytes, digest_of
+from tests.test_function_calls import RULES as CALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2025, 9, 1)
@@ -52,27 +53,14 @@ def test_a_constant_text_holding_the_marker_itself_gets_no_template():
     assert template_or_none({"a": mark(0)}, range(1)) is not None
 
 
-CALLS_RULES = """\
-input age : integer 0..130
-input ages : list of integer
-
-parameter base_fee : money
-  from 2020-01-01 = 10 €
-
-function share(a: integer 0..130) : money "Monthly share" source tariff
-  | a      || share | because
-  | <= 29  || 8 €   | "Aged {a}, with {base_fee}: 8 €."
-  | >= 30  || 14 €  |
-
-function with_fee(a: integer 0..130) : money = share(a) + base_fee
-
-decision mine : money = with_fee(age)
-decision all_shares : list of money = for x in ages return share(x)
+# the rules of tests/test_function_calls.py, a hole reading a parameter, and a table reading a call's value
+CALLS_RULES = CALL_RULES.replace('"Aged {a}: 8 €."', '"Aged {a}, with {base_fee}: 8 €."') + """\
 decision band : text
   | mine      || band   | because
   | <= 20 €   || "low"  | "{mine} is low."
   | otherwise || "high" |
 """
+assert "with {base_fee}" in CALLS_RULES, "tests/test_function_calls.py's rules changed: say the hole again"
 
 
 def test_the_digest_of_a_trace_with_calls_is_that_of_the_canonical_json(tmp_path, monkeypatch):
