@@ -40,7 +40,7 @@ decision helper : integer = n * 2 - 3
 
 N_TESTS = ["-", "<= {a}", "{a}..{b}", ">= {a}", "< {a}", "> {b}", "{a}", "not {a}"]
 C_TESTS = ["-", "red", "not red", "{{green, blue}}", "blue"]
-LOOKUP_OUTPUTS = ["{a} €", "n * {a} € + 1 €", "{a}.5 € + n * 2 €", "amount + {a} €", "-n * 0.25 €", "{b}.125 €"]
+LOOKUP_OUTPUTS = ["{a} €", "n * {a} € + 1 €", "{a}.5 € + n * 2 €", "amount + {a} €", "-n * 0.25 €", "{b}.25 €"]
 AMOUNT_TESTS = ["-", "<= lo", "(lo..hi]", "> hi", "<= limit", "[lo..limit]", "> lo + hi", "< {a} €", "= hi",
                 "lo, hi", "not (lo..hi)", "<= hi - lo", "> lo * 2"]
 FLAG_TESTS = ["-", "true", "false"]
@@ -73,7 +73,7 @@ def chain(draw):
     hi = draw(st.sampled_from(HI_FORMS))
     if hi in ("TABLE", "TWIN"):
         hi = lookup(draw, "hi", cells if hi == "TWIN" else None)[0]
-    text = PRELUDE + lo + hi.format(a=a, b=b)
+    text = PRELUDE + lo.format() + hi.format(a=a, b=b)  # a look-up table's `{{green, blue}}` is a set
     columns = draw(st.sampled_from([["amount"], ["flag", "amount"], ["amount", "flag"], ["c", "amount"]]))
     lines = ["decision t : money hit first", f"  | {' | '.join(columns)} || t"]
     for _ in range(draw(st.integers(1, 6))):
