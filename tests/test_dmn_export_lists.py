@@ -4,13 +4,14 @@ refuses (functions, `contains` cells) is said in words."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 import engine
 from engine.dmn.to_rules import import_dmn
 from engine.dmn.writer import export_dmn
-from engine.errors import VerdictError
+from tests.test_dmn_durations import TCK
 
 DAY = dt.date(2026, 1, 1)
 RULES = """type Person = {name: text, age: integer 0..130}
@@ -45,11 +46,52 @@ def test_list_forms_export_to_feel_and_come_back_with_the_same_values(tmp_path):
             original.evaluate(facts, as_of=DAY, trace=False).outputs
 
 
-def test_a_function_call_is_refused_in_words(tmp_path):
-    (tmp_path / "f.rules").write_text("input a : integer\nfunction double(x: integer) : integer = x * 2\n"
-                                      "decision d : integer = double(a)\n", encoding="utf-8")
-    with pytest.raises(VerdictError) as raised:
-        export_dmn(engine.load_ruleset(tmp_path / "f.rules"), DAY)
-    assert [(d.span.line, d.message) for d in raised.value.diagnostics] == [
-        (3, "cannot be exported to DMN: the function `double` cannot be exported: the export does not write "
-            "business knowledge models (the import reads them)")]
+FUNCTIONS = """type Person = {name: text, age: integer 0..130, stay: duration}
+input household : list of Person
+input age : integer 0..130
+
+function share(a: integer 0..130) : money
+  | a      || share | because
+  | <= 17  || 0 €   | "Minors (aged {a}) pay nothing."
+  | 18..59 || 8 €   |
+  | >= 60  || 25 €  |
+
+function long_stay(s: duration) : bool = s >= 90 days
+function doubled_share(a: integer 0..130) : money = share(a) * 2
+
+decision shares : list of money = for m in household return share(m.age)
+decision total : money = sum(for m in household return share(m.age))
+decision all_long : bool = every m in household satisfies long_stay(m.stay)
+decision mine : money = doubled_share(age)
+"""
+
+
+def test_functions_export_as_business_knowledge_models_and_come_back_the_same(tmp_path):
+    (tmp_path / "f.rules").write_text(FUNCTIONS, encoding="utf-8")
+    original = engine.load_ruleset(tmp_path / "f.rules")
+    xml, _ = export_dmn(original, DAY)
+    for feel in ('<businessKnowledgeModel id="bkm_share" name="share">', '<formalParameter name="a" typeRef="share_a_range" />',
+                 '<requiredKnowledge href="#bkm_long_stay" />', "<text>(for m in household return share(m.age))</text>",
+                 "<text>round half up((share(a) * 2), 2)</text>", "<text>round half up(doubled_share(age), 2)</text>"):
+        assert feel in xml
+    assert xml.count('<requiredKnowledge href="#bkm_share" />') == 3  # shares, total, and doubled_share itself
+    back = import_dmn(xml.encode(), "f.dmn")
+    assert "function share(a: integer 0..130) : money hit unique" in back.text
+    for facts in ({"household": [{"name": "A", "age": 12, "stay": "P30D"}, {"name": "B", "age": 61, "stay": "P400D"}],
+                   "age": 40},
+                  {"household": [{"name": "C", "age": 30, "stay": "P100D"}], "age": 70}):
+        assert back.ruleset.evaluate(facts, as_of=DAY, trace=False).outputs == \
+            original.evaluate(facts, as_of=DAY, trace=False).outputs
+
+
+@pytest.mark.skipif(not Path(TCK).exists(), reason=f"no DMN TCK at {TCK} (set VERDICT_TCK)")
+def test_the_export_of_lists_and_functions_is_valid_dmn_15(tmp_path):
+    xmlschema = pytest.importorskip("xmlschema")
+    from engine.dmn.tck import TckSource
+    source = TckSource(TCK)
+    for path in source.files("TestCases", lambda p: p.endswith(".xsd")):
+        (tmp_path / Path(path).name).write_bytes(source.read(path))
+    schema = xmlschema.XMLSchema(str(tmp_path / "DMN15.xsd"))
+    for name, text in (("l.rules", RULES), ("f.rules", FUNCTIONS)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        schema.validate(export_dmn(engine.load_ruleset(tmp_path / name), DAY)[0])

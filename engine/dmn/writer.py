@@ -16,6 +16,7 @@ from typing import Optional
 
 from engine import ast, durations
 from engine.dmn.literals import quote as feel_string  # FEEL strings escape as rule-language strings do
+from engine.dmn.writer_bkm import bkm_element, knowledge_requirements
 from engine.dmn.writer_lists import list_feel, refused_words
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
@@ -34,7 +35,9 @@ EXTENDED = {"integer": "number", "money": "number", "country": "string"}  # item
 FEEL_KEYWORDS = {"null", "for", "return", "some", "every", "satisfies", "function", "between", "instance", "of",
                  "external", "true", "false", "and", "or", "not", "in", "if", "then", "else"}
 FUNCTIONS = {"min": "min", "max": "max", "abs": "abs", "floor": "floor", "ceil": "ceiling", "count": "count",
-             "contains": "list contains"}
+             "contains": "list contains", "sum": "sum", "all": "all", "any": "any", "upper": "upper case",
+             "lower": "lower case", "string_length": "string length", "substring": "substring",
+             "starts_with": "starts with", "ends_with": "ends with"}  # not `string`: verdict writes 1,234.50 €
 
 
 def _q(tag: str) -> str:
@@ -70,6 +73,7 @@ class _Exporter:
         self.item_order: list = []
         self.uses_as_of = False
         self.bound: list = []       # the variables of the iterations being written (writer_lists.py)
+        self.called: list = []      # the functions called, to export as business knowledge models
         self.problems: list = []
         self.notes: list = []
 
@@ -215,9 +219,8 @@ class _Exporter:
             return f"({args[0]}).{name}"
         if name == "date":
             return f"date({', '.join(args)})"
-        if name in self.model.functions:
-            raise Refused(f"the function `{name}` cannot be exported: the export does not write business "
-                          "knowledge models (the import reads them)", expr.span)
+        if name in self.model.functions:  # a business knowledge model's invocation (writer_bkm.py)
+            return f"{name}({', '.join(args)})"
         raise Refused(f"the function `{name}` cannot be exported", expr.span)
 
     def unary_tests(self, test, column: Type) -> str:
@@ -259,6 +262,7 @@ class _Exporter:
                 ET.SubElement(requirement, _q("requiredDecision"), {"href": f"#decision_{_ncname(name)}"})
         if "as_of" in seen:
             self.uses_as_of = True
+        knowledge_requirements(self, decision, body, _q, _ncname)
 
     def input(self, name: str, info) -> ET.Element:
         _feel_name(name, info.decl.span)
@@ -308,7 +312,8 @@ class _Exporter:
             return element
         return self.table(element, name, info, version)
 
-    def table(self, element: ET.Element, name: str, info, version) -> ET.Element:
+    def table(self, element: ET.Element, name: str, info, version, holder=None) -> ET.Element:
+        """A table decision; or, into `holder`, a function's table (writer_bkm.py)."""
         decl, body = version.decl, version.decl.body
         hit = decl.hit
         multi = len(body.outputs) > 1
@@ -321,12 +326,13 @@ class _Exporter:
             self.items[record.get("name")] = record
             self.item_order.append(record.get("name"))
             type_ref = record.get("name")
-        else:
+        elif holder is None:
             type_ref = self.type_ref(info.type, name, version.range)
-        ET.SubElement(element, _q("variable"), {"name": name, "typeRef": type_ref})
-        self.requirements(element, body)
-        table = ET.SubElement(element, _q("decisionTable"), {"id": f"logic_{_ncname(name)}",
-                                                             "hitPolicy": HIT_POLICIES[hit.policy]})
+        if holder is None:
+            ET.SubElement(element, _q("variable"), {"name": name, "typeRef": type_ref})
+            self.requirements(element, body)
+        table = ET.SubElement(element if holder is None else holder, _q("decisionTable"),
+                              {"id": f"logic_{_ncname(name)}", "hitPolicy": HIT_POLICIES[hit.policy]})
         if hit.aggregator:
             table.set("aggregation", hit.aggregator.upper())
         for index, (column, type_) in enumerate(zip(body.inputs, version.column_types)):
@@ -412,6 +418,8 @@ class _Exporter:
                 continue
             if self.attempt(drg, lambda: self.decision(name, info, version)):
                 exported.add(name)
+        for name in self.called:  # grows while it is walked: a function's own calls come after it
+            self.attempt(drg, lambda: bkm_element(self, name, self.model.functions[name], _q, _ncname))
         for element in drg:  # a decision that reads one that was not exported would be incomplete
             for requirement in element.iter(_q("requiredDecision")):
                 target = requirement.get("href")[len("#decision_"):]
