@@ -135,7 +135,9 @@ class Reading:
             element = code[len("list of "):]
             return formatting.format_list([self.value(v, element) for v in value], lang) if value else self.w["none"]
         if isinstance(code, dict) and "list" in code and isinstance(value, list):  # a list of records
-            return formatting.format_list([self.value(v, code["list"]) for v in value], lang) if value else self.w["none"]
+            # each in brackets: its fields' commas would run into the list's
+            return formatting.format_list([parenthesised(self.value(v, code["list"]), lang) for v in value], lang) \
+                if value else self.w["none"]
         if isinstance(code, dict) and isinstance(value, dict):
             fields = code.get("record", {})
             return joined([f"{k}{colon(lang)}{self.value(v, fields.get(k))}" for k, v in value.items()], lang)

@@ -658,7 +658,7 @@ def test_a_collect_table_with_several_outputs_has_a_readable_list_type(ws):
     verdict = rs.evaluate({"n": 1}, as_of=AS_OF)
     assert verdict.to_dict()["types"]["offers"] == {"list": {"record": {"fee": "money", "rate": "number"}}}
     assert verdict.outputs["offers"] == [{"fee": D("10.00"), "rate": D("0.5")}, {"fee": D("20.00"), "rate": D("0.7")}]
-    assert "offers: fee: €10.00, rate: 0.5 and fee: €20.00, rate: 0.7\n" in verdict.explain()
+    assert "offers: (fee: €10.00, rate: 0.5) and (fee: €20.00, rate: 0.7)\n" in verdict.explain()
 
 
 def test_a_translated_text_reads_record_fields_that_exist(ws):
