@@ -180,7 +180,7 @@ class FunctionTyper(ExpressionTyper):
             self._fits(result, type_, body.expr, f"`{decl.name}` is declared {result.describe()} but its "
                        f"expression gives {type_.describe()}")
             self._template(body.because)
-            self.called = _called(body.expr, self.function_signatures)
+            self.called = called_in(body.expr, self.function_signatures)
             return Version(decl, (), (result,), (), (decl.name,), range_)
         if len(body.outputs) != 1:
             resolver.error("type-mismatch", f"the table of function `{decl.name}` has {len(body.outputs)} output "
@@ -208,7 +208,7 @@ class FunctionTyper(ExpressionTyper):
         if element is not UNKNOWN and result is not UNKNOWN and not self.compatible(result, aggregate):
             resolver.error("type-mismatch", f"`{decl.name}` is declared {result.describe()} but its table "
                            f"(hit {decl.hit.label()}) gives {aggregate.describe()}", decl.type.span)
-        self.called = _called(body, self.function_signatures)
+        self.called = called_in(body, self.function_signatures)
         return Version(decl, tuple(column_types), (element,), (), tuple(rule_ids), range_)
 
     def _fits(self, expected, actual, expr, message):
@@ -243,7 +243,7 @@ def _is_symbol(name, expected) -> bool:
     return expected is not None and is_symbol_of(name, expected)
 
 
-def _called(node, signatures) -> list:
+def called_in(node, signatures) -> list:
     """The declared functions a body calls, in order of first call (walks the AST, no recursion)."""
     found, stack = [], [node]
     while stack:

@@ -24,8 +24,8 @@ def calls_a_function(node, functions) -> bool:
     """Whether an expression calls a declared function (whose calls the trace records)."""
     if not functions:
         return False
-    from engine.functions import _called
-    return bool(_called(node, functions))
+    from engine.functions import called_in
+    return bool(called_in(node, functions))
 
 
 def list_name(source) -> Optional[str]:

@@ -360,15 +360,20 @@ def test_durations_export_to_feel_and_come_back_with_the_same_values(tmp_path):
 
 @pytest.mark.skipif(not Path(TCK).exists(), reason=f"no DMN TCK at {TCK} (set VERDICT_TCK)")
 def test_the_export_of_durations_is_valid_dmn_15(tmp_path):
-    xmlschema = pytest.importorskip("xmlschema")
     import engine
-    from engine.dmn.tck import TckSource
     from engine.dmn.writer import export_dmn
+    (tmp_path / "d.rules").write_text(DURATION_RULES, encoding="utf-8")
+    dmn15_schema(tmp_path).validate(export_dmn(engine.load_ruleset(tmp_path / "d.rules"), DAY)[0])
+
+
+def dmn15_schema(folder: Path):
+    """The TCK's DMN15.xsd (and the schemas it includes), copied into `folder` and read."""
+    xmlschema = pytest.importorskip("xmlschema")
+    from engine.dmn.tck import TckSource
     source = TckSource(TCK)
     for path in source.files("TestCases", lambda p: p.endswith(".xsd")):
-        (tmp_path / Path(path).name).write_bytes(source.read(path))
-    (tmp_path / "d.rules").write_text(DURATION_RULES, encoding="utf-8")
-    xmlschema.XMLSchema(str(tmp_path / "DMN15.xsd")).validate(export_dmn(engine.load_ruleset(tmp_path / "d.rules"), DAY)[0])
+        (folder / Path(path).name).write_bytes(source.read(path))
+    return xmlschema.XMLSchema(str(folder / "DMN15.xsd"))
 
 
 def test_the_durations_example_of_docs_dmn_md_translates_as_it_says():

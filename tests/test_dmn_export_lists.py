@@ -11,7 +11,7 @@ import pytest
 import engine
 from engine.dmn.to_rules import import_dmn
 from engine.dmn.writer import export_dmn
-from tests.test_dmn_durations import TCK
+from tests.test_dmn_durations import TCK, dmn15_schema
 
 DAY = dt.date(2026, 1, 1)
 RULES = """type Person = {name: text, age: integer 0..130}
@@ -86,12 +86,7 @@ def test_functions_export_as_business_knowledge_models_and_come_back_the_same(tm
 
 @pytest.mark.skipif(not Path(TCK).exists(), reason=f"no DMN TCK at {TCK} (set VERDICT_TCK)")
 def test_the_export_of_lists_and_functions_is_valid_dmn_15(tmp_path):
-    xmlschema = pytest.importorskip("xmlschema")
-    from engine.dmn.tck import TckSource
-    source = TckSource(TCK)
-    for path in source.files("TestCases", lambda p: p.endswith(".xsd")):
-        (tmp_path / Path(path).name).write_bytes(source.read(path))
-    schema = xmlschema.XMLSchema(str(tmp_path / "DMN15.xsd"))
+    schema = dmn15_schema(tmp_path)
     for name, text in (("l.rules", RULES), ("f.rules", FUNCTIONS)):
         (tmp_path / name).write_text(text, encoding="utf-8")
         schema.validate(export_dmn(engine.load_ruleset(tmp_path / name), DAY)[0])

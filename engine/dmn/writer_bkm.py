@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-import attrs
-
 from engine import ast
+from engine.functions import called_in
 
 
 def bkm_element(exporter, name: str, info, q, ncname) -> ET.Element:
@@ -41,23 +40,10 @@ def bkm_element(exporter, name: str, info, q, ncname) -> ET.Element:
 
 def knowledge_requirements(exporter, element: ET.Element, body, q, ncname) -> None:
     """A knowledge requirement of each function the body calls, in the order first called."""
-    for name in functions_called(body, exporter.model.functions):
+    for name in called_in(body, exporter.model.functions):
         if name not in exporter.called:
             exporter.called.append(name)
         requirement = ET.SubElement(element, q("knowledgeRequirement"),
                                     {"id": f"knowledge_{ncname(element.get('name'))}_{ncname(name)}"})
         ET.SubElement(requirement, q("requiredKnowledge"), {"href": f"#bkm_{ncname(name)}"})
 
-
-def functions_called(node, functions: dict) -> list:
-    """The functions a node's expressions call, in the order of their text."""
-    found, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ast.Call) and item.function in functions and item.function not in found:
-            found.append(item.function)
-        if isinstance(item, (tuple, list)):
-            stack.extend(reversed(item))
-        elif attrs.has(type(item)):
-            stack.extend(reversed([getattr(item, f.name) for f in attrs.fields(type(item)) if f.name != "span"]))
-    return found
