@@ -16,6 +16,7 @@ from typing import Optional
 from engine import ast
 from engine.resolve import TEMPLATE_HOLE
 from engine.status import ANSWERED, ANSWERED_STATUS, Status
+from engine.engine_context import thread_engine_context
 from engine.trace_json import digest_of, dumps_indented
 from engine.trace_rows import FULL_ROWS
 from engine.values import ENGINE_CONTEXT, EnumType, ListType, RecordType
@@ -78,8 +79,12 @@ class Verdict:
         trace = self._trace
         if trace is None:
             builder = self._builder  # read once: another thread may be building it too
-            with decimal.localcontext(ENGINE_CONTEXT):
+            previous = decimal.getcontext()
+            decimal.setcontext(thread_engine_context())  # as localcontext(ENGINE_CONTEXT), no copy made
+            try:
                 trace = self._trace = builder()
+            finally:
+                decimal.setcontext(previous)
         return trace
 
     def __eq__(self, other):

@@ -261,6 +261,18 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
     return trace
 
 
+def value_places(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records):
+    """(the values of this compact trace, where each goes in it, where each comes from, the shapes
+    of the ruleset, the records), or None
+    for a trace trace_shapes.py does not shape: what engine/trace_fast.py learns its layouts from."""
+    cache = _cache(ruleset)
+    paths: list = []
+    sources: list = []
+    shaped = shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, None,
+                      *_fact_names(cache, ruleset.model, given, prepared), paths, sources)
+    return None if shaped is None else (shaped[1], paths, sources, cache.shaped, records)
+
+
 def _fact_names(cache: _Cache, model, given, prepared) -> tuple:
     """(the names of the facts given, in declaration order; those of the defaults used)."""
     key = (tuple(given), tuple(prepared))
