@@ -52,6 +52,7 @@ class FastPath:
         self.count = len(self.decisions)
         self.default_outputs = tuple(ruleset.default_outputs())
         self.traces = FastTraces()
+        self.calls = bool(model.functions)  # a decision may call a function: its records may hold calls
         self._days: dict = {}
         self._programs: dict = {}
         self._units: dict = {}
@@ -150,7 +151,7 @@ class FastPath:
     def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> dict:
         key = None
         if records is not None and not full_rows_requested():  # a layout met before (trace_fast.py)
-            key = layout_key(need, program.versions, day, given, records)
+            key = layout_key(need, program.versions, day, given, records, self.calls)
             if key is not None:
                 trace = self.traces.trace(key, records, f, outputs)
                 if trace is not None:
@@ -163,7 +164,8 @@ class FastPath:
         decision_records = []
         if records is not None:
             decision_records = [self.record(program, j, records[j]) for j in need.order if records[j] is not None]
-        trace = build_trace(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs, decision_records)
+        trace = build_trace(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs, decision_records,
+                            shaped=key is None)
         if key is not None and self.traces.should_learn(key, records, f, outputs):
             from engine.trace_build import value_places
             places = value_places(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs,

@@ -139,12 +139,12 @@ def _as_list(value):
 
 
 def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records,
-                statuses: Optional[dict] = None, unanswered: tuple = ()) -> dict:
+                statuses: Optional[dict] = None, unanswered: tuple = (), shaped: bool = True) -> dict:
     """The trace of a verdict (engine/trace_build.py, which reads this module's helpers)."""
     global _build
     if _build is None:
         from engine.trace_build import build_trace as _build
-    return _build(ruleset, as_of, given, prepared, wanted, values, records, statuses, unanswered)
+    return _build(ruleset, as_of, given, prepared, wanted, values, records, statuses, unanswered, shaped)
 
 
 _build = None

@@ -235,14 +235,15 @@ NOT_MADE = object()
 
 
 def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records,
-                statuses: Optional[dict] = None, unanswered: tuple = ()) -> dict:
+                statuses: Optional[dict] = None, unanswered: tuple = (), shaped: bool = True) -> dict:
     """The trace of a verdict: the facts as given (`given`: their names), the facts as used
     (`prepared`), the outputs, the status of each requested output, one entry per decision
     record, and one per decision that gave no answer or was not evaluated (`unanswered`:
     (name, Status) pairs). A compact trace of a shape met before is made by the code generated
-    for it (trace_shapes.py), any other here."""
+    for it (trace_shapes.py), any other here; `shaped=False`: here (trace_fast.py makes the
+    shapes of the fast path's traces)."""
     cache = _cache(ruleset)
-    if unanswered or FULL_ROWS.get():
+    if unanswered or not shaped or FULL_ROWS.get():
         return _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered)
     names = _fact_names(cache, ruleset.model, given, prepared)
     shaped = shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names)

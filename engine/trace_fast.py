@@ -97,18 +97,20 @@ class FastTraces:
                                           decision_records, shapes)
 
 
-def layout_key(need, versions: tuple, day, given: tuple, records):
+def layout_key(need, versions: tuple, day, given: tuple, records, calls: bool = True):
     """What tells a layout apart, from the raw records (fastpath.py; `versions`: the day's plans),
-    or None for a trace this module does not make (a function was called)."""
+    or None for a trace this module does not make (a function was called; `calls`: the ruleset
+    declares functions, so that its reads may hold calls)."""
     key = [need, day, given]
     append = key.append
     for j in need.order:
         record = records[j]
         if record is not None:
             reads = record[4]
-            for read in reads:
-                if type(read) is not int:  # a call (functions_eval.CallRecord)
-                    return None
+            if calls:
+                for read in reads:
+                    if type(read) is not int:  # a call (functions_eval.CallRecord)
+                        return None
             append(j)
             fired = record[2]
             if fired:
