@@ -20,6 +20,7 @@ must give that trace's values, and the shape's code that trace, byte for byte, d
 from __future__ import annotations
 
 from decimal import Decimal
+from operator import itemgetter
 
 from engine.codegen_unit import Unit, Unsupported, run_checked
 from engine import trace_shapes
@@ -80,7 +81,7 @@ class FastTraces:
         layout = self.layouts.get(key)
         try:
             if layout is None:
-                layout = self.layouts[key] = _Layout(fast, need, key[2], records, sources)
+                layout = self.layouts[key] = _Layout(fast, need, key[2], records, sources, values)
             if sources != layout.sources:
                 raise Unsupported("one layout, values from other places")
             kept = [values[n] for n in layout.taken]
@@ -138,7 +139,7 @@ def first_failure(row, inputs) -> int:
 class _Layout:
     """Where each value of a layout's traces comes from, as a generated function, and its shapes."""
 
-    def __init__(self, fast, need, given: tuple, records, sources: list):
+    def __init__(self, fast, need, given: tuple, records, sources: list, values: list):
         self.sources = sources
         self.shapes: dict = {}  # the values that can need symbol labels -> trace_shapes._Shape, or REFUSED
         self.keep = need        # the key holds it by identity: alive while the layout is
@@ -168,13 +169,13 @@ class _Layout:
             raise Unsupported("a layout this large is left to trace_build.py")
         self.extract = run_checked(unit.source(["taken"]), unit.names, "trace layout")["factory"](unit.objects)[0]
         picked = tuple(picked)
+        containers = any(type(values[taken[n]]) in (list, dict) for n in picked)
         if not picked:
             self.pick = lambda values: ()
-        elif len(picked) == 1:
-            only = picked[0]
-            self.pick = lambda values: _hashable(values[only])
-        else:
+        elif containers:  # a list of symbols, a record: its items (a scalar where one was is unhashable)
             self.pick = lambda values: tuple([_hashable(values[n]) for n in picked])
+        else:  # symbols and true/false, as they are
+            self.pick = itemgetter(*picked) if len(picked) > 1 else itemgetter(picked[0])
 
 
 def _hashable(value):

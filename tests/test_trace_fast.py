@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import pickle
 import random
+import subprocess
 import sys
 from pathlib import Path
 
@@ -136,3 +137,14 @@ def test_a_decision_calling_a_function_stays_with_trace_build(tmp_path, monkeypa
     traces = [shares.evaluate({"age": 20 + n}, as_of=AS_OF).to_dict() for n in range(4)]
     assert [t["decisions"][0]["calls"][0]["arguments"] for t in traces] == [{"a": 20}, {"a": 21}, {"a": 22}, {"a": 23}]
     assert not any(served)
+
+
+def test_the_example_of_the_trace_format_runs_as_it_says(tmp_path):
+    text = (ROOT / "docs" / "trace-format.md").read_text(encoding="utf-8")
+    section = text.split("## The trace as a Python object", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.py").write_text(example, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(tmp_path / "example.py")], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ("this part of a verdict's trace is shared with other traces and cannot be changed; "
+                           "change a copy: copy.deepcopy(trace)\n")
