@@ -28,15 +28,24 @@ from engine.trace_shapes import REFUSED, make_shape, symbolic
 from engine.values import to_json_value
 
 MAX_LAYOUTS = 4096   # layouts remembered per ruleset (the memory starts again beyond)
+# Learning a shape costs 20 to 60 builds by trace_build.py. When the shapes learnt so far have
+# been used fewer than PAYBACK times each on average (many layouts, each met a few dozen times:
+# the whole bundled ruleset on random households), learning waits twice as long, up to
+# MAX_PATIENCE times GENERATE_AFTER, so that what it costs stays below what it saves.
+PAYBACK = 16
+MAX_PATIENCE = 64
 _AS_IS = frozenset({str, int, bool, type(None)})
 
 
 class FastTraces:
-    """One ruleset's layouts, and how often each not yet learnt was met."""
+    """One ruleset's layouts, how often each not yet learnt was met, and how much the learnt are used."""
 
     def __init__(self):
         self.layouts: dict = {}  # key -> _Layout, or REFUSED
         self.missed: dict = {}   # key -> times built by trace_build.py
+        self.learnt = 0          # shapes learnt
+        self.used = 0            # traces made by them
+        self.patience = 1        # learning waits this many times GENERATE_AFTER
 
     def trace(self, key, records, f, outputs):
         """The trace of a layout learnt before, or None."""
@@ -50,12 +59,13 @@ class FastTraces:
             return None
         if shape is None or shape is REFUSED:
             return None
+        self.used += 1  # (not exact under threads: a measure, not a count anyone relies on)
         return shape.trace(values)
 
     def should_learn(self, key, records, f, outputs) -> bool:
         """Count a trace of `key` built the slow way: whether to learn it now. A layout is learnt
         on its GENERATE_AFTER-th trace, and each more of its shapes on the GENERATE_AFTER-th
-        trace of that shape."""
+        trace of that shape (times the patience, see PAYBACK)."""
         layout = self.layouts.get(key)
         if layout is REFUSED:
             return False
@@ -70,7 +80,7 @@ class FastTraces:
         if len(self.missed) >= MAX_LAYOUTS:
             self.missed.clear()
         self.missed[counted] = count
-        return count == trace_shapes.GENERATE_AFTER
+        return count == trace_shapes.GENERATE_AFTER * self.patience
 
     def learn(self, key, fast, need, records, f, outputs, trace: dict, places):
         """Learn the layout `key`, or one more of its shapes, from `trace` and `places`
@@ -94,8 +104,12 @@ class FastTraces:
             return
         # the shape's code, with the layout's constant values written in (trace_shapes.py checks
         # that it gives this trace back, digest included)
-        layout.shapes[picked] = make_shape(trace, kept, [paths[n] for n in layout.taken],
-                                          decision_records, shapes)
+        made = layout.shapes[picked] = make_shape(trace, kept, [paths[n] for n in layout.taken],
+                                                 decision_records, shapes)
+        if made is not REFUSED:
+            self.learnt += 1
+            if self.learnt >= 8 and self.used < PAYBACK * self.learnt and self.patience < MAX_PATIENCE:
+                self.patience *= 2
 
 
 def layout_key(need, versions: tuple, day, given: tuple, records, calls: bool = True):

@@ -29,6 +29,7 @@ AS_OF = dt.date(2025, 9, 1)
 @pytest.fixture()
 def ruleset(monkeypatch):
     monkeypatch.setattr(trace_shapes, "GENERATE_AFTER", 2)  # layouts learnt on their second trace
+    monkeypatch.setattr(trace_fast, "PAYBACK", 0)  # and learning never waits longer (but in its own test)
     return engine.load_ruleset(ROOT / "rulesets" / "student_health")
 
 
@@ -148,3 +149,19 @@ def test_the_example_of_the_trace_format_runs_as_it_says(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout == ("this part of a verdict's trace is shared with other traces and cannot be changed; "
                            "change a copy: copy.deepcopy(trace)\n")
+
+
+def test_learning_waits_longer_when_the_learnt_shapes_are_seldom_used(ruleset, served, monkeypatch):
+    monkeypatch.setattr(trace_fast, "PAYBACK", 10 ** 6)  # no shape is ever used enough
+    css = lambda size, territory: {"annual_resources": 100, "household_size": size,  # noqa: E731
+                                   "territory": territory, "insured_in": "FR"}
+    layouts = [css(size, territory) for size in range(1, 6) for territory in ("metropole", "outre_mer")]
+    for facts in layouts[:8]:  # eight layouts, each learnt on its second trace
+        for _ in range(2):
+            ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict()
+    traces = ruleset._fast.traces
+    assert (traces.learnt, traces.patience) == (8, 2)
+    served.clear()
+    for _ in range(5):  # the ninth: learnt on its fourth trace now
+        ruleset.evaluate(layouts[8], as_of=AS_OF, outputs=["css_status"]).to_dict()
+    assert served == [False, False, False, False, True]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import trace_build, trace_shapes
+from engine import trace_build, trace_fast, trace_shapes
 from engine.trace_json import digest_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,10 @@ DEFAULT_AFTER = trace_shapes.GENERATE_AFTER
 def _shapes_soon():
     """Shapes get their code on their third trace here, to be tested without sixteen of each."""
     trace_shapes.GENERATE_AFTER = 3
+    payback, trace_fast.PAYBACK = trace_fast.PAYBACK, 0  # learning never waits longer here (tests/test_trace_fast.py)
     yield
     trace_shapes.GENERATE_AFTER = DEFAULT_AFTER
+    trace_fast.PAYBACK = payback
 
 
 def test_a_shape_gets_its_code_when_it_has_been_met_generate_after_times(monkeypatch):
