@@ -226,8 +226,9 @@ def _source_entry(ruleset, source_id: Optional[str]) -> Optional[dict]:
     entry = entries.get(source_id)
     if entry is None:
         source = ruleset.files.sources.get(source_id)
-        entry = entries[source_id] = source.to_dict() if source else {"id": source_id}
-    return dict(entry)  # a trace's own copy
+        from engine.trace_shared import shared
+        entry = entries[source_id] = shared(source.to_dict() if source else {"id": source_id})
+    return entry  # made once, read-only: shared by the traces that cite it (engine/trace_shared.py)
 
 
 def unanswered_entry(ruleset, name: str, status: Status) -> dict:
