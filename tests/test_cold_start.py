@@ -1,0 +1,110 @@
+"""A cached `verdict eval` in a new process (issue #15): it imports only what it uses, its help and
+errors read as argparse's own, and the `verdict` program ends as main() returns."""
+from __future__ import annotations
+
+import argparse
+import calendar
+import contextlib
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine import cli
+from engine.durations import add_months, days_in_month
+
+ROOT = Path(__file__).resolve().parent.parent
+STUDENT_HEALTH = ROOT / "rulesets" / "student_health"
+WANG = ROOT / "examples" / "wang.yaml"
+
+# Modules that a cached eval of a facts file of `name: value` lines does not need: PyYAML (the
+# facts are read by engine/facts_plain.py, the rules come from the cache), shutil (argparse's
+# terminal width, for help not shown), calendar (the length of a month), and the parser.
+NOT_NEEDED = ("yaml", "shutil", "calendar", "lark", "engine.parse", "engine.yaml_safe")
+
+
+def run_eval(folder: Path, facts: Path, *more: str) -> subprocess.CompletedProcess:
+    program = ("import sys\nfrom engine.cli import main\n"
+               f"code = main(['eval', {str(STUDENT_HEALTH)!r}, '--facts', {str(facts)!r}, '--as-of', '2025-09-01', "
+               f"'--output', 'css_status'{''.join(f', {m!r}' for m in more)}])\n"
+               f"found = sorted(m for m in {NOT_NEEDED!r} if m in sys.modules)\n"
+               "sys.stderr.write(repr((code, found)))\n")
+    env = dict(os.environ, VERDICT_CACHE_DIR=str(folder))
+    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_a_cached_eval_imports_neither_pyyaml_nor_shutil_nor_calendar(tmp_path):
+    first, second = run_eval(tmp_path / "cache", WANG), run_eval(tmp_path / "cache", WANG)
+    assert "yaml" in first.stderr and "lark" in first.stderr  # the first run read ruleset.yaml and parsed
+    assert second.stderr == "(0, [])"
+    assert second.stdout == first.stdout and "Complémentaire santé solidaire: free" in second.stdout
+
+
+def test_facts_beyond_name_value_lines_are_read_by_pyyaml_to_the_same_verdict(tmp_path):
+    marked = tmp_path / "marked.yaml"  # the same facts after a document marker: not a plain line
+    marked.write_text("---\n" + WANG.read_text(encoding="utf-8"), encoding="utf-8")
+    run_eval(tmp_path / "cache", WANG)
+    read_here, read_by_pyyaml = run_eval(tmp_path / "cache", WANG), run_eval(tmp_path / "cache", marked)
+    assert read_here.stderr == "(0, [])" and read_by_pyyaml.stderr == "(0, ['engine.yaml_safe', 'yaml'])"
+    assert read_by_pyyaml.stdout == read_here.stdout
+
+
+def test_the_verdict_program_is_main_and_then_the_process_ends(tmp_path):
+    program = ("import gc, sys\nfrom engine import cli\n"
+               f"sys.argv = ['verdict', 'eval', {str(STUDENT_HEALTH)!r}, '--facts', {str(WANG)!r}, '--as-of', "
+               "'2025-09-01', '--output', 'css_status']\n"
+               "code = cli.command()\nsys.stderr.write(repr((code, gc.get_freeze_count() > 0)))\n")
+    env = dict(os.environ, VERDICT_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.stderr == "(0, True)"  # the collector's last walks skipped: the process ends now
+    by_module = subprocess.run([sys.executable, "-m", "engine", "eval", str(STUDENT_HEALTH), "--facts", str(WANG),
+                                "--as-of", "2025-09-01", "--output", "css_status"],
+                               capture_output=True, text=True, env=env, cwd=ROOT)
+    assert by_module.returncode == 0 and by_module.stdout == done.stdout
+
+
+def formatted(parser: argparse.ArgumentParser, words: list) -> tuple:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), pytest.raises(SystemExit) as stop:
+        parser.parse_args(words)
+    return stop.value.code, out.getvalue(), err.getvalue()
+
+
+def with_argparse_formatter(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The same parser, each of its commands formatting with argparse's own HelpFormatter."""
+    parser.formatter_class = argparse.HelpFormatter
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                with_argparse_formatter(command)
+    return parser
+
+
+@pytest.mark.parametrize("columns", ["100", "50"])
+@pytest.mark.parametrize("words", [["--help"], ["eval", "--help"], ["eval"], ["eval", "--format", "xml"],
+                                   ["check", "--help"], ["evl"], ["fmt", "--help"], ["dmn", "--help"]])
+def test_help_and_errors_read_as_with_argparses_own_formatter(words, columns, monkeypatch):
+    monkeypatch.setenv("COLUMNS", columns)
+    ours = formatted(cli.build_parser(words), words)
+    assert ours == formatted(with_argparse_formatter(cli.build_parser(words)), words)
+    assert ours[0] in (0, 2) and "usage: verdict" in ours[1] + ours[2]
+
+
+def test_the_formatter_made_for_each_argument_does_not_ask_the_terminal(monkeypatch):
+    asked = []
+    monkeypatch.setattr("shutil.get_terminal_size", lambda *a: asked.append(a) or os.terminal_size((80, 24)))
+    cli.build_parser(["eval"]).parse_args(["eval", "rules", "--facts", "f.yaml"])
+    assert asked == []
+    formatted(cli.build_parser(["eval", "--help"]), ["eval", "--help"])
+    assert asked  # the help is formatted to the terminal's width, as argparse does
+
+
+def test_a_months_length_is_the_calendars():
+    assert all(days_in_month(year, month) == calendar.monthrange(year, month)[1]
+               for year in (1, 4, 100, 1900, 2000, 2024, 2025, 9999) for month in range(1, 13))
+    assert add_months(dt.date(2024, 1, 31), 1).isoformat() == "2024-02-29"
+    assert add_months(dt.date(9999, 11, 30), 1).isoformat() == "9999-12-30"
