@@ -14,6 +14,9 @@ class Span:
     end_line: int
     end_column: int
 
+    def __reduce__(self):  # pickled as a call, as the AST's nodes are (engine/ast.py): the cache reads it faster
+        return (Span, (self.file, self.line, self.column, self.end_line, self.end_column))
+
     @classmethod
     def from_meta(cls, file: str, meta, line_offset: int = 0) -> "Span":
         return cls(file, meta.line + line_offset, meta.column, meta.end_line + line_offset, meta.end_column)

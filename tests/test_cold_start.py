@@ -108,3 +108,35 @@ def test_a_months_length_is_the_calendars():
                for year in (1, 4, 100, 1900, 2000, 2024, 2025, 9999) for month in range(1, 13))
     assert add_months(dt.date(2024, 1, 31), 1).isoformat() == "2024-02-29"
     assert add_months(dt.date(9999, 11, 30), 1).isoformat() == "9999-12-30"
+
+
+def test_the_rules_read_back_from_a_pickle_are_the_rules_written(tmp_path):
+    """Nodes and spans pickle as a call of their class with their fields (engine/ast.py, span.py):
+    what is read back is equal, of the same classes, to the last position."""
+    import copy
+    import pickle
+
+    import engine
+    from engine import ast
+    from engine.span import Span
+    ruleset = engine.load_ruleset(STUDENT_HEALTH)
+    again = pickle.loads(pickle.dumps(ruleset.parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == ruleset.parsed
+    kinds = set()
+
+    def walk(node, twin):
+        assert type(twin) is type(node)
+        if isinstance(node, (ast.Node, Span)):
+            kinds.add(type(node).__name__)
+            assert node.__reduce_ex__(pickle.HIGHEST_PROTOCOL)[0] is type(node)
+            assert repr(twin) == repr(node) and hash(twin) == hash(node)
+            for field in node.__attrs_attrs__:
+                walk(getattr(node, field.name), getattr(twin, field.name))
+        elif isinstance(node, (list, tuple)):
+            assert len(twin) == len(node)
+            for a, b in zip(node, twin):
+                walk(a, b)
+    walk(ruleset.parsed, again)
+    assert {"Span", "Table", "Row", "Cell", "Literal", "Name", "DecisionDecl"} <= kinds
+    first = ruleset.model.decisions["css_status"].versions[0].decl
+    assert copy.deepcopy(first) == first and copy.copy(first) == first
