@@ -54,17 +54,35 @@ def test_facts_beyond_name_value_lines_are_read_by_pyyaml_to_the_same_verdict(tm
 
 
 def test_the_verdict_program_is_main_and_then_the_process_ends(tmp_path):
-    program = ("import gc, sys\nfrom engine import cli\n"
-               f"sys.argv = ['verdict', 'eval', {str(STUDENT_HEALTH)!r}, '--facts', {str(WANG)!r}, '--as-of', "
-               "'2025-09-01', '--output', 'css_status']\n"
-               "code = cli.command()\nsys.stderr.write(repr((code, gc.get_freeze_count() > 0)))\n")
     env = dict(os.environ, VERDICT_CACHE_DIR=str(tmp_path / "cache"))
+    eval_words = ["eval", str(STUDENT_HEALTH), "--facts", str(WANG), "--as-of", "2025-09-01", "--output", "css_status"]
+    by_main = run_eval(tmp_path / "cache", WANG)
+    # an eval ends the process as soon as the verdict is written: atexit handlers first, then the flush
+    program = ("import atexit, sys\nfrom engine import cli\n"
+               "atexit.register(lambda: sys.stdout.write('[atexit ran]'))\n"
+               f"sys.argv = ['verdict'] + {eval_words!r}\n"
+               "code = cli.command()\nsys.stderr.write('[not reached]')\n")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
-    assert done.stderr == "(0, True)"  # the collector's last walks skipped: the process ends now
-    by_module = subprocess.run([sys.executable, "-m", "engine", "eval", str(STUDENT_HEALTH), "--facts", str(WANG),
-                                "--as-of", "2025-09-01", "--output", "css_status"],
-                               capture_output=True, text=True, env=env, cwd=ROOT)
-    assert by_module.returncode == 0 and by_module.stdout == done.stdout
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == by_main.stdout + "[atexit ran]"
+    by_module = subprocess.run([sys.executable, "-m", "engine"] + eval_words, capture_output=True, text=True,
+                               env=env, cwd=ROOT)
+    assert (by_module.returncode, by_module.stdout) == (0, by_main.stdout)
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("nationality: CN\n", encoding="utf-8")
+    for facts, status in ((partial, 1), (tmp_path / "none.yaml", 2)):
+        words = ["eval", str(STUDENT_HEALTH), "--facts", str(facts), "--as-of", "2025-09-01", "--output", "css_status"]
+        program = f"import sys\nfrom engine import cli\nsys.exit(cli.main({words!r}))\n"
+        ran = [subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT)
+               for command in ([sys.executable, "-m", "engine"] + words, [sys.executable, "-c", program])]
+        assert ran[0].returncode == ran[1].returncode == status
+        assert (ran[0].stdout, ran[0].stderr) == (ran[1].stdout, ran[1].stderr) and ran[0].stderr
+    # any other command returns, the collector frozen: the collections of Python's exit skip the objects
+    program = ("import gc, sys\nfrom engine import cli\n"
+               f"sys.argv = ['verdict', 'check', {str(STUDENT_HEALTH)!r}]\n"
+               "code = cli.command()\nsys.stderr.write(repr((code, gc.get_freeze_count() > 0)))\n")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
+    assert done.stderr == "(0, True)"
 
 
 def formatted(parser: argparse.ArgumentParser, words: list) -> tuple:
@@ -140,3 +158,22 @@ def test_the_rules_read_back_from_a_pickle_are_the_rules_written(tmp_path):
     assert {"Span", "Table", "Row", "Cell", "Literal", "Name", "DecisionDecl"} <= kinds
     first = ruleset.model.decisions["css_status"].versions[0].decl
     assert copy.deepcopy(first) == first and copy.copy(first) == first
+
+
+def test_a_verdict_that_cannot_be_flushed_ends_as_pythons_exit_ends_it(tmp_path):
+    """stdout a pipe nobody reads any more: the last flush fails, and Python's exit says so (120)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    env["VERDICT_CACHE_DIR"] = str(tmp_path / "cache")
+    words = ["eval", str(STUDENT_HEALTH), "--facts", str(WANG), "--as-of", "2025-09-01", "--output", "css_status"]
+    ended = []
+    for command in ([sys.executable, "-m", "engine"] + words,
+                    [sys.executable, "-c", f"import sys\nfrom engine import cli\nsys.exit(cli.main({words!r}))\n"]):
+        reader, writer = os.pipe()
+        os.close(reader)
+        try:
+            done = subprocess.run(command, stdout=writer, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        finally:
+            os.close(writer)
+        ended.append((done.returncode, done.stderr))
+    assert ended[0] == ended[1]
+    assert ended[0][0] == 120 and "BrokenPipeError" in ended[0][1]
