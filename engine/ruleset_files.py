@@ -8,13 +8,14 @@ from pathlib import Path
 
 import attrs
 
+from engine.attrs_repr import frozen
 from engine.errors import Diagnostic, RuleError
 from engine.span import Span
 
 MAX_RULE_FILE_BYTES = 2_000_000
 
 
-@attrs.frozen
+@frozen
 class Source:
     """An entry of the sources registry: what a rule cites."""
 
@@ -29,7 +30,7 @@ class Source:
         return {k: v for k, v in attrs.asdict(self).items() if v}
 
 
-@attrs.frozen
+@frozen
 class RulesetFiles:
     """Everything a ruleset is made of, as text, before parsing."""
 

@@ -1,10 +1,10 @@
 """Positions in rule files, carried from the parser into diagnostics and traces."""
 from __future__ import annotations
 
-import attrs
+from engine.attrs_repr import frozen
 
 
-@attrs.frozen
+@frozen
 class Span:
     """A region of a source file. Lines and columns are 1-based; the end is exclusive."""
 
