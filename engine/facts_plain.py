@@ -5,8 +5,10 @@
 PyYAML takes some 13 ms to import, about a tenth of a whole `verdict eval`, for a file like
 examples/wang.yaml: names at the left margin, each followed by a word (`CN`, `metropole`), a
 number (`9000`, `-1.5`, `2e3`), a date (`2001-03-14`), `true`/`false`, `null` or nothing, or a
-text in quotes without a quote or a backslash in it; comments and blank lines between. These
-forms read here exactly as yaml_safe's loader reads them (YAML 1.2 booleans and numbers,
+text in quotes without a quote or a backslash in it; comments and blank lines between. Or the
+same facts as a JSON object (`{"household_size": 1, "territory": "metropole"}`: texts without
+quote or backslash, numbers, true, false, null). These forms read here exactly as yaml_safe's
+loader reads them (YAML 1.2 booleans and numbers,
 decimals exact, an impossible date kept as the text written). Anything else — an indented line,
 a list, a text of several words, a tab, a duplicate name, a document marker, a character outside
 printable ASCII outside a comment — gives None, and the caller reads the text with PyYAML as
@@ -39,9 +41,12 @@ _UNSAFE_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # all but the line br
 
 
 def read_plain(text: str):
-    """The facts of `text` when it is only `name: value` lines (see above), else None."""
+    """The facts of `text` when it is only `name: value` lines, or a JSON object of names and plain
+    values (see above), else None."""
     if _UNSAFE_CONTROL.search(text) or not _printable_beyond_ascii(text):
         return None
+    if text.lstrip(" \n").startswith("{"):
+        return _json_object(text)
     facts: dict = {}
     for line in text.split("\n"):
         found = _LINE.fullmatch(line)
@@ -52,7 +57,7 @@ def read_plain(text: str):
         name = found.group(1)
         if name in facts or name in _BOOLEANS or name in _NULLS:
             return None
-        value = _value(found)
+        value = _value(found.group("double"), found.group("single"), found.group("plain"))
         if value is _NOT_PLAIN:
             return None
         facts[name] = value
@@ -61,13 +66,33 @@ def read_plain(text: str):
 
 _NOT_PLAIN = object()
 
+# A JSON object (JSON is YAML: a flow mapping), each value a text without quote or backslash, a
+# number, true, false or null; spaces and line breaks between, none between a name and its colon
+# (YAML wants a key and its `:` on one line, within 1,024 characters).
+_JSON_PAIR = re.compile(r"""[ \n]*"(?P<name>[ !#-\[\]-~]{1,200})"[ ]{0,8}:[ \n]*(?:
+        "(?P<double>[ !#-\[\]-~]*)"
+      | (?P<plain>-?(?:0|[1-9][0-9]{0,99})(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false|null)
+    )[ \n]*(?P<next>[,}])""", re.VERBOSE)
 
-def _value(found):
-    if found.group("double") is not None:
-        return found.group("double")
-    if found.group("single") is not None:
-        return found.group("single")
-    plain = found.group("plain")
+
+def _json_object(text: str):
+    position = text.index("{") + 1
+    facts: dict = {}
+    while True:
+        found = _JSON_PAIR.match(text, position)
+        if found is None or found.group("name") in facts:
+            return None  # `{}`, nested values, escapes, a duplicate: PyYAML's to read
+        facts[found.group("name")] = _value(found.group("double"), None, found.group("plain"))
+        position = found.end()
+        if found.group("next") == "}":
+            return None if text[position:].strip(" \n") else facts
+
+
+def _value(double, single, plain):
+    if double is not None:
+        return double
+    if single is not None:
+        return single
     if plain is None or plain in _NULLS:
         return None
     if plain in _BOOLEANS:

@@ -7,6 +7,7 @@ import calendar
 import contextlib
 import datetime as dt
 import io
+import json
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 
 from engine import cli
 from engine.durations import add_months, days_in_month
+from engine.facts_plain import read_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_HEALTH = ROOT / "rulesets" / "student_health"
@@ -42,6 +44,16 @@ def test_a_cached_eval_imports_neither_pyyaml_nor_shutil_nor_calendar(tmp_path):
     assert "yaml" in first.stderr and "lark" in first.stderr  # the first run read ruleset.yaml and parsed
     assert second.stderr == "(0, [])"
     assert second.stdout == first.stdout and "Complémentaire santé solidaire: free" in second.stdout
+
+
+def test_a_cached_eval_of_json_facts_imports_no_pyyaml_either(tmp_path):
+    facts = tmp_path / "wang.json"
+    plain = read_plain(WANG.read_text(encoding="utf-8"))
+    facts.write_text(json.dumps({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in plain.items()},
+                                indent=2), encoding="utf-8")
+    run_eval(tmp_path / "cache", WANG)
+    from_yaml, from_json = run_eval(tmp_path / "cache", WANG), run_eval(tmp_path / "cache", facts)
+    assert from_json.stderr == "(0, [])" and from_json.stdout == from_yaml.stdout
 
 
 def test_facts_beyond_name_value_lines_are_read_by_pyyaml_to_the_same_verdict(tmp_path):

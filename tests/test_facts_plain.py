@@ -2,6 +2,7 @@
 engine/yaml_safe.py's loader does (same keys, same order, same types, same Decimal digits), and it
 leaves everything else to that loader."""
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,3 +110,47 @@ def test_a_facts_file_read_without_pyyaml_gives_the_same_facts_and_the_same_erro
     with pytest.raises(Exception) as plain_form:  # not plain: PyYAML's message, as before
         read_facts_text("a: 1\na: 2\n", "facts file f")
     assert str(plain_form.value.diagnostics[0].message) == "facts file f: duplicate key `a` at line 2, column 1"
+
+
+# ---------------------------------------------------------------------------- JSON objects
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"household_size": 1, "territory": "metropole", "salaried": false, "note": null}',
+     [("household_size", 1), ("territory", "metropole"), ("salaried", False), ("note", None)]),
+    ('{\n  "a": -0,\n  "b": 1.50,\n  "c": 2e3,\n  "d": "2001-03-14"\n}\n',
+     [("a", 0), ("b", Decimal("1.50")), ("c", Decimal("2E+3")), ("d", "2001-03-14")]),
+    ('{"a":1,"b c":"x # y"}', [("a", 1), ("b c", "x # y")]),
+    ('  {"a" : "x" ,\n"b":\n2}  \n', [("a", "x"), ("b", 2)]),
+])
+def test_a_json_object_reads_as_pyyaml_reads_it(text, expected):
+    assert list(read_plain(text).items()) == expected
+    assert shown(read_plain(text)) == shown(load_yaml(text, "f"))
+
+
+@pytest.mark.parametrize("text", [
+    "{}", '{"a": {"b": 1}}', '{"a": [1]}', '{"a": "\\u00e9"}', '{"a": "x\\"y"}', '{"a": 1, "a": 2}',
+    '{"a"\n: 1}', '{"a": 1} x', '{"a": 1,}', '{"a": NaN}', '{"a": 01}', '{"a": .5}', '{"a": 1}\n{"b": 2}',
+    '{"' + "k" * 201 + '": 1}', '{"a": "é"}', '{"a":\t1}',
+])
+def test_any_other_json_is_left_to_pyyaml(text):
+    assert read_plain(text) is None
+
+
+JSON_NAMES = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), min_size=1, max_size=12)
+JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**120, 10**120),
+                        st.floats(allow_nan=False, allow_infinity=False), JSON_NAMES, st.just(""))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(JSON_NAMES, JSON_VALUES, min_size=1, max_size=5),
+       st.sampled_from([None, 0, 2]), st.sampled_from([(", ", ": "), (",", ":"), (" ,", " : ")]),
+       st.sampled_from(["", "\n", "  \n "]))
+def test_what_it_reads_of_json_pyyaml_reads_the_same(facts, indent, separators, around):
+    text = around + json.dumps(facts, indent=indent, separators=separators, default=str) + around
+    plain = read_plain(text)
+    if plain is not None:
+        assert shown(plain) == shown(load_yaml(text, "facts"))
+    plainly_written = all('"' not in f"{k}{v}" and "\\" not in f"{k}{v}" and
+                          not (type(v) is int and len(str(v)) > 100) for k, v in facts.items())
+    if plainly_written:  # read here, not left to PyYAML: the comparison above was made
+        assert plain is not None
