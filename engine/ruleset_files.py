@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from pathlib import Path
 
 import attrs
 
@@ -127,6 +126,7 @@ def byte_position(data: bytes, offset: int) -> tuple[int, int]:
 
 def read_ruleset(path: str | Path) -> RulesetFiles:
     """The texts of a ruleset folder, or of a single .rules file (a ruleset of one file)."""
+    from pathlib import Path  # here: a ruleset from the cache (engine/cache) is not read, and needs no pathlib
     root = Path(path)
     if not root.exists():
         raise RuleError(Diagnostic("error", "not-found", f"{path}: no such file or folder"))

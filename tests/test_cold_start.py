@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import os
+import site
 import subprocess
 import sys
 from pathlib import Path
@@ -26,20 +27,23 @@ WANG = ROOT / "examples" / "wang.yaml"
 # Modules that a cached eval of a facts file of `name: value` lines does not need: PyYAML (the
 # facts are read by engine/facts_plain.py, the rules come from the cache), shutil (argparse's
 # terminal width, for help not shown), calendar (the length of a month), and the parser.
-NOT_NEEDED = ("yaml", "shutil", "calendar", "lark", "engine.parse", "engine.yaml_safe")
+NOT_NEEDED = ("yaml", "shutil", "calendar", "pathlib", "lark", "engine.parse", "engine.yaml_safe")
+# `python -S`, the engine and its packages on the path: no site (whose finder of an editable
+# install imports pathlib itself), so that what the engine imports shows
+BARE_PATH = [str(ROOT)] + site.getsitepackages()
 
 
 def run_eval(folder: Path, facts: Path, *more: str) -> subprocess.CompletedProcess:
-    program = ("import sys\nfrom engine.cli import main\n"
+    program = (f"import sys\nsys.path[:0] = {BARE_PATH!r}\nfrom engine.cli import main\n"
                f"code = main(['eval', {str(STUDENT_HEALTH)!r}, '--facts', {str(facts)!r}, '--as-of', '2025-09-01', "
                f"'--output', 'css_status'{''.join(f', {m!r}' for m in more)}])\n"
                f"found = sorted(m for m in {NOT_NEEDED!r} if m in sys.modules)\n"
                "sys.stderr.write(repr((code, found)))\n")
     env = dict(os.environ, VERDICT_CACHE_DIR=str(folder))
-    return subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run([sys.executable, "-S", "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
 
 
-def test_a_cached_eval_imports_neither_pyyaml_nor_shutil_nor_calendar(tmp_path):
+def test_a_cached_eval_imports_neither_pyyaml_nor_shutil_nor_calendar_nor_pathlib(tmp_path):
     first, second = run_eval(tmp_path / "cache", WANG), run_eval(tmp_path / "cache", WANG)
     assert "yaml" in first.stderr and "lark" in first.stderr  # the first run read ruleset.yaml and parsed
     assert second.stderr == "(0, [])"
