@@ -1,5 +1,5 @@
 import sys
 
-from engine.cli import main
+from engine.cli import command
 
-sys.exit(main())
+sys.exit(command())

@@ -15,7 +15,6 @@ ISO 8601 `P30D`, `P1Y6M` (what facts may say, and what JSON carries).
 """
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import Optional
@@ -97,7 +96,15 @@ def add_months(day: dt.date, count: int) -> dt.date:
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise OverflowError(f"{day.isoformat()} moved by {describe(Months(count))} is outside the calendar "
                             f"(years {dt.MINYEAR} to {dt.MAXYEAR})")
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return dt.date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
+
+
+def days_in_month(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without the calendar module, which imports locale: a
+    millisecond and a half of every `verdict` run."""
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
 def part(value, name: str) -> int:

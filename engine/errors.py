@@ -4,12 +4,11 @@ from __future__ import annotations
 import functools
 from typing import Iterable, Optional, Sequence
 
-import attrs
-
+from engine.attrs_repr import frozen
 from engine.span import Span
 
 
-@attrs.frozen
+@frozen
 class Diagnostic:
     """One finding about a rule file or an input: where, how bad, what, and what to do."""
 

@@ -7,6 +7,7 @@ from typing import Callable, Optional
 
 import attrs
 
+from engine.attrs_repr import frozen
 from engine import ast
 from engine.errors import Diagnostic, EvaluationError
 from engine.records import RecordValue
@@ -17,7 +18,7 @@ LIST_POLICIES = ("collect", "rule_order", "output_order")
 CALLS = ("calls",)  # the key, among a decision's figures read, of its function calls (functions_eval.py)
 
 
-@attrs.frozen
+@frozen
 class RowPlan:
     rule_id: str
     row: ast.Row
@@ -26,7 +27,7 @@ class RowPlan:
     index: int = -1       # position among the table's rows; the `otherwise` row comes after the others
 
 
-@attrs.frozen
+@frozen
 class VersionPlan:
     """One compiled version of a decision: a table or an expression."""
 
@@ -45,7 +46,7 @@ class VersionPlan:
         return self.version.decl
 
 
-@attrs.frozen
+@frozen
 class ParameterRead:
     name: str
     value: object
@@ -54,7 +55,7 @@ class ParameterRead:
     checked: Optional[dt.date]
 
 
-@attrs.frozen
+@frozen
 class RowOutcome:
     rule_id: str
     line: int
@@ -62,7 +63,7 @@ class RowOutcome:
     failed_column: Optional[int] = None   # index of the first test that failed
 
 
-@attrs.frozen
+@frozen
 class DecisionRecord:
     """What one decision did: the inputs it read, each row's outcome, what fired, the value."""
 

@@ -2,7 +2,8 @@
 HTTP bodies alike.
 
 - YAML (`read_facts_text`): plain data, YAML 1.2 core-schema numbers (`010` is 10; `0x1F` refused
-  with a hint), duplicate keys refused (engine.ruleset_files.load_yaml). JSON is YAML.
+  with a hint), duplicate keys refused (engine.ruleset_files.load_yaml). JSON is YAML. A file of
+  `name: value` lines alone is read without PyYAML, to the same facts (engine/facts_plain.py).
 - JSON (`read_json`): the fast reader of batch lines and request bodies: the same duplicate-key
   rule, decimals exact (0.1 is 0.1), an integer too long for Python's int parser read as a decimal
   (so the fact's own check names it), NaN and Infinity as floats (refused by name too).
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from engine.errors import Diagnostic, FactError
+from engine.facts_plain import read_plain
 from engine.ruleset_files import load_yaml
 from engine.values import SURROGATE
 
@@ -34,8 +36,10 @@ class FactsSyntaxError(ValueError):
 
 def read_facts_text(text: str, what: str) -> dict:
     """A YAML (or JSON) document of facts → {name: raw value}; an empty document is no facts."""
+    facts = read_plain(text)  # `name: value` lines, read without PyYAML (engine/facts_plain.py)
     try:
-        facts = load_yaml(text, what)
+        if facts is None:
+            facts = load_yaml(text, what)
     except ValueError as error:
         raise FactError(Diagnostic("error", "fact-type", str(error))) from None
     if facts is None:

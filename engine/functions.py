@@ -12,6 +12,7 @@ from typing import Optional
 
 import attrs
 
+from engine.attrs_repr import frozen
 from engine import ast
 from engine.errors import suggestion_hint
 from engine.model import Version
@@ -21,7 +22,7 @@ from engine.values import INTEGER, MONEY, NUMBER, ListType, Type
 TEMPLATE_HOLE_NAMES = "a parameter of the function, a `parameter` figure or `as_of`"
 
 
-@attrs.frozen
+@frozen
 class Signature:
     """What a call needs to know: the parameters' names, types and declared ranges, the result."""
     name: str
@@ -36,7 +37,7 @@ class Signature:
         return f"{self.name}({', '.join(f'{n}: {t.describe()}' for n, t in zip(self.param_names, self.param_types))})"
 
 
-@attrs.frozen
+@frozen
 class FunctionInfo:
     """A resolved function: its signature and its body's version (a table or an expression),
     read by the compiler, the checker and the trace like a decision's version."""

@@ -7,11 +7,12 @@ from typing import Optional
 
 import attrs
 
+from engine.attrs_repr import frozen
 from engine import ast
 from engine.values import Range, Type
 
 
-@attrs.frozen
+@frozen
 class InputInfo:
     decl: ast.InputDecl
     type: Type
@@ -34,7 +35,7 @@ class _NoDefault:
 NO_DEFAULT = _NoDefault()
 
 
-@attrs.frozen
+@frozen
 class ParameterValue:
     start: object
     value: object
@@ -42,7 +43,7 @@ class ParameterValue:
     span: object
 
 
-@attrs.frozen
+@frozen
 class ParameterInfo:
     decl: ast.ParameterDecl
     type: Type
@@ -57,7 +58,7 @@ class ParameterInfo:
         return found
 
 
-@attrs.frozen
+@frozen
 class Version:
     """One version of a decision: a table or an expression, valid over [valid_from, valid_to]."""
 
@@ -73,7 +74,7 @@ class Version:
                 and (self.decl.valid_to is None or day <= self.decl.valid_to))
 
 
-@attrs.frozen
+@frozen
 class DecisionInfo:
     name: str
     type: Type
@@ -90,7 +91,7 @@ class DecisionInfo:
         return self.versions[0].decl.span
 
 
-@attrs.frozen
+@frozen
 class Model:
     types: dict
     inputs: dict

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-import attrs
-
+from engine.attrs_repr import frozen
 from engine import ast
 from engine.errors import Diagnostic, FactError, suggestion_hint
 from engine.values import ListType, RecordType, Type
@@ -34,7 +33,7 @@ class RecordValue(dict):
         return (RecordValue, (tuple(self.items()),))
 
 
-@attrs.frozen
+@frozen
 class DeclaredRecordType(RecordType):
     """A record type declared by `type NAME = {field: type, ...}`: named as declared, and each
     field with the range it may declare (`age: integer 0..130`), checked when facts arrive."""

@@ -1,10 +1,10 @@
 """Positions in rule files, carried from the parser into diagnostics and traces."""
 from __future__ import annotations
 
-import attrs
+from engine.attrs_repr import frozen
 
 
-@attrs.frozen
+@frozen
 class Span:
     """A region of a source file. Lines and columns are 1-based; the end is exclusive."""
 
@@ -13,6 +13,9 @@ class Span:
     column: int
     end_line: int
     end_column: int
+
+    def __reduce__(self):  # pickled as a call, as the AST's nodes are (engine/ast.py): the cache reads it faster
+        return (Span, (self.file, self.line, self.column, self.end_line, self.end_column))
 
     @classmethod
     def from_meta(cls, file: str, meta, line_offset: int = 0) -> "Span":

@@ -5,12 +5,14 @@ from typing import Optional
 
 import attrs
 
+from engine.attrs_repr import frozen
+
 ANSWERED = "answered"
 NO_ANSWER = "no_answer"
 NOT_EVALUATED = "not_evaluated"
 
 
-@attrs.frozen
+@frozen
 class Status:
     """`state` is ANSWERED, NO_ANSWER (the rules give none: `code`, `reason` by language, and the
     decision and rule where evaluation stopped) or NOT_EVALUATED (`missing`: the facts it needs)."""

@@ -115,7 +115,7 @@ CASE_KEYS = ("name", "as_of", "facts", "expected", "error", "outputs", "fired")
 def _case_lines(text: str) -> list:
     """The line where each case of a case file begins (the YAML was read once already)."""
     import yaml
-    from engine.ruleset_files import SafeLoader
+    from engine.yaml_safe import SafeLoader
     try:
         loader = SafeLoader(text)
         node = loader.get_single_node()

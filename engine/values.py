@@ -13,8 +13,7 @@ import reprlib
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Optional
 
-import attrs
-
+from engine.attrs_repr import frozen
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, FactError, suggestion_hint
 
@@ -33,7 +32,7 @@ SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate: not a character, 
 MAX_LIST_LENGTH = 10_000
 
 
-@attrs.frozen
+@frozen
 class Type:
     """A primitive type: bool, integer, number, money, date, text, country."""
 
@@ -43,7 +42,7 @@ class Type:
         return self.name
 
 
-@attrs.frozen
+@frozen
 class EnumType(Type):
     symbols: tuple = ()
 
@@ -52,7 +51,7 @@ class EnumType(Type):
         return f"{self.name} {{{shown}}}" if self.name else f"{{{shown}}}"
 
 
-@attrs.frozen
+@frozen
 class ListType(Type):
     element: Type = None
 
@@ -60,7 +59,7 @@ class ListType(Type):
         return f"list of {self.element.describe()}"
 
 
-@attrs.frozen
+@frozen
 class RecordType(Type):
     fields: tuple = ()  # ((name, Type), ...)
 
@@ -85,7 +84,7 @@ NUMERIC = frozenset({"integer", "number", "money"})
 ORDERED = NUMERIC | {"date", "duration", "duration in months"}
 
 
-@attrs.frozen
+@frozen
 class Range:
     """A declared range; a missing bound is unbounded. Both a validation rule and a domain."""
 

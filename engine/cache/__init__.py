@@ -24,11 +24,10 @@ import hmac
 import os
 import pickle
 import stat
-from pathlib import Path
 from typing import Optional
 
 FORMAT = b"verdict-ruleset-cache-1"
-ENGINE_DIR = Path(__file__).resolve().parent.parent
+ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 MAX_ENTRIES = 64          # beyond that, the oldest entries are removed
 MAX_ENTRY_BYTES = 64 * 2 ** 20
 MAX_SOURCE_BYTES = 16 * 2 ** 20  # a ruleset beyond this is loaded without the cache
@@ -46,7 +45,7 @@ def _load_ruleset_cached(path, stage):
     entry = None
     if folder is not None:
         try:
-            entry = folder / (_entry_key(path) + ".pickle")
+            entry = os.path.join(folder, _entry_key(path) + ".pickle")
         except OSError:  # unreadable sources: load_ruleset says so, with its own message
             entry = None
     front = _read(folder, entry) if entry is not None else None
@@ -62,7 +61,9 @@ def _load_ruleset_cached(path, stage):
     return stage.Ruleset(files, parsed, model, diagnostics, stage._compile(model, resolver), resolver)
 
 
-def cache_folder() -> Optional[Path]:
+# Paths here are strings (os.path), not pathlib's: a cached `verdict eval` imports no pathlib.
+
+def cache_folder() -> Optional[str]:
     """The user's private cache folder, made if need be; None when there is none fit to use."""
     if os.environ.get("VERDICT_CACHE") == "0":
         return None
@@ -72,9 +73,9 @@ def cache_folder() -> Optional[Path]:
         if base.startswith("~"):
             return None
         chosen = os.path.join(base, "verdict")
-    folder = Path(chosen)
+    folder = chosen
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
         info = os.lstat(folder)
     except OSError:
         return None
@@ -87,11 +88,14 @@ def _entry_key(path) -> str:
     digest = hashlib.sha256(FORMAT)
     for part in (str(path), os.path.abspath(path), _engine_fingerprint()):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    root = Path(path)
-    folder = root if root.is_dir() else root.parent
-    sources = sorted(folder.glob("*.rules")) if root.is_dir() else [root]
-    sources += [folder / "ruleset.yaml"] + sorted((folder / "messages").glob("*.yaml"))
-    for source in sources:
+    root = os.fspath(path)
+    single = not os.path.isdir(root)
+    folder = (os.path.dirname(root) or ".") if single else root
+    # (name in the key, path): what the reader reads, by the names it gives them
+    sources = [(os.path.basename(root), root)] if single else _named(folder, ".rules", "")
+    sources += [("ruleset.yaml", os.path.join(folder, "ruleset.yaml"))]
+    sources += _named(os.path.join(folder, "messages"), ".yaml", "messages/")
+    for name, source in sources:
         try:
             info = os.lstat(source)
         except FileNotFoundError:
@@ -99,9 +103,20 @@ def _entry_key(path) -> str:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
             # a link, a pipe, a device, a huge file: never read here; the reader says what is wrong
             raise OSError(f"{source}: not a plain file")
-        digest.update(str(source.relative_to(folder)).encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(source.read_bytes() + b"\0")
+        digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
+        with open(source, "rb") as file:
+            digest.update(file.read() + b"\0")
     return digest.hexdigest()
+
+
+def _named(folder: str, suffix: str, prefix: str) -> list:
+    """(prefix + name, path) of each entry of `folder` whose name ends with `suffix`, by name; none
+    when the folder is missing or unreadable (as pathlib's glob, which this replaces, gives none)."""
+    try:
+        names = os.listdir(folder)
+    except (FileNotFoundError, NotADirectoryError, PermissionError):
+        return []
+    return [(prefix + name, os.path.join(folder, name)) for name in sorted(names) if name.endswith(suffix)]
 
 
 _FINGERPRINT: list = []
@@ -113,7 +128,7 @@ def _engine_fingerprint() -> str:
     if not _FINGERPRINT:
         import engine
         parts = [engine.__version__]
-        folders = [str(ENGINE_DIR)]
+        folders = [ENGINE_DIR]
         while folders:
             folder = folders.pop()
             with os.scandir(folder) as entries:
@@ -127,14 +142,14 @@ def _engine_fingerprint() -> str:
     return _FINGERPRINT[0]
 
 
-def _secret(folder: Path) -> Optional[bytes]:
+def _secret(folder) -> Optional[bytes]:
     """The per-user signing key, made on first use (0600, written whole or not at all)."""
-    path = folder / "key"
+    path = os.path.join(folder, "key")
     try:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o077:
             return None
-        secret = path.read_bytes()
+        secret = _read_bytes(path)
         return secret if len(secret) == 32 else None
     except FileNotFoundError:
         pass
@@ -143,12 +158,17 @@ def _secret(folder: Path) -> Optional[bytes]:
     secret = os.urandom(32)
     try:
         _write_private(folder, path, secret)
-        return path.read_bytes()  # another process may have written its own first: that one holds
+        return _read_bytes(path)  # another process may have written its own first: that one holds
     except OSError:
         return None
 
 
-def _read(folder: Path, entry: Path):
+def _read_bytes(path) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def _read(folder, entry):
     secret = _secret(folder)
     if secret is None:
         return None
@@ -156,7 +176,7 @@ def _read(folder: Path, entry: Path):
         info = os.lstat(entry)
         if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid() or info.st_size > MAX_ENTRY_BYTES:
             return None
-        data = entry.read_bytes()
+        data = _read_bytes(entry)
     except OSError:
         return None
     tag, body = data[:32], data[32:]
@@ -168,7 +188,7 @@ def _read(folder: Path, entry: Path):
         return None
 
 
-def _write(folder: Path, entry: Path, front) -> None:
+def _write(folder, entry, front) -> None:
     secret = _secret(folder)
     if secret is None:
         return
@@ -185,14 +205,14 @@ def _write(folder: Path, entry: Path, front) -> None:
         pass
 
 
-def _write_private(folder: Path, path: Path, data: bytes) -> None:
+def _write_private(folder, path, data: bytes) -> None:
     """Write a 0600 file atomically (a temporary file renamed), so readers see it whole or not at all."""
     import tempfile  # only a process that writes the cache pays for it
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        if path.name == "key" and path.exists():
+        if os.path.basename(path) == "key" and os.path.exists(path):
             return
         os.replace(temporary, path)
     finally:
@@ -200,10 +220,10 @@ def _write_private(folder: Path, path: Path, data: bytes) -> None:
             os.unlink(temporary)
 
 
-def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
+def _prune(folder) -> None:
+    entries = sorted((path for _, path in _named(folder, ".pickle", "")), key=lambda p: os.stat(p).st_mtime)
     for old in entries[:-MAX_ENTRIES]:
         try:
-            old.unlink()
+            os.unlink(old)
         except OSError:
             pass

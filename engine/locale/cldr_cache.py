@@ -67,7 +67,7 @@ def _kept_entries(identifier: str) -> tuple:
     entry = None
     if folder is not None:
         try:
-            entry = folder / ("cldr-" + _entry_key(identifier) + ".pickle")
+            entry = os.path.join(folder, "cldr-" + _entry_key(identifier) + ".pickle")
         except (OSError, ImportError):
             entry = None
     found = cache._read(folder, entry) if entry is not None else None
