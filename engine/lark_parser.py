@@ -9,7 +9,12 @@ from typing import Optional
 
 import lark
 
-GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammar" / "verdict.lark"
+# grammar/verdict.lark in a clone (the one to edit); engine/verdict.lark, a link to it, is what a
+# wheel carries (pyproject.toml's package-data), so that an installed engine has its grammar too.
+_HERE = Path(__file__).resolve().parent
+GRAMMAR_PATH = _HERE.parent / "grammar" / "verdict.lark"
+if not GRAMMAR_PATH.is_file():
+    GRAMMAR_PATH = _HERE / "verdict.lark"
 _parser: Optional[lark.Lark] = None
 
 

@@ -15,3 +15,32 @@ def test_engine_replay_stays_the_function_after_the_module_is_imported():
             "print('ok')\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout == "ok\n", done.stderr
+
+
+def test_an_engine_installed_from_its_wheel_has_its_grammar(tmp_path):
+    """A regular install (not the editable one of `make`) carries grammar/verdict.lark, through the
+    link engine/verdict.lark, and parses and evaluates rules from outside the clone."""
+    import sysconfig
+    import zipfile
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(root), "--no-deps", "--no-build-isolation",
+                            "-q", "-w", str(tmp_path / "wheel")], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    wheel, = (tmp_path / "wheel").glob("verdict-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        assert archive.read("engine/verdict.lark") == (root / "grammar" / "verdict.lark").read_bytes()
+        archive.extractall(tmp_path / "site")
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "tiny.rules").write_text("input n : integer\ndecision d : integer = n + 1\n",
+                                                   encoding="utf-8")
+    # -S: no site-packages processed, so the editable install of the clone is not found; the wheel's
+    # engine and the environment's libraries (lark, attrs, …) are put on the path by hand
+    code = (f"import sys; sys.path[:0] = [{str(tmp_path / 'site')!r}, {sysconfig.get_paths()['purelib']!r}]\n"
+            "import engine, datetime\n"
+            "assert engine.__file__.startswith(sys.path[0]), engine.__file__\n"
+            "rs = engine.load_ruleset('rules/tiny.rules')\n"
+            "print(rs.evaluate({'n': 41}, as_of=datetime.date(2025, 1, 1)).outputs)\n")
+    done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={"VERDICT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"})
+    assert (done.returncode, done.stdout) == (0, "{'d': 42}\n"), done.stderr
