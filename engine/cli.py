@@ -34,9 +34,10 @@ def _read_input(path: str, what: str, limit: int | None = None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, column = byte_position(data, error.start)
+        start = error.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)  # (counted after the BOM)
+        line, column = byte_position(data, start)
         raise VerdictError(Diagnostic("error", "fact-type",
-                                      f"{what} {path}:{line}:{column}: byte 0x{data[error.start]:02x} is not UTF-8; "
+                                      f"{what} {path}:{line}:{column}: byte 0x{data[start]:02x} is not UTF-8; "
                                       f"save the file as UTF-8")) from None
 
 

@@ -551,6 +551,7 @@ HOSTILE_FACT_FILES = {
                        ["aliases expanded", "more than 1,000,000 values"]),
     "many-aliases": (b"x: &x 1\n" + b"".join(b"k%d: *x\n" % i for i in range(200)), ["more than 100 YAML aliases"]),
     "not-utf8": (b"age: 30\nterritory: m\xe9tropole\n", [":2:13:", "byte 0xe9 is not UTF-8"]),
+    "not-utf8-after-a-bom": (b"\xef\xbb\xbfage: 30\nterritory: m\xe9tropole\n", [":2:13:", "byte 0xe9 is not UTF-8"]),
     "nul-byte": (b"age: 30\nterritory: metro\x00pole\n", ["U+0000", "line 2, column 17"]),
     "not-a-mapping": (b"- age: 30\n", ["expected a mapping"]),
     "a-scalar": (b"42\n", ["expected a mapping"]),
