@@ -19,6 +19,8 @@ from collections import deque
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
+from engine.explain_graph import graph_for, warnings_key
+from engine.explain_plan import context_for, decision_lines, plan_of, split
 from engine.explain_reading import Reading, decision_text, nothing_matched
 from engine.explain_warnings import Beneath
 from engine.explain_writer import WIDTH, Writer, cited, file_line
@@ -45,33 +47,27 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     out.lines += [f"{ruleset['name']} {ruleset['version']} (sha256 {sha[:8]}…{sha[-2:]}) · "
                   f"{w['as_of'].format(date=reading.date(trace['as_of']))}", ""]
     by_name = {d["name"]: d for d in trace["decisions"]}
-    warnings_by_name: dict = {}
-    for warning in trace.get("warnings", []):
-        warnings_by_name.setdefault(warning["name"], []).append(warning)
-    beneath = Beneath(by_name, warnings_by_name)
+    known = _Known(trace, reading, languages[0], out, by_name)
     statuses = trace.get("status", {})
     requested = trace["requested"]
     for name in requested:
         status = statuses.get(name, {"status": "answered"})
         decision = by_name.get(name)
         if status["status"] == "answered":
-            out.heading(reading.stated(name, trace["outputs"].get(name)))
-            if decision is not None:
-                _decision(out, reading, trace, decision, by_name, beneath, languages)
+            known.decision(name, decision, trace["outputs"].get(name), True)
         else:
             _unanswered(out, reading, name, status, languages)
         out.blank()
-    support = _supporting(requested, by_name)
+    support = known.supporting(requested)
     if support:
         out.lines += [w["support"], ""]
         for decision in support:
             if decision.get("status", "answered") == "answered":
-                out.heading(reading.stated(decision["name"], decision.get("output")))
-                _decision(out, reading, trace, decision, by_name, None, languages, rests=False)
+                known.decision(decision["name"], decision, decision.get("output"), False)
             else:
                 _unanswered(out, reading, decision["name"], decision, languages)
             out.blank()
-    assumed = _assumed(trace)
+    assumed = known.assumed()
     if assumed:
         values = joined([reading.stated(n, v) for n, v in assumed.items()], lang, ";")
         out.wrapped("assumed", w["assumed_text"].format(values=values) + ("。" if lang == "zh" else "."))
@@ -85,6 +81,73 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
                     (space + w["answered_are"].format(names=formatting.format_list(answered, lang)) if answered else ""))
         out.blank()
     return "\n".join(out.lines).rstrip() + "\n"
+
+
+class _Known:
+    """One explanation's decisions: by their shapes' plans where they have one (engine/explain_plan.py),
+    and the walks over them kept with the sequence of plans when all do (engine/explain_graph.py);
+    else afresh."""
+
+    def __init__(self, trace: dict, reading: Reading, fallback, out: Writer, by_name: dict):
+        self.trace, self.reading, self.out, self.by_name = trace, reading, out, by_name
+        self.shapes: dict = {}
+        self.graph = None
+        warnings_by_name: dict = {}
+        for warning in trace.get("warnings", []):
+            warnings_by_name.setdefault(warning["name"], []).append(warning)
+        self.beneath = Beneath(by_name, warnings_by_name)
+        self._warned = None  # decision name → its warning lines, kept with the graph
+        context = context_for(reading, fallback)
+        if context is None:
+            return
+        for name, decision in by_name.items():
+            shape = split(decision, reading.lang, fallback)
+            if shape is not None:
+                plan_of(shape, context, out)
+                self.shapes[name] = shape
+        as_of, warned = trace["as_of"], warnings_key(trace)
+        if len(self.shapes) == len(trace["decisions"]):
+            self.graph = graph_for(context, list(self.shapes.values()))
+            if warned is not None and as_of.__class__ is str:
+                self._warned = self.graph.warning_lines(warned, as_of)
+
+    def decision(self, name: str, decision: Optional[dict], answer, rests: bool):
+        """Its heading, the lines beneath (engine/explain_plan.py or afresh), and if `rests` its warnings."""
+        out, reading = self.out, self.reading
+        shape = self.shapes.get(name)
+        if shape is not None:
+            out.lines.extend(decision_lines(shape, answer, rests, self.by_name, reading, out))
+        else:
+            out.heading(reading.stated(name, answer))
+            if decision is None:
+                return
+            _decision(out, reading, self.trace, decision, self.by_name, self.trace.get("languages") or ["en"], rests)
+        if rests:
+            out.lines.extend(self._warning_lines(decision["name"]))
+
+    def _warning_lines(self, name: str) -> tuple:
+        lines = self._warned.get(name) if self._warned is not None else None
+        if lines is None:
+            lines = []
+            for warning in self.beneath.warnings(name):
+                lines.extend(self.out.wrapped_lines("warning", _warning_text(warning, self.reading, self.trace)))
+            lines = tuple(lines)
+            if self._warned is not None:
+                self._warned[name] = lines
+        return lines
+
+    def supporting(self, requested: list) -> list:
+        if self.graph is None or not all(name.__class__ is str for name in requested):
+            return _supporting(requested, self.by_name)
+        return [self.by_name[name] for name in self.graph.supporting(tuple(requested))]
+
+    def assumed(self) -> dict:
+        if self.graph is None:
+            return _assumed(self.trace)
+        if not self.trace.get("defaults"):
+            return {}
+        read = self.graph.read()
+        return {name: value for name, value in self.trace.get("defaults", {}).items() if name in read}
 
 
 def _supporting(requested: list, by_name: dict) -> list:
@@ -138,7 +201,8 @@ def _unanswered(out: "Writer", reading: Reading, name: str, status: dict, langua
         out.wrapped("missing", formatting.format_list([reading.title(m) for m in status.get("missing", [])], lang))
 
 
-def _decision(out: "Writer", reading: Reading, trace, decision, by_name, beneath, languages, rests=True):
+def _decision(out: "Writer", reading: Reading, trace, decision, by_name, languages, rests):
+    """A decision's lines beneath its heading, but its warnings, written afresh."""
     w, lang = out.w, out.lang
     explanation = decision_text(decision, reading, languages[0])
     if not explanation and not decision.get("fired") and decision.get("kind") == "table":
@@ -177,8 +241,6 @@ def _decision(out: "Writer", reading: Reading, trace, decision, by_name, beneath
             note += f"{joined_sep(lang)}{w['source']} {parameter['source']}"
         shown = reading.stated(parameter["name"], parameter["value"])
         out.wrapped("figures", f"{shown}{_gap(lang)}{parenthesised(note, lang)}", first=index == 0)
-    for warning in (beneath.warnings(decision["name"]) if beneath is not None else ()):
-        out.wrapped("warning", _warning_text(warning, reading, trace))
 
 
 def _warning_text(warning: dict, reading: Reading, trace: dict) -> str:

@@ -65,8 +65,12 @@ class Writer:
             return self._no_label
         return self._labels.get(label_key) or "  " + pad(self.w[label_key], self.label_width)
 
+    def labelled(self, label_key: Optional[str], text: str, first: bool = True) -> str:
+        """One line of `text` under the label, not wrapped."""
+        return self._label(label_key, first) + self._typeset(text)
+
     def line(self, label_key: Optional[str], text: str, first: bool = True):
-        self.lines.append(self._label(label_key, first) + self._typeset(text))
+        self.lines.append(self.labelled(label_key, text, first))
 
     def _keep(self, key: tuple, lines: tuple) -> tuple:
         if len(key[-1]) > LONGEST_KEPT:
@@ -88,13 +92,16 @@ class Writer:
     def wrapped(self, label_key: str, text: str, first: bool = True):
         self.lines.extend(self.wrapped_lines(label_key, text, first))
 
-    def heading(self, text: str):
+    def heading_lines(self, text: str) -> tuple:
         """A decision's title and its answer, continued under itself when long."""
         lines = self._kept.get((text,))
         if lines is None:
             lines = self._keep((text,), tuple(part if index == 0 else "    " + part for index, part in
                                               enumerate(wrap(self._typeset(text), WIDTH + self.label_width))))
-        self.lines.extend(lines)
+        return lines
+
+    def heading(self, text: str):
+        self.lines.extend(self.heading_lines(text))
 
     def blank(self):
         if self.lines and self.lines[-1] != "":
