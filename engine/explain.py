@@ -20,7 +20,7 @@ from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
 from engine.explain_graph import graph_for, warnings_key
-from engine.explain_plan import context_for, decision_lines, plan_of, split
+from engine.explain_plan import assumed_lines, context_for, plan_of, split, write_decision, yes_no
 from engine.explain_reading import Reading, decision_text, nothing_matched
 from engine.explain_warnings import Beneath
 from engine.explain_writer import WIDTH, Writer, cited, file_line
@@ -69,8 +69,10 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
             out.blank()
     assumed = known.assumed()
     if assumed:
-        values = joined([reading.stated(n, v) for n, v in assumed.items()], lang, ";")
-        out.wrapped("assumed", w["assumed_text"].format(values=values) + ("。" if lang == "zh" else "."))
+        def assumed_lines() -> tuple:
+            values = joined([reading.stated(n, v) for n, v in assumed.items()], lang, ";")
+            return out.wrapped_lines("assumed", w["assumed_text"].format(values=values) + ("。" if lang == "zh" else "."))
+        out.lines.extend(known.kept_lines(assumed, assumed_lines))
         out.blank()
     unanswered = [n for n in requested if statuses.get(n, {}).get("status", "answered") != "answered"]
     if unanswered:
@@ -97,8 +99,9 @@ class _Known:
             warnings_by_name.setdefault(warning["name"], []).append(warning)
         self.beneath = Beneath(by_name, warnings_by_name)
         self._warned = None  # decision name → its warning lines, kept with the graph
-        context = context_for(reading, fallback)
-        if context is None:
+        context = self.context = context_for(reading, fallback)
+        self.yes_no = yes_no(reading.symbols)
+        if context is None or self.yes_no is None:
             return
         for name, decision in by_name.items():
             shape = split(decision, reading.lang, fallback)
@@ -116,7 +119,7 @@ class _Known:
         out, reading = self.out, self.reading
         shape = self.shapes.get(name)
         if shape is not None:
-            out.lines.extend(decision_lines(shape, answer, rests, self.by_name, reading, out))
+            write_decision(shape, answer, rests, self.by_name, reading, out, self.yes_no)
         else:
             out.heading(reading.stated(name, answer))
             if decision is None:
@@ -140,6 +143,12 @@ class _Known:
         if self.graph is None or not all(name.__class__ is str for name in requested):
             return _supporting(requested, self.by_name)
         return [self.by_name[name] for name in self.graph.supporting(tuple(requested))]
+
+    def kept_lines(self, assumed: dict, make) -> tuple:
+        """The lines of the values assumed, kept with the plans if they are, else `make()`."""
+        if self.context is None:
+            return make()
+        return assumed_lines(self.context, assumed, self.reading, self.out, make)
 
     def assumed(self) -> dict:
         if self.graph is None:

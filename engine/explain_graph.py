@@ -1,11 +1,12 @@
 """explain_graph: what the walks over a trace's decisions find — the decisions the requested ones
 rest on, the names some decision reads, the stale-figure warnings beneath each — kept for each
-sequence of decision plans (engine/explain_plan.py), which holds all those walks read: each
-decision's name, the names it reads, its figures, its table's columns and its rules' holes.
+sequence of `Node`s, one per decision: all those walks read of it (its name, the names it reads,
+its figures', its table's columns' and its rules' holes').
 
-A household's trace has the bundled ruleset's decisions in the same shapes as the last one's
-more often than not; then none of the walks is made again. Bounded: GRAPHS_KEPT sequences per
-context, WARNINGS_KEPT sets of warnings per sequence.
+A household's trace has the bundled ruleset's decisions linked as the last one's more often than
+not (which rules fired changes more often: that is the plans', engine/explain_plan.py); then none
+of the walks is made again. Bounded: GRAPHS_KEPT sequences and NODES_KEPT nodes per context,
+WARNINGS_KEPT sets of warnings per sequence.
 """
 from __future__ import annotations
 
@@ -13,15 +14,37 @@ from collections import deque
 from typing import Optional
 
 GRAPHS_KEPT = 1_024
+NODES_KEPT = 4_096
 WARNINGS_KEPT = 64
 
 
-class Graph:
-    """The walks over the decisions of one sequence of plans."""
+class Node:
+    """What the walks read of a decision; one object per content in a context, so that a sequence
+    of them is compared by identity."""
 
-    def __init__(self, plans: tuple):
-        self.plans = plans
-        self.by_name = {plan.name: plan for plan in plans}
+    __slots__ = ("name", "reads", "figures", "inputs", "holes")
+
+    def __init__(self, name: str, reads: tuple, figures: tuple, inputs: tuple, holes: tuple):
+        self.name, self.reads, self.figures, self.inputs, self.holes = name, reads, figures, inputs, holes
+
+
+def node_of(context, name: str, reads: tuple, figures: tuple, inputs: tuple, holes: tuple) -> Node:
+    key = (name, reads, figures, inputs, holes)
+    node = context.nodes.get(key)
+    if node is None:
+        if len(context.nodes) >= NODES_KEPT:
+            context.nodes.clear()
+            context.graphs.clear()  # its sequences name nodes no longer kept: they would not be found again
+        node = context.nodes[key] = Node(*key)
+    return node
+
+
+class Graph:
+    """The walks over the decisions of one sequence of nodes."""
+
+    def __init__(self, nodes: tuple):
+        self.nodes = nodes
+        self.by_name = {node.name: node for node in nodes}
         self._support: dict = {}   # requested names → the names they rest on, nearest first
         self._read: Optional[frozenset] = None
         self._warnings: dict = {}  # (warnings, as of) → {decision name: its warning lines}
@@ -32,8 +55,8 @@ class Graph:
         if found is None:
             seen, order, queue = set(requested), [], deque(requested)
             while queue:
-                plan = self.by_name.get(queue.popleft())
-                for read in plan.reads if plan is not None else ():
+                node = self.by_name.get(queue.popleft())
+                for read in node.reads if node is not None else ():
                     if read in self.by_name and read not in seen:
                         seen.add(read)
                         order.append(read)
@@ -48,10 +71,10 @@ class Graph:
         names or a hole of its rules holds."""
         if self._read is None:
             names = set()
-            for plan in self.plans:
-                names.update(plan.reads)
-                names.update(plan.inputs)
-                for holes in plan.holes:
+            for node in self.nodes:
+                names.update(node.reads)
+                names.update(node.inputs)
+                for holes in node.holes:
                     names.update(holes)
             self._read = frozenset(names)
         return self._read
@@ -69,12 +92,12 @@ class Graph:
 
 
 def graph_for(context, shapes: list) -> Graph:
-    plans = tuple([shape.plan for shape in shapes])
-    graph = context.graphs.get(plans)
+    nodes = tuple([shape.plan.node for shape in shapes])
+    graph = context.graphs.get(nodes)
     if graph is None:
         if len(context.graphs) >= GRAPHS_KEPT:
             context.graphs.clear()
-        graph = context.graphs[plans] = Graph(plans)
+        graph = context.graphs[nodes] = Graph(nodes)
     return graph
 
 

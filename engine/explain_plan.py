@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import copy
 import decimal
+import itertools
 from typing import Optional
 
+from engine.explain_graph import node_of
 from engine.explain_reading import Reading
 from engine.explain_values import template_parts
 from engine.explain_writer import cited, file_line
@@ -64,7 +66,9 @@ class Context:
         self.reading = Reading({"languages": [self.fallback], "types": self.types, "labels": {
             self.fallback: {"titles": self.default_titles}, self.lang: {"titles": self.titles}}}, self.lang)
         self.plans: dict = {}
-        self.graphs: dict = {}  # the plans of a trace's decisions in order → engine/explain_graph.Graph
+        self.assumed: dict = {}  # the defaults read, their values → their lines
+        self.nodes: dict = {}   # what the walks over a trace read of a decision → engine/explain_graph.Node
+        self.graphs: dict = {}  # the nodes of a trace's decisions in order → engine/explain_graph.Graph
 
     def matches(self, key: tuple, reading: Reading) -> bool:
         return self.key == key and self.titles == reading.titles and self.types == reading.types \
@@ -92,6 +96,8 @@ def context_for(reading: Reading, fallback: str) -> Optional[Context]:
 
 
 _SHOWN = (str, int)  # a part written with str(): a str or an int, not a bool (`True` is `1` to a dict)
+_STR = frozenset((str,))
+_NAME = itertools.repeat("name")
 
 
 class Shape:
@@ -170,10 +176,9 @@ def _split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
         if unmatched is False:
             return None
         nothing = (line, unmatched)
-    reads = decision.get("reads", [])
-    for read in reads:
-        if read.__class__ is not str:
-            return None
+    reads = tuple(decision.get("reads", []))
+    if reads and not _STR.issuperset(map(type, reads)):
+        return None
     figures = []
     for parameter in decision.get("parameters", []):
         figure, source = parameter["name"], parameter.get("source") or None
@@ -183,12 +188,9 @@ def _split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
         values.append(parameter["value"])
         values.append(parameter["effective_from"])
     inputs = ()
-    if "inputs" in decision:  # what a table saw: its columns' names are read (explain._assumed)
-        inputs = tuple([column.get("name") for column in decision["inputs"]])
-        for column in inputs:
-            if not (column is None or column.__class__ is str):
-                return None
-    return Shape((name, file, valid_from, given, tuple(rules), tuple(reads), tuple(figures), inputs, nothing),
+    if "inputs" in decision:  # what a table saw: its columns' names are read (explain._assumed, a set)
+        inputs = tuple(map(dict.get, decision["inputs"], _NAME))
+    return Shape((name, file, valid_from, given, tuple(rules), reads, tuple(figures), inputs, nothing),
                  values, name)
 
 
@@ -239,11 +241,23 @@ def plan_of(shape: Shape, context: Context, out) -> "Plan":
     return plan
 
 
-def decision_lines(shape: Shape, heading, rests: bool, by_name: dict, reading: Reading, out) -> tuple:
+def write_decision(shape: Shape, heading, rests: bool, by_name: dict, reading: Reading, out, said: tuple) -> None:
     """A decision's heading (its title and `heading`, its answer) and lines (why, rules, what it
-    rests on if `rests`, figures; not its warnings), its values written by the trace's `reading`."""
+    rests on if `rests`, figures; not its warnings), its values written by the trace's `reading`,
+    whose words for yes and no are `said` (`yes_no`). What it rests on is kept apart: an answer
+    beneath changes more often than the decision's own."""
+    plan, symbols = shape.plan, reading.symbols
     values = shape.values + [heading]
-    if rests:  # each decision read: absent from the trace, without an answer, or its answer
+    key = _rendered_key(plan, values, plan.symbolic, symbols, said)
+    found = _RENDERED.get(key) if key is not None else None
+    if found is None:
+        found = plan.lines(values, out, reading)
+        if key is not None:
+            _keep(key, found)
+    lines = out.lines
+    lines += found[0]
+    if rests:
+        values = []  # each decision read: absent from the trace, without an answer, or its answer
         for read in shape.key[5]:
             dep = by_name.get(read)
             if dep is None:
@@ -252,35 +266,111 @@ def decision_lines(shape: Shape, heading, rests: bool, by_name: dict, reading: R
                 values += (_ANSWERED, dep["output"])
             else:
                 values += (_UNANSWERED, None)
-    plan = shape.plan
-    key = _rendered_key(plan, rests, values, reading.symbols)
-    if key is None:
-        return plan.lines(values, rests, out, reading)
-    lines = _RENDERED.get(key)
-    if lines is None:
-        if len(_RENDERED) >= RENDERED_KEPT:
-            _RENDERED.clear()
-        lines = _RENDERED[key] = plan.lines(values, rests, out, reading)
-    return lines
+        key = _rendered_key(plan.node, values, plan.symbolic_rests, symbols, said)
+        rested = _RENDERED.get(key) if key is not None else None
+        if rested is None:
+            rested = plan.rests_lines(values, out, reading)
+            if key is not None:
+                _keep(key, rested)
+        lines += rested
+    lines += found[1]
 
 
-def _rendered_key(plan: "Plan", rests: bool, values: list, symbols: dict) -> Optional[tuple]:
-    """What a plan's lines depend on besides its shape: the values, each with its class (`1 == True`
-    to a dict, but one is `1` and the other `yes`), and the trace's words for the symbols and
-    yes/no among them; None if a value is a list or a record (not kept: written afresh)."""
-    said = [symbols.get("true"), symbols.get("false")]
-    for value in values:
-        if value.__class__ is str:
-            said.append(symbols.get(value))
-        elif value.__class__ is list or value.__class__ is dict:
+def _keep(key: tuple, lines) -> None:
+    if len(_RENDERED) >= RENDERED_KEPT:
+        _RENDERED.clear()
+    _RENDERED[key] = lines
+
+
+def _rendered_key(part, values: list, symbolic: tuple, symbols: dict, yes_no: tuple) -> Optional[tuple]:
+    """What the lines of `part` (a plan, or the node of its decision for what it rests on: both
+    belong to one context, so to one language and one set of titles) depend on besides its shape:
+    the values, each with its class (`1 == True` to a dict, but one is `1` and the other `yes`),
+    and the trace's words for yes and no (`yes_no`) and for the values at `symbolic` (whose type
+    is a symbol: no other is written with them); None if a value is not JSON (not kept)."""
+    classes = tuple(map(type, values))
+    if not symbolic and list not in classes and dict not in classes:
+        try:
+            return part, tuple(values), classes, yes_no
+        except TypeError:  # not hashable
             return None
+    said = list(yes_no)
+    for index in symbolic:
+        if values[index].__class__ is str:
+            said.append(symbols.get(values[index]))
+    if list in classes or dict in classes:  # a list or a record: a tuple, its symbols' words in `said`
+        frozen = []
+        for value in values:
+            if value.__class__ is list or value.__class__ is dict:
+                value = _frozen(value, said, symbols)
+                if value is None:
+                    return None
+            frozen.append(value)
+        values = frozen
     for word in said:
         if word is not None and word.__class__ is not str:
             return None
     try:
-        return plan, rests, tuple(values), tuple(map(type, values)), tuple(said)
+        return part, tuple(values), classes, tuple(said)
     except TypeError:  # not hashable
         return None
+
+
+def yes_no(symbols: dict) -> Optional[tuple]:
+    """The trace's words for true and false (None for either it does not have), or None if one is not text."""
+    words = (symbols.get("true"), symbols.get("false"))
+    for word in words:
+        if word is not None and word.__class__ is not str:
+            return None
+    return words
+
+
+def _symbolic(code) -> bool:
+    """Whether a value of this type code may be written with the trace's symbols (Reading.value)."""
+    if isinstance(code, str):
+        return "symbol" in code
+    return isinstance(code, dict) and any(_symbolic(part) for part in code.values())
+
+
+_SCALARS = frozenset((str, int, bool, type(None)))
+
+
+def _frozen(value, said: list, symbols: dict):
+    """A list or record as a tuple that tells its items' classes apart, the symbols among them in
+    `said`; None for anything else in it (a float, another class)."""
+    if value.__class__ is list:
+        items = [(item.__class__, item) for item in value]
+    else:
+        items = [(key, item.__class__, item) for key, item in value.items()]
+        if any(key.__class__ is not str for key, _kind, _item in items):
+            return None
+    out = [value.__class__]
+    for *head, kind, item in items:
+        if kind is list or kind is dict:
+            item = _frozen(item, said, symbols)
+            if item is None:
+                return None
+        elif kind not in _SCALARS:
+            return None
+        elif kind is str:
+            said.append(symbols.get(item))
+        out.append((*head, kind, item))
+    return tuple(out)
+
+
+def assumed_lines(context: Context, assumed: dict, reading: Reading, out, make) -> tuple:
+    """The `assumed` lines of these defaults, as `make()` writes them, kept per context and values."""
+    said = [reading.symbols.get("true"), reading.symbols.get("false")]
+    frozen = _frozen(assumed, said, reading.symbols)
+    if frozen is None or any(word is not None and word.__class__ is not str for word in said):
+        return make()
+    key = (frozen, tuple(said))
+    lines = context.assumed.get(key)
+    if lines is None:
+        if len(context.assumed) >= PLANS_KEPT:
+            context.assumed.clear()
+        lines = context.assumed[key] = make()
+    return lines
 
 
 class Plan:
@@ -288,7 +378,8 @@ class Plan:
 
     def __init__(self, key: tuple, context: Context, out):
         name, file, valid_from, given, rules, self.reads, figures, self.inputs, nothing = key
-        self.holes = [holes for _said, _rule, _line, _citation, holes in rules]  # what explain._assumed reads
+        self.node = node_of(context, name, self.reads, tuple([figure for figure, _source in figures]), self.inputs,
+                            tuple([holes for _said, _rule, _line, _citation, holes in rules]))
         reading, lang, w = context.reading, context.lang, out.w
         self.name = name
         self.label = "given" if given else "because"
@@ -318,10 +409,24 @@ class Plan:
         self.rule_lines = tuple(rule_lines)
         self.unanswered = {read: f"{reading.title(read)}{colon(lang)}{w['no_answer']}" for read in self.reads}
         self.figures = figures
+        codes = []  # the type code each value is written with, in the order of the values
+        for said in self.said:
+            if said is not None and said[0] == "template":
+                codes += said[2]
+            elif said is not None:
+                codes += [reading.type_of(title) if named and code is None else code for named, title, code in said[1]]
+        codes += [code for _title, code in self.unmatched[1]] if self.unmatched is not None else []
+        for figure, _source in figures:
+            codes += [reading.type_of(figure), "date"]
+        codes.append(reading.type_of(name))
+        self.symbolic = tuple(index for index, code in enumerate(codes) if _symbolic(code))
+        codes = [code for read in self.reads for code in (None, reading.type_of(read))]
+        self.symbolic_rests = tuple(index for index, code in enumerate(codes) if _symbolic(code))
         self.gap = "" if lang == "zh" else " "
         self.sep = "，" if lang == "zh" else ", "
 
-    def lines(self, values: list, rests: bool, out, reading: Reading) -> tuple:
+    def lines(self, values: list, out, reading: Reading) -> tuple:
+        """(heading, why and rules; figures) from the values of its holes, figures and answer."""
         w, lang = out.w, out.lang
         at, texts = 0, []
         for said in self.said:
@@ -367,20 +472,20 @@ class Plan:
             figures.extend(out.wrapped_lines("figures", f"{reading.stated(name, value)}{self.gap}"
                                              f"{parenthesised(note, lang)}", first=index == 0))
         lines = list(out.heading_lines(reading.stated(self.name, values[at])))
-        at += 1
         explanation = self.space.join([t for t in texts if t])
         if explanation:
             lines.extend(out.wrapped_lines(self.label, explanation))
         lines.extend(self.rule_lines)
-        if rests:
-            index = 0
-            for read in self.reads:
-                said, output = values[at], values[at + 1]
-                at += 2
-                if said is _ABSENT:
-                    continue
-                shown = reading.stated(read, output) if said is _ANSWERED else self.unanswered[read]
-                lines.extend(out.wrapped_lines("rests_on", shown, first=index == 0))
-                index += 1
-        lines.extend(figures)
+        return tuple(lines), tuple(figures)
+
+    def rests_lines(self, values: list, out, reading: Reading) -> tuple:
+        """The `rests on` lines, from a (marker, answer) pair per name read."""
+        lines, index = [], 0
+        for at, read in enumerate(self.reads):
+            said, output = values[2 * at], values[2 * at + 1]
+            if said is _ABSENT:
+                continue
+            shown = reading.stated(read, output) if said is _ANSWERED else self.unanswered[read]
+            lines.extend(out.wrapped_lines("rests_on", shown, first=index == 0))
+            index += 1
         return tuple(lines)
