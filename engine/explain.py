@@ -92,7 +92,7 @@ class _Known:
 
     def __init__(self, trace: dict, reading: Reading, fallback, out: Writer, by_name: dict):
         self.trace, self.reading, self.out, self.by_name = trace, reading, out, by_name
-        self.shapes: dict = {}
+        self.planned: dict = {}  # decision name → (its plan, its values, its answer): engine/explain_plan.py
         self.graph = None
         warnings_by_name: dict = {}
         for warning in trace.get("warnings", []):
@@ -103,32 +103,32 @@ class _Known:
         self.yes_no = yes_no(reading.symbols)
         if context is None or self.yes_no is None:
             return
+        lang, planned = reading.lang, self.planned
         for name, decision in by_name.items():
-            shape = split(decision, reading.lang, fallback)
-            if shape is not None:
-                plan_of(shape, context, out)
-                self.shapes[name] = shape
+            cut = split(decision, lang, fallback)
+            if cut is not None:
+                planned[name] = (plan_of(cut[0], context, out), cut[1], cut[2])
         as_of, warned = trace["as_of"], warnings_key(trace)
-        if len(self.shapes) == len(trace["decisions"]):
-            self.graph = graph_for(context, list(self.shapes.values()))
+        if len(planned) == len(trace["decisions"]):
+            self.graph = graph_for(context, [found[0] for found in planned.values()])
             if warned is not None and as_of.__class__ is str:
                 self._warned = self.graph.warning_lines(warned, as_of)
 
     def decision(self, name: str, decision: Optional[dict], answer, rests: bool):
         """Its heading, the lines beneath (engine/explain_plan.py or afresh), and if `rests` its warnings."""
         out, reading = self.out, self.reading
-        shape = self.shapes.get(name)
-        if shape is not None:
-            write_decision(shape, answer, rests, self.by_name, reading, out, self.yes_no)
+        planned = self.planned.get(name)
+        if planned is not None:
+            write_decision(planned, answer, rests, self.planned, self.by_name, reading, out, self.yes_no)
         else:
             out.heading(reading.stated(name, answer))
             if decision is None:
                 return
             _decision(out, reading, self.trace, decision, self.by_name, self.trace.get("languages") or ["en"], rests)
         if rests:
-            out.lines.extend(self._warning_lines(decision["name"]))
+            out.lines += self.warning_lines(decision["name"])
 
-    def _warning_lines(self, name: str) -> tuple:
+    def warning_lines(self, name: str) -> tuple:
         lines = self._warned.get(name) if self._warned is not None else None
         if lines is None:
             lines = []

@@ -91,8 +91,8 @@ class Graph:
         return found
 
 
-def graph_for(context, shapes: list) -> Graph:
-    nodes = tuple([shape.plan.node for shape in shapes])
+def graph_for(context, plans: list) -> Graph:
+    nodes = tuple([plan.node for plan in plans])
     graph = context.graphs.get(nodes)
     if graph is None:
         if len(context.graphs) >= GRAPHS_KEPT:

@@ -100,26 +100,30 @@ _STR = frozenset((str,))
 _NAME = itertools.repeat("name")
 
 
-class Shape:
-    """A decision entry cut in two (`split`): `key`, all its lines are made of but values, and
-    `values`, in the order the plan takes them; `graph`, what the walks over the trace read."""
-
-    __slots__ = ("key", "values", "name", "plan")
-
-    def __init__(self, key: tuple, values: list, name: str):
-        self.key, self.values, self.name, self.plan = key, values, name, None
+_HOLES: dict = {}  # template → the names of its holes, each once, in order
 
 
-def split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
-    """The shape of a decision entry, or None for one the plans leave to explain.py. Reads the
-    entry as explain._decision does; any error there is left to that code to raise."""
+def hole_names(template: str) -> tuple:
+    names = _HOLES.get(template)
+    if names is None:
+        if len(_HOLES) >= PLANS_KEPT:
+            _HOLES.clear()
+        names = _HOLES[template] = tuple(dict.fromkeys(template_parts(template)[1::2]))
+    return names
+
+
+def split(decision: dict, lang: str, fallback: str) -> Optional[tuple]:
+    """A decision entry cut in two: (its shape, all its lines are made of but values; its values,
+    in the order its plan takes them; what a decision reading it says of it, `_ANSWERED` and its
+    output or `_UNANSWERED`), or None for one the plans leave to explain.py. Reads the entry as
+    explain._decision does; any error there is left to that code to raise."""
     try:
         return _split(decision, lang, fallback)
     except Exception:  # a malformed entry: explain.py's general code says what it always said
         return None
 
 
-def _split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
+def _split(decision: dict, lang: str, fallback: str) -> Optional[tuple]:
     fired = decision["fired"]
     if fired.__class__ is not list or decision.get("calls"):
         return None
@@ -147,8 +151,11 @@ def _split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
                 template = next(iter(because.values()))
             if template.__class__ is not str:
                 return None
-            for hole in template_parts(template)[1::2]:
-                values.append(holes[hole] if hole in holes else _MISSING)
+            names, keys = hole_names(template), tuple(holes)
+            if keys == names:  # the holes the rule gave are the template's, in its order: most often
+                values += holes.values()
+            else:
+                values += [holes.get(hole, _MISSING) for hole in names]
             said = template
         elif "tests" in entry:
             said = _tested(decision, entry["tests"], values)
@@ -166,7 +173,7 @@ def _split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
                 break
         if rule.__class__ not in _SHOWN or line.__class__ not in _SHOWN:
             return None
-        rules.append((said, rule, line, citation, tuple(holes)))
+        rules.append((said, rule, line, citation, keys if because else tuple(holes)))
     nothing = None
     if not fired:  # no rule applies: the location's line, and for a table the facts its rows failed on
         given, line = False, decision["location"].get("line")
@@ -190,8 +197,9 @@ def _split(decision: dict, lang: str, fallback: str) -> Optional[Shape]:
     inputs = ()
     if "inputs" in decision:  # what a table saw: its columns' names are read (explain._assumed, a set)
         inputs = tuple(map(dict.get, decision["inputs"], _NAME))
-    return Shape((name, file, valid_from, given, tuple(rules), reads, tuple(figures), inputs, nothing),
-                 values, name)
+    answer = (_ANSWERED, decision.get("output", _ABSENT)) if decision.get("status", "answered") == "answered" \
+        else (_UNANSWERED, None)
+    return (name, file, valid_from, given, tuple(rules), reads, tuple(figures), inputs, nothing), values, answer
 
 
 def _unmatched(decision: dict, values: list):
@@ -231,23 +239,24 @@ def _tested(decision: dict, tests: list, values: list) -> Optional[tuple]:
     return tuple(columns)
 
 
-def plan_of(shape: Shape, context: Context, out) -> "Plan":
-    plan = context.plans.get(shape.key)
+def plan_of(shape: tuple, context: Context, out) -> "Plan":
+    plan = context.plans.get(shape)
     if plan is None:
         if len(context.plans) >= PLANS_KEPT:
             context.plans.clear()
-        plan = context.plans[shape.key] = Plan(shape.key, context, out)
-    shape.plan = plan
+        plan = context.plans[shape] = Plan(shape, context, out)
     return plan
 
 
-def write_decision(shape: Shape, heading, rests: bool, by_name: dict, reading: Reading, out, said: tuple) -> None:
+def write_decision(planned: tuple, heading, rests: bool, planned_by_name: dict, by_name: dict, reading: Reading,
+                   out, said: tuple) -> None:
     """A decision's heading (its title and `heading`, its answer) and lines (why, rules, what it
     rests on if `rests`, figures; not its warnings), its values written by the trace's `reading`,
     whose words for yes and no are `said` (`yes_no`). What it rests on is kept apart: an answer
     beneath changes more often than the decision's own."""
-    plan, symbols = shape.plan, reading.symbols
-    values = shape.values + [heading]
+    plan, values, _answer = planned
+    symbols = reading.symbols
+    values = values + [heading]
     key = _rendered_key(plan, values, plan.symbolic, symbols, said)
     found = _RENDERED.get(key) if key is not None else None
     if found is None:
@@ -258,12 +267,16 @@ def write_decision(shape: Shape, heading, rests: bool, by_name: dict, reading: R
     lines += found[0]
     if rests:
         values = []  # each decision read: absent from the trace, without an answer, or its answer
-        for read in shape.key[5]:
+        for read in plan.reads:
+            read_planned = planned_by_name.get(read)
+            if read_planned is not None and read_planned[2][1] is not _ABSENT:
+                values += read_planned[2]
+                continue
             dep = by_name.get(read)
             if dep is None:
                 values += (_ABSENT, None)
             elif dep.get("status", "answered") == "answered":
-                values += (_ANSWERED, dep["output"])
+                values += (_ANSWERED, dep["output"])  # a KeyError here is explain._decision's
             else:
                 values += (_UNANSWERED, None)
         key = _rendered_key(plan.node, values, plan.symbolic_rests, symbols, said)
@@ -389,8 +402,9 @@ class Plan:
         rule_lines = []
         for index, (said, rule, line, citation, _holes) in enumerate(rules):
             if isinstance(said, str):
-                parts = template_parts(said)
-                self.said.append(("template", parts, [reading.type_of(n) for n in parts[1::2]]))
+                parts, names = template_parts(said), hole_names(said)
+                self.said.append(("template", parts, [names.index(n) for n in parts[1::2]],
+                                  [reading.type_of(n) for n in names]))
             elif said is not None:
                 self.said.append(("tests", said))
             else:
@@ -412,7 +426,7 @@ class Plan:
         codes = []  # the type code each value is written with, in the order of the values
         for said in self.said:
             if said is not None and said[0] == "template":
-                codes += said[2]
+                codes += said[3]
             elif said is not None:
                 codes += [reading.type_of(title) if named and code is None else code for named, title, code in said[1]]
         codes += [code for _title, code in self.unmatched[1]] if self.unmatched is not None else []
@@ -433,17 +447,18 @@ class Plan:
             if said is None:
                 continue
             if said[0] == "template":
-                parts, codes = said[1], said[2]
+                parts, slots, codes = said[1], said[2], said[3]
                 if len(parts) == 1:
                     texts.append(parts[0])
                     continue
                 written = [parts[0]]
                 for index in range(1, len(parts), 2):
-                    value = values[at]
-                    at += 1
+                    slot = slots[index // 2]
+                    value = values[at + slot]
                     written.append("{" + parts[index] + "}" if value is _MISSING
-                                   else reading.value(value, codes[index // 2]))
+                                   else reading.value(value, codes[slot]))
                     written.append(parts[index + 1])
+                at += len(codes)
                 texts.append("".join(written))
             else:
                 stated = []
