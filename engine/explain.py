@@ -20,7 +20,8 @@ from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
 from engine.explain_graph import graph_for, warnings_key
-from engine.explain_plan import assumed_lines, context_for, plan_of, split, write_decision, yes_no
+from engine.explain_keys import yes_no
+from engine.explain_plan import assumed_lines, context_for, plan_of, split, write_decision
 from engine.explain_reading import Reading, decision_text, nothing_matched
 from engine.explain_warnings import Beneath
 from engine.explain_writer import WIDTH, Writer, cited, file_line

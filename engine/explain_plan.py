@@ -29,6 +29,7 @@ import itertools
 from typing import Optional
 
 from engine.explain_graph import node_of
+from engine.explain_keys import frozen, rendered_key, symbolic
 from engine.explain_reading import Reading
 from engine.explain_values import template_parts
 from engine.explain_writer import cited, file_line
@@ -257,7 +258,7 @@ def write_decision(planned: tuple, heading, rests: bool, planned_by_name: dict, 
     plan, values, _answer = planned
     symbols = reading.symbols
     values = values + [heading]
-    key = _rendered_key(plan, values, plan.symbolic, symbols, said)
+    key = rendered_key(plan, values, plan.symbolic, symbols, said)
     found = _RENDERED.get(key) if key is not None else None
     if found is None:
         found = plan.lines(values, out, reading)
@@ -279,7 +280,7 @@ def write_decision(planned: tuple, heading, rests: bool, planned_by_name: dict, 
                 values += (_ANSWERED, dep["output"])  # a KeyError here is explain._decision's
             else:
                 values += (_UNANSWERED, None)
-        key = _rendered_key(plan.node, values, plan.symbolic_rests, symbols, said)
+        key = rendered_key(plan.node, values, plan.symbolic_rests, symbols, said)
         rested = _RENDERED.get(key) if key is not None else None
         if rested is None:
             rested = plan.rests_lines(values, out, reading)
@@ -295,89 +296,13 @@ def _keep(key: tuple, lines) -> None:
     _RENDERED[key] = lines
 
 
-def _rendered_key(part, values: list, symbolic: tuple, symbols: dict, yes_no: tuple) -> Optional[tuple]:
-    """What the lines of `part` (a plan, or the node of its decision for what it rests on: both
-    belong to one context, so to one language and one set of titles) depend on besides its shape:
-    the values, each with its class (`1 == True` to a dict, but one is `1` and the other `yes`),
-    and the trace's words for yes and no (`yes_no`) and for the values at `symbolic` (whose type
-    is a symbol: no other is written with them); None if a value is not JSON (not kept)."""
-    classes = tuple(map(type, values))
-    if not symbolic and list not in classes and dict not in classes:
-        try:
-            return part, tuple(values), classes, yes_no
-        except TypeError:  # not hashable
-            return None
-    said = list(yes_no)
-    for index in symbolic:
-        if values[index].__class__ is str:
-            said.append(symbols.get(values[index]))
-    if list in classes or dict in classes:  # a list or a record: a tuple, its symbols' words in `said`
-        frozen = []
-        for value in values:
-            if value.__class__ is list or value.__class__ is dict:
-                value = _frozen(value, said, symbols)
-                if value is None:
-                    return None
-            frozen.append(value)
-        values = frozen
-    for word in said:
-        if word is not None and word.__class__ is not str:
-            return None
-    try:
-        return part, tuple(values), classes, tuple(said)
-    except TypeError:  # not hashable
-        return None
-
-
-def yes_no(symbols: dict) -> Optional[tuple]:
-    """The trace's words for true and false (None for either it does not have), or None if one is not text."""
-    words = (symbols.get("true"), symbols.get("false"))
-    for word in words:
-        if word is not None and word.__class__ is not str:
-            return None
-    return words
-
-
-def _symbolic(code) -> bool:
-    """Whether a value of this type code may be written with the trace's symbols (Reading.value)."""
-    if isinstance(code, str):
-        return "symbol" in code
-    return isinstance(code, dict) and any(_symbolic(part) for part in code.values())
-
-
-_SCALARS = frozenset((str, int, bool, type(None)))
-
-
-def _frozen(value, said: list, symbols: dict):
-    """A list or record as a tuple that tells its items' classes apart, the symbols among them in
-    `said`; None for anything else in it (a float, another class)."""
-    if value.__class__ is list:
-        items = [(item.__class__, item) for item in value]
-    else:
-        items = [(key, item.__class__, item) for key, item in value.items()]
-        if any(key.__class__ is not str for key, _kind, _item in items):
-            return None
-    out = [value.__class__]
-    for *head, kind, item in items:
-        if kind is list or kind is dict:
-            item = _frozen(item, said, symbols)
-            if item is None:
-                return None
-        elif kind not in _SCALARS:
-            return None
-        elif kind is str:
-            said.append(symbols.get(item))
-        out.append((*head, kind, item))
-    return tuple(out)
-
-
 def assumed_lines(context: Context, assumed: dict, reading: Reading, out, make) -> tuple:
     """The `assumed` lines of these defaults, as `make()` writes them, kept per context and values."""
     said = [reading.symbols.get("true"), reading.symbols.get("false")]
-    frozen = _frozen(assumed, said, reading.symbols)
-    if frozen is None or any(word is not None and word.__class__ is not str for word in said):
+    items = frozen(assumed, said, reading.symbols)
+    if items is None or any(word is not None and word.__class__ is not str for word in said):
         return make()
-    key = (frozen, tuple(said))
+    key = (items, tuple(said))
     lines = context.assumed.get(key)
     if lines is None:
         if len(context.assumed) >= PLANS_KEPT:
@@ -433,9 +358,9 @@ class Plan:
         for figure, _source in figures:
             codes += [reading.type_of(figure), "date"]
         codes.append(reading.type_of(name))
-        self.symbolic = tuple(index for index, code in enumerate(codes) if _symbolic(code))
+        self.symbolic = tuple(index for index, code in enumerate(codes) if symbolic(code))
         codes = [code for read in self.reads for code in (None, reading.type_of(read))]
-        self.symbolic_rests = tuple(index for index, code in enumerate(codes) if _symbolic(code))
+        self.symbolic_rests = tuple(index for index, code in enumerate(codes) if symbolic(code))
         self.gap = "" if lang == "zh" else " "
         self.sep = "，" if lang == "zh" else ", "
 

@@ -5,6 +5,7 @@ words, a value's class or the language get each their own text, the one verdict 
 import copy
 import datetime as dt
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,10 @@ def test_a_value_of_another_class_or_another_type_gets_its_own_words(traces):
     trace["types"]["age"] = "money"
     decision["fired"][0]["holes"]["age"] = 1
     assert "you are €1.00 on this date" in _same(trace, "en")
+    trace["types"]["age"] = "integer"
+    for value, said in ((0.0, "0.0"), (-0.0, "-0.0"), (Decimal("1.0"), "1.0"), (Decimal("1"), "1")):
+        decision["fired"][0]["holes"]["age"] = value  # equal to the one before, written otherwise
+        assert f"you are {said} on this date" in _same(trace, "en")
 
 
 def test_a_symbol_worded_otherwise_by_another_trace_reads_as_that_trace_says(traces):
