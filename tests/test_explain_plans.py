@@ -3,6 +3,7 @@ the text of another: traces (or rulesets) that differ in a title, a template, a 
 words, a value's class or the language get each their own text, the one verdict 0.2.0's renderer
 (tests/explain_reference.py) writes; and what is kept stays within its bounds."""
 import copy
+import re
 import datetime as dt
 import sys
 from decimal import Decimal
@@ -141,3 +142,17 @@ def test_a_trace_with_types_that_are_not_text_is_written_afresh(traces):
     trace["types"]["age"] = ["integer"]  # hand-made: not a type code the snapshots compare exactly
     assert explain_plan.context_for(explain_plan.Reading(trace, "en"), "en") is None
     assert "Age on the as-of date: " in _same(trace, "en")
+
+
+def test_the_line_breakers_quick_checks_say_what_the_slow_ones_said():
+    """engine/locale/linebreak.py: a text is narrow unless it has a character that may be wide,
+    and its odd whitespace is `\\s` but the space, U+00A0, U+202F and U+2007 (or two spaces)."""
+    from engine.locale import linebreak
+    old_odd = re.compile(r"[^\S \u00a0\u202f\u2007\u2060]|  ")
+    for code in range(0x110000):
+        c = chr(code)
+        text = "a" + c + "b"
+        assert linebreak._narrow(text) == (linebreak._maybe_wide().search(text) is None)
+        if code < 0x3100:
+            assert linebreak._odd_space(text) == (old_odd.search(text) is not None)
+    assert linebreak._odd_space("a  b") and not linebreak._odd_space("a b\u00a0c\u202fd\u2007e")
