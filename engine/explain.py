@@ -10,8 +10,12 @@ columns, lines broken by the rules of each script (engine/locale/linebreak.py).
 
 What does not depend on the trace is worked out once and kept (#15): a value's words per language
 (engine/explain_values.py), the lines a text gives under a label, the labels' padding, a
-template's holes. The text is byte for byte what rendering afresh gives (tests/test_explain_same.py
-holds it to verdict 0.2.0's renderer), and the time follows the length of the explanation.
+template's holes (engine/explain_writer.py); a decision's layout per shape of decision, so that a
+new household costs the formatting of its values (engine/explain_plan.py), and the walks over the
+decisions per way they are linked (engine/explain_graph.py). The text is byte for byte what
+rendering afresh gives (tests/test_explain_same.py holds it to verdict 0.2.0's renderer,
+tests/test_explain_plans.py what is kept to the trace it came from), and the time follows the
+length of the explanation.
 """
 from __future__ import annotations
 
@@ -88,7 +92,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
 
 class _Known:
     """One explanation's decisions: by their shapes' plans where they have one (engine/explain_plan.py),
-    and the walks over them kept with the sequence of plans when all do (engine/explain_graph.py);
+    and the walks over them kept with the way they are linked when all have one (engine/explain_graph.py);
     else afresh."""
 
     def __init__(self, trace: dict, reading: Reading, fallback, out: Writer, by_name: dict):

@@ -22,10 +22,11 @@ class Node:
     """What the walks read of a decision; one object per content in a context, so that a sequence
     of them is compared by identity."""
 
-    __slots__ = ("name", "reads", "figures", "inputs", "holes")
+    __slots__ = ("name", "reads", "figures", "inputs", "holes", "tally")
 
     def __init__(self, name: str, reads: tuple, figures: tuple, inputs: tuple, holes: tuple):
         self.name, self.reads, self.figures, self.inputs, self.holes = name, reads, figures, inputs, holes
+        self.tally = [0, 0]  # the lines of what it rests on found kept, made (engine/explain_plan._keep)
 
 
 def node_of(context, name: str, reads: tuple, figures: tuple, inputs: tuple, holes: tuple) -> Node:
@@ -106,9 +107,9 @@ def warnings_key(trace: dict) -> Optional[tuple]:
     if one is not text (not kept)."""
     key = []
     for warning in trace.get("warnings", []):
-        name, checked, source = warning["name"], warning["checked"], warning.get("source")
+        name, checked, source = warning.get("name"), warning.get("checked"), warning.get("source")
         if name.__class__ is not str or checked.__class__ is not str or not (
                 source is None or source.__class__ is str):
-            return None
+            return None  # (a warning without its date raises where explain.py writes it, if it does)
         key.append((name, checked, source))
     return tuple(key)
