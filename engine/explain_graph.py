@@ -22,11 +22,10 @@ class Node:
     """What the walks read of a decision; one object per content in a context, so that a sequence
     of them is compared by identity."""
 
-    __slots__ = ("name", "reads", "figures", "inputs", "holes", "tally")
+    __slots__ = ("name", "reads", "figures", "inputs", "holes")
 
     def __init__(self, name: str, reads: tuple, figures: tuple, inputs: tuple, holes: tuple):
         self.name, self.reads, self.figures, self.inputs, self.holes = name, reads, figures, inputs, holes
-        self.tally = [0, 0]  # the lines of what it rests on found kept, made (engine/explain_plan._keep)
 
 
 def node_of(context, name: str, reads: tuple, figures: tuple, inputs: tuple, holes: tuple) -> Node:

@@ -42,7 +42,6 @@ from engine.locale import formatting
 CONTEXTS_KEPT = 16     # readings (language, titles, types) whose plans are kept at once
 PLANS_KEPT = 4_096     # shapes of decision kept per context
 RENDERED_KEPT = 20_000  # (plan, values) → lines kept in all
-TRIED = 32             # texts of a plan kept before it is asked to show that keeping them pays
 _CONTEXTS: list = []
 _RENDERED: dict = {}
 _MISSING = object()  # a hole the fired rule gave no value for: written `{name}`, as the template has it
@@ -264,12 +263,9 @@ def write_decision(planned: tuple, heading, rests: bool, planned_by_name: dict, 
     values = values + [heading]
     key = rendered_key(plan, values, plan.symbolic, symbols, said)
     found = _RENDERED.get(key) if key is not None else None
-    tally = plan.tally
     if found is None:
         found = plan.lines(values, out, reading)
-        _keep(key, found, tally)
-    else:
-        tally[0] += 1
+        _keep(key, found)
     lines = out.lines
     lines += found[0]
     if rests:
@@ -288,23 +284,15 @@ def write_decision(planned: tuple, heading, rests: bool, planned_by_name: dict, 
                 values += (_UNANSWERED, None)
         key = rendered_key(plan.node, values, plan.symbolic_rests, symbols, said)
         rested = _RENDERED.get(key) if key is not None else None
-        tally = plan.node.tally
         if rested is None:
             rested = plan.rests_lines(values, out, reading)
-            _keep(key, rested, tally)
-        else:
-            tally[0] += 1
+            _keep(key, rested)
         lines += rested
     lines += found[1]
 
 
-def _keep(key: Optional[tuple], lines, tally: list) -> None:
-    """Keep the lines of a plan (or of what it rests on) while that pays: its first TRIED texts,
-    then as long as a fifth of its look-ups find what was kept. The lines of a decision whose text
-    holds a value new in every household (a date of birth, an income) are not kept for nothing:
-    what is kept holds on to the traces' memory, and the next traces are built in what is left."""
-    tally[1] += 1
-    if key is None or (tally[1] > TRIED and tally[0] * 4 < tally[1]):
+def _keep(key: Optional[tuple], lines) -> None:
+    if key is None:
         return
     if len(_RENDERED) >= RENDERED_KEPT:
         _RENDERED.clear()
@@ -336,7 +324,6 @@ class Plan:
         reading, lang, w = context.reading, context.lang, out.w
         self.name = name
         self.label = "given" if given else "because"
-        self.tally = [0, 0]  # its lines found kept, its lines made (engine/explain_plan._keep)
         self.space = "" if lang == "zh" else " "
         self.said = []  # per rule: None, (template parts, holes' type codes) or the tested columns
         since = " · " + w["valid_from"].format(date=reading.date(valid_from)) if valid_from else ""

@@ -157,16 +157,3 @@ def test_the_line_breakers_quick_checks_say_what_the_slow_ones_said():
             assert linebreak._odd_space(text) == (old_odd.search(text) is not None)
     assert linebreak._odd_space("a  b") and not linebreak._odd_space("a b\u00a0c\u202fd\u2007e")
 
-
-def test_the_lines_of_a_text_new_in_every_household_are_not_kept_for_nothing(traces, monkeypatch):
-    monkeypatch.setattr(explain_plan, "TRIED", 3)
-    monkeypatch.setattr(explain_plan, "_CONTEXTS", [])
-    monkeypatch.setattr(explain_plan, "_RENDERED", {})
-    birth_dates = {_decision(t, "age")["fired"][0]["holes"]["birth_date"] for t in traces}
-    assert len(birth_dates) == len(traces) > 3  # a new date of birth, so a new text, each time
-    for trace in traces + traces:
-        _same(trace, "en")
-    plans = [key[0] for key in explain_plan._RENDERED if isinstance(key[0], explain_plan.Plan)]
-    assert [plan.name for plan in plans].count("age") == 3  # the first three: found again, too few to keep more
-    zone = [plan for plan in plans if plan.name == "zone"]
-    assert 1 <= len(zone) < len(traces)  # a text that comes back is kept
