@@ -28,7 +28,7 @@ from engine.explain_keys import yes_no
 from engine.explain_plan import assumed_lines, context_for, plan_of, split, write_decision
 from engine.explain_reading import Reading, decision_text, nothing_matched
 from engine.explain_warnings import Beneath
-from engine.explain_writer import WIDTH, Writer, cited, file_line
+from engine.explain_writer import WIDTH, Writer, cited, file_line  # noqa: F401  (WIDTH: explain.WIDTH, as it was)
 from engine.i18n import colon, joined, parenthesised
 from engine.locale import formatting
 from engine.locale.linebreak import display_width, wrap
