@@ -22,6 +22,7 @@ from engine.evaluate import DecisionRecord, ParameterRead, RowOutcome
 from engine.graph import evaluation_order, required_inputs
 from engine.model import NO_DEFAULT
 from engine.trace import Verdict, build_trace
+from engine.trace_fast import FastTraces, first_failure, layout_key
 from engine.trace_rows import full_rows_requested
 from engine.values import CENT, MAX_MAGNITUDE, MAX_TEXT_LENGTH, SURROGATE, EnumType, ListType, coerce_fact
 
@@ -50,6 +51,8 @@ class FastPath:
                          for info in model.inputs.values()]
         self.count = len(self.decisions)
         self.default_outputs = tuple(ruleset.default_outputs())
+        self.traces = FastTraces()
+        self.calls = bool(model.functions)  # a decision may call a function: its records may hold calls
         self._days: dict = {}
         self._programs: dict = {}
         self._units: dict = {}
@@ -146,6 +149,13 @@ class FastPath:
 
     # ------------------------------------------------------------------ the trace, when asked
     def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> dict:
+        key = None
+        if records is not None and not full_rows_requested():  # a layout met before (trace_fast.py)
+            key = layout_key(need, program.versions, day, given, records, self.calls)
+            if key is not None:
+                trace = self.traces.trace(key, records, f, outputs)
+                if trace is not None:
+                    return trace
         prepared = {name: f[self.input_index[name]] for name in given}
         inputs = self.model.inputs
         for name in list(need.required) + list(inputs):
@@ -154,7 +164,16 @@ class FastPath:
         decision_records = []
         if records is not None:
             decision_records = [self.record(program, j, records[j]) for j in need.order if records[j] is not None]
-        return build_trace(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs, decision_records)
+        trace = build_trace(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs, decision_records,
+                            shaped=key is None)
+        if key is not None and self.traces.should_learn(key, records, f, outputs):
+            from engine.trace_build import value_places
+            places = value_places(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs,
+                                  decision_records)
+            if places is not None:
+                with self.building:
+                    self.traces.learn(key, self, need, records, f, outputs, trace, places)
+        return trace
 
     def record(self, program, j: int, raw: tuple) -> DecisionRecord:
         plan = program.versions[j]
@@ -173,7 +192,7 @@ class FastPath:
         if fired and not full_rows_requested():  # a compact trace shows the fired rows only
             return DecisionRecord(plan.name, plan, inputs, (), tuple(fired), value, tuple(parameters), dependencies, calls)
         if outcomes is None:
-            outcomes = [_first_failure(row, inputs) for row in plan.rows]
+            outcomes = [first_failure(row, inputs) for row in plan.rows]
         rows = [RowOutcome(row.rule_id, row.row.span.line, failed < 0, None if failed < 0 else failed)
                 for row, failed in zip(plan.rows, outcomes)]
         if plan.otherwise is not None:
@@ -312,14 +331,6 @@ def _unknown_output(name, model) -> VerdictError:
     return VerdictError(Diagnostic("error", "unknown-output", f"unknown decision `{name}`",
                                    hint=suggestion_hint(name, model.decisions) or
                                    f"the decisions are: {listed(model.decisions)}"))
-
-
-def _first_failure(row, inputs) -> int:
-    """For a row of constant tests: the first column whose test fails, or -1."""
-    for position, (test, value) in enumerate(zip(row.tests, inputs)):
-        if not test(None, value):
-            return position
-    return -1
 
 
 # ---------------------------------------------------------------------------- checking facts fast

@@ -16,6 +16,7 @@ from typing import Optional
 from engine import ast
 from engine.resolve import TEMPLATE_HOLE
 from engine.status import ANSWERED, ANSWERED_STATUS, Status
+from engine.engine_context import thread_engine_context
 from engine.trace_json import digest_of, dumps_indented
 from engine.trace_rows import FULL_ROWS
 from engine.values import ENGINE_CONTEXT, EnumType, ListType, RecordType
@@ -78,8 +79,12 @@ class Verdict:
         trace = self._trace
         if trace is None:
             builder = self._builder  # read once: another thread may be building it too
-            with decimal.localcontext(ENGINE_CONTEXT):
+            previous = decimal.getcontext()
+            decimal.setcontext(thread_engine_context())  # as localcontext(ENGINE_CONTEXT), no copy made
+            try:
                 trace = self._trace = builder()
+            finally:
+                decimal.setcontext(previous)
         return trace
 
     def __eq__(self, other):
@@ -134,12 +139,12 @@ def _as_list(value):
 
 
 def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records,
-                statuses: Optional[dict] = None, unanswered: tuple = ()) -> dict:
+                statuses: Optional[dict] = None, unanswered: tuple = (), shaped: bool = True) -> dict:
     """The trace of a verdict (engine/trace_build.py, which reads this module's helpers)."""
     global _build
     if _build is None:
         from engine.trace_build import build_trace as _build
-    return _build(ruleset, as_of, given, prepared, wanted, values, records, statuses, unanswered)
+    return _build(ruleset, as_of, given, prepared, wanted, values, records, statuses, unanswered, shaped)
 
 
 _build = None
@@ -221,8 +226,9 @@ def _source_entry(ruleset, source_id: Optional[str]) -> Optional[dict]:
     entry = entries.get(source_id)
     if entry is None:
         source = ruleset.files.sources.get(source_id)
-        entry = entries[source_id] = source.to_dict() if source else {"id": source_id}
-    return dict(entry)  # a trace's own copy
+        from engine.trace_shared import shared
+        entry = entries[source_id] = shared(source.to_dict() if source else {"id": source_id})
+    return entry  # made once, read-only: shared by the traces that cite it (engine/trace_shared.py)
 
 
 def unanswered_entry(ruleset, name: str, status: Status) -> dict:

@@ -25,6 +25,7 @@ from engine.trace import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location,
 from engine.trace_canonical import canon, mark, template_or_none
 from engine.trace_json import digest_of
 from engine.trace_rows import FULL_ROWS, row_outcomes
+from engine.trace_shared import shared
 from engine.trace_shapes import REFUSED, Shapes, make_shape, shape_of
 from engine.trace_values import NOT_FOUND, HoleValues, note_symbols, staleness, unique, Vocabulary
 from engine.values import to_json_value
@@ -47,9 +48,14 @@ class _Cache:
         self.sources: dict = {}    # source id -> canonical text of its entry
         self.shapes: dict = {}     # (given, prepared names) -> (fact names, default names)
         self.shaped = Shapes()     # the traces' shapes with generated code (trace_shapes.py)
+        # the parts of every trace of the ruleset: made once, read-only (trace_shared.py)
+        self.engine = shared({"name": "verdict", "version": ENGINE_VERSION})
+        self.ruleset = shared({"name": ruleset.name, "title": ruleset.files.title, "version": ruleset.version,
+                               "sha256": ruleset.sha256})
+        self.language_list = shared(list(ruleset.files.languages))
         self.top = {}
         for detail in ("compact", "full"):
-            skeleton = _top(ruleset, *[mark(n) for n in range(11)], detail)
+            skeleton = _top(self, *[mark(n) for n in range(11)], detail)
             self.top[detail, False] = template_or_none(skeleton, range(11))
             skeleton["functions"] = mark(11)  # a trace whose decisions called functions (functions_trace.py)
             self.top[detail, True] = template_or_none(skeleton, range(12))
@@ -102,7 +108,7 @@ class _Entry:
         self.name = plan.name
         self.decision_type = model.decisions[plan.name].type
         self.is_table = isinstance(decl.body, ast.Table)
-        self.location = _location(decl.span)
+        self.location = shared(_location(decl.span))  # (trace_shared.py: made once, read-only)
         self.valid_from = decl.valid_from.isoformat() if decl.valid_from else None
         self.valid_to = decl.valid_to.isoformat() if decl.valid_to else None
         self.checked = decl.checked.isoformat() if decl.checked else None
@@ -132,7 +138,7 @@ class _Entry:
     def make(self, values, rows, fired, output, sources, parameters, reads, calls=None) -> dict:
         """The entry, in the order of its keys (docs/trace-format.md, *A decision entry*)."""
         entry = {"name": self.name, "status": ANSWERED, "kind": "table" if self.is_table else "expression",
-                 "location": dict(self.location), "valid_from": self.valid_from, "valid_to": self.valid_to}
+                 "location": self.location, "valid_from": self.valid_from, "valid_to": self.valid_to}
         if self.is_table:
             entry["hit_policy"] = self.hit_policy
             inputs = []
@@ -186,18 +192,26 @@ class _Fired:
         if not because and row_plan is not None:
             self.tests = tuple((i, cell.text) for i, cell in enumerate(row_plan.row.cells)
                                if not isinstance(cell.test, ast.AnyTest))
-        self.row_text = canon({"rule": rule, "line": line, "matched": True})
-        self.text = canon(self.make(None))                    # without holes
+        self.row = shared({"rule": rule, "line": line, "matched": True})  # its compact `rows` entry
+        self.row_text = canon(self.row)
+        self.shared_because = shared(self.because)
+        self.shared_tests = shared([{"column": i, "test": text} for i, text in self.tests]) \
+            if self.tests is not None else None
+        self.plain = None
+        self.plain = shared(self.make(None))                  # without holes
+        self.text = canon(self.plain)
         self.template = template_or_none(self.make(mark(0)), (0,)) if self.because else None
 
     def make(self, holes) -> dict:
+        if not holes and self.plain is not None:
+            return self.plain
         item = {"rule": self.rule, "line": self.line, "source": self.source}
         if self.because is not None:
-            item["because"] = dict(self.because)
+            item["because"] = self.shared_because
             if holes:
                 item["holes"] = holes
         elif self.tests is not None:
-            item["tests"] = [{"column": i, "test": text} for i, text in self.tests]
+            item["tests"] = self.shared_tests
         return item
 
     def canonical(self, holes: dict) -> str:
@@ -207,17 +221,16 @@ class _Fired:
         return self.template.fill((text,)) if self.template is not None else canon(self.make(holes))
 
 
-def _top(ruleset, as_of, facts, defaults, requested, complete, outputs, status, types, labels, warnings,
+def _top(cache, as_of, facts, defaults, requested, complete, outputs, status, types, labels, warnings,
          decisions, detail="compact") -> dict:
     """The trace's top level, in the order of its keys (docs/trace-format.md, *Top level*)."""
     return {
         "trace_format": TRACE_FORMAT,
         "trace_detail": detail,
-        "engine": {"name": "verdict", "version": ENGINE_VERSION},
-        "ruleset": {"name": ruleset.name, "title": ruleset.files.title, "version": ruleset.version,
-                    "sha256": ruleset.sha256},
+        "engine": cache.engine,
+        "ruleset": cache.ruleset,
         "as_of": as_of,
-        "languages": list(ruleset.files.languages),
+        "languages": cache.language_list,
         "facts": facts,
         "defaults": defaults,
         "requested": requested,
@@ -235,14 +248,15 @@ NOT_MADE = object()
 
 
 def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records,
-                statuses: Optional[dict] = None, unanswered: tuple = ()) -> dict:
+                statuses: Optional[dict] = None, unanswered: tuple = (), shaped: bool = True) -> dict:
     """The trace of a verdict: the facts as given (`given`: their names), the facts as used
     (`prepared`), the outputs, the status of each requested output, one entry per decision
     record, and one per decision that gave no answer or was not evaluated (`unanswered`:
     (name, Status) pairs). A compact trace of a shape met before is made by the code generated
-    for it (trace_shapes.py), any other here."""
+    for it (trace_shapes.py), any other here; `shaped=False`: here (trace_fast.py makes the
+    shapes of the fast path's traces)."""
     cache = _cache(ruleset)
-    if unanswered or FULL_ROWS.get():
+    if unanswered or not shaped or FULL_ROWS.get():
         return _build(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, unanswered)
     names = _fact_names(cache, ruleset.model, given, prepared)
     shaped = shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names)
@@ -259,6 +273,18 @@ def build_trace(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: 
         shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, *names, paths)
         shapes.generated[key] = make_shape(trace, found, paths, records, shapes)
     return trace
+
+
+def value_places(ruleset, as_of: dt.date, given, prepared: dict, wanted, values: dict, records):
+    """(the values of this compact trace, where each goes in it, where each comes from, the shapes
+    of the ruleset, the records), or None
+    for a trace trace_shapes.py does not shape: what engine/trace_fast.py learns its layouts from."""
+    cache = _cache(ruleset)
+    paths: list = []
+    sources: list = []
+    shaped = shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, None,
+                      *_fact_names(cache, ruleset.model, given, prepared), paths, sources)
+    return None if shaped is None else (shaped[1], paths, sources, cache.shaped, records)
 
 
 def _fact_names(cache: _Cache, model, given, prepared) -> tuple:
@@ -314,7 +340,7 @@ def _build(ruleset, cache, as_of, given, prepared, wanted, values, records, stat
             types[name] = cache.shown_code(ruleset, name, model.decisions[name].type)
     labels, labels_text = _labels(ruleset, cache, titles, symbols)
     complete = all(s.state == ANSWERED for s in status.values())
-    trace = _top(ruleset, as_of.isoformat(), {name: to_json_value(prepared[name]) for name in fact_names},
+    trace = _top(cache, as_of.isoformat(), {name: to_json_value(prepared[name]) for name in fact_names},
                  {name: to_json_value(prepared[name]) for name in default_names}, list(wanted), complete,
                  {name: to_json_value(values[name]) for name in wanted if status[name].state == ANSWERED},
                  {name: s.to_dict() for name, s in status.items()}, types, labels, unique(warnings), decisions,
@@ -349,13 +375,9 @@ def _labels(ruleset, cache: _Cache, titles: dict, symbols: dict) -> tuple:
             known = ruleset.files.messages.get(lang, {}).get("symbols", {})
             parts.append((lang, {name: title_of(ruleset, name, lang) for name in titles},
                           {s: known[s] for s in symbols if s in known}))
-        found = cache.labels[key] = (parts, None)
-    parts, text = found
-    labels = {lang: {"titles": dict(named), "symbols": dict(shown)} for lang, named, shown in parts}
-    if text is None:
-        text = canon(labels)
-        cache.labels[key] = (parts, text)
-    return labels, text
+        labels = shared({lang: {"titles": named, "symbols": shown} for lang, named, shown in parts})
+        found = cache.labels[key] = (labels, canon(labels))
+    return found
 
 
 def _types_text(cache: _Cache, types: dict) -> str:
@@ -391,7 +413,7 @@ def _decision_entry(ruleset, cache: _Cache, record, holes, titles, symbols, type
             rows = row_outcomes(record, plan, plan.decl.body.inputs, values)
             rows_text = canon(rows)
         else:  # compact: the rows that fired say enough, and cost the same whatever the table's size
-            rows = [{"rule": f.rule, "line": f.line, "matched": True} for f in fired]
+            rows = [f.row for f in fired]
             rows_text = "[" + ",".join(f.row_text for f in fired) + "]"
     else:
         fired = [cache.fired_row(ruleset, plan, None)]
@@ -432,9 +454,9 @@ def _decision_entry(ruleset, cache: _Cache, record, holes, titles, symbols, type
     if reads_of is None or reads_of[0] is not record.reads:
         model = ruleset.model
         kept = [n for n in record.reads if n in model.decisions or n in model.inputs]
-        reads_of = static.reads_of = (record.reads, kept, canon(kept))
+        reads_of = static.reads_of = (record.reads, shared(kept), canon(kept))
     output = to_json_value(record.value)
-    entry = static.make(values, rows, fired_items, output, sources, parameters, list(reads_of[1]), calls)
+    entry = static.make(values, rows, fired_items, output, sources, parameters, reads_of[1], calls)
     template = static.template if calls is None else static.calls_template
     if template is None:
         return entry, None

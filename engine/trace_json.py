@@ -5,6 +5,8 @@ import hashlib
 import json
 from json.encoder import encode_basestring
 
+from engine.trace_shared import SharedDict, SharedList
+
 # json.dumps(indent=...) never uses the C encoder; for the plain data of a trace this gives the
 # same text two to three times faster. Anything else raises TypeError, and json.dumps does it.
 _SCALARS = {type(None): lambda v: "null", bool: lambda v: "true" if v else "false", int: int.__repr__,
@@ -19,7 +21,7 @@ def dumps_indented(value) -> str:
 
 def _dump(value, put, newline: str):
     kind = type(value)
-    if kind is dict:
+    if kind is dict or kind is SharedDict:
         if not value:
             put("{}")
             return
@@ -36,7 +38,7 @@ def _dump(value, put, newline: str):
                 _dump(item, put, inner)
             opening = between
         put(newline + "}")
-    elif kind is list:
+    elif kind is list or kind is SharedList:
         if not value:
             put("[]")
             return

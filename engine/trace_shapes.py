@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from operator import itemgetter
 from json.encoder import encode_basestring
 
 from engine.codegen_unit import Unit, Unsupported, run_checked
 from engine.status import ANSWERED_STATUS
 from engine.trace_canonical import Template, canon, mark
+from engine.trace_shared import shared
 from engine.trace_values import NOT_FOUND, HoleValues, note_symbols
-from engine.values import EnumType, ListType, RecordType, to_json_value
+from engine.values import BOOL, EnumType, ListType, RecordType, to_json_value
 
 # A shape met this often gets its code. Compiling it costs 20 to 60 builds by trace_build.py
 # (measured on css_status and on the whole bundled ruleset, whose source is some 100 kB) and
@@ -35,9 +37,12 @@ from engine.values import EnumType, ListType, RecordType, to_json_value
 # of households each met a few times (benchmarks/bench_ruleset.py) compiles nothing.
 GENERATE_AFTER = 16
 MAX_GENERATED = 512   # shapes with code, per ruleset
-SOURCE_BUDGET = 16_000_000  # characters of generated source per ruleset, all its shapes together
+SOURCE_BUDGET = 16_000_000  # characters of generated source and trace per ruleset, all its shapes together
 MAX_COUNTED = 4096    # shapes counted, per ruleset (the counts start again beyond)
 REFUSED = object()    # a shape whose code could not be made: trace_build.py builds it
+_encode = str.encode  # UTF-8
+_TEXTS: dict = {}     # text value -> its canonical UTF-8 (the digest's), shared by the rulesets
+MAX_TEXTS = 65_536
 _AS_IS = frozenset({str, int, bool, type(None)})  # JSON as they are (to_json_value returns them)
 _SYMBOLIC = (EnumType, ListType, RecordType)       # types whose values can need symbol labels
 
@@ -63,28 +68,42 @@ class Shapes:
 
 
 class _Shape:
-    __slots__ = ("make", "parts", "order", "keep")
+    __slots__ = ("make", "canonical", "ordered", "keep")
 
     def __init__(self, make, parts: list, order: tuple, keep: tuple):
         self.make = make      # values -> the trace without its digest
-        self.parts = parts    # the canonical text's constant pieces (bytes), None where a value goes
-        self.order = order    # the values' numbers, in the order of the canonical text
+        # the canonical text's constant pieces (parts: bytes, None where a value goes) as one
+        # bytes %-template, and the values in the order of that text (order: their numbers)
+        self.canonical = b"%b".join(piece.replace(b"%", b"%%") for piece in parts[0::2])
+        self.ordered = (lambda values: ()) if not order else (lambda values: (values[order[0]],)) \
+            if len(order) == 1 else itemgetter(*order)
         self.keep = keep      # the plans and rows whose ids are in the key: alive while it is
 
     def trace(self, values: list) -> dict:
         trace = self.make(values)
-        texts = [(encode_basestring(value) if type(value) is str else canon(value)).encode("utf-8")
-                 for value in values]
-        parts = self.parts[:]
-        parts[1::2] = [texts[n] for n in self.order]
-        trace["digest"] = {"sha256": hashlib.sha256(b"".join(parts)).hexdigest()}
+        known = _TEXTS.get
+        texts = tuple([known(value) or _canonical(value) if type(value) is str else _encode(canon(value))
+                       for value in self.ordered(values)])
+        trace["digest"] = {"sha256": hashlib.sha256(self.canonical % texts).hexdigest()}
         return trace
 
 
+def _canonical(value) -> bytes:
+    """The canonical UTF-8 of a value; a text's is kept (symbols, countries, sums recur from trace
+    to trace). Only texts are kept, so that no 1 is ever found for True."""
+    if type(value) is str:
+        if len(_TEXTS) >= MAX_TEXTS:
+            _TEXTS.clear()
+        text = _TEXTS[value] = _encode(encode_basestring(value))
+        return text
+    return _encode(canon(value))
+
+
 def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, statuses, fact_names, default_names,
-             paths=None):
+             paths=None, sources=None):
     """(key, values) of a trace this module can shape, or None; `paths`, a list, receives where
-    each value goes in the trace. The symbols are noted in the order trace_build.py meets them."""
+    each value goes in the trace, and `sources` where each comes from (trace_fast.py reads them).
+    The symbols are noted in the order trace_build.py meets them."""
     if statuses:
         for name in wanted:
             if statuses.get(name, ANSWERED_STATUS) != ANSWERED_STATUS:
@@ -116,6 +135,8 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
                     note_symbols(symbols, raw, column_type)
             if paths is not None:
                 paths.extend((i, "inputs", j, "value") for j in range(len(static.columns)))
+            if sources is not None:
+                sources.extend(("input", i, j, symbolic(column[3])) for j, column in enumerate(static.columns))
             fired = [cache.fired_row(ruleset, plan, row) for row in fired_rows]
             rows = tuple(map(id, fired_rows))
             if not fired_rows:  # every row's outcome, with the value its failed test saw (trace_rows.py)
@@ -125,6 +146,9 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
                         append(found[first + outcome.failed_column])
                         if paths is not None:
                             paths.append((i, "rows", r, "failed", "value"))
+                        if sources is not None:
+                            sources.append(("failed", i, outcome.failed_column,
+                                            symbolic(static.columns[outcome.failed_column][3])))
         else:
             fired = [cache.fired_row(ruleset, plan, None)]
             rows = ()
@@ -137,6 +161,8 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
                     seen.append(hole)
                     if paths is not None:
                         paths.append((i, "fired", k, "holes", hole))
+                    if sources is not None:
+                        sources.append(("hole", i, hole))
             seen.append(None)
         read = ()
         if record.parameters:
@@ -147,10 +173,14 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
                 read.append((p.name, p.effective_from, p.source, p.checked))
                 if paths is not None:
                     paths.append((i, "parameters", m, "value"))
+                if sources is not None:
+                    sources.append(("parameter", i, m))
             read = tuple(read)
         append(value if type(value) in _AS_IS else to_json_value(value))
         if paths is not None:
             paths.append((i, "output"))
+        if sources is not None:
+            sources.append(("value", i, symbolic(static.decision_type)))
         parts.append((id(plan), rows, tuple(seen), read, record.reads))
     inputs = ruleset.model.inputs
     for names in (fact_names, default_names):
@@ -166,13 +196,23 @@ def shape_of(ruleset, cache, as_of, given, prepared, wanted, values, records, st
     if paths is not None:
         paths.extend(("facts", name) for name in fact_names)
         paths.extend(("defaults", name) for name in default_names)
+    if sources is not None:
+        sources.extend(("fact", name, symbolic(inputs[name].type)) for name in fact_names)
+        sources.extend(("default", name) for name in default_names)
     for name in wanted:
         value = values[name]
         append(value if type(value) in _AS_IS else to_json_value(value))
         if paths is not None:
             paths.append(("outputs", name))
+        if sources is not None:
+            sources.append(("output", name, symbolic(ruleset.model.decisions[name].type)))
     parts.append(tuple(symbols))
     return tuple(parts), found
+
+
+def symbolic(type_) -> bool:
+    """Whether values of this type can need symbol labels (true/false, enumeration symbols)."""
+    return type_ is BOOL or isinstance(type_, _SYMBOLIC)
 
 
 class _Typed(dict):
@@ -190,7 +230,8 @@ def make_shape(trace: dict, values: list, paths: list, records, shapes: Shapes =
     """The shape of `trace` (made by trace_build.py, whose values `values` go at `paths`), or
     REFUSED when its code would not give that trace back (or `shapes` has no budget left for it)."""
     try:
-        skeleton = json.loads(json.dumps({k: v for k, v in trace.items() if k != "digest"}))
+        text = json.dumps({k: v for k, v in trace.items() if k != "digest"})
+        skeleton = json.loads(text)
         for n, path in enumerate(paths):
             _put(skeleton, path, _Slot(n))
         unit = Unit()
@@ -198,9 +239,10 @@ def make_shape(trace: dict, values: list, paths: list, records, shapes: Shapes =
         unit.emit(1, f"def {unit.local('shaped')}({unit.local('v')}):")
         unit.emit(2, f"return {source_text}")
         if shapes is not None:
-            if len(source_text) > shapes.budget:
+            size = len(source_text) + len(text)  # its code and what it holds (shared or not)
+            if size > shapes.budget:
                 return REFUSED
-            shapes.budget -= len(source_text)
+            shapes.budget -= size
         make = run_checked(unit.source(["shaped"]), unit.names, "trace shape")["factory"](unit.objects)[0]
         for n, path in enumerate(paths):
             _put(skeleton, path, mark(n))
@@ -240,6 +282,8 @@ def _source(value, unit: Unit) -> str:
     kind = type(value)
     if kind is _Slot:
         return f"v[{int(value.n)}]"
+    if (kind is dict or kind is list) and not _holds_slot(value):  # made once (trace_shared.py)
+        return unit.obj(shared(value))
     if kind is dict:
         return "{" + ", ".join(unit.literal(k) + ": " + _source(item, unit) for k, item in value.items()
                                if type(k) is str or _refuse(k)) + "}"
@@ -248,6 +292,17 @@ def _source(value, unit: Unit) -> str:
     if value is None or kind in (bool, int, str):
         return unit.literal(value)
     raise Unsupported(f"a trace value of type {kind.__name__}")
+
+
+def _holds_slot(value) -> bool:
+    kind = type(value)
+    if kind is _Slot:
+        return True
+    if kind is dict:
+        return any(map(_holds_slot, value.values()))
+    if kind is list:
+        return any(map(_holds_slot, value))
+    return False
 
 
 def _refuse(key) -> bool:

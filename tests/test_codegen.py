@@ -422,7 +422,7 @@ def test_the_trace_is_built_once_and_only_when_asked(tmp_path, monkeypatch):
     from engine import trace
     calls = []
     real = trace.build_trace
-    monkeypatch.setattr(fastpath, "build_trace", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(fastpath, "build_trace", lambda *a, **k: calls.append(1) or real(*a, **k))
     (tmp_path / "l.rules").write_text("input n : integer\ndecision d : integer = n + 1\n", encoding="utf-8")
     ruleset = engine.load_ruleset(tmp_path / "l.rules")
     verdict = ruleset.evaluate({"n": 1}, as_of="2025-01-01")

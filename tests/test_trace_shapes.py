@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import trace_build, trace_shapes
+from engine import trace_build, trace_fast, trace_shapes
 from engine.trace_json import digest_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +24,10 @@ DEFAULT_AFTER = trace_shapes.GENERATE_AFTER
 def _shapes_soon():
     """Shapes get their code on their third trace here, to be tested without sixteen of each."""
     trace_shapes.GENERATE_AFTER = 3
+    payback, trace_fast.PAYBACK = trace_fast.PAYBACK, 0  # learning never waits longer here (tests/test_trace_fast.py)
     yield
     trace_shapes.GENERATE_AFTER = DEFAULT_AFTER
+    trace_fast.PAYBACK = payback
 
 
 def test_a_shape_gets_its_code_when_it_has_been_met_generate_after_times(monkeypatch):
@@ -42,7 +44,16 @@ def test_a_shape_gets_its_code_when_it_has_been_met_generate_after_times(monkeyp
 
 
 def _generated(ruleset) -> list:
-    return [s for s in trace_build._cache(ruleset).shaped.generated.values() if s is not trace_shapes.REFUSED]
+    """The shapes with code: trace_shapes.py's, and those trace_fast.py made for the fast path."""
+    return [s for s in _shapes(ruleset) if s is not trace_shapes.REFUSED]
+
+
+def _shapes(ruleset) -> list:
+    found = list(trace_build._cache(ruleset).shaped.generated.values())
+    fast = ruleset.__dict__.get("_fast")
+    for layout in fast.traces.layouts.values() if fast is not None else ():
+        found += list(layout.shapes.values()) if layout is not trace_shapes.REFUSED else [layout]
+    return found
 
 
 def _css_facts(rng) -> dict:
@@ -74,8 +85,11 @@ def test_a_shaped_trace_is_the_traces_own_and_the_full_trace_is_not_shaped():
     traces = [ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict()
               for _ in range(trace_shapes.GENERATE_AFTER)]
     assert len(_generated(ruleset)) == 1
-    traces[-1]["decisions"][0]["fired"][0]["tests"].append("edited")  # a caller's edit stays in its trace
-    traces[-1]["labels"]["en"]["symbols"]["free"] = "edited"
+    shaped = ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict()
+    shaped["decisions"][0]["inputs"][0]["value"] = "edited"  # a caller's edit of a value stays in its trace
+    shaped["facts"]["annual_resources"] = "edited"
+    with pytest.raises(TypeError, match="shared with other traces"):  # the parts traces share: read-only
+        shaped["labels"]["en"]["symbols"]["free"] = "edited"
     again = ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict()
     assert again == traces[0] and again["labels"]["en"]["symbols"]["free"] == "free"
     full = ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]).to_dict(full=True)
@@ -147,7 +161,7 @@ def test_a_ruleset_whose_shapes_have_used_their_budget_gets_no_more_code(monkeyp
     for _ in range(trace_shapes.GENERATE_AFTER):
         assert [ruleset.evaluate(f, as_of=AS_OF, outputs=["css_status"]).to_json() for f in calls] == first
     shaped = trace_build._cache(ruleset).shaped
-    assert 1 <= len(_generated(ruleset)) <= 2 and trace_shapes.REFUSED in shaped.generated.values()
+    assert 1 <= len(_generated(ruleset)) <= 2 and trace_shapes.REFUSED in _shapes(ruleset)
     assert shaped.budget >= 0
 
 
@@ -199,6 +213,4 @@ def test_a_table_where_no_row_fired_is_shaped_with_every_rows_outcome():
             assert len(entry["rows"]) == entry["row_count"]
             assert any("failed" in row for row in entry["rows"])
     assert seen > 0
-    made = trace_build._cache(shaped).shaped
-    assert len(_generated(shaped)) > before and trace_shapes.REFUSED not in made.generated.values()
-    assert not made.counts  # every shape met here has its code: none was left to trace_build.py
+    assert len(_generated(shaped)) > before and trace_shapes.REFUSED not in _shapes(shaped)
