@@ -12,6 +12,12 @@ from __future__ import annotations
 
 from typing import Optional
 
+from engine.trace_shared import SharedDict, SharedList
+
+# the read-only, shared parts of a trace (engine/trace_shared.py) read as the dicts and lists they are
+_LISTS = frozenset((list, SharedList))
+_CONTAINERS = frozenset((list, dict, SharedList, SharedDict))
+
 
 def rendered_key(part, values: list, symbolic: tuple, symbols: dict, yes_no: tuple) -> Optional[tuple]:
     """What the lines of `part` (a plan, or the node of its decision for what it rests on: both
@@ -34,7 +40,7 @@ def rendered_key(part, values: list, symbolic: tuple, symbols: dict, yes_no: tup
     if plain is not True:  # a list or a record: a tuple, its symbols' words in `said`
         kept = []
         for value in values:
-            if value.__class__ is list or value.__class__ is dict:
+            if value.__class__ in _CONTAINERS:
                 value = frozen(value, said, symbols)
                 if value is None:
                     return None
@@ -56,7 +62,7 @@ _PLAIN_CLASSES: dict = {}  # the classes of a list of values → True (all scala
 def _plain_classes(classes: tuple):
     found = True
     for kind in classes:
-        if kind is list or kind is dict:
+        if kind in _CONTAINERS:
             found = "frozen"
         elif kind not in _SCALARS:
             found = False
@@ -86,7 +92,7 @@ def symbolic(code) -> bool:
 def frozen(value, said: list, symbols: dict):
     """A list or record as a tuple that tells its items' classes apart, the symbols among them in
     `said`; None for anything else in it (a float, another class)."""
-    if value.__class__ is list:
+    if value.__class__ in _LISTS:
         items = [(item.__class__, item) for item in value]
     else:
         items = [(key, item.__class__, item) for key, item in value.items()]
@@ -94,7 +100,7 @@ def frozen(value, said: list, symbols: dict):
             return None
     out = [value.__class__]
     for *head, kind, item in items:
-        if kind is list or kind is dict:
+        if kind in _CONTAINERS:
             item = frozen(item, said, symbols)
             if item is None:
                 return None

@@ -37,6 +37,7 @@ from engine.explain_reading import Reading
 from engine.explain_values import template_parts
 from engine.explain_writer import cited, file_line
 from engine.i18n import colon, joined, parenthesised
+from engine.trace_shared import SharedDict, SharedList
 from engine.locale import formatting
 
 CONTEXTS_KEPT = 16     # readings (language, titles, types) whose plans are kept at once
@@ -44,6 +45,9 @@ PLANS_KEPT = 4_096     # shapes of decision kept per context
 RENDERED_KEPT = 20_000  # (plan, values) → lines kept in all
 _CONTEXTS: list = []
 _RENDERED: dict = {}
+# A trace's parts that do not depend on the facts are read-only dicts and lists shared by other
+# traces (engine/trace_shared.py): they read, compare and copy as dicts and lists do.
+_DICTS, _LISTS = frozenset((dict, SharedDict)), frozenset((list, SharedList))
 _MISSING = object()  # a hole the fired rule gave no value for: written `{name}`, as the template has it
 _ABSENT, _ANSWERED, _UNANSWERED = object(), object(), object()  # a decision read, in the trace or not
 
@@ -53,7 +57,7 @@ def _plain(value) -> bool:
     tells apart exactly (`1 == True`, so an int or a bool among them could be mistaken)."""
     if type(value) is str:
         return True
-    return type(value) is dict and all(type(k) is str and _plain(v) for k, v in value.items())
+    return type(value) in _DICTS and all(type(k) is str and _plain(v) for k, v in value.items())
 
 
 class Context:
@@ -129,7 +133,7 @@ def split(decision: dict, lang: str, fallback: str) -> Optional[tuple]:
 
 def _split(decision: dict, lang: str, fallback: str) -> Optional[tuple]:
     fired = decision["fired"]
-    if fired.__class__ is not list or decision.get("calls"):
+    if fired.__class__ not in _LISTS or decision.get("calls"):
         return None
     name, file = decision["name"], decision["location"]["file"]
     valid_from = decision.get("valid_from") or None
@@ -142,7 +146,7 @@ def _split(decision: dict, lang: str, fallback: str) -> Optional[tuple]:
     given = True
     for entry in fired:
         holes = entry.get("holes", {})
-        if holes.__class__ is not dict:
+        if holes.__class__ not in _DICTS:
             return None
         if "because" in entry:
             given = False
