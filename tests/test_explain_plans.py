@@ -157,3 +157,13 @@ def test_the_line_breakers_quick_checks_say_what_the_slow_ones_said():
             assert linebreak._odd_space(text) == (old_odd.search(text) is not None)
     assert linebreak._odd_space("a  b") and not linebreak._odd_space("a b\u00a0c\u202fd\u2007e")
 
+
+
+def test_the_engines_traces_are_planned(traces):
+    """The plans cover the traces the engine builds, shared read-only parts and all
+    (engine/trace_shared.py): were one of their parts of a class the plans do not know, every
+    explanation would quietly be written the slow way."""
+    for trace in traces:
+        reading = explain_plan.Reading(trace, "en")
+        assert explain_plan.context_for(reading, "en") is not None
+        assert all(explain_plan.split(decision, "en", "en") is not None for decision in trace["decisions"])
