@@ -112,6 +112,7 @@ _HOLES: dict = {}  # template → the names of its holes, each once, in order
 
 
 def hole_names(template: str) -> tuple:
+    """The names a rule's holes are given under (a hole named twice is given once)."""
     names = _HOLES.get(template)
     if names is None:
         if len(_HOLES) >= PLANS_KEPT:
@@ -329,7 +330,9 @@ class Plan:
         self.name = name
         self.label = "given" if given else "because"
         self.space = "" if lang == "zh" else " "
-        self.said = []  # per rule: None, (template parts, holes' type codes) or the tested columns
+        # per rule: None, ("template", its parts, each hole's place among its names, their type
+        # codes) or ("tests", the tested columns)
+        self.said = []
         since = " · " + w["valid_from"].format(date=reading.date(valid_from)) if valid_from else ""
         rule_lines = []
         for index, (said, rule, line, citation, _holes) in enumerate(rules):
