@@ -165,3 +165,17 @@ def test_learning_waits_longer_when_the_learnt_shapes_are_seldom_used(ruleset, s
     for _ in range(5):  # the ninth: learnt on its fourth trace now
         ruleset.evaluate(layouts[8], as_of=AS_OF, outputs=["css_status"]).to_dict()
     assert served == [False, False, False, False, True]
+
+
+def test_a_serialiser_of_exact_types_takes_the_plain_copy_the_docs_name(ruleset):
+    import yaml
+    facts = {"annual_resources": 9000, "household_size": 2, "territory": "metropole", "insured_in": "FR"}
+    verdicts = [ruleset.evaluate(facts, as_of=AS_OF, outputs=["css_status"]) for _ in range(4)]
+    verdict = [v for v in verdicts if v.to_dict()][-1]  # each trace built in turn: the kind is learnt
+    with pytest.raises(yaml.representer.RepresenterError):
+        yaml.safe_dump(verdict.to_dict())
+    plain = json.loads(verdict.to_json())
+    assert yaml.safe_load(yaml.safe_dump(plain)) == verdict.to_dict() == copy.deepcopy(verdict.to_dict())
+    requested = verdict.to_dict()["requested"]
+    with pytest.raises(TypeError, match="shared with other traces"):  # a kind met often: `requested` shared too
+        requested.append("enrolment")
