@@ -33,7 +33,7 @@ from typing import Optional
 
 from engine.explain_graph import node_of
 from engine.explain_keys import frozen, rendered_key, symbolic
-from engine.explain_reading import Reading
+from engine.explain_reading import Reading, failed_columns
 from engine.explain_values import template_parts
 from engine.explain_writer import cited, file_line
 from engine.i18n import colon, joined, parenthesised
@@ -216,12 +216,7 @@ def _unmatched(decision: dict, values: list):
     rows and the columns they failed on (named, title or column, type code), their values in
     `values`; False for a part of an unexpected type."""
     rows = decision.get("rows", [])
-    by_title = {c["column"]: c for c in decision.get("inputs", [])}
-    failed = []
-    for row in rows:
-        column = by_title.get((row.get("failed") or {}).get("column"))
-        if column is not None and column not in failed:
-            failed.append(column)
+    failed = failed_columns(decision)
     columns = []
     for column in failed:
         named, code = bool(column.get("name")), column.get("type")

@@ -132,15 +132,21 @@ def _tests_text(decision: dict, tests: list, reading: Reading) -> str:
     return reading.w["given_text"].format(conditions=joined(parts, reading.lang, ";")) if parts else ""
 
 
-def nothing_matched(decision: dict, reading: Reading) -> str:
-    """Why a table gave nothing: how many rules it has, and the facts their conditions failed on."""
-    rows = decision.get("rows", [])
+def failed_columns(decision: dict) -> list:
+    """The input columns a table's rows failed on, each once, in the order of the rows."""
     by_title = {c["column"]: c for c in decision.get("inputs", [])}
     failed = []
-    for row in rows:
+    for row in decision.get("rows", []):
         column = by_title.get((row.get("failed") or {}).get("column"))
         if column is not None and column not in failed:
             failed.append(column)
+    return failed
+
+
+def nothing_matched(decision: dict, reading: Reading) -> str:
+    """Why a table gave nothing: how many rules it has, and the facts their conditions failed on."""
+    rows = decision.get("rows", [])
+    failed = failed_columns(decision)
     text = reading.w["nothing_matched"].format(count=len(rows))
     if failed:
         conditions = [reading.w["condition"].format(title=reading.title(c["name"]) if c.get("name") else c["column"],
