@@ -1,4 +1,4 @@
-"""stage: generated 5,000-row decision tables → time taken by engine.analysis.analyse, as a table.
+"""stage: generated 5,000-row decision tables → time taken by engine.checker.analysis.analyse, as a table.
 
 Variants:
   grid          a realistic unique table with no overlap and no gap: territory (enum, equality) ×
@@ -23,7 +23,7 @@ from decimal import Decimal as D
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from engine.analysis import (  # noqa: E402
+from engine.checker.analysis import (  # noqa: E402
     BOOLEAN, Column, FiniteDomain, Row, Table, analyse, anything, at_least, between,
     decimal_domain, integer_domain, one_of, point,
 )

@@ -2,7 +2,7 @@
 the same logic written inline (no function), untraced, traced, and with the trace built.
 
 The function's rows are matched by one implementation in both paths (functions_eval.invoke); a
-traced call also records its arguments, rows and element (engine/iteration.py), and the trace
+traced call also records its arguments, rows and element (engine/evaluation/iteration.py), and the trace
 writes an entry per call. The ratios say what the reuse and the per-element trace cost.
 
 Run: .venv/bin/python benchmarks/bench_calls.py [--elements 1000] [--repeat 20]

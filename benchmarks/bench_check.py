@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import parse as parse_module  # noqa: E402
+from engine.syntax import parse as parse_module  # noqa: E402
 from engine.ruleset import check_path  # noqa: E402
 
 HEADER = """type Territory = {metropole, outre_mer}

@@ -36,7 +36,7 @@ import yaml  # noqa: E402
 
 import engine  # noqa: E402
 from bench_ruleset import random_facts  # noqa: E402
-from engine.explain import explain_trace  # noqa: E402
+from engine.explain.render import explain_trace  # noqa: E402
 from engine.locale.linebreak import wrap  # noqa: E402
 from tests import explain_reference as reference  # noqa: E402
 

@@ -5,7 +5,7 @@
 Evaluation generates code only for the decisions the asked outputs read (issue #14.6): the first
 evaluation of one output costs about as much on 60,000 decisions as on 2,000. Side by side, on
 2,000 decisions: one output against every output (every decision generated, as before the fix).
-Loading is shown too: its simple one-line declarations are read by hand (engine/parse_lines.py).
+Loading is shown too: its simple one-line declarations are read by hand (engine/syntax/lines.py).
 """
 from __future__ import annotations
 

@@ -6,20 +6,19 @@
     v.outputs["enrolment"]; v.explain(lang="zh"); v.to_json()
 """
 import importlib
-import sys
-import types
 
 # Each name is imported when first used, so that `import engine` (and the `verdict` command) loads
 # only what it needs: a cached ruleset needs neither the parser (lark) nor the renderer.
 _HOMES = {"Diagnostic": "errors", "EvaluationError": "errors", "FactError": "errors", "RuleError": "errors",
           "RuleSyntaxError": "errors", "TraceError": "errors", "VerdictError": "errors",
-          "Ruleset": "ruleset", "load_ruleset": "ruleset", "explain_trace": "explain", "replay": "replay",
-          "Status": "status", "ENGINE_VERSION": "trace", "Verdict": "trace", "read_trace": "trace_check",
+          "Ruleset": "ruleset", "load_ruleset": "ruleset", "explain_trace": "explain.render", "replay": "trace.replay",
+          "Status": "evaluation.status", "ENGINE_VERSION": "trace.verdict", "Verdict": "trace.verdict",
+          "read_trace": "trace.check",
           "Months": "durations"}
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
            "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "Status", "Months"]
-__version__ = "0.2.0"  # engine.trace.ENGINE_VERSION (tests/test_cache.py holds the two equal)
+__version__ = "0.2.0"  # engine.trace.verdict.ENGINE_VERSION (tests/test_cache.py holds the two equal)
 
 
 def __getattr__(name: str):
@@ -39,17 +38,3 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_HOMES))
-
-
-class _Package(types.ModuleType):
-    """`import engine.replay` (the CLI does) binds the submodule as `engine.replay`, over the function
-    of that name, which `engine.replay(trace, ruleset)` then no longer calls: the name stays the
-    function, as when this file imported it."""
-
-    def __setattr__(self, name, value):
-        if isinstance(value, types.ModuleType) and _HOMES.get(name) == name and hasattr(value, name):
-            value = getattr(value, name)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

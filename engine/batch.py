@@ -25,7 +25,7 @@ import time
 from typing import BinaryIO, Optional, TextIO
 
 from engine.errors import VerdictError
-from engine.facts_io import FactsSyntaxError, read_json
+from engine.facts.reader import FactsSyntaxError, read_json
 from engine.values import to_json_value
 
 CHUNK_BYTES = 1 << 18         # about a quarter of a megabyte of input lines per task

@@ -42,8 +42,8 @@ def _read_input(path: str, what: str, limit: int | None = None) -> str:
 
 
 def read_facts(path: str) -> dict:
-    """Facts from a YAML or JSON file (JSON is YAML); plain data only (engine/facts_io.py)."""
-    from engine.facts_io import read_facts_text
+    """Facts from a YAML or JSON file (JSON is YAML); plain data only (engine/facts/reader.py)."""
+    from engine.facts.reader import read_facts_text
     return read_facts_text(_read_input(path, "facts file", MAX_FACTS_FILE_BYTES), f"facts file {path}")
 
 
@@ -60,7 +60,7 @@ def cmd_check(args) -> int:
         from engine.fmt.command import write_suggestions
         return write_suggestions(args.path)
     if args.suggest and not any(d.is_error for d in diagnostics):
-        from engine.simplify import suggest
+        from engine.checker.simplify import suggest
         diff = suggest(load_ruleset(args.path))
         sys.stdout.write(terminal_safe(diff) if diff else "no table can be simplified\n")
         if diff and sys.stdout.isatty():
@@ -110,12 +110,12 @@ def cmd_eval(args) -> int:
     if args.format == "json":
         trace = verdict.to_dict(full=args.trace == "full")
         if found:
-            from engine.trace import with_counterfactuals
+            from engine.trace.verdict import with_counterfactuals
             trace = with_counterfactuals(trace, {name: cf.to_dict() for name, cf in found.items()})
         if args.sign:
-            from engine.signing import sign_trace
+            from engine.trace.signing import sign_trace
             trace = sign_trace(trace, args.sign)
-        from engine.trace_json import dumps_indented
+        from engine.trace.dumps import dumps_indented
         sys.stdout.write(dumps_indented(trace) + "\n")
     else:
         sys.stdout.write(terminal_safe(verdict.explain(args.lang)))
@@ -212,8 +212,8 @@ def cmd_test(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from engine.explain import explain_trace
-    from engine.trace_check import read_trace
+    from engine.explain.render import explain_trace
+    from engine.trace.check import read_trace
     trace = read_trace(_read_input(args.trace, "trace"), args.trace)
     sys.stdout.write(terminal_safe(explain_trace(trace, args.lang)))
     return 0
@@ -223,8 +223,8 @@ def cmd_verify(args) -> int:
     """Exit 0: the trace is whole, consistent and (if signed, or if --key is given) validly signed;
     1: it is not; 2: it cannot be read as a trace, or the key cannot be read."""
     from engine.errors import TraceError
-    from engine.signing import check_signature
-    from engine.trace_check import check_trace, parse_trace
+    from engine.trace.signing import check_signature
+    from engine.trace.check import check_trace, parse_trace
     trace = parse_trace(_read_input(args.trace, "trace"), args.trace)
     ruleset = trace.get("ruleset") if isinstance(trace.get("ruleset"), dict) else {}
     print(f"trace {args.trace}: {ruleset.get('name', '?')} {ruleset.get('version', '?')}, as of {trace.get('as_of', '?')}")
@@ -254,7 +254,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_keygen(args) -> int:
-    from engine.signing import generate_key
+    from engine.trace.signing import generate_key
     public_path, identity = generate_key(args.key)
     print(f"private key: {args.key} (keep it secret)\npublic key:  {public_path} (give it to auditors)\n"
           f"key id:      {identity}")
@@ -262,8 +262,8 @@ def cmd_keygen(args) -> int:
 
 
 def cmd_replay(args) -> int:
-    from engine.replay import replay
-    from engine.trace_check import read_trace
+    from engine.trace.replay import replay
+    from engine.trace.check import read_trace
     trace = read_trace(_read_input(args.trace, "trace"), args.trace, allow_old=True)
     ruleset = load_ruleset(args.path)
     result = replay(trace, ruleset)
@@ -300,7 +300,7 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
                                      epilog="exit status: 0 success; 1 the command ran and found problems (check "
                                      "errors, failing cases, a partial verdict, a trace that fails verify, replay "
                                      "differs); 2 it could not do its job (bad rules, wrong facts, unreadable input)")
-    from engine.trace import ENGINE_VERSION
+    from engine.trace.verdict import ENGINE_VERSION
     parser.add_argument("--version", action="version", version=f"verdict {ENGINE_VERSION}")
     # prog given: argparse would format the usage of what comes before the command (nothing but
     # `verdict`) to make it, and that formatter would ask the terminal's width

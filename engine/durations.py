@@ -3,13 +3,13 @@
 - A duration in days (`duration`, FEEL's days-and-time duration restricted to whole days) is a
   `datetime.timedelta` of whole days: Python adds it to a date, subtracts dates into it, adds,
   negates, compares and multiplies it by a whole number exactly, so both evaluation paths (the
-  closures of compile.py and the generated code) compute with the plain operators.
+  closures of compiler/compile.py and the generated code) compute with the plain operators.
 - A duration in months (`duration in months`, FEEL's years-and-months duration) is a `Months`:
   a whole, signed number of months. Added to a date it moves the month and keeps the day, or
   takes the month's last day when the month is shorter (2024-01-31 + 1 month = 2024-02-29): the
   convention `months_between` counts by, so `months_between(d, d + n months)` is `n`.
 
-The two kinds never mix (a month is not a number of days); engine.typecheck refuses it with a hint.
+The two kinds never mix (a month is not a number of days); engine.semantics.typecheck refuses it with a hint.
 Text forms: `30 days`, `1 year 6 months` (the rule language's literals, and what facts may say),
 ISO 8601 `P30D`, `P1Y6M` (what facts may say, and what JSON carries).
 """
@@ -249,7 +249,7 @@ def format_duration(value, lang: str) -> str:
     return lists.format_list(pieces, style="unit-narrow", locale=locale).replace(" ", "\u00a0")
 
 
-# ---------------------------------------------------------------------------- types (engine.typecheck)
+# ---------------------------------------------------------------------------- types (engine.semantics.typecheck)
 
 MIX_HINT = ("a month is not a whole number of days: keep to one kind, `30 days` or `1 year 6 months` "
              "(`days_between(d, d + 1 month)` counts the days of a month from a given date)")

@@ -11,17 +11,17 @@ from typing import Iterable, Mapping, Optional
 import attrs
 
 from engine import ast
-from engine.compile import Compiler
-from engine.engine_context import thread_engine_context
+from engine.compiler.compile import Compiler
+from engine.evaluation.context import thread_engine_context
 from engine.errors import Diagnostic, EvaluationError, FactError, RuleError, VerdictError, listed, suggestion_hint
-from engine.evaluate import Context, VersionPlan
-from engine.graph import evaluation_order, find_cycles, required_inputs
-from engine.model import NO_DEFAULT, Model
-from engine.resolve import Resolver
+from engine.evaluation.evaluate import Context, VersionPlan
+from engine.semantics.graph import evaluation_order, find_cycles, required_inputs
+from engine.semantics.model import NO_DEFAULT, Model
+from engine.semantics.resolve import Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
 from engine.span import Span
 from engine.values import ENGINE_CONTEXT, coerce_fact, shown_value
-from engine.facts_io import shown_text
+from engine.facts.reader import shown_text
 
 
 _FAST_PATH_LOCK = threading.Lock()
@@ -111,7 +111,7 @@ class Ruleset:
         from engine.translations import check_translations
         found = list(self.diagnostics) + check_translations(self)
         if analyse:
-            from engine.check import analyse_tables
+            from engine.checker.check import analyse_tables
             from engine.whatif.properties import check_properties
             with decimal.localcontext(ENGINE_CONTEXT):  # bounds over parameters are computed
                 found.extend(analyse_tables(self, skipped))
@@ -173,7 +173,7 @@ class Ruleset:
     def missing_fact_diagnostics(self, missing: list, outputs: tuple, facts, as_of) -> list:
         """One diagnostic per missing fact: which decisions read it, which of the outputs asked
         need it, and which outputs these facts would answer."""
-        from engine.partial import missing_facts
+        from engine.evaluation.partial import missing_facts
         inputs = self.model.inputs
         asked = outputs or self.default_outputs()
         lacking = {name: set(missing_facts(self.model, facts, name, as_of)) for name in asked}
@@ -205,19 +205,19 @@ class Ruleset:
                  partial: bool = False):
         """The verdict for `facts` as of a date (default: today), for `outputs` (default: all).
 
-        Runs generated code (engine/codegen.py); `trace=False` skips the trace records (then
+        Runs generated code (engine/compiler/codegen.py); `trace=False` skips the trace records (then
         `to_dict()` has no decisions), and the trace JSON is built on the first `to_dict()`.
 
         By default a missing fact raises FactError and an output the rules cannot give raises
         EvaluationError. With `partial=True` the verdict answers what it can instead: an output
         with no answer or missing facts is left out of `outputs`, and `verdict.status[name]`
-        says why (engine/status.py); `verdict.complete` tells whether everything was answered.
+        says why (engine/evaluation/status.py); `verdict.complete` tells whether everything was answered.
         Wrong facts (unknown, of the wrong type, out of range) are refused either way."""
         day = as_of if type(as_of) is dt.date else _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
         if isinstance(outputs, str):  # one name, not its letters
             outputs = (outputs,)
         if partial:
-            from engine.partial import evaluate_partial
+            from engine.evaluation.partial import evaluate_partial
             wanted = tuple(outputs) if outputs else tuple(self.default_outputs())
             return evaluate_partial(self, facts, day, wanted, trace)
         if self.__dict__.get("_few_verdicts"):
@@ -235,7 +235,7 @@ class Ruleset:
 
     def for_few_verdicts(self) -> "Ruleset":
         """This ruleset, set for a process that gives one verdict or a few (`verdict eval --facts`):
-        `evaluate` then runs the reference interpreter (the closures of compile.py, already built
+        `evaluate` then runs the reference interpreter (the closures of compiler/compile.py, already built
         by the load), whose first verdict costs about a millisecond, instead of generating code
         (some 20 ms for the bundled ruleset, repaid only over many verdicts). The verdicts are the
         same (tests/test_codegen.py); `decision_function` still generates its code."""
@@ -247,7 +247,7 @@ class Ruleset:
         with _FAST_PATH_LOCK:
             fast = self.__dict__.get("_fast")
             if fast is None:
-                from engine.fastpath import FastPath
+                from engine.evaluation.fastpath import FastPath
                 fast = self.__dict__["_fast"] = FastPath(self)
             return fast
 
@@ -270,9 +270,9 @@ class Ruleset:
         return evaluate_table(self, columns, as_of, outputs, trace)
 
     def interpret(self, facts: Mapping, as_of=None, outputs: Optional[Iterable[str]] = None, trace: bool = True):
-        """The same verdict as `evaluate`, by the reference interpreter (the closures of compile.py):
+        """The same verdict as `evaluate`, by the reference interpreter (the closures of compiler/compile.py):
         slower, and simple enough to check the generated code against."""
-        from engine.trace import Verdict, build_trace
+        from engine.trace.verdict import Verdict, build_trace
         day = _as_date(as_of, "as_of") if as_of is not None else dt.date.today()
         if isinstance(outputs, str):  # one name, not its letters
             outputs = [outputs]
@@ -347,7 +347,7 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def _front_end(path):
     """Read, parse and resolve: (files, parsed files, model, resolver, every diagnostic so far)."""
-    from engine.parse import parse  # lark, only when there is something to parse (engine/cache.py)
+    from engine.syntax.parse import parse  # lark, only when there is something to parse (engine/cache.py)
     files = read_ruleset(path)
     parsed, errors = [], []
     for display, text in files.rule_texts.items():

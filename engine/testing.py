@@ -28,7 +28,7 @@ import attrs
 
 from engine.durations import DurationTextError, is_duration, parse_text as parse_duration
 from engine.errors import RuleError, VerdictError, did_you_mean
-from engine.functions_trace import fired_in_calls
+from engine.trace.calls import fired_in_calls
 from engine.ruleset import Ruleset, load_ruleset
 from engine.ruleset_files import load_yaml, read_folder_file
 from engine.values import to_json_value

@@ -13,8 +13,8 @@ import re
 
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
-from engine.records import path_problem
-from engine.resolve import BUILTIN_NAMES, TEMPLATE_HOLE
+from engine.semantics.records import path_problem
+from engine.semantics.resolve import BUILTIN_NAMES, TEMPLATE_HOLE
 from engine.span import Span
 
 SETTINGS = ("name", "title", "version", "language", "languages", "outputs", "sources")

@@ -211,7 +211,7 @@ def _coerce(name: str, type_: Type, raw: Any):
             raise _fail(name, type_, raw, "", hint or f"one of: {', '.join(type_.symbols)}")
         return raw
     if isinstance(type_, RecordType):  # records (h16-records): a mapping, field by field
-        from engine.records import coerce_record  # it builds on this module
+        from engine.semantics.records import coerce_record  # it builds on this module
         return coerce_record(name, type_, raw, coerce_fact)
     if isinstance(type_, ListType):
         if not isinstance(raw, (list, tuple)):

@@ -1,4 +1,4 @@
-"""The explanation as verdict 0.2.0 rendered it (engine/explain.py before it was made fast, #15),
+"""The explanation as verdict 0.2.0 rendered it (engine/explain/render.py before it was made fast, #15),
 kept as the reference the faster one must match byte for byte (tests/test_explain_same.py).
 Its line breaking is 0.2.0's too. Nothing outside the tests imports it.
 """
@@ -9,11 +9,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
-from engine.i18n import LABELS, colon, joined, parenthesised, words
+from engine.explain.i18n import LABELS, colon, joined, parenthesised, words
 from engine.locale import formatting
 from engine.locale.linebreak import (NO_LINE_END, NO_LINE_START, _BREAKING_SPACE, _MAYBE_WIDE, char_width, display_width,
                                      french_spacing)
-from engine.resolve import TEMPLATE_HOLE
+from engine.semantics.resolve import TEMPLATE_HOLE
 
 WIDTH = 100  # columns of explanation text after the label
 
@@ -365,8 +365,8 @@ def _decision(out: "_Writer", reading: Reading, trace, decision, by_name, warnin
         out.wrapped("rule", f"{fired['rule']} · {where}{cited}{since if index == 0 else ''}", first=index == 0)
     if not decision["fired"]:
         out.line("rule", f"{w['no_row']} · {_file_line(decision['location']['file'], decision['location'].get('line'))}")
-    if decision.get("calls"):  # the functions it called, a line each (engine/explain_calls.py)
-        from engine.explain_calls import write_calls
+    if decision.get("calls"):  # the functions it called, a line each (engine/explain/calls.py)
+        from engine.explain.calls import write_calls
         write_calls(out, reading, trace, decision["calls"])
     if rests:
         deps = [by_name[r] for r in decision.get("reads", []) if r in by_name]

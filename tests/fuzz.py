@@ -84,14 +84,14 @@ KINDS = (("rules", 50), ("folder", 8), ("facts", 25), ("facts-text", 12), ("trac
 # holds an xfail(strict=True) test for each, which fails the day the bug is fixed: then delete the
 # line here.
 KNOWN_CRASHES = (
-    ("*", "InvalidOperation", "compile.py:*"),          # round(x, 10**9): decimal.InvalidOperation
-    ("*", "Overflow", "compile.py:*"),                  # n * n * … past 10**999999: decimal.Overflow
-    ("*", "RecursionError", "compile.py:*"),            # a chain of ~200 decisions, each reading the last
-    ("*", "RecursionError", "evaluate.py:*"),
-    ("*", "RecursionError", "resolve.py:*"),
-    ("*", "RecursionError", "graph.py:*"),
-    ("trace", "*", "trace.py:*"),                       # a trace whose parts have the wrong shape
-    ("trace", "*", "i18n.py:*"),
+    ("*", "InvalidOperation", "compiler/compile.py:*"),          # round(x, 10**9): decimal.InvalidOperation
+    ("*", "Overflow", "compiler/compile.py:*"),                  # n * n * … past 10**999999: decimal.Overflow
+    ("*", "RecursionError", "compiler/compile.py:*"),            # a chain of ~200 decisions, each reading the last
+    ("*", "RecursionError", "evaluation/evaluate.py:*"),
+    ("*", "RecursionError", "semantics/resolve.py:*"),
+    ("*", "RecursionError", "semantics/graph.py:*"),
+    ("trace", "*", "trace/verdict.py:*"),                       # a trace whose parts have the wrong shape
+    ("trace", "*", "explain/i18n.py:*"),
 )
 
 
@@ -662,8 +662,8 @@ class Fuzzer:
             again = ruleset.evaluate(facts, as_of=as_of, outputs=outputs).to_json()
             if again != text:
                 raise AssertionError("two evaluations of the same facts differ")
-            from engine.replay import replay
-            from engine.trace_check import read_trace
+            from engine.trace.replay import replay
+            from engine.trace.check import read_trace
             result = replay(read_trace(text), ruleset)
             if not result.same:
                 raise AssertionError(f"the trace does not replay: {result.differences}")
@@ -690,9 +690,9 @@ class Fuzzer:
         self._evaluate(rng, self.target, read, as_of_text, outputs if isinstance(outputs, list) else None)
 
     def _trace(self, rng, outcome: Outcome):
-        from engine.explain import explain_trace
-        from engine.replay import replay
-        from engine.trace_check import read_trace
+        from engine.explain.render import explain_trace
+        from engine.trace.replay import replay
+        from engine.trace.check import read_trace
         trace = junk_trace(rng, self.base_trace)
         text = json.dumps(trace)
         if rng.random() < 0.2:

@@ -1,4 +1,4 @@
-"""stage: small hand-written tables → engine.analysis findings, checked against exact expectations."""
+"""stage: small hand-written tables → engine.checker.analysis findings, checked against exact expectations."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from engine.analysis import (
+from engine.checker.analysis import (
     BOOLEAN, Column, FiniteDomain, Interval, IntervalSet, Row, Table, TextDomain,
     MAX_WORK, TextSet, ValueSet, analyse, anything, at_least, at_most, between, date_domain,
     decimal_domain, describe_region, integer_domain, one_of, point, text_in, text_not_in,

@@ -1,4 +1,4 @@
-"""stage: random small tables → engine.analysis findings, checked against brute-force enumeration.
+"""stage: random small tables → engine.checker.analysis findings, checked against brute-force enumeration.
 
 Each column gets a finite list of sample inputs that meets every class of inputs the cells can
 tell apart: all integers/days of a small range, for decimals every bound written anywhere and the
@@ -15,7 +15,7 @@ from decimal import Decimal as D
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.analysis import (
+from engine.checker.analysis import (
     BOOLEAN, DATE, DENSE, DISCRETE, Column, FiniteDomain, Interval, IntervalSet, OrderedDomain,
     Row, Table, TextDomain, TextSet, ValueSet, analyse, anything, describe_region,
 )

@@ -7,7 +7,12 @@ import attrs
 import pytest
 
 import engine
-from engine import errors, evaluate, functions, model, records, ruleset_files, span, status, values
+from engine import errors, ruleset_files, span, values
+from engine.evaluation import evaluate
+from engine.semantics import functions
+from engine.semantics import model
+from engine.semantics import records
+from engine.evaluation import status
 from engine.attrs_repr import attrs_repr, frozen
 
 CLASSES = [c for module in (span, errors, values, records, model, functions, evaluate, ruleset_files, status)

@@ -12,7 +12,7 @@ import pytest
 
 import engine
 from engine import cache
-from engine.trace import ENGINE_VERSION
+from engine.trace.verdict import ENGINE_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_HEALTH = ROOT / "rulesets" / "student_health"

@@ -168,7 +168,7 @@ def _table(policy, rows):
 
 def _matches(ruleset, n, flag):
     plan = ruleset.plans.by_name["x"][0]
-    from engine.evaluate import Context
+    from engine.evaluation.evaluate import Context
     import datetime as dt
     ctx = Context({"n": n, "flag": flag}, dt.date(2025, 1, 1), ruleset.plans)
     return [i for i, row in enumerate(plan.rows) if row.tests[0](ctx, n) and row.tests[1](ctx, flag)]

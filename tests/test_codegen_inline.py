@@ -1,4 +1,4 @@
-"""The prepared evaluator of a chain of tables (engine/codegen_inline.py) against the closures.
+"""The prepared evaluator of a chain of tables (engine/compiler/inline.py) against the closures.
 
 `decision_function` writes a `first` table whose tests read other decisions as one function (those
 decisions computed in place, the rows as `if`/`elif`), and a formula of one small whole-number
@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import codegen
+from engine.compiler import codegen
 from engine.errors import EvaluationError, RuleError
-from engine.evaluate import Context
+from engine.evaluation.evaluate import Context
 from engine.values import ENGINE_CONTEXT
 from tests.test_codegen import both_ways
 
@@ -223,7 +223,7 @@ def test_a_test_that_may_not_read_its_decision_still_reads_it_first_when_nothing
 
 
 def test_evaluate_runs_in_the_engine_context_and_gives_the_callers_back(tmp_path):
-    # engine/engine_context.py: each thread's copy of ENGINE_CONTEXT is installed for the
+    # engine/evaluation/context.py: each thread's copy of ENGINE_CONTEXT is installed for the
     # evaluation (no copy per verdict); the caller's own context, however odd, is untouched
     import threading
     path = tmp_path / "third.rules"

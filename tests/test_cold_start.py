@@ -18,16 +18,16 @@ import pytest
 
 from engine import cli
 from engine.durations import add_months, days_in_month
-from engine.facts_plain import read_plain
+from engine.facts.plain import read_plain
 
 ROOT = Path(__file__).resolve().parent.parent
 STUDENT_HEALTH = ROOT / "rulesets" / "student_health"
 WANG = ROOT / "examples" / "wang.yaml"
 
 # Modules that a cached eval of a facts file of `name: value` lines does not need: PyYAML (the
-# facts are read by engine/facts_plain.py, the rules come from the cache), shutil (argparse's
+# facts are read by engine/facts/plain.py, the rules come from the cache), shutil (argparse's
 # terminal width, for help not shown), calendar (the length of a month), and the parser.
-NOT_NEEDED = ("yaml", "shutil", "calendar", "pathlib", "lark", "engine.parse", "engine.yaml_safe")
+NOT_NEEDED = ("yaml", "shutil", "calendar", "pathlib", "lark", "engine.syntax.parse", "engine.yaml_safe")
 # `python -S`, the engine and its packages on the path: no site (whose finder of an editable
 # install imports pathlib itself), so that what the engine imports shows
 BARE_PATH = [str(ROOT)] + site.getsitepackages()

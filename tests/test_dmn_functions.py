@@ -179,7 +179,7 @@ def test_a_structure_parameter_of_its_own_item_definition_is_a_record_shared_wit
 
 
 def test_a_bkm_body_iterating_a_list_is_translated_and_runs():
-    # refused while verdict's functions could not evaluate a bound variable (engine/functions_eval.py)
+    # refused while verdict's functions could not evaluate a bound variable (engine/evaluation/functions.py)
     xml = model('<businessKnowledgeModel id="b1" name="f"><variable name="f"/>'
                 + BODY.format('<literalExpression id="e1"><text>sum(for x in [a, a] return x * 2)</text>'
                               '</literalExpression>') + '</businessKnowledgeModel>'

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import engine
 from engine import FactError, RuleError
 from engine.durations import Months, format_duration, iso
-from engine.runtime import whole_months
+from engine.evaluation.runtime import whole_months
 from tests.test_codegen import both_ways
 
 AS_OF = "2025-01-01"

@@ -1,4 +1,4 @@
-"""The checker on duration columns (engine/check.py): a duration is analysed as a count of whole
+"""The checker on duration columns (engine/checker/check.py): a duration is analysed as a count of whole
 days or months, and its findings speak in durations (`stay 91 days..100 days`, JSON in ISO 8601);
 `check --suggest` writes merged cells back as durations; the findings agree with brute force."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from engine.durations import Months
 from engine.ruleset import load_ruleset
-from engine.simplify import suggest
+from engine.checker.simplify import suggest
 from tests.test_check import agree_with_brute_force
 
 RULES = """\
@@ -84,7 +84,7 @@ def _table(policy, rows) -> str:
 
 
 def _matches(ruleset, stay, cover):
-    from engine.evaluate import Context
+    from engine.evaluation.evaluate import Context
     plan = ruleset.plans.by_name["x"][0]
     ctx = Context({"stay": stay, "cover": cover}, dt.date(2025, 1, 1), ruleset.plans)
     return [i for i, row in enumerate(plan.rows) if row.tests[0](ctx, stay) and row.tests[1](ctx, cover)]

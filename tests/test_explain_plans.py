@@ -1,4 +1,4 @@
-"""What engine/explain_plan.py and explain_graph.py keep between explanations never gives one trace
+"""What engine/explain/plan.py and explain/graph.py keep between explanations never gives one trace
 the text of another: traces (or rulesets) that differ in a title, a template, a type, a symbol's
 words, a value's class or the language get each their own text, the one verdict 0.2.0's renderer
 (tests/explain_reference.py) writes; and what is kept stays within its bounds."""
@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine import explain_graph, explain_plan
-from engine.explain import explain_trace
+from engine.explain import graph as explain_graph
+from engine.explain import plan as explain_plan
+from engine.explain.render import explain_trace
 from tests import explain_reference as reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +162,7 @@ def test_the_line_breakers_quick_checks_say_what_the_slow_ones_said():
 
 def test_the_engines_traces_are_planned(traces):
     """The plans cover the traces the engine builds, shared read-only parts and all
-    (engine/trace_shared.py): were one of their parts of a class the plans do not know, every
+    (engine/trace/shared.py): were one of their parts of a class the plans do not know, every
     explanation would quietly be written the slow way."""
     for trace in traces:
         reading = explain_plan.Reading(trace, "en")

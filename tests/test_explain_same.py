@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from babel import numbers
 
 import engine
-from engine.explain import explain_trace
-from engine.explain_numbers import shapes
-from engine.explain_values import long_date
+from engine.explain.render import explain_trace
+from engine.explain.number_patterns import shapes
+from engine.explain.values import long_date
 from engine.locale import formatting
 from engine.locale.linebreak import wrap
 from tests import explain_reference as reference

@@ -1,4 +1,4 @@
-"""engine/facts_plain.py reads `name: value` facts without PyYAML: whatever it reads, it reads as
+"""engine/facts/plain.py reads `name: value` facts without PyYAML: whatever it reads, it reads as
 engine/yaml_safe.py's loader does (same keys, same order, same types, same Decimal digits), and it
 leaves everything else to that loader."""
 import datetime as dt
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine.facts_io import read_facts_text
-from engine.facts_plain import read_plain
+from engine.facts.reader import read_facts_text
+from engine.facts.plain import read_plain
 from engine.yaml_safe import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent

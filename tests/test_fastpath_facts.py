@@ -1,4 +1,4 @@
-"""Facts given already typed (a Decimal for money) take the fast check of engine/fastpath.py;
+"""Facts given already typed (a Decimal for money) take the fast check of engine/evaluation/fastpath.py;
 whatever they are, the verdict or the error is the interpreter's, whose fact checks are the
 reference (Ruleset.prepare_facts)."""
 from __future__ import annotations

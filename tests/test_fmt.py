@@ -14,7 +14,7 @@ from engine import ast
 from engine.cli import main
 from engine.errors import RuleSyntaxError
 from engine.fmt import display_width, format_text
-from engine.parse import parse
+from engine.syntax.parse import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "rulesets").rglob("*.rules"))
@@ -238,7 +238,7 @@ def _respaced(line: str, rng) -> str:
     """The line with random blanks where blanks mean nothing: around pipes, between words outside
     quoted text, before a comment, as indentation and at the end. Cell texts are left alone."""
     from engine.fmt.layout import split_comment
-    from engine.parse import quoted_mask
+    from engine.syntax.parse import quoted_mask
     stripped = line.strip(" ")
     in_table = stripped.startswith("|")
     code, comment = split_comment(stripped, in_table=in_table)

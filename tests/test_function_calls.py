@@ -6,7 +6,7 @@ import sys
 import pytest
 
 import engine
-from engine.trace_json import digest_of
+from engine.trace.dumps import digest_of
 
 RULES = """\
 input age : integer 0..130

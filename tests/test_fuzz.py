@@ -83,10 +83,10 @@ def test_an_exception_other_than_a_verdict_error_is_a_crash(monkeypatch):
 
 
 @pytest.mark.parametrize("kind, error, where, known", [
-    ("trace", "TypeError", "trace.py:explain_trace", True),
-    ("rules", "TypeError", "trace.py:explain_trace", False),   # only traces are excused there
-    ("rules", "RecursionError", "parse.py:parse", False),
-    ("facts", "InvalidOperation", "compile.py:<lambda>", True),
+    ("trace", "TypeError", "trace/verdict.py:explain_trace", True),
+    ("rules", "TypeError", "trace/verdict.py:explain_trace", False),   # only traces are excused there
+    ("rules", "RecursionError", "syntax/parse.py:parse", False),
+    ("facts", "InvalidOperation", "compiler/compile.py:<lambda>", True),
 ])
 def test_known_crashes_are_narrow(kind, error, where, known):
     assert fuzz.is_known(kind, error, where) is known

@@ -1,7 +1,7 @@
 """The grammar itself: conflict-free under Lark's strict mode, and cached for fast loading."""
 import lark
 
-from engine.parse import GRAMMAR_PATH, parser
+from engine.syntax.parse import GRAMMAR_PATH, parser
 
 
 def test_grammar_has_no_conflicts_or_collisions_in_strict_mode():

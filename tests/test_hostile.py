@@ -24,7 +24,7 @@ import pytest
 import engine
 from engine import cli
 from engine.errors import EvaluationError, FactError, RuleError, VerdictError
-from engine.parse import MAX_LINE_LENGTH, MAX_NESTING_DEPTH, MAX_TABLE_COLUMNS
+from engine.syntax.parse import MAX_LINE_LENGTH, MAX_NESTING_DEPTH, MAX_TABLE_COLUMNS
 from engine.ruleset import check_path
 from engine.ruleset_files import MAX_RULE_FILE_BYTES
 
@@ -266,8 +266,8 @@ def test_the_column_limit(tmp_path):
 def test_the_row_limit(tmp_path, monkeypatch):
     """The real limit is 1,000,000 rows; the mechanism is tested with a small one (parsing 1,000,001
     rows takes seconds)."""
-    import engine.parse_table
-    monkeypatch.setattr(engine.parse_table, "MAX_TABLE_ROWS", 5)
+    import engine.syntax.table
+    monkeypatch.setattr(engine.syntax.table, "MAX_TABLE_ROWS", 5)
     rows = "".join(f"  | {k} || {k} |\n" for k in range(5))
     load_text(tmp_path, "input a : integer\ndecision d : integer\n  | a || d |\n" + rows)
     error = refusal(tmp_path, "input a : integer\ndecision d : integer\n  | a || d |\n" + rows + "  | 9 || 9 |\n")
@@ -735,7 +735,7 @@ def test_a_long_chain_of_inferred_decisions_loads_or_is_refused(tmp_path):
 
 
 def test_a_chain_at_the_depth_limit_evaluates_both_ways_and_one_more_is_refused(tmp_path):
-    from engine.graph import MAX_DECISION_DEPTH
+    from engine.semantics.graph import MAX_DECISION_DEPTH
     ruleset = load_text(tmp_path, _chain(MAX_DECISION_DEPTH, typed=True, reverse=False))
     last = f"x{MAX_DECISION_DEPTH - 1}"
     for run in (ruleset.evaluate, ruleset.interpret):

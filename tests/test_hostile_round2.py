@@ -271,7 +271,7 @@ def test_example_cases_read_numbers_as_yaml_1_2(tmp_path, number_rules):
 
 
 def test_the_shared_reader_reads_a_facts_document_from_text():
-    from engine.facts_io import read_facts_text
+    from engine.facts.reader import read_facts_text
     assert read_facts_text("age: 010\nincome: 1.10\nwhen: 1:30\n", "body") == {
         "age": 10, "income": Decimal("1.10"), "when": "1:30"}
     with pytest.raises(VerdictError) as caught:
@@ -469,7 +469,7 @@ def test_one_output_generates_only_the_decisions_it_reads(tmp_path):
 
 
 def test_after_several_partial_units_every_decision_is_generated_once(tmp_path):
-    from engine.fastpath import MAX_PARTIAL_UNITS
+    from engine.evaluation.fastpath import MAX_PARTIAL_UNITS
     path = tmp_path / "many.rules"
     path.write_text(MANY_RULES, encoding="utf-8")
     ruleset = engine.load_ruleset(path)
@@ -552,7 +552,7 @@ def test_an_unknown_output_lists_a_few_decisions_not_sixty_thousand(tmp_path):
      "decision 1: `sources` must list objects with an `id` and texts"),
 ])
 def test_a_malformed_trace_field_is_refused_by_read_trace(tmp_path, damage, message):
-    from engine.trace_check import read_trace
+    from engine.trace.check import read_trace
     facts = dict(WANG, birth_date=str(WANG["birth_date"]))
     trace = engine.load_ruleset(BUNDLED).evaluate(facts, as_of="2025-09-01").to_dict()
     trace = json.loads(json.dumps(trace))

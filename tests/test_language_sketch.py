@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.parse import parse
+from engine.syntax.parse import parse
 from engine.ruleset import load_ruleset
 
 SKETCH = Path(__file__).resolve().parent.parent / "docs" / "design-sketch.md"
@@ -67,6 +67,6 @@ def test_participation_ceiling_is_138_percent(sketch):
 @pytest.mark.parametrize("as_of, fee", [("2023-10-31", "25"), ("2023-11-01", "26.50"), ("2024-12-21", "26.50"),
                                         ("2024-12-22", "30")])
 def test_parameter_values_by_date(sketch, as_of, fee):
-    from engine.evaluate import Context
+    from engine.evaluation.evaluate import Context
     ctx = Context({}, __import__("datetime").date.fromisoformat(as_of), sketch.plans)
     assert ctx.parameter("consultation_fee_gp", None) == Decimal(fee)

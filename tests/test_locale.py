@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.explain import Reading
+from engine.explain.render import Reading
 from engine.locale.formatting import country_name, format_date, format_list, format_money, format_number, format_percent
 from engine.locale.linebreak import NO_LINE_END, NO_LINE_START, display_width, french_spacing, wrap
 

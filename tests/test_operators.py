@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine import EvaluationError, RuleError
-from engine.operators import MAX_TEXT, power
+from engine.evaluation.operators import MAX_TEXT, power
 from engine.values import ENGINE_CONTEXT
 from tests.test_codegen import both_ways
 

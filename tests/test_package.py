@@ -1,5 +1,5 @@
-"""engine/__init__: names imported on first use; a submodule imported by someone else (the CLI imports
-engine.replay) does not take the place of the function of the same name."""
+"""engine/__init__: names imported on first use; importing the module that defines one (the CLI imports
+engine.trace.replay) leaves `engine.replay` the function; the wheel carries the grammar."""
 from __future__ import annotations
 
 import subprocess
@@ -7,8 +7,8 @@ import sys
 
 
 def test_engine_replay_stays_the_function_after_the_module_is_imported():
-    code = ("import engine.replay, engine, types\n"
-            "from engine.replay import replay\n"
+    code = ("import engine.trace.replay, engine, types\n"
+            "from engine.trace.replay import replay\n"
             "assert engine.replay is replay and isinstance(replay, types.FunctionType), engine.replay\n"
             "import engine.ruleset\n"
             "assert isinstance(engine.ruleset, types.ModuleType)\n"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import RuleError, RuleSyntaxError, ast
-from engine.parse import parse, parse_expression
+from engine.syntax.parse import parse, parse_expression
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "language.md"
 

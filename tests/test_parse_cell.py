@@ -1,4 +1,4 @@
-"""The hand-written cell scanner (engine/parse_cell.py) builds the same AST as Lark, spans included,
+"""The hand-written cell scanner (engine/syntax/cell.py) builds the same AST as Lark, spans included,
 or leaves the cell to Lark: for every generated cell, and for a table read both ways."""
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import RuleError, ast
-from engine.parse import _parse_fragment, parse
-from engine.parse_cell import scan_expression, scan_tests
-from engine.parse_table import _split_plain_row, _split_quoted_row
+from engine.syntax.parse import _parse_fragment, parse
+from engine.syntax.cell import scan_expression, scan_tests
+from engine.syntax.table import _split_plain_row, _split_quoted_row
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +83,7 @@ def test_a_plain_row_is_split_as_the_character_loop_splits_it(parts, column):
 
 
 def test_the_bundled_ruleset_parses_to_the_same_ast_with_and_without_the_scanner(monkeypatch):
-    import engine.parse_table as parse_table
+    import engine.syntax.table as parse_table
     for path in sorted((ROOT / "rulesets" / "student_health").glob("*.rules")):
         text = path.read_text(encoding="utf-8")
         fast = parse(text, path.name)
@@ -95,7 +95,7 @@ def test_the_bundled_ruleset_parses_to_the_same_ast_with_and_without_the_scanner
 
 
 def test_rows_set_aside_from_lark_come_back_in_place_with_their_lines(monkeypatch):
-    import engine.parse as parse_module
+    import engine.syntax.parse as parse_module
     text = ("input a : integer\ndecision d : integer\n  | a || d |\n  | 1 || 1 |\n  # a comment\n"
             "  | 2 || 2 |\n\n  | 3 || 3 |\n  | 4 || 4 | # note\n")
     fast = parse(text, "t.rules")

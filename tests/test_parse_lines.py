@@ -1,4 +1,4 @@
-"""The one-line declarations read by hand (engine/parse_lines.py) give exactly what Lark gives:
+"""The one-line declarations read by hand (engine/syntax/lines.py) give exactly what Lark gives:
 the same declarations, spans included, and the same syntax errors."""
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine import parse as parse_module
+from engine.syntax import parse as parse_module
 from engine.errors import RuleSyntaxError
-from engine.parse_lines import read_simple_lines
+from engine.syntax.lines import read_simple_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,7 +20,7 @@ def normalised(text: str) -> str:
 
 
 def by_lark_only(text: str):
-    """What engine.parse gave before this module: Lark reads every line."""
+    """What engine.syntax.parse gave before this module: Lark reads every line."""
     return parse_module._parse_with_lark(normalised(text), "x.rules")
 
 

@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 import engine
 from engine import FactError, RuleError, TraceError
 from engine.cli import main
-from engine.facts_io import read_facts_text
-from engine.records import RecordValue
+from engine.facts.reader import read_facts_text
+from engine.semantics.records import RecordValue
 from engine.ruleset import check_path
-from engine.trace_json import digest_of
+from engine.trace.dumps import digest_of
 from tests.serve_support import running
 from tests.test_codegen import SETTINGS, both_ways, load_text
 
@@ -546,7 +546,7 @@ def test_a_multi_output_table_declared_with_a_record_type_gives_exactly_its_fiel
 
 
 def test_verify_checks_the_holes_of_a_field_path(people):
-    from engine.trace_check import check_trace
+    from engine.trace.check import check_trace
     trace = people.evaluate(facts(), as_of=AS_OF, outputs=["band"]).to_dict()
     check_trace(trace)
     edited = json.loads(json.dumps(trace))

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from engine.cli import main
 from engine.ruleset import load_ruleset
-from engine.simplify import simplified_texts
+from engine.checker.simplify import simplified_texts
 
 RULES = """type Flag = {red, green, blue}
 input age : integer 0..130

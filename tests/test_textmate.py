@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from engine import values
-from engine.parse import AGGREGATORS, HIT_POLICIES, parser
-from engine.parse_table import ANNOTATIONS
-from engine.typecheck import BUILTIN_NAMES, FUNCTIONS
+from engine.syntax.parse import AGGREGATORS, HIT_POLICIES, parser
+from engine.syntax.table import ANNOTATIONS
+from engine.semantics.typecheck import BUILTIN_NAMES, FUNCTIONS
 
 VSCODE = Path(__file__).resolve().parent.parent / "editors" / "vscode"
 GRAMMAR = json.loads((VSCODE / "syntaxes" / "verdict.tmLanguage.json").read_text(encoding="utf-8"))

@@ -20,8 +20,8 @@ from engine.errors import VerdictError
 import engine
 from engine import TraceError, explain_trace, read_trace, replay
 from engine.cli import read_facts
-from engine.explain import Reading, decision_text
-from engine.trace_json import digest_of
+from engine.explain.render import Reading, decision_text
+from engine.trace.dumps import digest_of
 
 
 def texts(trace: dict, decision: dict) -> dict:

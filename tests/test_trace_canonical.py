@@ -1,4 +1,4 @@
-"""The digest put together from precomputed pieces (engine/trace_canonical.py, trace_build.py) is
+"""The digest put together from precomputed pieces (engine/trace/canonical.py, trace/build.py) is
 the SHA-256 of `json.dumps(sort_keys=True)` of the trace, whatever the facts and the trace detail."""
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import random
 from pathlib import Path
 
 import engine
-from engine.trace_canonical import Template, canon, mark, template_or_none
-from engine.trace_json import canonical_bytes, digest_of
+from engine.trace.canonical import Template, canon, mark, template_or_none
+from engine.trace.dumps import canonical_bytes, digest_of
 from tests.test_function_calls import RULES as CALL_RULES
 
 ROOT = Path(__file__).resolve().parent.parent

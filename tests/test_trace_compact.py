@@ -8,9 +8,9 @@ import pytest
 import yaml
 
 import engine
-from engine.explain import explain_trace
-from engine import replay  # the function: importing engine.replay would shadow it with the module
-from engine.trace_check import check_trace, read_trace
+from engine.explain.render import explain_trace
+from engine import replay  # the function: importing engine.trace.replay would shadow it with the module
+from engine.trace.check import check_trace, read_trace
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = yaml.safe_load((ROOT / "tests" / "golden" / "explain" / "profiles.yaml").read_text(encoding="utf-8"))

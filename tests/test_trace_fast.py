@@ -1,5 +1,5 @@
 """A fast-path trace of a layout met before is made straight from the raw records
-(engine/trace_fast.py), its constant parts shared and read-only (engine/trace_shared.py): the
+(engine/trace/fast.py), its constant parts shared and read-only (engine/trace/shared.py): the
 same trace, byte for byte and digest included, as the reference interpreter's."""
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine import trace_fast, trace_shapes
-from engine.trace_json import digest_of
-from engine.trace_shared import SharedDict, SharedList
+from engine.trace import fast as trace_fast
+from engine.trace import shapes as trace_shapes
+from engine.trace.dumps import digest_of
+from engine.trace.shared import SharedDict, SharedList
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -35,7 +36,7 @@ def ruleset(monkeypatch):
 
 @pytest.fixture()
 def served(monkeypatch):
-    """How many traces trace_fast.py made."""
+    """How many traces trace/fast.py made."""
     made = []
     original = trace_fast.FastTraces.trace
 
@@ -62,11 +63,11 @@ def test_a_fast_trace_is_the_interpreters_trace_byte_for_byte(ruleset, served, o
         calls = [f for f in calls if f["doctor_sector"] == "sector_1"]  # sector_2 has no answer
     else:
         calls = [_css(rng) for _ in range(60)]
-    for _ in range(3):  # met, learnt, then made by trace_fast.py
+    for _ in range(3):  # met, learnt, then made by trace/fast.py
         fast = [ruleset.evaluate(f, as_of=AS_OF, outputs=outputs).to_json() for f in calls]
     reference = [ruleset.interpret(f, AS_OF, tuple(outputs) if outputs else None, True).to_json() for f in calls]
     assert fast == reference
-    assert sum(served[-len(calls):]) >= len(calls) // 2  # most of the last round came from trace_fast.py
+    assert sum(served[-len(calls):]) >= len(calls) // 2  # most of the last round came from trace/fast.py
     for text in fast:
         trace = json.loads(text)
         assert trace["digest"]["sha256"] == digest_of(trace)

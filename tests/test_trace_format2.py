@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.explain import explain_trace
-from engine import replay  # the function: importing engine.replay would shadow it with the module
-from engine.trace_check import check_trace, read_trace
+from engine.explain.render import explain_trace
+from engine import replay  # the function: importing engine.trace.replay would shadow it with the module
+from engine.trace.check import check_trace, read_trace
 
 ROOT = Path(__file__).resolve().parent.parent
 SAVED = ROOT / "tests" / "golden" / "trace_v2"

@@ -1,6 +1,6 @@
 """A compact trace of a shape met before is made by the code generated for that shape
-(engine/trace_shapes.py): the same trace, byte for byte and digest included, as trace_build.py
-makes; shapes it cannot make are left to trace_build.py."""
+(engine/trace/shapes.py): the same trace, byte for byte and digest included, as trace/build.py
+makes; shapes it cannot make are left to trace/build.py."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
-from engine import trace_build, trace_fast, trace_shapes
-from engine.trace_json import digest_of
+from engine.trace import build as trace_build
+from engine.trace import fast as trace_fast
+from engine.trace import shapes as trace_shapes
+from engine.trace.dumps import digest_of
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2025, 9, 1)
@@ -44,7 +46,7 @@ def test_a_shape_gets_its_code_when_it_has_been_met_generate_after_times(monkeyp
 
 
 def _generated(ruleset) -> list:
-    """The shapes with code: trace_shapes.py's, and those trace_fast.py made for the fast path."""
+    """The shapes with code: trace/shapes.py's, and those trace/fast.py made for the fast path."""
     return [s for s in _shapes(ruleset) if s is not trace_shapes.REFUSED]
 
 
@@ -169,7 +171,7 @@ _SHAPED = {}
 
 
 def _rulesets():
-    """One ruleset whose traces are shaped, and one whose shapes have no budget (trace_build.py only)."""
+    """One ruleset whose traces are shaped, and one whose shapes have no budget (trace/build.py only)."""
     if not _SHAPED:
         shaped = engine.load_ruleset(ROOT / "rulesets" / "student_health")
         plain = engine.load_ruleset(ROOT / "rulesets" / "student_health")

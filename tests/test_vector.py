@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine.errors import EvaluationError, FactError, VerdictError
-from engine.runtime import whole_months
+from engine.evaluation.runtime import whole_months
 from engine.vector.plan import whole_months_between
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ import pytest
 import engine
 from engine import FactError, TraceError
 from engine.cli import main
-from engine.trace_check import read_trace
-from engine.trace_json import canonical_bytes
+from engine.trace.check import read_trace
+from engine.trace.dumps import canonical_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 RULESET = ROOT / "rulesets" / "student_health"
@@ -175,7 +175,7 @@ def test_replay_diffs_show_the_values_compared(trace, health, tmp_path):
     # the same words, other values: the diff shows the exact JSON of each side
     entry = next(d for d in trace["decisions"] if d["name"] == "css_free_ceiling")
     old = entry["output"]
-    from engine.replay import _shown_pair
+    from engine.trace.replay import _shown_pair
     assert _shown_pair("10339.00", "10339.0", "money", "money") == ('"10339.00"', '"10339.0"')
     assert _shown_pair(old, "8500.00", "money", "money") == ("€10,339.00", "€8,500.00")
 
@@ -205,7 +205,7 @@ def test_sign_and_verify(capsys, tmp_path):
 
 
 def test_a_signed_trace_edited_and_redigested_fails_its_signature(capsys, tmp_path, trace):
-    from engine.signing import generate_key, sign_trace
+    from engine.trace.signing import generate_key, sign_trace
     generate_key(str(tmp_path / "k.pem"))
     signed = sign_trace(trace, str(tmp_path / "k.pem"))
     entry = next(d for d in signed["decisions"] if d["name"] == "css_status")
@@ -222,7 +222,7 @@ def test_a_signed_trace_edited_and_redigested_fails_its_signature(capsys, tmp_pa
 
 
 def test_verify_with_another_key_fails(capsys, tmp_path, trace):
-    from engine.signing import generate_key, sign_trace
+    from engine.trace.signing import generate_key, sign_trace
     generate_key(str(tmp_path / "a.pem"))
     generate_key(str(tmp_path / "b.pem"))
     path = tmp_path / "s.json"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from engine.dmn.feel import FeelError
 from engine.dmn.types import Names, TypeResolver, VType
-from engine.resolve import TEMPLATE_HOLE
+from engine.semantics.resolve import TEMPLATE_HOLE
 
 
 def list_of_records(types: TypeResolver, type_ref: str, vtype: VType) -> tuple[VType, dict]:

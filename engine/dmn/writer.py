@@ -21,7 +21,7 @@ from engine.dmn.writer_lists import list_feel, refused_words
 from engine.countries import ISO_3166_ALPHA2
 from engine.errors import Diagnostic, VerdictError
 from engine.durations import Months
-from engine.records import DeclaredRecordType
+from engine.semantics.records import DeclaredRecordType
 from engine.values import EnumType, ListType, RecordType, Type
 
 DMN15 = "https://www.omg.org/spec/DMN/20230324/MODEL/"

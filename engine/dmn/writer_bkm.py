@@ -7,7 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from engine import ast
-from engine.functions import called_in
+from engine.semantics.functions import called_in
 
 
 def bkm_element(exporter, name: str, info, q, ncname) -> ET.Element:

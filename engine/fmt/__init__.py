@@ -9,7 +9,7 @@ from __future__ import annotations
 from engine import ast
 from engine.errors import Diagnostic, RuleError
 from engine.fmt.layout import display_width, layout
-from engine.parse import parse
+from engine.syntax.parse import parse
 
 __all__ = ["format_text", "display_width"]
 

@@ -90,7 +90,7 @@ def cmd_fmt(args) -> int:
 def write_suggestions(path: str) -> int:
     """`check --suggest --write`: merge the rows `--suggest` proposes, format the changed files."""
     from engine.ruleset import load_ruleset
-    from engine.simplify import simplified_texts
+    from engine.checker.simplify import simplified_texts
     texts = simplified_texts(load_ruleset(path))
     if not texts:
         print("no table can be simplified")

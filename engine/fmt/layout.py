@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from engine.parse import quoted_mask
-from engine.parse_table import _SEPARATOR_CELL, _split_row
+from engine.syntax.parse import quoted_mask
+from engine.syntax.table import _SEPARATOR_CELL, _split_row
 
 INDENT = "  "
 BLANKS = " \t\f"  # the spaces the grammar ignores; others (U+00A0…) are text

@@ -9,10 +9,10 @@ from typing import Optional
 from engine import ast
 from engine.fmt.layout import split_comment
 from engine.lsp.project import Analysis, Declared
-from engine.parse import AGGREGATORS, HIT_POLICIES
-from engine.parse_table import ANNOTATIONS, NO_ANSWER
-from engine.records import field_choices
-from engine.typecheck import BUILTIN_NAMES, FUNCTIONS
+from engine.syntax.parse import AGGREGATORS, HIT_POLICIES
+from engine.syntax.table import ANNOTATIONS, NO_ANSWER
+from engine.semantics.records import field_choices
+from engine.semantics.typecheck import BUILTIN_NAMES, FUNCTIONS
 
 _NAME = re.compile(r"[^\W\d]\w*")
 KEYWORDS = ("type", "input", "parameter", "decision", "hit", "valid", "from", "to", "source", "checked",

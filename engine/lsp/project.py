@@ -16,7 +16,7 @@ import attrs
 
 from engine import ast
 from engine.errors import Diagnostic, RuleError
-from engine.parse import parse
+from engine.syntax.parse import parse
 from engine.ruleset import check_path, load_ruleset
 
 

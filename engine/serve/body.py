@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import jsonschema
 
-from engine.facts_io import lone_surrogate, no_duplicate_keys
+from engine.facts.reader import lone_surrogate, no_duplicate_keys
 from engine.ruleset_files import byte_position
 from engine.serve.problems import ApiError
 
@@ -47,7 +47,7 @@ def parse_json(data: bytes, what: str = "the body", exact: bool = True):
         raise ApiError("bad-json", f"{what} is not UTF-8: byte 0x{data[error.start]:02x} at line {line}, "
                                    f"column {column}") from None
     try:
-        # the rules of the one facts reader (engine/facts_io.py): no duplicate keys, no lone surrogates
+        # the rules of the one facts reader (engine/facts/reader.py): no duplicate keys, no lone surrogates
         value = json.loads(text, parse_float=Decimal if exact else float, parse_constant=_no_constant,
                            object_pairs_hook=no_duplicate_keys)
         problem = lone_surrogate(value) if "\\u" in text else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine import ast
 from engine.countries import ISO_3166_ALPHA2
-from engine.model import NO_DEFAULT
+from engine.semantics.model import NO_DEFAULT
 from engine.values import EnumType, ListType, RecordType, to_json_value
 
 COUNTRIES = tuple(sorted(ISO_3166_ALPHA2))

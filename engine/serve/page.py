@@ -7,8 +7,8 @@ import datetime as dt
 from html import escape
 
 from engine import ast
-from engine.graph import required_inputs
-from engine.model import NO_DEFAULT
+from engine.semantics.graph import required_inputs
+from engine.semantics.model import NO_DEFAULT
 from engine.serve.describe import choices_of, kind_of, text_of
 from engine.values import ListType, RecordType, to_json_value
 

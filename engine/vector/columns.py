@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engine.errors import Diagnostic, FactError, suggestion_hint
-from engine.graph import required_inputs
-from engine.model import NO_DEFAULT
+from engine.semantics.graph import required_inputs
+from engine.semantics.model import NO_DEFAULT
 from engine.values import MAX_MAGNITUDE, MAX_TEXT_LENGTH, coerce_fact
 from engine.vector import values as vv
 from engine.vector.plan import kind_of, vocab_of

@@ -15,7 +15,7 @@ import numpy as np
 
 from engine import ast
 from engine.errors import EvaluationError
-from engine.runtime import FUNCTIONS, make_date
+from engine.evaluation.runtime import FUNCTIONS, make_date
 from engine.values import COUNTRY, ENGINE_CONTEXT, MONEY, EnumType, ListType, RecordType, Type
 from engine.countries import ISO_3166_ALPHA2
 from engine.vector import values as vv
@@ -473,7 +473,7 @@ def _last_day(years, months):
 
 
 def whole_months_between(start, end):
-    """engine.runtime.whole_months, row by row (tests/test_vector.py compares the two). With one
+    """engine.evaluation.runtime.whole_months, row by row (tests/test_vector.py compares the two). With one
     side fixed (an age on the as-of date), computed once per distinct day, then looked up."""
     for varying, fixed, sign in ((start, end, 1), (end, start, -1)):
         if np.ndim(fixed) == 0 and np.ndim(varying) == 1 and len(varying) > 1000:

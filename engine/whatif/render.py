@@ -171,7 +171,7 @@ def _ordered(change) -> bool:
 
 
 def _title(ruleset, name: str, lang: str) -> str:
-    from engine.trace import title_of
+    from engine.trace.verdict import title_of
     return title_of(ruleset, name, lang) or name
 
 

@@ -25,7 +25,7 @@ import attrs
 from engine import ast
 from engine.countries import COUNTRY_CODES
 from engine.errors import EvaluationError
-from engine.evaluate import Context
+from engine.evaluation.evaluate import Context
 from engine.values import ENGINE_CONTEXT, EnumType, Type
 from engine.whatif.pieces import Piece, discrete_points, on_grid, ordered_pieces
 
@@ -92,7 +92,7 @@ class Space:
             return NO_VALUE
 
     def _fast(self, name: str, facts: dict):
-        """The generated code's decision function (engine/codegen.py): far faster than the
+        """The generated code's decision function (engine/compiler/codegen.py): far faster than the
         interpreter, and the same values (tests/test_codegen.py holds them equal)."""
         fn = self._functions.get(name)
         if fn is None:
