@@ -13,11 +13,11 @@ _HOMES = {"Diagnostic": "errors", "EvaluationError": "errors", "FactError": "err
           "RuleSyntaxError": "errors", "TraceError": "errors", "VerdictError": "errors",
           "Ruleset": "ruleset", "load_ruleset": "ruleset", "explain_trace": "explain.render", "replay": "trace.replay",
           "Status": "evaluation.status", "ENGINE_VERSION": "trace.verdict", "Verdict": "trace.verdict",
-          "read_trace": "trace.check",
+          "read_trace": "trace.check", "sign_trace": "trace.signing", "check_signature": "trace.signing",
           "Months": "durations"}
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
-           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "Status", "Months"]
+           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "sign_trace", "check_signature", "Status", "Months"]
 __version__ = "0.2.0"  # engine.trace.verdict.ENGINE_VERSION (tests/test_cache.py holds the two equal)
 
 

@@ -44,3 +44,14 @@ def test_an_engine_installed_from_its_wheel_has_its_grammar(tmp_path):
     done = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path,
                           env={"VERDICT_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"})
     assert (done.returncode, done.stdout) == (0, "{'d': 42}\n"), done.stderr
+
+
+def test_every_name_of_the_facade_resolves_to_where_the_stage_packages_define_it():
+    import engine
+    from engine.trace import signing
+    from engine.trace.verdict import Verdict
+    assert engine.sign_trace is signing.sign_trace and engine.check_signature is signing.check_signature
+    assert engine.Verdict is Verdict
+    missing = [name for name in engine.__all__ if getattr(engine, name, None) is None]
+    assert missing == []
+    assert sorted(engine.__all__) == sorted(set(engine.__all__)) and "sign_trace" in dir(engine)
