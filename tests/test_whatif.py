@@ -107,15 +107,15 @@ def test_exact_counterfactuals_of_real_profiles(student_health, name, facts, out
 def test_the_text_in_three_languages(student_health):
     found = counterfactuals(student_health, CSS, "css_status", want="free", fixed=("household_size",), as_of=AS_OF)
     assert render(found, student_health, "en") == (
-        "Complémentaire santé solidaire: with a monthly participation as of 2025-09-01.\n"
+        "Complémentaire santé solidaire: with a monthly participation as of 1\u00a0September\u00a02025.\n"
         "Kept as they are: household_size.\n"
         "What would make it free:\n"
-        "- Complémentaire santé solidaire would be free with annual resources up to 10,339 €.\n"
-        "- Complémentaire santé solidaire would be free with territory overseas France.\n")
+        "- Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00.\n"
+        "- Complémentaire santé solidaire would be “free” with territory overseas France.\n")
     assert render(found, student_health, "fr").splitlines()[3] == (
-        "- Complémentaire santé solidaire : gratuite avec ressources du foyer jusqu'à 10\u202f339 €.")
+        "- Complémentaire santé solidaire : gratuite avec ressources du foyer jusqu'à 10\u202f339,00\u00a0€.")
     assert render(found, student_health, "zh").splitlines()[3] == (
-        "- 若家庭收入不超过 10,339 €，补充医疗保障（CSS）将为免费。")
+        "- 若家庭收入不超过 €10,339.00，补充医疗保障（CSS）将为“免费”。")
 
 
 def test_the_verdict_method_uses_the_verdicts_own_facts_and_date(student_health):

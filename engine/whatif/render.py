@@ -1,14 +1,17 @@
 """render: a WhatIf → text a person reads, in English, French or Chinese.
 
-"Complémentaire santé solidaire would be free with annual resources up to 10,339 €." A region
+"Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00." A region
 that reaches the end of the fact's declared range is said from one side only (`money >= 0`:
-"up to 10,339 €", not "from 0 € to 10,339 €").
+"up to €10,339.00", not "from €0.00 to €10,339.00"). Money, dates and countries are written as
+the explanation writes them (engine/locale/, CLDR through Babel): `13 957,00 €`, `1er septembre
+2025`, `Allemagne`, `€13,957.00`, `2025年9月1日`, `德国`.
 """
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from engine.locale import formatting
 from engine.values import MONEY, format_value
 from engine.whatif.space import NO_VALUE, Space
 
@@ -16,7 +19,7 @@ LANGS = ("en", "fr", "zh")
 
 WORDS = {
     "en": {
-        "line": "{title} would be {value} with {conditions}.",
+        "line": "{title} would be {value} with {conditions}.", "named": "“{a}”",
         "and": " and ", "or": " or ",
         "now": "{title}: {value} as of {day}.",
         "none": "No change of one or two of these facts gives {title} {want}.",
@@ -37,7 +40,7 @@ WORDS = {
         "fact": "{name} {condition}",
     },
     "fr": {
-        "line": "{title} : {value} avec {conditions}.",
+        "line": "{title} : {value} avec {conditions}.", "named": "{a}",
         "and": " et ", "or": " ou ",
         "now": "{title} : {value} au {day}.",
         "none": "Aucun changement d'un ou deux de ces faits ne donne {title} {want}.",
@@ -51,14 +54,14 @@ WORDS = {
         "not_covered": "Non exploré : {fact} ({why}).",
         "more": "(d'autres combinaisons de deux faits existent)",
         "no_value": "pas de réponse",
-        "le": "jusqu'à {a}", "lt": "inférieur à {a}", "ge": "d'au moins {a}", "gt": "supérieur à {a}",
+        "le": "jusqu'à {a}", "lt": "de moins de {a}", "ge": "d'au moins {a}", "gt": "de plus de {a}",
         "between": "de {a} à {b}", "open_between": "entre {a} et {b} (exclus)",
-        "eq": "{a}", "one_of": "l'une des valeurs {a}", "other_than": "toute valeur autre que {a}",
+        "eq": "{a}", "one_of": "parmi {a}", "other_than": "autre que {a}",
         "date_le": "le {a} ou avant", "date_ge": "le {a} ou après", "date_between": "du {a} au {b}",
         "fact": "{name} {condition}",
     },
     "zh": {
-        "line": "若{conditions}，{title}将为{value}。",
+        "line": "若{conditions}，{title}将为{value}。", "named": "“{a}”",
         "and": "且", "or": "或",
         "now": "{title}：{value}（{day}）。",
         "none": "改变其中一两项事实都不能使{title}为{want}。",
@@ -74,7 +77,7 @@ WORDS = {
         "no_value": "无答案",
         "le": "不超过 {a}", "lt": "低于 {a}", "ge": "至少 {a}", "gt": "超过 {a}",
         "between": "在 {a} 至 {b} 之间", "open_between": "在 {a} 与 {b} 之间（不含）",
-        "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的任何值",
+        "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的值",
         "date_le": "不晚于 {a}", "date_ge": "不早于 {a}", "date_between": "在 {a} 至 {b} 之间",
         "fact": "{name}{condition}",
     },
@@ -91,7 +94,7 @@ def render(whatif, ruleset, lang: str = "en") -> str:
     def value(v):
         return _value(ruleset, v, type_, lang)
 
-    lines = [words["now"].format(title=title, value=value(whatif.current), day=whatif.as_of.isoformat())]
+    lines = [words["now"].format(title=title, value=value(whatif.current), day=formatting.format_date(whatif.as_of, lang))]
     if whatif.fixed:
         lines.append(words["fixed"].format(facts=", ".join(whatif.fixed)))
     if not whatif.single and not whatif.pairs:
@@ -118,7 +121,10 @@ def _line(cf, space, ruleset, title, value, lang) -> str:
     conditions = words["and"].join(
         words["fact"].format(name=_fact_name(ruleset, c.fact, lang), condition=_condition(c, space, ruleset, lang))
         for c in cf.changes)
-    return words["line"].format(title=title, value=value(cf.value), conditions=conditions)
+    shown = value(cf.value)
+    if isinstance(cf.value, str) and cf.value is not NO_VALUE:
+        shown = words["named"].format(a=shown)  # "would be “not eligible”": a label, not an adjective of the sentence
+    return words["line"].format(title=title, value=shown, conditions=conditions)
 
 
 def _fact_name(ruleset, name: str, lang: str) -> str:
@@ -183,8 +189,11 @@ def _value(ruleset, value, type_, lang: str) -> str:
         return symbols[value]
     if isinstance(value, bool) and str(value).lower() in symbols:
         return symbols[str(value).lower()]
-    if getattr(type_, "name", None) == "money" or (isinstance(value, Decimal) and type_ == MONEY):
-        text = format_value(Decimal(value), MONEY, lang)
-        whole = Decimal(value) == Decimal(value).to_integral_value()
-        return text.replace(",00 €", " €").replace(".00 €", " €") if whole else text
+    kind = getattr(type_, "name", None)
+    if kind == "money" or (isinstance(value, Decimal) and type_ == MONEY):
+        return formatting.format_money(Decimal(value), lang)
+    if isinstance(value, dt.date):
+        return formatting.format_date(value, lang)
+    if kind == "country" and isinstance(value, str):
+        return formatting.country_name(value, lang)
     return format_value(value, type_, lang)
