@@ -268,3 +268,32 @@ def test_blanks_where_they_mean_nothing_do_not_change_the_layout(name, rng):
     text = (ROOT / "rulesets" / "student_health" / name).read_text(encoding="utf-8")
     respaced = "\n".join(_respaced(line, rng) if line.strip() else line for line in text.split("\n"))
     assert format_text(respaced, name) == format_text(text, name)
+
+
+def test_the_bundled_rule_files_are_as_fmt_writes_them():
+    """`verdict fmt --check rulesets/` passes: the examples editors copy are laid out as fmt lays them out."""
+    from engine.fmt import format_text
+    changed = [path.name for path in BUNDLED if format_text(path.read_text(encoding="utf-8")) != path.read_text(encoding="utf-8")]
+    assert changed == []
+
+
+def test_a_column_of_long_texts_and_the_columns_after_it_are_not_padded():
+    from engine.fmt import format_text
+    long = '"' + "a sentence long enough to be a because text" + '"'
+    text = ("input n : integer\n"
+            "decision d : integer hit first\n"
+            "  | n || d | because | id\n"
+            f"  | <= 1 || 1 | {long} | small\n"
+            "  | otherwise || 22 | \"short\" | big\n")
+    assert format_text(text).splitlines()[2:] == [
+        "  | n         || d  | because | id",
+        f"  | <= 1      || 1  | {long} | small",
+        "  | otherwise || 22 | \"short\" | big"]
+    wide_test = "{" + ", ".join(f"c{i}" for i in range(15)) + "}"  # a wide test, not a text: still aligned
+    text = ("type C = {" + ", ".join(f"c{i}" for i in range(16)) + "}\ninput c : C\n"
+            "decision e : integer hit first\n"
+            f"  | c || e | id\n  | {wide_test} || 1 | one\n  | otherwise || 2 | two\n")
+    assert format_text(text).splitlines()[3:] == [
+        "  | c" + " " * (len(wide_test) - 1) + " || e | id",
+        f"  | {wide_test} || 1 | one",
+        "  | otherwise" + " " * (len(wide_test) - 9) + " || 2 | two"]

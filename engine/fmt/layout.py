@@ -1,7 +1,11 @@
 """layout: rule-file text → the same text laid out one way. Works on lines, never on meaning:
 table cells and quoted texts are copied as they are, only the space around them changes.
 
-What changes: table columns are aligned by display width (a Chinese character takes two columns),
+What changes: table columns are aligned by display width (a Chinese character takes two columns)
+up to the first column of quoted texts with one wider than WIDE (a `because`, most often): from
+that one on, cells follow one another with one space, as a long sentence would otherwise push
+every later column hundreds of columns to the right (wide tests, as long lists of countries, are
+still aligned: the rows stay comparable);
 parameter values are aligned like a small table, runs of spaces between the words of a declaration
 become one, indentation is two spaces for table rows and dated values and none for declarations,
 trailing spaces go, several blank lines become one, and no blank line is left inside a table or
@@ -18,6 +22,7 @@ from engine.syntax.parse import quoted_mask
 from engine.syntax.table import _SEPARATOR_CELL, _split_row
 
 INDENT = "  "
+WIDE = 40  # display columns: a column of texts with a wider one, and the columns after it, are not padded
 BLANKS = " \t\f"  # the spaces the grammar ignores; others (U+00A0…) are text
 
 
@@ -166,6 +171,9 @@ def _table(block: list) -> list[str]:
     for texts, *_ in data:
         for column, text in enumerate(texts):
             widths[column] = max(widths[column], display_width(text))
+    texts_wider = {column for texts, *_ in data for column, text in enumerate(texts)
+                   if text.startswith('"') and display_width(text) > WIDE}
+    unpadded = min(texts_wider, default=len(widths))
     out = []
     for row, comment in rows:
         if row is None:
@@ -173,9 +181,9 @@ def _table(block: list) -> list[str]:
             continue
         texts, _, separator, _ = row
         if separator:
-            line = _separator(texts, widths[:len(header)], divider, closed, display_width(header[-1]))
+            line = _separator(texts, widths[:len(header)], divider, closed, header, unpadded)
         else:
-            line = _cells(texts, widths, divider, closed)
+            line = _cells(texts, widths, divider, closed, unpadded)
         out.append(INDENT + (f"{line}  {comment}" if comment else line))
     return out
 
@@ -184,20 +192,20 @@ def _bar(column: int, divider: int) -> str:
     return "||" if column == divider and column else "|"
 
 
-def _cells(texts: list, widths: list, divider: int, closed: bool) -> str:
+def _cells(texts: list, widths: list, divider: int, closed: bool, unpadded: int) -> str:
     parts = []
     for column, text in enumerate(texts):
         last = column == len(texts) - 1
-        shown = text if last and not closed else _pad(text, widths[column])
+        shown = text if (last and not closed) or column >= unpadded else _pad(text, widths[column])
         parts.append(f"{_bar(column, divider)} {shown}" + ("" if last and not closed else " "))
     return "".join(parts) + ("|" if closed else "")
 
 
-def _separator(texts: list, widths: list, divider: int, closed: bool, last_width: int) -> str:
+def _separator(texts: list, widths: list, divider: int, closed: bool, header: list, unpadded: int) -> str:
     parts = []
     for column, width in enumerate(widths):
-        if column == len(widths) - 1 and not closed:
-            width = last_width  # an open last column is not padded: its rule spans its title
+        if (column == len(widths) - 1 and not closed) or column >= unpadded:
+            width = display_width(header[column])  # a column not padded: its rule spans its title
         original = texts[column] if column < len(texts) else ""
         left = ":" if original.startswith(":") else "-"
         right = ":" if original.endswith(":") and len(original) > 1 else "-"
