@@ -448,6 +448,17 @@ def test_a_big_table_without_an_index_is_scanned_in_a_loop(tmp_path, monkeypatch
             both_ways(ruleset, {"n": n, "b": b}, "2025-01-01")  # `u` reads a decision: the closures do it all
 
 
+def test_the_scan_of_a_big_hit_first_table_stops_at_the_first_row_that_matches():
+    """A `hit first` table too big to index costs the rows read up to its answer, not its size."""
+    import types
+    from engine.evaluation.runtime import _scan_to_first_match
+    seen = []
+    rows = [types.SimpleNamespace(index=i, tests=(lambda _, v, i=i: seen.append(i) or v >= i,)) for i in (5, 3, 2, 9)]
+    assert _scan_to_first_match(rows, (3,)) == [3] and seen == [5, 3]
+    seen.clear()
+    assert _scan_to_first_match(rows, (1,)) == [] and seen == [5, 3, 2, 9]
+
+
 def test_texts_that_look_like_generated_code_are_only_texts(tmp_path):
     (tmp_path / "k.rules").write_text(
         'input s : text\ndecision t : integer hit first\n  | s || t\n'

@@ -30,7 +30,7 @@ from engine.evaluation.evaluate import FINISHERS, RecordValue, check_range, fini
 from engine.evaluation.functions import generate_call
 from engine.compiler.index import index_table, rows_of
 from engine.semantics.resolve import TEMPLATE_HOLE
-from engine.evaluation.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _tabulate,
+from engine.evaluation.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _scan_to_first_match, _tabulate,
                             _template_decisions, _traced_caller, fail, function_for, make_date, no_answer)
 from engine.semantics.typecheck import is_symbol_of
 from engine.values import CENT, INTEGER, MONEY
@@ -341,7 +341,7 @@ class Generator(SegmentWriter, NestedWriter):
                     emit(f"h = {u.obj(rows_of)}(q, {count})")
             depth = depth_before
         else:
-            outcomes = self._scan(plan, columns, types, emit)
+            outcomes = self._scan(plan, columns, types, emit, first=policy == "first")
             if simple:
                 test = "len(h) == 1" if policy == "unique" else "h"
                 emit(f"r = h[0] if {test} else {u.obj(_pick)}(a, {P}, h, {inputs})")
@@ -366,14 +366,16 @@ class Generator(SegmentWriter, NestedWriter):
                 emit(f"{u.obj(_template_decisions)}(TF, {u.obj(wanted)}, {fired}, m, f, a, T)")
         return f"({inputs}, {outcomes}, {fired}, v, R)"
 
-    def _scan(self, plan, columns, types, emit) -> str:
-        """Statements testing every row in order into `h` (and, traced, each row's outcome in `o`)."""
+    def _scan(self, plan, columns, types, emit, first: bool = False) -> str:
+        """Statements testing every row in order into `h` (and, traced, each row's outcome in `o`).
+        `first`: only the first row that matches is wanted (hit first), so a big table's scan stops there."""
         pure = all(self.compiler.test_is_constant(cell.test, t) for row in plan.rows
                    for cell, t in zip(row.row.cells, types))
         if len(plan.rows) > UNROLLED_ROWS:
             if not pure:
                 raise Unsupported(f"a table of {len(plan.rows):,} rows whose tests read decisions or parameters")
-            emit(f"h = {self.unit.obj(_scan_constant_tests)}({self.unit.obj(plan.rows)}, ({''.join(x + ', ' for x in columns)}))")
+            scan = _scan_to_first_match if first else _scan_constant_tests
+            emit(f"h = {self.unit.obj(scan)}({self.unit.obj(plan.rows)}, ({''.join(x + ', ' for x in columns)}))")
             return "None"
         emit("h = []")
         record = self.traced and not pure

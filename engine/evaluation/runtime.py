@@ -146,6 +146,15 @@ def _scan_constant_tests(rows, values) -> list:
     return [row.index for row in rows if all(test(None, value) for test, value in zip(row.tests, values))]
 
 
+def _scan_to_first_match(rows, values) -> list:
+    """[the first row whose tests, all against constants, pass], or []: a big `hit first` table not
+    indexed costs the rows read up to its answer, not the table's size."""
+    for row in rows:
+        if all(test(None, value) for test, value in zip(row.tests, values)):
+            return [row.index]
+    return []
+
+
 def _caller(m, f, a):
     return lambda fn: fn(m, f, a)
 
