@@ -30,8 +30,9 @@ from engine.evaluation.evaluate import FINISHERS, RecordValue, check_range, fini
 from engine.evaluation.functions import generate_call
 from engine.compiler.index import index_table, rows_of
 from engine.semantics.resolve import TEMPLATE_HOLE
-from engine.evaluation.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests, _scan_to_first_match, _tabulate,
-                            _template_decisions, _traced_caller, fail, function_for, make_date, no_answer)
+from engine.evaluation.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests,
+                                       _scan_to_first_match, _tabulate, _template_decisions, _traced_caller, fail,
+                                       function_for, make_date, no_answer)
 from engine.semantics.typecheck import is_symbol_of
 from engine.values import CENT, INTEGER, MONEY
 

@@ -15,7 +15,7 @@ from engine.errors import Diagnostic, suggestion_hint
 from engine.semantics.functions import builtin_clash, declare_functions, resolve_functions
 from engine.semantics.graph import post_order
 from engine.semantics.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
-                          ParameterValue, Version)
+                                    ParameterValue, Version)
 from engine.semantics.records import DeclaredRecordType, check_record_columns, check_template_path, declare_record_types
 from engine.semantics.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
 from engine.values import (INTEGER, MONEY, NUMBER, PRIMITIVES, EnumType, ListType, Range, RecordType, Type,

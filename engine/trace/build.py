@@ -21,7 +21,7 @@ from engine import ast
 from engine.semantics.resolve import TEMPLATE_HOLE
 from engine.evaluation.status import ANSWERED, ANSWERED_STATUS
 from engine.trace.verdict import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location, _source_entry, because_texts,
-                          shown_type_code, title_of, type_code, unanswered_entry)
+                                  shown_type_code, title_of, type_code, unanswered_entry)
 from engine.trace.canonical import canon, mark, template_or_none
 from engine.trace.dumps import digest_of
 from engine.trace.rows import FULL_ROWS, row_outcomes
