@@ -3,7 +3,7 @@ import importlib
 
 
 def __getattr__(name: str):
-    # `engine.explain.render.x` after only `import engine.explain.render`, as the flat engine/ allowed: imported on first use
+    # `engine.explain.x` after only `import engine.explain`, as the flat engine/ allowed: imported on first use
     try:
         return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as error:

@@ -3,7 +3,7 @@ import importlib
 
 
 def __getattr__(name: str):
-    # `engine.trace.verdict.x` after only `import engine.trace.verdict`, as the flat engine/ allowed: imported on first use
+    # `engine.trace.x` after only `import engine.trace`, as the flat engine/ allowed: imported on first use
     try:
         return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as error:
