@@ -12,6 +12,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import types
+
 import pytest
 
 from engine.trace.verdict import _as_list
@@ -22,6 +24,7 @@ import engine
 from engine.compiler import codegen
 from engine.compiler import unit as codegen_unit
 from engine.evaluation import fastpath
+from engine.compiler import head, scan
 from engine.compiler import index as compile_stage
 from engine.errors import FactError, RuleError, VerdictError
 from engine.values import coerce_fact, to_json_value
@@ -285,6 +288,61 @@ def test_a_large_table_is_indexed_and_agrees_with_a_scan(tmp_path):
                 both_ways(ruleset, facts, "2025-01-01")
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bands=st.lists(st.one_of(st.none(), st.tuples(st.integers(0, 90), st.integers(1, 40))), min_size=20, max_size=40),
+       flags=st.lists(st.sampled_from(["true", "false", "-"]), min_size=40, max_size=40),
+       probes=st.lists(st.tuples(st.integers(0, 130), st.booleans()), min_size=5, max_size=10),
+       rest=st.sampled_from(["indexed", "scanned"]))
+def test_a_hit_first_look_up_tries_its_first_rows_then_the_whole_table(tmp_path, monkeypatch, bands, flags, probes,
+                                                                       rest):
+    """With a head of 4 rows (engine/compiler/head.py) and bit sets (no tabulation), the first
+    matching row is found whether it is among the first 4 rows or after them, or no row matches,
+    through the whole table's index or, with no index, a scan: as a plain scan finds it."""
+    monkeypatch.setattr(compile_stage, "DENSE_KEYS", 0)
+    monkeypatch.setattr(head, "HEAD_ROWS", 4)
+    monkeypatch.setattr(codegen, "HEAD_ROWS", 4)
+    monkeypatch.setattr(scan, "UNROLLED_ROWS", 10)
+    rows = [(band, flag) for band, flag in zip(bands, flags)]
+    text = ("input x : integer 0..130\ninput flag : bool\ndecision t : integer hit first\n  | x | flag || t\n"
+            + "".join(f"  | {f'[{b[0]}..{b[0] + b[1]})' if b else '-'} | {flag} || {n}\n" for n, (b, flag) in enumerate(rows)))
+    (tmp_path / "w.rules").write_text(text, encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "w.rules")
+    plan = ruleset.plans.by_name["t"][0]
+    if rest == "scanned":  # the head has its index, the whole table none (as if too big): the rows after the head are scanned
+        ruleset.plans.indexes[id(plan)] = None
+    fn = ruleset.decision_function("t", "2025-01-01")
+    assert ruleset.plans.indexes[("head", id(plan))] is not None
+    assert (ruleset.plans.indexes[id(plan)] is None) == (rest == "scanned")
+    for x, flag in probes:
+        wanted = next((n for n, (b, f) in enumerate(rows)
+                       if (b is None or b[0] <= x < b[0] + b[1]) and f in ("-", str(flag).lower())), None)
+        if wanted is None:
+            with pytest.raises(VerdictError):
+                fn(x, flag)
+        else:
+            assert fn(x, flag) == wanted
+            assert ruleset.evaluate({"x": x, "flag": flag}, as_of="2025-01-01").outputs["t"] == wanted
+        both_ways(ruleset, {"x": x, "flag": flag}, "2025-01-01")
+
+
+@pytest.mark.parametrize("rest", ["indexed", "scanned"])
+def test_the_first_row_after_the_head_is_found_in_both_ways_of_looking_past_it(tmp_path, monkeypatch, rest):
+    monkeypatch.setattr(head, "HEAD_ROWS", 4)
+    monkeypatch.setattr(codegen, "HEAD_ROWS", 4)
+    monkeypatch.setattr(scan, "UNROLLED_ROWS", 10)
+    text = ("input x : integer 0..130\ndecision t : integer hit first\n  | x || t\n"
+            + "".join(f"  | {n} || {n}\n" for n in range(4))  # the head: x = 0 to 3
+            + "  | [50..60) || 4\n  | 55 || 5\n" + "".join(f"  | {n} || {n}\n" for n in range(6, 12)) + "  | otherwise || 99\n")
+    (tmp_path / "h.rules").write_text(text, encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "h.rules")
+    if rest == "scanned":
+        ruleset.plans.indexes[id(ruleset.plans.by_name["t"][0])] = None
+    fn = ruleset.decision_function("t", "2025-01-01")
+    assert [fn(x) for x in (2, 55, 50, 59, 60, 7, 130)] == [2, 4, 4, 4, 99, 7, 99]
+    for x in (2, 55, 60, 7):
+        both_ways(ruleset, {"x": x}, "2025-01-01")
+
+
 def test_unique_still_detects_two_matching_rows_through_an_index(tmp_path, monkeypatch):
     for dense_keys in (compile_stage.DENSE_KEYS, 0):
         monkeypatch.setattr(compile_stage, "DENSE_KEYS", dense_keys)
@@ -435,7 +493,7 @@ def test_the_trace_is_built_once_and_only_when_asked(tmp_path, monkeypatch):
 
 def test_a_big_table_without_an_index_is_scanned_in_a_loop(tmp_path, monkeypatch):
     monkeypatch.setattr(compile_stage, "MAX_INDEX_BYTES", 0)  # no index for anything
-    monkeypatch.setattr(codegen, "UNROLLED_ROWS", 10)
+    monkeypatch.setattr(scan, "UNROLLED_ROWS", 10)
     rows = "\n".join(f"  | {i} | {'-' if i % 3 else 'true'} || {i * 10}" for i in range(40))
     (tmp_path / "s.rules").write_text(f"input n : integer\ninput b : bool\ndecision t : integer hit first\n"
                                       f"  | n | b || t\n{rows}\n  | otherwise | - || -1\n"

@@ -24,15 +24,16 @@ from engine.evaluation import operators
 from engine.evaluation import text_functions
 from engine.compiler.inline import write_chain, write_entry
 from engine.compiler.nested import NestedWriter, nested_fits, surely_decimal
+from engine.compiler.scan import ScanWriter
 from engine.compiler.tree import SegmentWriter, _tree_fits
 from engine.compiler.unit import Unit, Unsupported, run_checked  # noqa: F401  (Unsupported: the API)
 from engine.evaluation.evaluate import FINISHERS, RecordValue, check_range, finish_money, finish_value, no_parameter_value, no_version
 from engine.evaluation.functions import generate_call
+from engine.compiler.head import HEAD_ROWS, head_index, write_head_look_up
 from engine.compiler.index import index_table, rows_of
 from engine.semantics.resolve import TEMPLATE_HOLE
-from engine.evaluation.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _scan_constant_tests,
-                                       _scan_to_first_match, _tabulate, _template_decisions, _traced_caller, fail,
-                                       function_for, make_date, no_answer)
+from engine.evaluation.runtime import (FUNCTIONS, UNSET, _caller, _hits, _pick, _tabulate, _template_decisions,
+                                       _traced_caller, fail, function_for, make_date, no_answer)
 from engine.semantics.typecheck import is_symbol_of
 from engine.values import CENT, INTEGER, MONEY
 
@@ -40,10 +41,9 @@ from engine.values import CENT, INTEGER, MONEY
 PYTHON_OPERATORS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-UNROLLED_ROWS = 2000  # a table scanned (not indexed) with more rows is tested by a loop, not by unrolled code
 
 
-class Generator(SegmentWriter, NestedWriter):
+class Generator(SegmentWriter, NestedWriter, ScanWriter):
     """Writes the decision functions of one program: the versions and parameters in force."""
 
     def __init__(self, plans, compiler, versions: tuple, parameters: tuple, traced: bool):
@@ -288,6 +288,10 @@ class Generator(SegmentWriter, NestedWriter):
         constants, functions, values = self._row_outputs(j, plan, rows)
         call = "(m, f, a, T, R)" if self.traced else "(m, f, a)"
         caller = f"{u.obj(_traced_caller)}(m, f, a, T, R)" if self.traced else f"{u.obj(_caller)}(m, f, a)"
+        head = head_index(self, plan) if policy == "first" and (index is None or index.dense is None) else None
+        if head is not None:  # a big `hit first` table: its first rows asked first (engine/compiler/head.py)
+            write_head_look_up(self, head, columns, emit)
+            depth += 1  # `emit` writes at `depth`: the look-up of the other rows goes in the `else:` block
         if index is not None:
             depth_before = depth
             if index.dense is not None and functions is None and len(columns) == 1 and not self.traced:
@@ -328,24 +332,29 @@ class Generator(SegmentWriter, NestedWriter):
                 else:
                     emit(f"h = {dense}[y]")
             else:
-                emit(f"q = {' & '.join(f'{u.obj(c.masks)}[s{n}]' for n, c in enumerate(index.columns))}")
+                sets = [f"{u.obj(c.masks)}[s{n}]" for n, c in enumerate(index.columns)]
                 count = index.rows
                 if policy == "first":
+                    emit(f"q = {' & '.join(sets)}")
                     emit(f"r = {count} - q.bit_length() if q else {u.obj(_pick)}(a, {P}, (), {inputs})")
                 elif policy == "unique":
+                    emit(f"q = {' & '.join(sets)}")
                     emit("if q:")
                     emit("    b = q.bit_length()")
                     emit(f"    r = {count} - b")
                     emit(f"    if q ^ (1 << (b - 1)): r = {u.obj(_pick)}(a, {P}, {u.obj(rows_of)}(q, {count}), {inputs})")
                     emit(f"else: r = {u.obj(_pick)}(a, {P}, (), {inputs})")
                 else:
+                    emit(f"q = {' & '.join(sets)}")
                     emit(f"h = {u.obj(rows_of)}(q, {count})")
             depth = depth_before
         else:
-            outcomes = self._scan(plan, columns, types, emit, first=policy == "first")
+            outcomes = self._scan(plan, columns, types, emit, first=policy == "first", start=HEAD_ROWS if head else 0)
             if simple:
                 test = "len(h) == 1" if policy == "unique" else "h"
                 emit(f"r = h[0] if {test} else {u.obj(_pick)}(a, {P}, h, {inputs})")
+        if head is not None:
+            depth -= 1
         if fired is not None:  # the answer was tabulated above
             pass
         elif simple:
@@ -366,36 +375,6 @@ class Generator(SegmentWriter, NestedWriter):
             if any(wanted):
                 emit(f"{u.obj(_template_decisions)}(TF, {u.obj(wanted)}, {fired}, m, f, a, T)")
         return f"({inputs}, {outcomes}, {fired}, v, R)"
-
-    def _scan(self, plan, columns, types, emit, first: bool = False) -> str:
-        """Statements testing every row in order into `h` (and, traced, each row's outcome in `o`).
-        `first`: only the first row that matches is wanted (hit first), so a big table's scan stops there."""
-        pure = all(self.compiler.test_is_constant(cell.test, t) for row in plan.rows
-                   for cell, t in zip(row.row.cells, types))
-        if len(plan.rows) > UNROLLED_ROWS:
-            if not pure:
-                raise Unsupported(f"a table of {len(plan.rows):,} rows whose tests read decisions or parameters")
-            scan = _scan_to_first_match if first else _scan_constant_tests
-            emit(f"h = {self.unit.obj(scan)}({self.unit.obj(plan.rows)}, ({''.join(x + ', ' for x in columns)}))")
-            return "None"
-        emit("h = []")
-        record = self.traced and not pure
-        if record:
-            emit("o = []")
-        for r, row in enumerate(plan.rows):
-            tests = [(n, self.test(cell.test, t, x)) for n, (cell, t, x) in enumerate(zip(row.row.cells, types, columns))
-                     if not isinstance(cell.test, ast.AnyTest)]
-            if not record:
-                emit(f"if {' and '.join(t for _, t in tests)}: h.append({r})" if tests else f"h.append({r})")
-                continue
-            for k, (n, t) in enumerate(tests):
-                emit(f"{'if' if k == 0 else 'elif'} not {t}: o.append({n})")
-            if tests:
-                emit("else:")
-            emit(f"{'    ' if tests else ''}o.append(-1)")
-            emit(f"{'    ' if tests else ''}h.append({r})")
-        # A table of constant tests leaves its outcomes to be worked out again for the trace.
-        return "tuple(o)" if record else "None"
 
     def _row_outputs(self, j, plan, rows) -> tuple:
         """(constants, functions, values): the names of a tuple giving each row's value when it is

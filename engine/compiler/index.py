@@ -72,9 +72,10 @@ def rows_of(mask: int, count: int) -> tuple:
     return tuple(found)
 
 
-def index_table(compiler, plan) -> Optional[TableIndex]:
-    """The index of a table whose tests all compare with constants, or None (then it is scanned)."""
-    rows = plan.rows
+def index_table(compiler, plan, rows: Optional[tuple] = None) -> Optional[TableIndex]:
+    """The index of a table whose tests all compare with constants, or None (then it is scanned);
+    of its first rows only when `rows` is given (engine/compiler/head.py)."""
+    rows = plan.rows if rows is None else rows
     types = plan.version.column_types
     if not rows or not types:
         return None

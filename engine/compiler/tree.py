@@ -17,12 +17,12 @@ def _tree_fits(column) -> bool:
 class SegmentWriter:
     """The methods of codegen.Generator that write segment look-ups (it brings `self.unit`)."""
 
-    def _segments(self, index, columns, emit) -> str:
-        """Statements putting each column's segment in s0, s1, ...; returns the dense key."""
+    def _segments(self, index, columns, emit, prefix: str = "s") -> str:
+        """Statements putting each column's segment in s0, s1, ... (or `prefix`0, …); returns the dense key."""
         u = self.unit
         key = []
         for n, (column, x) in enumerate(zip(index.columns, columns)):
-            s = u.local(f"s{n}")
+            s = u.local(f"{prefix}{n}")
             if column.ordered and _tree_fits(column):
                 self._tree(column.bounds, x, emit, list(column.masks),
                            lambda segment, prefix, s=s: emit(f"{prefix}{s} = {segment}"))
