@@ -193,3 +193,22 @@ def test_a_verdict_that_cannot_be_flushed_ends_as_pythons_exit_ends_it(tmp_path)
         ended.append((done.returncode, done.stderr))
     assert ended[0] == ended[1]
     assert ended[0][0] == 120 and "BrokenPipeError" in ended[0][1]
+
+
+def test_the_quick_check_for_wide_characters_finds_those_of_the_two_ranges_and_no_other():
+    """engine/locale/linebreak.py writes the pre-check as the complement of what it does not
+    find (cheaper to compile): it finds U+1100..U+115F and U+2E80..U+10FFFF, nothing else."""
+    import re
+
+    from engine.locale import linebreak
+    written = re.compile("[\u1100-\u115f\u2e80-\U0010ffff]")
+    assert [code for code in range(0x110000)
+            if (linebreak._MAYBE_WIDE_FROM.search(chr(code)) is None) != (written.search(chr(code)) is None)] == []
+
+
+def test_importing_the_command_leaves_the_collector_as_it_found_it():
+    """engine/cli.py pauses the cyclic collector while its imports run, and sets it back."""
+    for switch, expected in (("", "True"), ("gc.disable()\n", "False")):
+        program = f"import gc\n{switch}import engine.cli\nimport sys\nsys.stderr.write(repr(gc.isenabled()))\n"
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT)
+        assert done.stderr == expected
