@@ -171,7 +171,7 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             messages[message_path.stem] = _messages(data, message_path)
             display = str(Path(path) / "messages" / message_path.name)
             message_texts[message_path.stem] = (display, text)
-    digest = sha256()
+    digest = sha256(size=sum(len(name) + len(data) for name, data in hashed))
     for name, data in sorted(hashed):
         digest.update(name.encode() + b"\0" + data + b"\0")
     sources, has_registry = _sources(meta.get("sources"), meta_path)

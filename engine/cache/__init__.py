@@ -85,9 +85,6 @@ def cache_folder() -> Optional[str]:
 
 
 def _entry_key(path) -> str:
-    digest = sha256(FORMAT)
-    for part in (str(path), os.path.abspath(path), _engine_fingerprint()):
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     root = os.fspath(path)
     single = not os.path.isdir(root)
     folder = (os.path.dirname(root) or ".") if single else root
@@ -95,6 +92,7 @@ def _entry_key(path) -> str:
     sources = [(os.path.basename(root), root)] if single else _named(folder, ".rules", "")
     sources += [("ruleset.yaml", os.path.join(folder, "ruleset.yaml"))]
     sources += _named(os.path.join(folder, "messages"), ".yaml", "messages/")
+    present, size = [], 0
     for name, source in sources:
         try:
             info = os.lstat(source)
@@ -103,6 +101,12 @@ def _entry_key(path) -> str:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
             # a link, a pipe, a device, a huge file: never read here; the reader says what is wrong
             raise OSError(f"{source}: not a plain file")
+        present.append((name, source))
+        size += info.st_size
+    digest = sha256(FORMAT, size=size)  # (OpenSSL's for large sources: engine/sha256.py)
+    for part in (str(path), os.path.abspath(path), _engine_fingerprint()):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+    for name, source in present:
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
         with open(source, "rb") as file:
             digest.update(file.read() + b"\0")
