@@ -1,6 +1,7 @@
 """Reading a ruleset from disk: ruleset.yaml, the *.rules files, messages; the content hash."""
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 
@@ -8,7 +9,6 @@ import attrs
 
 from engine.attrs_repr import frozen
 from engine.errors import Diagnostic, RuleError
-from engine.sha256 import sha256
 from engine.span import Span
 
 MAX_RULE_FILE_BYTES = 2_000_000
@@ -171,7 +171,7 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             messages[message_path.stem] = _messages(data, message_path)
             display = str(Path(path) / "messages" / message_path.name)
             message_texts[message_path.stem] = (display, text)
-    digest = sha256(size=sum(len(name) + len(data) for name, data in hashed))
+    digest = hashlib.sha256()
     for name, data in sorted(hashed):
         digest.update(name.encode() + b"\0" + data + b"\0")
     sources, has_registry = _sources(meta.get("sources"), meta_path)

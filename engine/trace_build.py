@@ -12,13 +12,13 @@ as when every part of it was worked out afresh (tests/test_trace_canonical.py).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import weakref
 from json.encoder import encode_basestring
 from typing import Optional
 
 from engine import ast
 from engine.resolve import TEMPLATE_HOLE
-from engine.sha256 import sha256
 from engine.status import ANSWERED, ANSWERED_STATUS
 from engine.trace import (ENGINE_VERSION, TRACE_FORMAT, _column_name, _location, _source_entry, because_texts,
                           shown_type_code, title_of, type_code, unanswered_entry)
@@ -359,7 +359,7 @@ def _build(ruleset, cache, as_of, given, prepared, wanted, values, records, stat
                      canon(trace["requested"]), canon(complete), canon(trace["outputs"]), canon(trace["status"]),
                      _types_text(cache, types), labels_text, canon(trace["warnings"]), decisions_text)
                     + ((canon(functions),) if functions is not None else ()))
-    trace["digest"] = {"sha256": sha256(text.encode("utf-8")).hexdigest()}
+    trace["digest"] = {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
     return trace
 
 

@@ -1,10 +1,10 @@
 """trace_json: the trace's two byte forms — indented for people and files, canonical for digests."""
 from __future__ import annotations
 
+import hashlib
 import json
 from json.encoder import encode_basestring
 
-from engine.sha256 import sha256
 from engine.trace_shared import SharedDict, SharedList
 
 # json.dumps(indent=...) never uses the C encoder; for the plain data of a trace this gives the
@@ -69,4 +69,4 @@ def canonical_bytes(trace: dict) -> bytes:
 
 
 def digest_of(trace: dict) -> str:
-    return sha256(canonical_bytes(trace)).hexdigest()
+    return hashlib.sha256(canonical_bytes(trace)).hexdigest()

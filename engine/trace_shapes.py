@@ -18,12 +18,12 @@ are then part of the shape, and the value each failed test saw one more value.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from operator import itemgetter
 from json.encoder import encode_basestring
 
 from engine.codegen_unit import Unit, Unsupported, run_checked
-from engine.sha256 import sha256
 from engine.status import ANSWERED_STATUS
 from engine.trace_canonical import Template, canon, mark
 from engine.trace_shared import shared
@@ -84,7 +84,7 @@ class _Shape:
         known = _TEXTS.get
         texts = tuple([known(value) or _canonical(value) if type(value) is str else _encode(canon(value))
                        for value in self.ordered(values)])
-        trace["digest"] = {"sha256": sha256(self.canonical % texts).hexdigest()}
+        trace["digest"] = {"sha256": hashlib.sha256(self.canonical % texts).hexdigest()}
         return trace
 
 

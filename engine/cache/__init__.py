@@ -19,12 +19,12 @@ the cache can make loading faster, never different. `VERDICT_CACHE=0` turns it o
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import pickle
 import stat
 from typing import Optional
-
-from engine.sha256 import compare_digest, hmac_sha256, sha256  # not hashlib: 3 ms to import
 
 FORMAT = b"verdict-ruleset-cache-1"
 ENGINE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
@@ -85,6 +85,9 @@ def cache_folder() -> Optional[str]:
 
 
 def _entry_key(path) -> str:
+    digest = hashlib.sha256(FORMAT)
+    for part in (str(path), os.path.abspath(path), _engine_fingerprint()):
+        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     root = os.fspath(path)
     single = not os.path.isdir(root)
     folder = (os.path.dirname(root) or ".") if single else root
@@ -92,7 +95,6 @@ def _entry_key(path) -> str:
     sources = [(os.path.basename(root), root)] if single else _named(folder, ".rules", "")
     sources += [("ruleset.yaml", os.path.join(folder, "ruleset.yaml"))]
     sources += _named(os.path.join(folder, "messages"), ".yaml", "messages/")
-    present, size = [], 0
     for name, source in sources:
         try:
             info = os.lstat(source)
@@ -101,12 +103,6 @@ def _entry_key(path) -> str:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
             # a link, a pipe, a device, a huge file: never read here; the reader says what is wrong
             raise OSError(f"{source}: not a plain file")
-        present.append((name, source))
-        size += info.st_size
-    digest = sha256(FORMAT, size=size)  # (OpenSSL's for large sources: engine/sha256.py)
-    for part in (str(path), os.path.abspath(path), _engine_fingerprint()):
-        digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    for name, source in present:
         digest.update(name.encode("utf-8", "surrogateescape") + b"\0")
         with open(source, "rb") as file:
             digest.update(file.read() + b"\0")
@@ -142,7 +138,7 @@ def _engine_fingerprint() -> str:
                     elif entry.name.endswith((".py", ".lark")):
                         info = entry.stat()
                         parts.append(f"{entry.path}:{info.st_size}:{info.st_mtime_ns}")
-        _FINGERPRINT.append(sha256("\n".join(parts).encode()).hexdigest())
+        _FINGERPRINT.append(hashlib.sha256("\n".join(parts).encode()).hexdigest())
     return _FINGERPRINT[0]
 
 
@@ -184,7 +180,7 @@ def _read(folder, entry):
     except OSError:
         return None
     tag, body = data[:32], data[32:]
-    if len(tag) != 32 or not compare_digest(tag, hmac_sha256(secret, body)):
+    if len(tag) != 32 or not hmac.compare_digest(tag, hmac.new(secret, body, hashlib.sha256).digest()):
         return None
     try:
         return pickle.loads(body)  # verified above: written by this user's verdict, unchanged since
@@ -203,7 +199,7 @@ def _write(folder, entry, front) -> None:
     if len(body) > MAX_ENTRY_BYTES:
         return
     try:
-        _write_private(folder, entry, hmac_sha256(secret, body) + body)
+        _write_private(folder, entry, hmac.new(secret, body, hashlib.sha256).digest() + body)
         _prune(folder)
     except OSError:
         pass

@@ -27,9 +27,8 @@ turns both off.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
-
-from engine.sha256 import sha256
 
 FORMAT = b"verdict-cldr-entries-2"
 KEPT = ("currency_formats", "currency_names", "currency_names_plural", "currency_symbols", "date_formats",
@@ -115,7 +114,7 @@ _ABSENT = object()
 def _entry_key(identifier: str) -> str:
     import babel
     from babel import localedata
-    digest = sha256(FORMAT)
+    digest = hashlib.sha256(FORMAT)
     for part in (babel.__version__, os.path.dirname(babel.__file__), identifier, ",".join(KEPT + GLOBAL_KEPT)):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     # the locale's own file, those of its shorter names (en_GB: en), root's and global.dat; a parent

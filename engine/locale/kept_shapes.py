@@ -27,10 +27,10 @@ turned the CLDR cache on (`cldr_cache.enable()`); `VERDICT_CACHE=0` turns it off
 """
 from __future__ import annotations
 
+import hashlib
 import os
 
 from engine.locale import cldr_cache, formatting
-from engine.sha256 import sha256
 
 FORMAT = b"verdict-explanation-shapes-1"
 KINDS = ("number", "percent", "money")
@@ -124,7 +124,7 @@ def _entry_key(lang: str, engine_fingerprint: str):
         return None
     home = os.path.dirname(spec.origin)
     identifier = formatting.cldr_locale(lang)
-    digest = sha256(FORMAT)
+    digest = hashlib.sha256(FORMAT)
     for part in (lang, identifier, home, engine_fingerprint):
         digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
     names, name = ["root", "en", "en_GB", identifier], identifier  # en_GB: what an unknown language reads as
