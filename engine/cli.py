@@ -1,19 +1,30 @@
 """The `verdict` command: check, eval, test, explain, replay. Exit 0 ok, 1 problems found, 2 could not run."""
 from __future__ import annotations
 
-import argparse
-import attrs
 import gc
-import importlib
-import json
-import os
-import sys
 
-from engine.errors import Diagnostic, VerdictError, render_all
-from engine.cache import load_ruleset_cached as load_ruleset  # the parsed rules kept between runs
-from engine.ruleset import check_path
-from engine.ruleset_files import byte_position
-from engine.vector import parquet as vector_batch
+# Importing the engine makes some 150,000 objects (attrs and the classes it makes, the modules'
+# functions) and frees almost none: the cyclic collector would walk them again and again, some
+# 4 ms of every `verdict` command. It is paused while this module's imports run, then set back
+# as it was; `command()` then freezes what they made (tests/test_cold_start.py).
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    import argparse
+    import attrs
+    import importlib
+    import json
+    import os
+    import sys
+
+    from engine.errors import Diagnostic, VerdictError, render_all
+    from engine.cache import load_ruleset_cached as load_ruleset  # the parsed rules kept between runs
+    from engine.ruleset import check_path
+    from engine.ruleset_files import byte_position
+    from engine.vector import parquet as vector_batch
+finally:
+    if _COLLECTING:
+        gc.enable()
 
 
 MAX_FACTS_FILE_BYTES = 1_000_000  # far beyond any real case; parsing YAML in Python is slow past it
@@ -436,6 +447,8 @@ def run(args) -> int:
 def command() -> int:
     """The `verdict` program (pyproject.toml's script, `python -m engine`): main(), and the process ends."""
     args = build_parser().parse_args()
+    # what the imports made stays to the end: later collections need not walk it (gc.freeze)
+    gc.freeze()
     code = run(args)
     # Python's last collections, as the process ends, would walk every object of the engine and the
     # rules (some 10 ms of a `verdict eval`), only to free what ending the process frees anyway:

@@ -26,8 +26,10 @@ WANG = ROOT / "examples" / "wang.yaml"
 
 # Modules that a cached eval of a facts file of `name: value` lines does not need: PyYAML (the
 # facts are read by engine/facts/plain.py, the rules come from the cache), shutil (argparse's
-# terminal width, for help not shown), calendar (the length of a month), and the parser.
-NOT_NEEDED = ("yaml", "shutil", "calendar", "pathlib", "lark", "engine.syntax.parse", "engine.yaml_safe")
+# terminal width, for help not shown), calendar (the length of a month), the parser, and Babel
+# (the explanation's numbers and dates are written from engine/locale/kept_shapes.py).
+NOT_NEEDED = ("yaml", "shutil", "calendar", "pathlib", "lark", "engine.syntax.parse", "engine.yaml_safe", "babel",
+              "babel.numbers", "babel.dates", "zoneinfo")
 # `python -S`, the engine and its packages on the path: no site (whose finder of an editable
 # install imports pathlib itself), so that what the engine imports shows
 BARE_PATH = [str(ROOT)] + site.getsitepackages()
@@ -43,9 +45,10 @@ def run_eval(folder: Path, facts: Path, *more: str) -> subprocess.CompletedProce
     return subprocess.run([sys.executable, "-S", "-c", program], capture_output=True, text=True, env=env, cwd=ROOT)
 
 
-def test_a_cached_eval_imports_neither_pyyaml_nor_shutil_nor_calendar_nor_pathlib(tmp_path):
+def test_a_cached_eval_imports_neither_pyyaml_nor_the_parser_nor_babel(tmp_path):
     first, second = run_eval(tmp_path / "cache", WANG), run_eval(tmp_path / "cache", WANG)
     assert "yaml" in first.stderr and "lark" in first.stderr  # the first run read ruleset.yaml and parsed
+    assert "babel" in first.stderr  # and read the explanation's shapes from Babel
     assert second.stderr == "(0, [])"
     assert second.stdout == first.stdout and "Complémentaire santé solidaire: free" in second.stdout
 
@@ -193,3 +196,22 @@ def test_a_verdict_that_cannot_be_flushed_ends_as_pythons_exit_ends_it(tmp_path)
         ended.append((done.returncode, done.stderr))
     assert ended[0] == ended[1]
     assert ended[0][0] == 120 and "BrokenPipeError" in ended[0][1]
+
+
+def test_the_quick_check_for_wide_characters_finds_those_of_the_two_ranges_and_no_other():
+    """engine/locale/linebreak.py writes the pre-check as the complement of what it does not
+    find (cheaper to compile): it finds U+1100..U+115F and U+2E80..U+10FFFF, nothing else."""
+    import re
+
+    from engine.locale import linebreak
+    written = re.compile("[\u1100-\u115f\u2e80-\U0010ffff]")
+    assert [code for code in range(0x110000)
+            if (linebreak._MAYBE_WIDE_FROM.search(chr(code)) is None) != (written.search(chr(code)) is None)] == []
+
+
+def test_importing_the_command_leaves_the_collector_as_it_found_it():
+    """engine/cli.py pauses the cyclic collector while its imports run, and sets it back."""
+    for switch, expected in (("", "True"), ("gc.disable()\n", "False")):
+        program = f"import gc\n{switch}import engine.cli\nimport sys\nsys.stderr.write(repr(gc.isenabled()))\n"
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT)
+        assert done.stderr == expected

@@ -78,7 +78,9 @@ def _scalar(value, code: str, lang: str) -> str:
             return str(value)
         shape = _SHAPES.get(lang)
         if shape is None:
-            shape = _SHAPES[lang] = shapes(formatting._locale(lang), formatting.CURRENCY)
+            if not _kept_shapes(lang):
+                _SHAPES[lang] = shapes(formatting._locale(lang), formatting.CURRENCY)
+            shape = _SHAPES[lang]
         return shape[kind].format(number, quantize=kind == "money")
     return str(value)
 
@@ -95,7 +97,9 @@ def long_date(value: dt.date, lang: str) -> str:
     the locale's long pattern read once: its day, month and year fields filled as Babel fills them."""
     shape = _DATE_SHAPES.get(lang, False)
     if shape is False:
-        shape = _DATE_SHAPES[lang] = _date_shape(lang)
+        if not _kept_shapes(lang):
+            _DATE_SHAPES[lang] = _date_shape(lang)
+        shape = _DATE_SHAPES[lang]
     if shape is None:
         return formatting.format_date(value, lang)
     form, fields, months = shape
@@ -103,6 +107,17 @@ def long_date(value: dt.date, lang: str) -> str:
     if lang == "fr" and value.day == 1 and text.startswith("1 "):
         text = "1er" + text[1:]  # as formatting.format_date writes it
     return text.replace(" ", "\u00a0")
+
+
+def _kept_shapes(lang: str) -> bool:
+    """Both shapes of `lang` (numbers and the long date) from those the `verdict` command keeps
+    between runs (engine/locale/kept_shapes.py: no Babel to import); False when it keeps none."""
+    from engine.locale.kept_shapes import language_shapes
+    found = language_shapes(lang)
+    if found is None:
+        return False
+    _SHAPES[lang], _DATE_SHAPES[lang] = found
+    return True
 
 
 def _date_shape(lang: str):
