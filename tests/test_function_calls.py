@@ -290,3 +290,32 @@ decision labels : list of text = for x in people return label(x)
         assert verdict.explain().splitlines()[4:6] == [
             "  calls    label(p = {age: 12, name: Li}), for people[0], gave minor — rule label#1 (line 6): Li is",
             "           12."]
+
+
+SHARE_NO_MATCH = ("input ages : list of integer\n"
+                  "function share(a : integer) : money\n  | a || share\n  | <= 29 || 8 €\n  | 30..60 || 14 €\n"
+                  "decision all_shares : list of money = for x in ages return share(x)\n")
+
+
+@pytest.mark.parametrize("path", ["evaluate", "interpret"])
+@pytest.mark.parametrize("traced", [True, False])
+def test_a_call_that_finds_no_rule_says_where_it_was_called_and_for_which_element(tmp_path, path, traced):
+    (tmp_path / "fn.rules").write_text(SHARE_NO_MATCH, encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "fn.rules")
+    with pytest.raises(engine.EvaluationError) as raised:
+        getattr(ruleset, path)({"ages": [20, 40, 70]}, as_of="2025-01-01", trace=traced)
+    diagnostic, = raised.value.diagnostics
+    element = " for ages[2]" if traced else ""  # the element is counted when tracing, as the trace counts it
+    assert (diagnostic.code, diagnostic.span.line) == ("no-match", 2)
+    assert diagnostic.message == (f"no rule of `share` matches a = 70 (as of 2025-01-01), "
+                                  f"called at {tmp_path / 'fn.rules'}:6:60{element}")
+
+
+def test_a_partial_verdict_gives_the_failing_call_and_element_as_its_reason(tmp_path, capsys):
+    from engine.cli import main
+    (tmp_path / "fn.rules").write_text(SHARE_NO_MATCH, encoding="utf-8")
+    (tmp_path / "f.yaml").write_text("ages: [20, 40, 70]\n", encoding="utf-8")
+    assert main(["eval", str(tmp_path / "fn.rules"), "--facts", str(tmp_path / "f.yaml"), "--as-of", "2025-01-01"]) == 1
+    words = " ".join(capsys.readouterr().out.split())  # the line is wrapped where the path makes it long
+    assert f"because no rule of `share` matches a = 70 (as of 2025-01-01), called at {tmp_path / 'fn.rules'}:6:60 " \
+           "for ages[2] rule fn.rules:2" in words

@@ -232,6 +232,8 @@ def invoke(fplan: FunctionPlan, root, as_of, args: tuple, span, calls: Optional[
             inputs, outcomes, fired = (), (), ()
         else:
             inputs, outcomes, fired, value = _table(plan, frame, calls is not None)
+    except EvaluationError as error:
+        raise _with_the_call(error, span, index) from None
     finally:
         if index:
             ITERATION.reset(token)
@@ -241,6 +243,19 @@ def invoke(fplan: FunctionPlan, root, as_of, args: tuple, span, calls: Optional[
         calls.append(CallRecord(signature.name, span, args, inputs, outcomes, fired, value, tuple(inner),
                                 index or None))
     return value
+
+
+def _with_the_call(error: EvaluationError, span, index: tuple) -> EvaluationError:
+    """The error of a function's body, told with where it was called and, inside `for`, `some`,
+    `every` or a filter, for which element (`for ages[2]`: known when tracing, as the trace's
+    is): the function's own line does not say which of its calls failed. An error a call inside
+    the body already told is passed on as it is."""
+    if getattr(error, "call_told", False):
+        return error
+    where = f"called at {span.location()}" + "".join(f" for {of or 'element'}[{position}]" for position, of in index)
+    told = EvaluationError([attrs.evolve(d, message=f"{d.message}, {where}") for d in error.diagnostics], error.sources)
+    told.call_told = True
+    return told
 
 
 def _table(plan: VersionPlan, frame: Frame, traced: bool):

@@ -59,7 +59,8 @@ def evaluate_partial(ruleset, facts: Mapping, day, wanted: tuple, traced: bool) 
             good = []
             for name in answerable:
                 try:
-                    ruleset.evaluate(facts, as_of=day, outputs=(name,), trace=False)
+                    # traced as asked: a traced call inside `for` says which element it failed on
+                    ruleset.evaluate(facts, as_of=day, outputs=(name,), trace=traced)
                     good.append(name)
                 except EvaluationError as error:
                     status = no_answer_status(ruleset, error, name)
