@@ -7,6 +7,8 @@
 """
 import importlib
 
+from engine.lazy_modules import submodule_getter as _submodule_getter
+
 # Each name is imported when first used, so that `import engine` (and the `verdict` command) loads
 # only what it needs: a cached ruleset needs neither the parser (lark) nor the renderer.
 _HOMES = {"Diagnostic": "errors", "EvaluationError": "errors", "FactError": "errors", "RuleError": "errors",
@@ -17,20 +19,17 @@ _HOMES = {"Diagnostic": "errors", "EvaluationError": "errors", "FactError": "err
           "Months": "durations"}
 
 __all__ = ["load_ruleset", "Ruleset", "Verdict", "Diagnostic", "VerdictError", "RuleError", "RuleSyntaxError",
-           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "sign_trace", "check_signature", "Status", "Months"]
+           "FactError", "EvaluationError", "TraceError", "explain_trace", "read_trace", "replay", "sign_trace",
+           "check_signature", "Status", "Months"]
 __version__ = "0.2.0"  # engine.trace.verdict.ENGINE_VERSION (tests/test_cache.py holds the two equal)
+
+_submodule = _submodule_getter(__name__)
 
 
 def __getattr__(name: str):
     home = _HOMES.get(name)
-    if home is None:
-        # `engine.ruleset` and the like, as when this file imported them: the submodule itself
-        try:
-            return importlib.import_module(f"engine.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"engine.{name}":
-                raise  # the submodule exists, and something it imports is missing
-            raise AttributeError(f"module 'engine' has no attribute {name!r}") from None
+    if home is None:  # `engine.ruleset` and the like, as when this file imported them: the submodule itself
+        return _submodule(name)
     value = getattr(importlib.import_module(f"engine.{home}"), name)
     globals()[name] = value
     return value

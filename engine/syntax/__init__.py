@@ -1,12 +1,4 @@
 """syntax: rule-file text → the AST (engine/ast.py), with messages that point at the line."""
-import importlib
+from engine.lazy_modules import submodule_getter
 
-
-def __getattr__(name: str):
-    # `engine.syntax.x` after only `import engine.syntax`, as the flat engine/ allowed: imported on first use
-    try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as error:
-        if error.name != f"{__name__}.{name}":
-            raise
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+__getattr__ = submodule_getter(__name__)
