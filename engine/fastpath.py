@@ -52,6 +52,7 @@ class FastPath:
         self.count = len(self.decisions)
         self.default_outputs = tuple(ruleset.default_outputs())
         self.traces = FastTraces()
+        self.forms = _forms(self)  # the traces of new layouts, entry by entry (trace_forms.py)
         self.calls = bool(model.functions)  # a decision may call a function: its records may hold calls
         self._days: dict = {}
         self._programs: dict = {}
@@ -156,6 +157,11 @@ class FastPath:
                 trace = self.traces.trace(key, records, f, outputs)
                 if trace is not None:
                     return trace
+                if self.forms is not None:  # entry by entry, each of a form met before (trace_forms.py)
+                    trace = self.forms.trace(program, need, day, given, f, outputs, records)
+                    if self.traces.should_learn(key, records, f, outputs):
+                        self.learn(program, need, day, given, f, outputs, records, key, trace)
+                    return trace
         prepared = {name: f[self.input_index[name]] for name in given}
         inputs = self.model.inputs
         for name in list(need.required) + list(inputs):
@@ -167,13 +173,24 @@ class FastPath:
         trace = build_trace(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs, decision_records,
                             shaped=key is None)
         if key is not None and self.traces.should_learn(key, records, f, outputs):
-            from engine.trace_build import value_places
-            places = value_places(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs,
-                                  decision_records)
-            if places is not None:
-                with self.building:
-                    self.traces.learn(key, self, need, records, f, outputs, trace, places)
+            self.learn(program, need, day, given, f, outputs, records, key, trace, prepared, decision_records)
         return trace
+
+    def learn(self, program, need, day, given, f, outputs, records, key, trace, prepared=None, decision_records=None):
+        """Learn the layout `key` (engine/trace_fast.py) from `trace`, built by trace_build.py or trace_forms.py."""
+        if prepared is None:
+            prepared = {name: f[self.input_index[name]] for name in given}
+            inputs = self.model.inputs
+            for name in list(need.required) + list(inputs):
+                if name not in prepared and inputs[name].default is not NO_DEFAULT:
+                    prepared[name] = inputs[name].default
+            decision_records = [self.record(program, j, records[j]) for j in need.order if records[j] is not None]
+        from engine.trace_build import value_places
+        places = value_places(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs,
+                              decision_records)
+        if places is not None:
+            with self.building:
+                self.traces.learn(key, self, need, records, f, outputs, trace, places)
 
     def record(self, program, j: int, raw: tuple) -> DecisionRecord:
         plan = program.versions[j]
@@ -325,6 +342,12 @@ class Need:
         self.subset = tuple(sorted(self.order)) if partial else None
         self.untraced = None
         self.traced = None
+
+
+def _forms(fast):
+    from engine.trace_forms import Forms
+    from engine.trace_build import _cache
+    return Forms(fast) if _cache(fast.ruleset).top["compact", False] is not None else None
 
 
 def _unknown_output(name, model) -> VerdictError:
