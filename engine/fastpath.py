@@ -122,7 +122,7 @@ class FastPath:
                 values.append(value)
         outputs = {wanted[0]: values[0]} if len(values) == 1 else dict(zip(wanted, values))  # (one: no zip)
         given = tuple(facts)
-        return Verdict(outputs, None, lambda: self.trace(program, need, day, given, f, outputs, records))
+        return Verdict(outputs, None, _Traced(self, (program, need, day, given, f, outputs, records)))
 
     def facts(self, facts, need: "Need", day) -> list:
         """The facts as a list by input number (defaults filled in), or the FactError of
@@ -149,7 +149,7 @@ class FastPath:
         return f
 
     # ------------------------------------------------------------------ the trace, when asked
-    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> dict:
+    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records, into=None) -> dict:
         key = None
         if records is not None and not full_rows_requested():  # a layout met before (trace_fast.py)
             key = layout_key(need, program.versions, day, given, records, self.calls)
@@ -158,7 +158,9 @@ class FastPath:
                 if trace is not None:
                     return trace
                 if self.forms is not None:  # entry by entry, each of a form met before (trace_forms.py)
-                    trace = self.forms.trace(program, need, day, given, f, outputs, records)
+                    trace, hints = self.forms.trace(program, need, day, given, f, outputs, records)
+                    if into is not None:
+                        into.hints = hints
                     if self.traces.should_learn(key, records, f, outputs):
                         self.learn(program, need, day, given, f, outputs, records, key, trace)
                     return trace
@@ -269,6 +271,20 @@ class FastPath:
         decision.__name__ = decision.__qualname__ = name
         decision.inputs = ordered
         return decision
+
+
+class _Traced:
+    """A fast-path verdict's builder: its trace, when first asked, and what the explanation may
+    read of how it was built (`hints`, engine/trace_forms.py; None when trace_build.py built it)."""
+
+    __slots__ = ("fast", "made", "hints")
+
+    def __init__(self, fast, made: tuple):
+        self.fast, self.made, self.hints = fast, made, None
+
+    def __call__(self) -> dict:
+        self.hints = None
+        return self.fast.trace(*self.made, into=self)
 
 
 class Program:

@@ -65,8 +65,10 @@ class Forms:
         self.types: dict = {}     # names -> (codes, canonical UTF-8)
         self.warnings: dict = {}  # the warnings' contents -> (unique warnings, canonical UTF-8)
 
-    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> dict:
-        """The compact trace (records: the raw records of engine/fastpath.py, no calls among them)."""
+    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> tuple:
+        """(the compact trace, its hints: for each decision entry, (its form, its values) or None for
+        one trace_build.py made; engine/explain_forms.py reads them). records: the raw records of
+        engine/fastpath.py, no calls among them."""
         fast = self.fast
         ruleset = fast.ruleset
         cache = _cache(ruleset)
@@ -80,7 +82,7 @@ class Forms:
         titles: dict = {}
         types: dict = {}
         symbols: dict = {}
-        decisions, texts, warned = [], [], ()
+        decisions, texts, hints, warned = [], [], [], ()
         families = self.families
         versions = program.versions
         holes = None
@@ -107,7 +109,8 @@ class Forms:
                 family = families[key] = _Family(fast, cache, program, j, raw, day)
             form = family.form(records, prepared)
             if form.__class__ is _Form:
-                entry, text = form.make(records, prepared, symbols)
+                entry, text, values = form.make(records, prepared, symbols)
+                hints.append((form, values))
                 titles.update(form.titles)
                 types.update(form.types)
                 warned += form.warned
@@ -115,6 +118,7 @@ class Forms:
                 if holes is None:
                     holes = {fast.decisions[n]: records[n][3] for n in need.order if records[n] is not None}
                 entry, text, own = _built(fast, cache, program, j, raw, rows, day, prepared, holes)
+                hints.append(None)
                 titles.update(own[0])
                 types.update(own[1])
                 symbols.update(own[2])
@@ -146,7 +150,7 @@ class Forms:
             parts.append(slots[n])
             parts.append(piece)
         trace["digest"] = {"sha256": hashlib.sha256(b"".join(parts)).hexdigest()}
-        return trace
+        return trace, hints
 
     def _labels(self, ruleset, cache, titles: dict, symbols: dict) -> tuple:
         key = (tuple(titles), tuple(symbols))
@@ -287,7 +291,7 @@ class _Family:
         try:
             form = _Form(self, records, key)
             symbols: dict = {}
-            entry, text = form.make(records, prepared, symbols)
+            entry, text, _values = form.make(records, prepared, symbols)
             titles, types, noted, warned = built[2]
             if text != built[1] or json.dumps(entry, ensure_ascii=False) != json.dumps(built[0], ensure_ascii=False) \
                     or list(symbols) != list(noted) or list(form.titles) != list(titles) \
@@ -299,9 +303,10 @@ class _Family:
 
 
 class _Form:
-    """One form's generated function: (records, prepared facts, symbols) -> (entry, canonical UTF-8)."""
+    """One form's generated function: (records, prepared facts, symbols) -> (entry, canonical UTF-8,
+    its values in their JSON form), and the entry with a _Slot for each value (`skeleton`)."""
 
-    __slots__ = ("make", "titles", "types", "warned", "keep")
+    __slots__ = ("make", "titles", "types", "warned", "keep", "skeleton")
 
     def __init__(self, family: _Family, records, found: tuple):
         fast, cache, program, j, day = family.fast, family.cache, family.program, family.j, family.day
@@ -338,7 +343,7 @@ class _Form:
         self.titles = titles
         self.types = {name: shared(code) for name, code in types.items()}
         self.warned = tuple(tuple(w.items()) for w in staleness(record, day))
-        skeleton = _slotted(json.loads(json.dumps(entry, ensure_ascii=False)), len(places))
+        skeleton = self.skeleton = _slotted(json.loads(json.dumps(entry, ensure_ascii=False)), len(places))
         # the symbols, in the order trace_build.py notes them: the answer, the columns, the holes
         # (each fired rule's, in its template's order), the figures; a constant's through K
         column_types = plan.version.column_types if table else ()
@@ -374,7 +379,7 @@ class _Form:
                 unit.emit(3, f"{note}({S}, {x}, {typed})")
         template = unit.obj(b"%b".join(piece.encode("utf-8").replace(b"%", b"%%") for piece in pieces))
         filled = "".join(f"{canonical}({v}[{int(n)}]), " for n in order)
-        unit.emit(2, f"return {_source(skeleton, unit)}, {template} % ({filled})")
+        unit.emit(2, f"return {_source(skeleton, unit)}, {template} % ({filled}), {v}")
         if len(unit.objects) > 2_000:
             raise Unsupported("a form this large is left to trace_build.py")
         self.make = run_checked(unit.source(["form"]), unit.names, "trace form")["factory"](unit.objects)[0]
