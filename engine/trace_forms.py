@@ -86,6 +86,7 @@ class Forms:
         families = self.families
         versions = program.versions
         holes = None
+        answers = {}  # decision number -> its answer's JSON form, as its entry has it
         for j in need.order:
             raw = records[j]
             if raw is None:
@@ -107,10 +108,13 @@ class Forms:
                 if len(families) >= MAX_FORMS:
                     families.clear()
                 family = families[key] = _Family(fast, cache, program, j, raw, day)
-            form = family.form(records, prepared)
+            form = family.single  # (a form whose holes are always found: no look-up)
+            if form is None:
+                form = family.form(records, prepared)
             if form.__class__ is _Form:
                 entry, text, values = form.make(records, prepared, symbols)
                 hints.append((form, values))
+                answers[j] = values[form.answer_at]
                 titles.update(form.titles)
                 types.update(form.types)
                 warned += form.warned
@@ -119,6 +123,7 @@ class Forms:
                     holes = {fast.decisions[n]: records[n][3] for n in need.order if records[n] is not None}
                 entry, text, own = _built(fast, cache, program, j, raw, rows, day, prepared, holes)
                 hints.append(None)
+                answers[j] = entry["output"]
                 titles.update(own[0])
                 types.update(own[1])
                 symbols.update(own[2])
@@ -138,7 +143,10 @@ class Forms:
         labels, labels_text = self._labels(ruleset, cache, titles, symbols)
         types_text = self._types_text(types)
         warnings, warnings_text = self._warnings(warned)
-        answered = {name: to_json_value(outputs[name]) for name in need.wanted}
+        answered = {}  # the entries' answers where they are not containers (those each its own)
+        for name, j in zip(need.wanted, need.indexes):
+            value = answers.get(j, answers)
+            answered[name] = value if value.__class__ in _AS_IS else to_json_value(outputs[name])
         trace = _top(cache, frame.as_of, facts, {name: to_json_value(v) for name, v in frame.defaults},
                      frame.requested, True, answered, frame.status, types, labels, warnings, decisions)
         slots = (frame.as_of_text, _encode(canon(facts)), frame.defaults_text, frame.requested_text, b"true",
@@ -265,6 +273,7 @@ class _Family:
         self.input_heads = tuple(h for h in heads if h not in model.decisions and h in model.inputs)
         self.checked = bool(self.decision_heads or self.input_heads)
         self.forms: dict = {}  # which holes are found -> _Form, REFUSED, or how often met
+        self.single = None     # the form, when its holes are always found and it has been made
 
     def found(self, records, prepared) -> tuple:
         if not self.checked:
@@ -300,13 +309,15 @@ class _Family:
         except (Unsupported, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError, SyntaxError):
             form = REFUSED
         self.forms[key] = form
+        if not self.checked and form is not REFUSED:
+            self.single = form
 
 
 class _Form:
     """One form's generated function: (records, prepared facts, symbols) -> (entry, canonical UTF-8,
     its values in their JSON form), and the entry with a _Slot for each value (`skeleton`)."""
 
-    __slots__ = ("make", "titles", "types", "warned", "keep", "skeleton")
+    __slots__ = ("make", "titles", "types", "warned", "keep", "skeleton", "answer_at")
 
     def __init__(self, family: _Family, records, found: tuple):
         fast, cache, program, j, day = family.fast, family.cache, family.program, family.j, family.day
@@ -341,6 +352,7 @@ class _Form:
         if any(n >= len(places) for n in order):
             raise Unsupported("a marker the form did not put")
         self.titles = titles
+        self.answer_at = n_inputs
         self.types = {name: shared(code) for name, code in types.items()}
         self.warned = tuple(tuple(w.items()) for w in staleness(record, day))
         skeleton = self.skeleton = _slotted(json.loads(json.dumps(entry, ensure_ascii=False)), len(places))
