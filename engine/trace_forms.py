@@ -43,6 +43,7 @@ FORM_AFTER = 3      # a form gets its code on its third entry (one met once or t
 MAX_FORMS = 4096    # forms (and frames, label and type texts) remembered per ruleset before starting again
 REFUSED = object()  # a form trace_build.py builds
 _AS_IS = frozenset({str, int, bool, type(None)})
+_DECISIONS = 10  # the slot of `decisions` in the top level's template (trace_build._top's arguments)
 _encode = str.encode
 
 
@@ -121,7 +122,8 @@ class Forms:
             else:  # trace_build.py's entry (and, on the FORM_AFTER-th, the form made from it)
                 if holes is None:
                     holes = {fast.decisions[n]: records[n][3] for n in need.order if records[n] is not None}
-                entry, text, own = _built(fast, cache, program, j, raw, rows, day, prepared, holes)
+                entry, built, own = _built(fast, cache, program, j, raw, rows, day, prepared, holes)
+                text = [built]
                 hints.append(None)
                 answers[j] = entry["output"]
                 titles.update(own[0])
@@ -130,7 +132,7 @@ class Forms:
                 warned += own[3]
                 if form is not REFUSED and family.met(records, prepared):
                     with fast.building:
-                        family.learn(records, prepared, (entry, text, own))
+                        family.learn(records, prepared, (entry, built, own))
             decisions.append(entry)
             texts.append(text)
         facts = {name: to_json_value(prepared[name]) for name in frame.fact_names}
@@ -150,12 +152,19 @@ class Forms:
         trace = _top(cache, frame.as_of, facts, {name: to_json_value(v) for name, v in frame.defaults},
                      frame.requested, True, answered, frame.status, types, labels, warnings, decisions)
         slots = (frame.as_of_text, _encode(canon(facts)), frame.defaults_text, frame.requested_text, b"true",
-                 _encode(canon(answered)), frame.status_text, types_text, labels_text, warnings_text,
-                 b"[" + b",".join(texts) + b"]")
+                 _encode(canon(answered)), frame.status_text, types_text, labels_text, warnings_text, None)
         pieces, order = frame.top
         parts = [pieces[0]]
         for piece, n in zip(pieces[1:], order):
-            parts.append(slots[n])
+            if n == _DECISIONS:  # the entries' pieces, in one list: one join for the whole text
+                parts.append(b"[")
+                for k, text in enumerate(texts):
+                    if k:
+                        parts.append(b",")
+                    parts += text
+                parts.append(b"]")
+            else:
+                parts.append(slots[n])
             parts.append(piece)
         trace["digest"] = {"sha256": hashlib.sha256(b"".join(parts)).hexdigest()}
         return trace, hints
@@ -302,7 +311,7 @@ class _Family:
             symbols: dict = {}
             entry, text, _values = form.make(records, prepared, symbols)
             titles, types, noted, warned = built[2]
-            if text != built[1] or json.dumps(entry, ensure_ascii=False) != json.dumps(built[0], ensure_ascii=False) \
+            if b"".join(text) != built[1] or json.dumps(entry, ensure_ascii=False) != json.dumps(built[0], ensure_ascii=False) \
                     or list(symbols) != list(noted) or list(form.titles) != list(titles) \
                     or list(form.types.items()) != list(types.items()) or form.warned != warned:
                 raise Unsupported("the form's entry is not trace_build.py's")
@@ -389,9 +398,13 @@ class _Form:
             else:  # no symbols but true and false (which a value of this type never is)
                 unit.emit(2, f"if ({x} := {place}) is True or {x} is False:")
                 unit.emit(3, f"{note}({S}, {x}, {typed})")
-        template = unit.obj(b"%b".join(piece.encode("utf-8").replace(b"%", b"%%") for piece in pieces))
-        filled = "".join(f"{canonical}({v}[{int(n)}]), " for n in order)
-        unit.emit(2, f"return {_source(skeleton, unit)}, {template} % ({filled}), {v}")
+        # the canonical UTF-8 as its pieces, the constant ones made once: joined once for the whole trace
+        parts = [unit.obj(pieces[0].encode("utf-8"))] if pieces[0] else []
+        for piece, n in zip(pieces[1:], order):
+            parts.append(f"{canonical}({v}[{int(n)}])")
+            if piece:
+                parts.append(unit.obj(piece.encode("utf-8")))
+        unit.emit(2, f"return {_source(skeleton, unit)}, [{''.join(part + ', ' for part in parts)}], {v}")
         if len(unit.objects) > 2_000:
             raise Unsupported("a form this large is left to trace_build.py")
         self.make = run_checked(unit.source(["form"]), unit.names, "trace form")["factory"](unit.objects)[0]
