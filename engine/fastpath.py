@@ -158,7 +158,7 @@ class FastPath:
                 if trace is not None:
                     return trace
                 if self.forms is not None:  # entry by entry, each of a form met before (trace_forms.py)
-                    trace, hints = self.forms.trace(program, need, day, given, f, outputs, records)
+                    trace, hints = self.forms.trace(program, need, day, given, f, outputs, records, key)
                     if into is not None:
                         into.hints = hints
                     if self.traces.should_learn(key, records, f, outputs):

@@ -40,7 +40,8 @@ from engine.trace_values import HoleValues, note_symbols, staleness, unique
 from engine.values import to_json_value
 
 FORM_AFTER = 3      # a form gets its code on its third entry (one met once or twice never compiles)
-MAX_FORMS = 4096    # forms (and frames, label and type texts) remembered per ruleset before starting again
+MAX_FORMS = 4096    # forms a day (and frames, label and type texts) remembered per ruleset before starting again
+MAX_DAYS = 64       # days whose forms are remembered
 REFUSED = object()  # a form trace_build.py builds
 _AS_IS = frozenset({str, int, bool, type(None)})
 _DECISIONS = 10  # the slot of `decisions` in the top level's template (trace_build._top's arguments)
@@ -60,16 +61,17 @@ class Forms:
 
     def __init__(self, fast):
         self.fast = fast
-        self.families: dict = {}  # (day, decision number, fired, figures read) -> _Family or REFUSED
+        self.families: dict = {}  # day -> {(decision number, rows fired, figures read): _Family}
         self.frames: dict = {}    # (need, facts given, day) -> _Frame
         self.labels: dict = {}    # (titles, symbols) -> (labels, canonical UTF-8)
         self.types: dict = {}     # names -> (codes, canonical UTF-8)
         self.warnings: dict = {}  # the warnings' contents -> (unique warnings, canonical UTF-8)
 
-    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> tuple:
+    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records, key: tuple) -> tuple:
         """(the compact trace, its hints: for each decision entry, (its form, its values) or None for
         one trace_build.py made; engine/explain_forms.py reads them). records: the raw records of
-        engine/fastpath.py, no calls among them."""
+        engine/fastpath.py, no calls among them; key: their layout (trace_fast.layout_key), which
+        has each decision's number, rows fired (or every row's outcome) and figures read."""
         fast = self.fast
         ruleset = fast.ruleset
         cache = _cache(ruleset)
@@ -84,31 +86,22 @@ class Forms:
         types: dict = {}
         symbols: dict = {}
         decisions, texts, hints, warned = [], [], [], ()
-        families = self.families
-        versions = program.versions
+        families = self.families.get(day)
+        if families is None:
+            if len(self.families) >= MAX_DAYS:
+                self.families.clear()
+            families = self.families[day] = {}
         holes = None
         answers = {}  # decision number -> its answer's JSON form, as its entry has it
-        for j in need.order:
+        layout = iter(key)
+        next(layout), next(layout), next(layout)  # the outputs, the day, the facts given
+        for j, rows, reads in zip(layout, layout, layout):  # per decision: rows fired (or outcomes), figures
             raw = records[j]
-            if raw is None:
-                continue
-            fired = raw[2]
-            if fired:
-                rows = tuple(map(id, fired))
-            elif raw[0] is not None:  # a table where no row fired: every row's outcome is shown
-                rows = raw[1]
-                if rows is None:
-                    inputs = raw[0]
-                    rows = [_first_failure(row, inputs) for row in versions[j].rows]
-                rows = tuple(rows)
-            else:
-                rows = ()
-            key = (day, j, rows, tuple(raw[4]))
-            family = families.get(key)
+            family = families.get((j, rows, reads))
             if family is None:
                 if len(families) >= MAX_FORMS:
                     families.clear()
-                family = families[key] = _Family(fast, cache, program, j, raw, day)
+                family = families[j, rows, reads] = _Family(fast, cache, program, j, raw, day)
             form = family.single  # (a form whose holes are always found: no look-up)
             if form is None:
                 form = family.form(records, prepared)

@@ -39,8 +39,8 @@ def _households(count: int, seed: int, ruleset) -> list:
 
 
 def _forms(ruleset) -> list:
-    return [form for family in ruleset._fast.forms.families.values() for form in family.forms.values()
-            if type(form) is trace_forms._Form]
+    return [form for day in ruleset._fast.forms.families.values() for family in day.values()
+            for form in family.forms.values() if type(form) is trace_forms._Form]
 
 
 def test_a_trace_made_of_forms_is_the_interpreters_byte_for_byte(ruleset):
