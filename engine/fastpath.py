@@ -286,6 +286,11 @@ class _Traced:
         self.hints = None
         return self.fast.trace(*self.made, into=self)
 
+    @property
+    def ruleset(self):
+        """The ruleset whose evaluation made the verdict (engine/whatif/verdicts.py looks for it)."""
+        return self.fast.ruleset
+
 
 class Program:
     """The decisions in force on some days, as generated functions (made when first needed)."""
