@@ -39,8 +39,8 @@ __all__ = ["Reading", "decision_text", "explain_trace", "display_width", "wrap",
 
 def explain_trace(trace: dict, lang: Optional[str] = None, hints: Optional[list] = None) -> str:
     """The explanation of a (validated) trace, in `lang` if the trace has it. `hints`: how each
-    decision entry was built (engine/trace_forms.py), for a trace no caller has held since
-    (Verdict.explain; engine/explain_forms.py)."""
+    decision entry was built (engine/trace_forms.py: form, values, form, …), for a trace no
+    caller has held since (Verdict.explain; engine/explain_forms.py)."""
     languages = trace.get("languages") or ["en"]
     if lang is None:
         lang = languages[0]
@@ -112,10 +112,11 @@ class _Known:
         if context is None or self.yes_no is None:
             return
         lang, planned = reading.lang, self.planned
-        if hints is not None and len(hints) == len(by_name) == len(trace["decisions"]):
-            for (name, decision), hint in zip(by_name.items(), hints):  # (names are unique: in order)
-                found = planned_from(hint[0], hint[1], decision, context, out, lang, fallback) \
-                    if hint is not None else None
+        if hints is not None and len(hints) == 2 * len(by_name) == 2 * len(trace["decisions"]):
+            forms = iter(hints)  # (form, values) of each entry in turn, flat
+            for (name, decision), form, values in zip(by_name.items(), forms, forms):  # (names are unique)
+                found = planned_from(form, values, decision, context, out, lang, fallback) \
+                    if form is not None else None
                 if found is not None:
                     planned[name] = found
                     continue

@@ -68,8 +68,8 @@ class Forms:
         self.warnings: dict = {}  # the warnings' contents -> (unique warnings, canonical UTF-8)
 
     def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records, key: tuple) -> tuple:
-        """(the compact trace, its hints: for each decision entry, (its form, its values) or None for
-        one trace_build.py made; engine/explain_forms.py reads them). records: the raw records of
+        """(the compact trace, its hints: for each decision entry its form and its values, or None and
+        None for one trace_build.py made, in one flat list; engine/explain_forms.py reads them). records: the raw records of
         engine/fastpath.py, no calls among them; key: their layout (trace_fast.layout_key), which
         has each decision's number, rows fired (or every row's outcome) and figures read."""
         fast = self.fast
@@ -107,7 +107,7 @@ class Forms:
                 form = family.form(records, prepared)
             if form.__class__ is _Form:
                 entry, text, values = form.make(records, prepared, symbols)
-                hints.append((form, values))
+                hints += (form, values)
                 answers[j] = values[form.answer_at]
                 titles.update(form.titles)
                 types.update(form.types)
@@ -117,7 +117,7 @@ class Forms:
                     holes = {fast.decisions[n]: records[n][3] for n in need.order if records[n] is not None}
                 entry, built, own = _built(fast, cache, program, j, raw, rows, day, prepared, holes)
                 text = [built]
-                hints.append(None)
+                hints += (None, None)
                 answers[j] = entry["output"]
                 titles.update(own[0])
                 types.update(own[1])
