@@ -59,7 +59,7 @@ def _learn(form, values: list, decision: dict, context, out, lang: str, fallback
     plan = plan_of(real[0], context, out)
     found = (plan, picks, answer)
     taken = [values[p] if p.__class__ is int else p[0] for p in picks]
-    if len(taken) != len(real[1]) or any(a is not b and a != b for a, b in zip(taken, real[1])) \
+    if len(taken) != len(real[1]) or any(type(a) is not type(b) or a != b for a, b in zip(taken, real[1])) \
             or (answer[0], values[answer[1]] if answer[1].__class__ is int else answer[1][0]) != real[2]:
         return None
     return found
