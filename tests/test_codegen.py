@@ -479,10 +479,9 @@ def test_multi_output_tables_both_ways(tmp_path, policy):
 
 
 def test_the_trace_is_built_once_and_only_when_asked(tmp_path, monkeypatch):
-    from engine.trace import verdict as trace
     calls = []
-    real = trace.build_trace
-    monkeypatch.setattr(fastpath, "build_trace", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = fastpath.FastPath.trace  # (trace/build.py or, entry by entry, trace/forms.py builds it)
+    monkeypatch.setattr(fastpath.FastPath, "trace", lambda *a, **k: calls.append(1) or real(*a, **k))
     (tmp_path / "l.rules").write_text("input n : integer\ndecision d : integer = n + 1\n", encoding="utf-8")
     ruleset = engine.load_ruleset(tmp_path / "l.rules")
     verdict = ruleset.evaluate({"n": 1}, as_of="2025-01-01")

@@ -52,6 +52,7 @@ class FastPath:
         self.count = len(self.decisions)
         self.default_outputs = tuple(ruleset.default_outputs())
         self.traces = FastTraces()
+        self.forms = _forms(self)  # the traces of new layouts, entry by entry (trace/forms.py)
         self.calls = bool(model.functions)  # a decision may call a function: its records may hold calls
         self._days: dict = {}
         self._programs: dict = {}
@@ -121,7 +122,7 @@ class FastPath:
                 values.append(value)
         outputs = {wanted[0]: values[0]} if len(values) == 1 else dict(zip(wanted, values))  # (one: no zip)
         given = tuple(facts)
-        return Verdict(outputs, None, lambda: self.trace(program, need, day, given, f, outputs, records))
+        return Verdict(outputs, None, _Traced(self, (program, need, day, given, f, outputs, records)))
 
     def facts(self, facts, need: "Need", day) -> list:
         """The facts as a list by input number (defaults filled in), or the FactError of
@@ -148,13 +149,20 @@ class FastPath:
         return f
 
     # ------------------------------------------------------------------ the trace, when asked
-    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records) -> dict:
+    def trace(self, program, need, day, given: tuple, f: list, outputs: dict, records, into=None) -> dict:
         key = None
         if records is not None and not full_rows_requested():  # a layout met before (trace/fast.py)
             key = layout_key(need, program.versions, day, given, records, self.calls)
             if key is not None:
                 trace = self.traces.trace(key, records, f, outputs)
                 if trace is not None:
+                    return trace
+                if self.forms is not None:  # entry by entry, each of a form met before (trace/forms.py)
+                    trace, hints = self.forms.trace(program, need, day, given, f, outputs, records, key)
+                    if into is not None:
+                        into.hints = hints
+                    if self.traces.should_learn(key, records, f, outputs):
+                        self.learn(program, need, day, given, f, outputs, records, key, trace)
                     return trace
         prepared = {name: f[self.input_index[name]] for name in given}
         inputs = self.model.inputs
@@ -167,13 +175,24 @@ class FastPath:
         trace = build_trace(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs, decision_records,
                             shaped=key is None)
         if key is not None and self.traces.should_learn(key, records, f, outputs):
-            from engine.trace.build import value_places
-            places = value_places(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs,
-                                  decision_records)
-            if places is not None:
-                with self.building:
-                    self.traces.learn(key, self, need, records, f, outputs, trace, places)
+            self.learn(program, need, day, given, f, outputs, records, key, trace, prepared, decision_records)
         return trace
+
+    def learn(self, program, need, day, given, f, outputs, records, key, trace, prepared=None, decision_records=None):
+        """Learn the layout `key` (engine/trace/fast.py) from `trace`, built by trace/build.py or trace/forms.py."""
+        if prepared is None:
+            prepared = {name: f[self.input_index[name]] for name in given}
+            inputs = self.model.inputs
+            for name in list(need.required) + list(inputs):
+                if name not in prepared and inputs[name].default is not NO_DEFAULT:
+                    prepared[name] = inputs[name].default
+            decision_records = [self.record(program, j, records[j]) for j in need.order if records[j] is not None]
+        from engine.trace.build import value_places
+        places = value_places(self.ruleset, day, dict.fromkeys(given), prepared, need.wanted, outputs,
+                              decision_records)
+        if places is not None:
+            with self.building:
+                self.traces.learn(key, self, need, records, f, outputs, trace, places)
 
     def record(self, program, j: int, raw: tuple) -> DecisionRecord:
         plan = program.versions[j]
@@ -254,6 +273,25 @@ class FastPath:
         return decision
 
 
+class _Traced:
+    """A fast-path verdict's builder: its trace, when first asked, and what the explanation may
+    read of how it was built (`hints`, engine/trace/forms.py; None when trace/build.py built it)."""
+
+    __slots__ = ("fast", "made", "hints")
+
+    def __init__(self, fast, made: tuple):
+        self.fast, self.made, self.hints = fast, made, None
+
+    def __call__(self) -> dict:
+        self.hints = None
+        return self.fast.trace(*self.made, into=self)
+
+    @property
+    def ruleset(self):
+        """The ruleset whose evaluation made the verdict (engine/whatif/verdicts.py looks for it)."""
+        return self.fast.ruleset
+
+
 class Program:
     """The decisions in force on some days, as generated functions (made when first needed)."""
 
@@ -325,6 +363,12 @@ class Need:
         self.subset = tuple(sorted(self.order)) if partial else None
         self.untraced = None
         self.traced = None
+
+
+def _forms(fast):
+    from engine.trace.forms import Forms
+    from engine.trace.build import _cache
+    return Forms(fast) if _cache(fast.ruleset).top["compact", False] is not None else None
 
 
 def _unknown_output(name, model) -> VerdictError:

@@ -23,6 +23,7 @@ from collections import deque
 from typing import Optional
 
 from engine.errors import Diagnostic, VerdictError
+from engine.explain.forms import planned as planned_from
 from engine.explain.graph import graph_for, warnings_key
 from engine.explain.keys import yes_no
 from engine.explain.plan import assumed_lines, context_for, plan_of, split, write_decision
@@ -36,8 +37,10 @@ from engine.locale.linebreak import display_width, wrap
 __all__ = ["Reading", "decision_text", "explain_trace", "display_width", "wrap", "plain"]
 
 
-def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
-    """The explanation of a (validated) trace, in `lang` if the trace has it."""
+def explain_trace(trace: dict, lang: Optional[str] = None, hints: Optional[list] = None) -> str:
+    """The explanation of a (validated) trace, in `lang` if the trace has it. `hints`: how each
+    decision entry was built (engine/trace/forms.py: form, values, form, …), for a trace no
+    caller has held since (Verdict.explain; engine/explain/forms.py)."""
     languages = trace.get("languages") or ["en"]
     if lang is None:
         lang = languages[0]
@@ -52,7 +55,7 @@ def explain_trace(trace: dict, lang: Optional[str] = None) -> str:
     out.lines += [f"{ruleset['name']} {ruleset['version']} (sha256 {sha[:8]}…{sha[-2:]}) · "
                   f"{w['as_of'].format(date=reading.date(trace['as_of']))}", ""]
     by_name = {d["name"]: d for d in trace["decisions"]}
-    known = _Known(trace, reading, languages[0], out, by_name)
+    known = _Known(trace, reading, languages[0], out, by_name, hints)
     statuses = trace.get("status", {})
     requested = trace["requested"]
     for name in requested:
@@ -95,7 +98,7 @@ class _Known:
     and the walks over them kept with the way they are linked when all have one (engine/explain/graph.py);
     else afresh."""
 
-    def __init__(self, trace: dict, reading: Reading, fallback, out: Writer, by_name: dict):
+    def __init__(self, trace: dict, reading: Reading, fallback, out: Writer, by_name: dict, hints=None):
         self.trace, self.reading, self.out, self.by_name = trace, reading, out, by_name
         self.planned: dict = {}  # decision name → (its plan, its values, its answer): engine/explain/plan.py
         self.graph = None
@@ -109,10 +112,22 @@ class _Known:
         if context is None or self.yes_no is None:
             return
         lang, planned = reading.lang, self.planned
-        for name, decision in by_name.items():
-            cut = split(decision, lang, fallback)
-            if cut is not None:
-                planned[name] = (plan_of(cut[0], context, out), cut[1], cut[2])
+        if hints is not None and len(hints) == 2 * len(by_name) == 2 * len(trace["decisions"]):
+            forms = iter(hints)  # (form, values) of each entry in turn, flat
+            for (name, decision), form, values in zip(by_name.items(), forms, forms):  # (names are unique)
+                found = planned_from(form, values, decision, context, out, lang, fallback) \
+                    if form is not None else None
+                if found is not None:
+                    planned[name] = found
+                    continue
+                cut = split(decision, lang, fallback)
+                if cut is not None:
+                    planned[name] = (plan_of(cut[0], context, out), cut[1], cut[2])
+        else:
+            for name, decision in by_name.items():
+                cut = split(decision, lang, fallback)
+                if cut is not None:
+                    planned[name] = (plan_of(cut[0], context, out), cut[1], cut[2])
         as_of, warned = trace["as_of"], warnings_key(trace)
         if len(planned) == len(trace["decisions"]):
             self.graph = graph_for(context, [found[0] for found in planned.values()])

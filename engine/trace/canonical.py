@@ -78,6 +78,17 @@ class Template:
         return "".join(out)
 
 
+def marked_pieces(text: str) -> tuple:
+    """A canonical text made with markers cut at them: (the constant pieces, the slot number of
+    each marker in the order of the text; a slot may come back). ValueError if a constant piece
+    holds the marker itself."""
+    found = _MARKS.split(text)
+    pieces = found[0::2]
+    if "\ue000verdict-slot-" in "".join(pieces):
+        raise ValueError("marker in the constant text")
+    return pieces, tuple(int(n) for n in found[1::2])
+
+
 def template_or_none(skeleton, slots):
     try:
         return Template(skeleton, slots)

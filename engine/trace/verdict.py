@@ -52,7 +52,7 @@ class Verdict:
     The trace is built on the first `to_dict()` (or `trace`, `to_json()`, `explain()`) from the
     records the evaluation kept, so a verdict whose trace nobody reads costs little."""
 
-    __slots__ = ("outputs", "status", "_trace", "_builder")
+    __slots__ = ("outputs", "status", "_trace", "_builder", "_hints")
 
     def __init__(self, outputs: dict, trace: Optional[dict] = None, builder=None, status: Optional[dict] = None):
         if tuple in map(type, outputs.values()):  # (types compare by identity: no generator per verdict)
@@ -61,6 +61,7 @@ class Verdict:
         self.status = status if status is not None else dict.fromkeys(outputs, ANSWERED_STATUS)
         self._trace = trace         # the JSON-ready trace, or None until `builder()` has made it
         self._builder = builder
+        self._hints = None          # how the builder made the trace, while no caller holds it (explain())
 
     @property
     def complete(self) -> bool:
@@ -76,13 +77,21 @@ class Verdict:
         """The JSON-ready trace."""
         if FULL_ROWS.get():  # a full trace is being built (of a verdict this one rests on): never kept
             return self.full_trace()
+        trace = self._made()
+        self._hints = None  # the caller may change it now: explain() reads it as any trace
+        return trace
+
+    def _made(self) -> dict:
+        """The trace, built if it is not yet (and the builder's hints kept with it)."""
         trace = self._trace
         if trace is None:
             builder = self._builder  # read once: another thread may be building it too
             previous = decimal.getcontext()
             decimal.setcontext(thread_engine_context())  # as localcontext(ENGINE_CONTEXT), no copy made
             try:
-                trace = self._trace = builder()
+                trace = builder()
+                self._hints = getattr(builder, "hints", None)
+                self._trace = trace
             finally:
                 decimal.setcontext(previous)
         return trace
@@ -109,6 +118,7 @@ class Verdict:
     def full_trace(self) -> dict:
         """The trace with every row's outcome (`trace_detail` `full`); built afresh, not kept."""
         if self._builder is None or (self._trace is not None and self._trace.get("trace_detail") != "compact"):
+            self._hints = None
             return self._trace  # made whole when it was made (or unpickled): as full as it can be
         token = FULL_ROWS.set(True)
         try:
@@ -126,7 +136,10 @@ class Verdict:
 
     def explain(self, lang: Optional[str] = None) -> str:
         from engine.explain.render import explain_trace
-        return explain_trace(self.trace, lang)
+        if FULL_ROWS.get():
+            return explain_trace(self.trace, lang)
+        trace = self._made()  # not handed to anyone since it was built: the builder's hints hold for it
+        return explain_trace(trace, lang, self._hints)
 
     def counterfactuals(self, output: str, want=None, fixed=(), ruleset=None):
         """The smallest changes of this verdict's facts that change `output` (engine/whatif)."""
