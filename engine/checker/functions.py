@@ -1,4 +1,4 @@
-"""functions_check: a function's table analysed for overlaps, gaps and masked rows as a decision's is.
+"""functions: a function's table analysed for overlaps, gaps and masked rows as a decision's is.
 
 Its parameters stand where a decision's inputs do: a column that is a parameter's name has that
 parameter's declared type and range for its domain (`function share(a: integer 0..130)`: `a` runs

@@ -1,4 +1,4 @@
-"""lists_check: what the table checker (engine/checker/check.py) does with the list forms.
+"""lists: what the table checker (engine/checker/check.py) does with the list forms.
 
 A cell `in L` in a column of single values is a set of values once L is known before evaluation
 (a list literal, or a parameter in a period): it is analysed as the set `{a, b, …}`. A column

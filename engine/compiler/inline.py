@@ -1,4 +1,4 @@
-"""codegen_inline: the prepared evaluator (`Ruleset.decision_function`) of a `first` table whose
+"""inline: the prepared evaluator (`Ruleset.decision_function`) of a `first` table whose
 tests read other decisions, written as one function, as a programmer writes a chain of tables:
 the decisions it reads computed in place into locals, then its rows as `if`/`elif`, the value
 of the first that matches written in place. A part of codegen.build_entry.

@@ -1,4 +1,4 @@
-"""codegen_nested: an indexed `unique` or `first` table, untraced, written as nested if/else on its
+"""nested: an indexed `unique` or `first` table, untraced, written as nested if/else on its
 columns — the code a programmer writes for a look-up table. A part of codegen.Generator.
 
 Each column is one level: a short ordered column by the comparisons of codegen_tree (a binary

@@ -1,4 +1,4 @@
-"""codegen_tree: how generated code finds the segment of a column value (engine/compiler/index.py's
+"""tree: how generated code finds the segment of a column value (engine/compiler/index.py's
 ColumnIndex.segment, written out): inline comparisons for a short ordered column, a dictionary
 and a bisection for a long one, a dictionary for the others. A part of codegen.Generator.
 """

@@ -1,4 +1,4 @@
-"""codegen_unit: the source of one unit of generated code, built safely, checked and run.
+"""unit: the source of one unit of generated code, built safely, checked and run.
 
 Identifiers are made here (never taken from a rule file or the facts), literals enter through
 `repr`, objects are passed in through `K`; `run_checked` parses the source back, refuses any

@@ -1,4 +1,4 @@
-"""engine_context: the engine's decimal context (values.ENGINE_CONTEXT) set for one evaluation,
+"""context: the engine's decimal context (values.ENGINE_CONTEXT) set for one evaluation,
 without copying a context each time.
 
 `decimal.localcontext(ENGINE_CONTEXT)` copies the context on every entry: for an untraced verdict

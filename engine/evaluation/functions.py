@@ -1,4 +1,4 @@
-"""functions_eval: declared functions compiled to closures, and the one implementation of a call
+"""functions: declared functions compiled to closures, and the one implementation of a call
 that both evaluation paths use — the reference closures (compiler/compile.py) and the generated code
 (compiler/codegen.py) evaluate the arguments themselves, then hand them to `invoke`, so the two paths
 agree by construction on what a function gives, which rows fire and what is traced.

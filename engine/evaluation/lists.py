@@ -1,4 +1,4 @@
-"""lists_eval: the list forms evaluated — as closures (for compile.Compiler) and as generated
+"""lists: the list forms evaluated — as closures (for compile.Compiler) and as generated
 source (for codegen.Generator), both through the run-time functions defined once here.
 
 Lists are tuples. Elements are compared with `==`, the language's equality of values, so `x in L`,

@@ -1,4 +1,4 @@
-"""explain_calls: a decision's function calls in its explanation, one line per call.
+"""calls: a decision's function calls in its explanation, one line per call.
 
     calls    share(a = 24) gave €8.00 — rule share#1 (line 6): a <= 29
              share(a = 40), for ages[1], gave €14.00 — rule share#2 (line 7): a >= 30

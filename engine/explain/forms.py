@@ -1,4 +1,4 @@
-"""explain_forms: a decision's plan and values straight from how its entry was built, for the trace
+"""forms: a decision's plan and values straight from how its entry was built, for the trace
 `Verdict.explain()` renders right after building it (engine/trace/forms.py's hints), instead of
 cutting the entry again (explain_plan.split).
 

@@ -1,4 +1,4 @@
-"""explain_graph: what the walks over a trace's decisions find — the decisions the requested ones
+"""graph: what the walks over a trace's decisions find — the decisions the requested ones
 rest on, the names some decision reads, the stale-figure warnings beneath each — kept for each
 sequence of `Node`s, one per decision: all those walks read of it (its name, the names it reads,
 its figures', its table's columns' and its rules' holes').

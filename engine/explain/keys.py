@@ -1,4 +1,4 @@
-"""explain_keys: what the lines a plan gives (engine/explain/plan.py) depend on besides its shape,
+"""keys: what the lines a plan gives (engine/explain/plan.py) depend on besides its shape,
 as a key that two sets of values share only if they are written alike.
 
 `1 == True` and `hash(1) == hash(True)`, so values are keyed with their classes; a float or a

@@ -1,4 +1,4 @@
-"""explain_numbers: Babel's number patterns of one language applied without Babel's per-call lookups.
+"""number_patterns: Babel's number patterns of one language applied without Babel's per-call lookups.
 
 `babel.numbers.format_currency(v, "EUR", locale=l)` parses the locale, looks up its pattern, its
 group and decimal signs, the currency's symbol and its plural name (for a `¤¤¤` the pattern does

@@ -1,4 +1,4 @@
-"""explain_plan: a decision's lines in an explanation from a plan made once per shape of decision,
+"""plan: a decision's lines in an explanation from a plan made once per shape of decision,
 so that a new household costs the formatting of its values, not the layout of every decision (#15).
 
 From one verdict to the next most of what a decision's lines say stays: the rules that fired, their

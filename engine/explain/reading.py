@@ -1,4 +1,4 @@
-"""explain_reading: a trace's values as a person reads them in one language — from its types and
+"""reading: a trace's values as a person reads them in one language — from its types and
 labels, in the words of engine/explain/values.py — and a decision's `because` text, its rules'
 templates filled in with those words.
 """

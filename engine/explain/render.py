@@ -1,4 +1,4 @@
-"""explain: a trace (JSON) → the explanation a person reads: the answers first, each with why and
+"""render: a trace (JSON) → the explanation a person reads: the answers first, each with why and
 what it rests on, then the decisions they rest on, then the values assumed.
 
 Rendered from the trace's data alone — values with their types, the rules' templates and the

@@ -1,4 +1,4 @@
-"""explain_warnings: the stale-figure warnings shown under a decision — its own, those of every
+"""stale_figures: the stale-figure warnings shown under a decision — its own, those of every
 decision it rests on at any depth, and of their figures — found once per explanation.
 
 Walking the decisions beneath each answer anew costs the size of the graph per answer: for a chain

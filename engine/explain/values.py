@@ -1,4 +1,4 @@
-"""explain_values: a value of a trace in words, remembered per language, so that an explanation
+"""values: a value of a trace in words, remembered per language, so that an explanation
 formats each distinct date, amount or country once (engine/explain/render.py asks for them).
 
 The words of a scalar depend on its type code, its JSON form and the language only: `9000` as

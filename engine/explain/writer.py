@@ -1,4 +1,4 @@
-"""explain_writer: the lines of an explanation in one language — labels padded to one column, text
+"""writer: the lines of an explanation in one language — labels padded to one column, text
 wrapped under them, French spacing — and what of them comes back from one explanation to the next.
 
 The lines a text gives under a label depend on the language, the label and the text only, so they

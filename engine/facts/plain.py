@@ -1,4 +1,4 @@
-"""facts_plain: the facts file most people write, one `name: value` a line, read without PyYAML.
+"""plain: the facts file most people write, one `name: value` a line, read without PyYAML.
 
     read_plain(text) → the dict engine.yaml_safe.load_yaml(text, …) gives, or None
 

@@ -1,4 +1,4 @@
-"""facts_io: the one reader of facts documents, for `eval --facts`, batch lines, example cases and
+"""reader: the one reader of facts documents, for `eval --facts`, batch lines, example cases and
 HTTP bodies alike.
 
 - YAML (`read_facts_text`): plain data, YAML 1.2 core-schema numbers (`010` is 10; `0x1F` refused

@@ -1,4 +1,4 @@
-"""parse_cell: the common forms of a table cell read by hand, without Lark.
+"""cell: the common forms of a table cell read by hand, without Lark.
 
 A 100,000-row table has 400,000 cells; one Lark parse and transform each is most of the loading
 time. Nearly all cells are a literal, a name, a comparison, a range, a set or a list of those:

@@ -1,4 +1,4 @@
-"""durations_parse: the AST builder's methods for the duration forms of grammar/verdict.lark
+"""durations: the AST builder's methods for the duration forms of grammar/verdict.lark
 (`30 days`, `1 year 6 months`; the types `duration in days`, `duration in months`).
 
 A base class of parse._Builder, so the duration forms stay in their own module."""

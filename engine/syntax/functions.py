@@ -1,4 +1,4 @@
-"""functions_parse: the AST of `function` declarations (reusable logic), built with the parser's
+"""functions: the AST of `function` declarations (reusable logic), built with the parser's
 other nodes. A mixin of parse._Builder, kept apart so the parser's module stays small."""
 from __future__ import annotations
 

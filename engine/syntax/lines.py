@@ -1,4 +1,4 @@
-"""parse_lines: the simplest one-line declarations read by hand, without Lark.
+"""lines: the simplest one-line declarations read by hand, without Lark.
 
 A rule file at the size limit can hold 60,000 declarations like `decision x : integer = n`;
 reading each with Lark's LALR parser and tree builder is most of the loading time (5 s). This

@@ -1,4 +1,4 @@
-"""lists_parse: the AST builder's methods for the list forms of grammar/verdict.lark (list
+"""lists: the AST builder's methods for the list forms of grammar/verdict.lark (list
 literals, some/every/for, filters, `x in L`, the cells `contains V` and `in L`).
 
 A base class of parse._Builder, so the list forms stay in their own module."""

@@ -1,4 +1,4 @@
-"""parse_table: the lines of a table → ast.Table. Rows are split into cells here, and each cell
+"""table: the lines of a table → ast.Table. Rows are split into cells here, and each cell
 is parsed as unary tests or an expression by engine.syntax.parse, at its own line and column.
 
 A cell's meaning depends on its column (input, output, annotation), which the grammar cannot

@@ -1,4 +1,4 @@
-"""trace_build: decision records → the trace (docs/trace-format.md) and its digest.
+"""build: decision records → the trace (docs/trace-format.md) and its digest.
 
 What does not depend on the facts is worked out once per ruleset and table version and kept
 (`_Cache`): a decision's location, validity, hit policy and columns (title, name, type code);

@@ -1,4 +1,4 @@
-"""functions_trace: the calls of declared functions in the trace (docs/trace-format.md, *Calls*).
+"""calls: the calls of declared functions in the trace (docs/trace-format.md, *Calls*).
 
 A decision entry that called functions carries `calls`: for each call, in the order made, the
 function, where it was called, the arguments by parameter, the element of the list being iterated

@@ -1,4 +1,4 @@
-"""trace_calls_check: the function calls of a saved trace, checked as the rest of it is.
+"""calls_check: the function calls of a saved trace, checked as the rest of it is.
 
 Shape: every call of every decision (nested ones too) gives its function, where it was called, its
 arguments, the rules that fired and its output, and names a function the trace's `functions`

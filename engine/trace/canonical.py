@@ -1,4 +1,4 @@
-"""trace_canonical: the canonical bytes of a trace (docs/trace-format.md, *Digest and signature*)
+"""canonical: the canonical bytes of a trace (docs/trace-format.md, *Digest and signature*)
 put together from pieces made once, instead of `json.dumps(sort_keys=True)` of the whole trace.
 
 Canonical JSON is compositional: the canonical text of an object is its keys, sorted, each with

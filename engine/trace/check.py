@@ -1,4 +1,4 @@
-"""trace_check: a saved trace → refused unless its shape, its digest and its own story hold.
+"""check: a saved trace → refused unless its shape, its digest and its own story hold.
 
 An auditor reads a trace long after the fact, so nothing in it is taken on trust: the digest must
 be that of its content, the outputs must be the ones its decision records gave, the status of

@@ -1,4 +1,4 @@
-"""trace_json: the trace's two byte forms — indented for people and files, canonical for digests."""
+"""dumps: the trace's two byte forms — indented for people and files, canonical for digests."""
 from __future__ import annotations
 
 import hashlib

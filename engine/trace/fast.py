@@ -1,4 +1,4 @@
-"""trace_fast: the compact trace of a fast-path verdict made straight from its raw records — no
+"""fast: the compact trace of a fast-path verdict made straight from its raw records — no
 decision records, no shape key worked out from them — when its *layout* has been met before.
 
 trace/shapes.py finds a trace's shape from the decision records (which rules fired, which holes

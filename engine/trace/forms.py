@@ -1,4 +1,4 @@
-"""trace_forms: the compact trace of a fast-path verdict built decision by decision, each entry by
+"""forms: the compact trace of a fast-path verdict built decision by decision, each entry by
 code generated for its *form* — when the whole trace's layout is new (engine/trace/fast.py needs
 a layout met often; on the whole bundled ruleset with random households most are not).
 

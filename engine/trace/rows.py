@@ -1,4 +1,4 @@
-"""trace_rows: whether the trace being built is the full one (trace format 3), and its rows.
+"""rows: whether the trace being built is the full one (trace format 3), and its rows.
 
 A compact trace shows a table's fired rows and its row count; the full one every row's outcome
 with the first test that failed. Verdict.full_trace() asks for the full one of the builder the

@@ -1,4 +1,4 @@
-"""trace_shapes: the compact trace of a verdict whose *shape* has been met before, built by code
+"""shapes: the compact trace of a verdict whose *shape* has been met before, built by code
 generated for that shape (docs/performance.md, *The built trace*).
 
 Two verdicts of a ruleset have the same shape when everything in their traces but the values is

@@ -1,4 +1,4 @@
-"""trace_shared: the parts of a trace that do not depend on the facts, made once and shared by
+"""shared: the parts of a trace that do not depend on the facts, made once and shared by
 every trace of the same shape (trace/shapes.py) — read-only, so that no trace can change another.
 
 A compact trace is mostly such parts: the ruleset's name and hash, the labels in every language,

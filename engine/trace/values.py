@@ -1,4 +1,4 @@
-"""trace_values: what a trace shows of the values (trace/build.py): the symbols and titles a
+"""values: what a trace shows of the values (trace/build.py): the symbols and titles a
 reader needs to read them, the value each template hole shows, and the warnings about rules and
 parameters not checked since the date of the facts.
 """

@@ -1,4 +1,4 @@
-"""trace: decision records → the Verdict and its trace, the JSON record an auditor keeps.
+"""verdict: decision records → the Verdict and its trace, the JSON record an auditor keeps.
 
 The trace holds data, not prose: values in their JSON form with their types, the `because`
 templates of the rules that fired with the values of their holes, and the labels a reader needs.
