@@ -431,3 +431,24 @@ def test_whatif_gives_the_changes_and_their_text(client):
     refused = client.post("/whatif", json=dict(body, want="gratis"))
     assert refused.status_code == 422
     assert "wanted value of `css_status`" in error_of(refused)["message"]
+
+
+def test_verdict_serve_freezes_the_loaded_ruleset_out_of_the_collectors_reach(monkeypatch):
+    """A server's ruleset lives as long as it: a full collection must not walk it mid-request."""
+    import gc
+    import uvicorn
+    from engine.serve import app
+    seen = []
+
+    class Server:
+        def __init__(self, config):
+            self.started = True
+
+        def run(self, sockets):
+            seen.append(gc.get_freeze_count())
+    monkeypatch.setattr(uvicorn, "Server", Server)
+    try:
+        assert app.serve(str(RULESET), port=0) == 0
+    finally:
+        gc.unfreeze()
+    assert seen and seen[0] > 1000
