@@ -339,3 +339,36 @@ def test_a_fact_left_unexplored_is_not_counted_among_the_facts_that_change_nothi
         "No change of one or two of the facts explored changes visa.", "Not explored: stay (`stay` is a duration)."]
     assert render(found, ruleset, "fr").splitlines()[1] == \
         "Aucun changement d'un ou deux des faits explorés ne change visa."
+
+
+def test_a_range_open_at_one_end_says_which_end_is_in_and_the_nearest_value_is_one_cent_inside(student_health):
+    """13,957 € is still `participation` (the ceiling is included), 10,339 € is not (it is `free`):
+    the text says so, and `nearest` is the first cent a change can reach."""
+    facts = dict(CSS, annual_resources="9000", insured_in="FR")
+    found = counterfactuals(student_health, facts, "css_status", as_of=AS_OF)
+    assert [(c.changes[0].fact, c.value, str(c.changes[0].nearest)) for c in found.single] == [
+        ("annual_resources", "participation", "10339.01"), ("annual_resources", "not_eligible", "13957.01"),
+        ("insured_in", "not_eligible", "AD")]
+    lines = {lang: render(found, student_health, lang).splitlines()[2] for lang in ("en", "fr", "zh")}
+    assert lines["en"] == ("- Complémentaire santé solidaire would be “with a monthly participation” with annual "
+                           "resources above €10,339.00 and up to €13,957.00.")
+    assert lines["fr"] == ("- Complémentaire santé solidaire : avec participation financière avec ressources du foyer "
+                           "de plus de 10\u202f339,00\u00a0€ et jusqu'à 13\u202f957,00\u00a0€.")
+    assert lines["zh"] == "- 若家庭收入超过 €10,339.00 且不超过 €13,957.00，补充医疗保障（CSS）将为“需缴纳参保费”。"
+    for cents in ("13957.00", "10339.01"):  # the ends the text puts inside the range are inside it
+        assert student_health.evaluate(dict(facts, annual_resources=cents), as_of=AS_OF,
+                                       outputs=["css_status"]).outputs["css_status"] == "participation"
+    assert student_health.evaluate(dict(facts, annual_resources="10339.00"), as_of=AS_OF,
+                                   outputs=["css_status"]).outputs["css_status"] == "free"
+
+
+def test_nearest_is_one_step_inside_an_open_end_for_integers_and_dates():
+    from engine.whatif.pieces import Piece
+    from engine.whatif.search import _closest_in, _step
+    from engine.values import DATE, INTEGER, NUMBER
+    above_ten = Piece(15, 10, False, 20, True)
+    assert _closest_in(above_ten, 3, _step(INTEGER)) == 11
+    assert _closest_in(above_ten, 30, _step(INTEGER)) == 20  # the closed end itself
+    days = Piece(dt.date(2025, 3, 1), dt.date(2025, 1, 1), False, None, True)
+    assert _closest_in(days, dt.date(2024, 6, 1), _step(DATE)) == dt.date(2025, 1, 2)
+    assert _closest_in(Piece(Decimal("1.5"), Decimal(1), False, Decimal(2), True), Decimal(0), _step(NUMBER)) == Decimal("1.5")

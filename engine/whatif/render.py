@@ -34,7 +34,8 @@ WORDS = {
         "more": "(more combinations of two facts exist)",
         "no_value": "no answer",
         "le": "up to {a}", "lt": "below {a}", "ge": "at least {a}", "gt": "above {a}",
-        "between": "from {a} to {b}", "open_between": "between {a} and {b} (excluded)",
+        "between": "from {a} to {b}", "open_between": "between {a} and {b} (both excluded)",
+        "gt_le": "above {a} and up to {b}", "ge_lt": "from {a} to below {b}",
         "eq": "{a}", "one_of": "one of {a}", "other_than": "any value other than {a}",
         "date_le": "on or before {a}", "date_ge": "on or after {a}", "date_between": "from {a} to {b}",
         "fact": "{name} {condition}",
@@ -55,7 +56,8 @@ WORDS = {
         "more": "(d'autres combinaisons de deux faits existent)",
         "no_value": "pas de réponse",
         "le": "jusqu'à {a}", "lt": "de moins de {a}", "ge": "d'au moins {a}", "gt": "de plus de {a}",
-        "between": "de {a} à {b}", "open_between": "entre {a} et {b} (exclus)",
+        "between": "de {a} à {b}", "open_between": "entre {a} et {b} (tous deux exclus)",
+        "gt_le": "de plus de {a} et jusqu'à {b}", "ge_lt": "d'au moins {a} et de moins de {b}",
         "eq": "{a}", "one_of": "parmi {a}", "other_than": "autre que {a}",
         "date_le": "le {a} ou avant", "date_ge": "le {a} ou après", "date_between": "du {a} au {b}",
         "fact": "{name} {condition}",
@@ -76,7 +78,8 @@ WORDS = {
         "more": "（还有其他两项事实的组合）",
         "no_value": "无答案",
         "le": "不超过 {a}", "lt": "低于 {a}", "ge": "至少 {a}", "gt": "超过 {a}",
-        "between": "在 {a} 至 {b} 之间", "open_between": "在 {a} 与 {b} 之间（不含）",
+        "between": "在 {a} 至 {b} 之间", "open_between": "在 {a} 与 {b} 之间（两端均不含）",
+        "gt_le": "超过 {a} 且不超过 {b}", "ge_lt": "不低于 {a} 且低于 {b}",
         "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的值",
         "date_le": "不晚于 {a}", "date_ge": "不早于 {a}", "date_between": "在 {a} 至 {b} 之间",
         "fact": "{name}{condition}",
@@ -161,6 +164,10 @@ def _condition(change, space, ruleset, lang) -> str:
                 parts.append(words["eq"].format(a=fmt(lo)))
             elif region.lo_closed and region.hi_closed:
                 parts.append(words["date_between" if dated else "between"].format(a=fmt(lo), b=fmt(hi)))
+            elif region.hi_closed:  # the lower end excluded only: 10,339 € is not in, 13,957 € is
+                parts.append(words["gt_le"].format(a=fmt(lo), b=fmt(hi)))
+            elif region.lo_closed:
+                parts.append(words["ge_lt"].format(a=fmt(lo), b=fmt(hi)))
             else:
                 parts.append(words["open_between"].format(a=fmt(lo), b=fmt(hi)))
         elif hi is not None:

@@ -16,7 +16,7 @@ from typing import Optional
 import attrs
 
 from engine.errors import Diagnostic, FactError, VerdictError, suggestion_hint
-from engine.values import coerce_fact, to_json_value
+from engine.values import CENT, DATE, INTEGER, MONEY, coerce_fact, to_json_value
 from engine.whatif.pieces import Piece
 from engine.whatif.space import NO_VALUE, NotCovered, Space
 
@@ -192,7 +192,7 @@ class Search:
         found = []
         for value, chosen in by_value.values():
             regions = _regions(chosen, pieces)
-            change = Change(var, facts[var], regions, _nearest(chosen, facts[var]))
+            change = Change(var, facts[var], regions, _nearest(chosen, facts[var], _step(self.space.type_of(var))))
             found.append(Counterfactual((change,), value))
         return found
 
@@ -219,7 +219,7 @@ class Search:
         options = []
         for value, change, outer_pieces in groups.values():
             first = Change(outer, self.facts[outer], _regions(outer_pieces, pieces_of[outer]),
-                           _nearest(outer_pieces, self.facts[outer]))
+                           _nearest(outer_pieces, self.facts[outer], _step(self.space.type_of(outer))))
             change = attrs.evolve(change, current=self.facts[inner])
             distance = min(_distance(p, self.facts[outer]) for p in outer_pieces)
             options.append((distance, Counterfactual((first, change), value)))
@@ -280,23 +280,41 @@ def _sort_key(value):
     return (str(type(value)), value)
 
 
-def _nearest(chosen: list, current):
+def _step(type_):
+    """The smallest change of a fact of this type (a cent, one, a day), or None (a number has none)."""
+    if type_ == MONEY:
+        return CENT
+    if type_ == INTEGER:
+        return 1
+    if type_ == DATE:
+        return dt.timedelta(days=1)
+    return None
+
+
+def _nearest(chosen: list, current, step=None):
     best = None
     for p in chosen:
-        value = _closest_in(p, current)
+        value = _closest_in(p, current, step)
         if best is None or _gap(value, current) < _gap(best, current):
             best = value
     return best
 
 
-def _closest_in(piece: Piece, current):
+def _closest_in(piece: Piece, current, step=None):
+    """The value of `piece` closest to `current`: its end, or, an open end, one step inside it
+    (10,339.01 € above a ceiling of 10,339 €) when the fact's type has a smallest step."""
     if piece.values is not None:
         return piece.sample
     if piece.hi is not None and current > piece.hi:
-        return piece.hi if piece.hi_closed else piece.sample
+        return _inside(piece, piece.hi, -step if step else None) if not piece.hi_closed else piece.hi
     if piece.lo is not None and current < piece.lo:
-        return piece.lo if piece.lo_closed else piece.sample
+        return _inside(piece, piece.lo, step) if not piece.lo_closed else piece.lo
     return piece.sample
+
+
+def _inside(piece: Piece, end, step):
+    value = end + step if step is not None else None
+    return value if value is not None and piece.contains(value) else piece.sample
 
 
 def _gap(value, current):
