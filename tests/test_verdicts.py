@@ -434,3 +434,20 @@ def test_a_name_after_a_name_is_not_taken_for_a_unit(capsys, tmp_path):
     (tmp_path / "r.rules").write_text("input d : integer\ndecision v : integer = d d\n", encoding="utf-8")
     code, out, _ = run(capsys, "check", tmp_path / "r.rules")
     assert code == 1 and "r.rules:2:26: error[syntax]: unexpected `d`" in out and "a duration counts" not in out
+
+
+def test_sign_trace_takes_a_verdict_or_its_json_and_refuses_anything_else_in_words(tmp_path):
+    from engine.trace.signing import generate_key
+    generate_key(str(tmp_path / "k.pem"))
+    verdict = engine.load_ruleset(RULESET).evaluate({"household_size": 1, "annual_resources": 11000,
+                                                    "territory": "metropole"}, as_of=AS_OF, outputs=["css_status"])
+    from_dict = engine.sign_trace(verdict.to_dict(), str(tmp_path / "k.pem"))
+    assert engine.sign_trace(verdict, str(tmp_path / "k.pem")) == from_dict
+    assert engine.sign_trace(verdict.to_json(), str(tmp_path / "k.pem")) == from_dict
+    assert engine.check_signature(json.dumps(from_dict)).valid
+    with pytest.raises(engine.TraceError) as refused:
+        engine.sign_trace(42, str(tmp_path / "k.pem"))
+    assert str(refused.value).startswith("error[trace]: sign_trace takes a trace, not int")
+    assert "pass `verdict.to_dict()`, the Verdict itself, or a saved trace's JSON text" in str(refused.value)
+    with pytest.raises(engine.TraceError):  # text is read as read_trace reads it: an edited trace is refused
+        engine.sign_trace(verdict.to_json().replace('"css_status"', '"css_statu"', 1), str(tmp_path / "k.pem"))

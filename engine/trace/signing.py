@@ -12,7 +12,7 @@ import os
 
 import attrs
 
-from engine.errors import Diagnostic, VerdictError
+from engine.errors import Diagnostic, TraceError, VerdictError
 from engine.trace.dumps import canonical_bytes
 
 ALGORITHM = "ed25519"
@@ -86,8 +86,24 @@ def generate_key(path: str) -> tuple:
     return public_path, key_id(_raw_public(private.public_key()))
 
 
-def sign_trace(trace: dict, private_key_path: str) -> dict:
-    """The trace with a `signature`: {algorithm, key_id, public_key (base64), value (base64)}."""
+def _as_trace(trace, what: str) -> dict:
+    """A trace as a dict, from a dict, a Verdict or the JSON text of one (read and checked as
+    `engine.read_trace` reads it); anything else is refused with what to pass."""
+    if isinstance(trace, dict):
+        return trace
+    if isinstance(trace, (str, bytes)):
+        from engine.trace.check import read_trace
+        return read_trace(trace.decode("utf-8", "replace") if isinstance(trace, bytes) else trace)
+    if hasattr(trace, "to_dict"):
+        return trace.to_dict()
+    raise TraceError(Diagnostic("error", "trace", f"{what} takes a trace, not {type(trace).__name__}",
+                                hint="pass `verdict.to_dict()`, the Verdict itself, or a saved trace's JSON text"))
+
+
+def sign_trace(trace, private_key_path: str) -> dict:
+    """The trace (a dict, a Verdict or JSON text) with a `signature`: {algorithm, key_id,
+    public_key (base64), value (base64)}."""
+    trace = _as_trace(trace, "sign_trace")
     private = _read_key(private_key_path, private=True)
     raw_public = _raw_public(private.public_key())
     signed = dict(trace)
@@ -109,8 +125,9 @@ class SignatureCheck:
     message: str = ""
 
 
-def check_signature(trace: dict, public_key_path: str = None) -> SignatureCheck:
+def check_signature(trace, public_key_path: str = None) -> SignatureCheck:
     ed25519, _, InvalidSignature = _crypto()
+    trace = _as_trace(trace, "check_signature")
     signature = trace.get("signature")
     if signature is None:
         return SignatureCheck(False, public_key_path is None, message="the trace is not signed")
