@@ -451,3 +451,20 @@ def test_sign_trace_takes_a_verdict_or_its_json_and_refuses_anything_else_in_wor
     assert "pass `verdict.to_dict()`, the Verdict itself, or a saved trace's JSON text" in str(refused.value)
     with pytest.raises(engine.TraceError):  # text is read as read_trace reads it: an edited trace is refused
         engine.sign_trace(verdict.to_json().replace('"css_status"', '"css_statu"', 1), str(tmp_path / "k.pem"))
+
+
+@pytest.mark.parametrize("day, refused", [
+    ("2024-09-01", "the figure `gp_fee_sector_1` is in force from 2024-12-22, after the trace's date 2024-09-01"),
+    ("2025-03-01", "`css_free_ceiling` is the version valid from 2025-04-01, not on the trace's date 2025-03-01")])
+def test_a_trace_whose_date_was_edited_and_redigested_contradicts_its_own_figures_and_versions(day, refused):
+    from engine.trace.dumps import digest_of
+    verdict = engine.load_ruleset(RULESET).evaluate(
+        {"household_size": 1, "annual_resources": 11000, "territory": "metropole", "birth_date": "2001-03-14",
+         "has_medecin_traitant": True, "doctor_sector": "sector_1"}, as_of=AS_OF, outputs=["gp_reimbursement", "css_status"])
+    trace = json.loads(verdict.to_json())
+    trace["as_of"] = day
+    trace["digest"] = {"sha256": digest_of(trace)}
+    with pytest.raises(engine.TraceError) as raised:
+        engine.read_trace(json.dumps(trace))
+    assert str(raised.value) == (f"error[trace]: trace: {refused}: the trace was edited\n"
+                                 "  = ask for the original trace, or evaluate its facts again with `verdict eval`")

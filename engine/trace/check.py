@@ -54,6 +54,10 @@ def read_trace(text: str, what: str = "trace", allow_old: bool = False) -> dict:
     return trace
 
 
+# `verdict replay` refuses an edited trace as `verify` does: its facts are evaluated again by `eval`.
+_ORIGINAL_OR_AGAIN = "ask for the original trace, or evaluate its facts again with `verdict eval`"
+
+
 def check_trace(trace: dict, what: str = "trace", signature: bool = True) -> None:
     """Refuse (TraceError) a trace of the current format whose shape, digest or story fails, or
     (`signature`) that carries a signature that does not hold."""
@@ -65,7 +69,7 @@ def check_trace(trace: dict, what: str = "trace", signature: bool = True) -> Non
         raise _refuse(what, "`digest` must give the `sha256` of the trace's content")
     if digest["sha256"] != digest_of(trace):
         raise _refuse(what, "its digest is not the digest of its content: the trace was changed after it was "
-                      "written", hint="ask for the original trace, or evaluate the facts again with `verdict replay`")
+                      "written", hint=_ORIGINAL_OR_AGAIN)
     _check_story(trace, what)
     if signature and "signature" in trace:
         from engine.trace.signing import check_signature
@@ -179,8 +183,7 @@ def _check_decision(what: str, index: int, decision) -> None:
 def _check_story(trace: dict, what: str) -> None:
     """The trace agrees with itself: statuses, outputs, decision records and the values seen."""
     def edited(message):
-        return _refuse(what, f"{message}: the trace was edited", hint="ask for the original trace, or evaluate "
-                       "the facts again with `verdict replay`")
+        return _refuse(what, f"{message}: the trace was edited", hint=_ORIGINAL_OR_AGAIN)
     requested, status, outputs = trace["requested"], trace["status"], trace["outputs"]
     if set(status) != set(requested):
         raise edited("the questions with a status are not the questions asked")
@@ -209,10 +212,18 @@ def _check_story(trace: dict, what: str) -> None:
         if decision.get("status") == "answered":
             seen.setdefault(decision["name"], decision.get("output"))
     figures: dict = {}
+    day = trace["as_of"]  # ISO dates: their order is their text's
     for decision in trace["decisions"]:
         for parameter in decision.get("parameters", []):
             if figures.setdefault(parameter["name"], parameter["value"]) != parameter["value"]:
                 raise edited(f"the figure `{parameter['name']}` has two values")
+            since = parameter.get("effective_from")
+            if isinstance(since, str) and since > day:
+                raise edited(f"the figure `{parameter['name']}` is in force from {since}, after the trace's date {day}")
+        start, end = decision.get("valid_from"), decision.get("valid_to")
+        if (isinstance(start, str) and start > day) or (isinstance(end, str) and end < day):
+            valid = f"from {start} to {end}" if start and end else f"from {start}" if start else f"up to {end}"
+            raise edited(f"`{decision['name']}` is the version valid {valid}, not on the trace's date {day}")
     for decision in trace["decisions"]:
         if decision.get("status") != "answered":
             continue
