@@ -186,6 +186,9 @@ def _same(expected, actual) -> bool:
     """Compare an expected YAML value with an output's JSON form: numbers exactly, dates as text."""
     if isinstance(expected, str) and expected.strip().endswith("€"):  # `0.38 €`, as a rule writes money
         expected = expected.strip()[:-1].strip()
+    if isinstance(expected, str) and expected.strip().endswith("%") and _is_number(expected.strip()[:-1].strip()) \
+            and isinstance(actual, str) and _is_number(actual):  # `50%`, as a rule writes a rate: 0.5
+        expected = str(Decimal(expected.strip()[:-1].strip()) / 100)
     if isinstance(expected, bool) or isinstance(actual, bool):
         return expected is actual if isinstance(expected, bool) and isinstance(actual, bool) else False
     if isinstance(expected, (int, float, Decimal)) or (isinstance(expected, str) and isinstance(actual, str)

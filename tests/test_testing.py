@@ -133,3 +133,19 @@ def test_rows_of_a_function_can_be_expected_to_fire_and_count_for_coverage(tmp_p
     assert main(["test", str(tmp_path)]) == 0
     assert capsys.readouterr().out == (f"1 rule(s) no case exercises:\n  share#1 ({tmp_path}/r.rules:4)\n"
                                        "1 passed, 0 failed\n")
+
+
+def test_an_expected_rate_and_amount_may_be_written_as_the_rules_write_them(tmp_path, capsys):
+    (tmp_path / "r.rules").write_text("input a : integer\ndecision rate : number\n  | a || rate\n  | 1 || 70%\n"
+                                      "  | 2 || 7.5%\n  | 3 || 0.25\ndecision fee : money = 30 € * rate\n"
+                                      "decision label : text\n  | a || label\n  | 1 || \"70%\"\n  | 2 || \"x\"\n  | 3 || \"y\"\n",
+                                      encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "c.yaml").write_text(
+        "- {name: seventy, as_of: 2020-01-01, facts: {a: 1}, expected: {rate: 70%, fee: 21 €, label: 70%}}\n"
+        "- {name: seven and a half, as_of: 2020-01-01, facts: {a: 2}, expected: {rate: 7.5%, fee: 2.25 €}}\n"
+        "- {name: a quarter, as_of: 2020-01-01, facts: {a: 3}, expected: {rate: 25%}}\n"
+        "- {name: wrong, as_of: 2020-01-01, facts: {a: 3}, expected: {rate: 30%}}\n", encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.endswith("3 passed, 1 failed\n") and "wrong" in out
