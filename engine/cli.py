@@ -329,7 +329,8 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
     if wanted("check"):
         check = sub.add_parser("check", help="report errors and warnings in a ruleset")
         check.add_argument("path", help="a ruleset folder or a .rules file")
-        check.add_argument("--format", choices=["text", "json"], default="text")
+        check.add_argument("--format", choices=["text", "json"], default="text",
+                           help="text (each finding with its line and a caret, the default) or json (a list)")
         check.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
         check.add_argument("--suggest", action="store_true",
                            help="propose simplified tables (adjacent rows with the same output merged), as a diff")
@@ -358,16 +359,16 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
         ev.set_defaults(run=cmd_eval)
     if wanted("test"):
         test = sub.add_parser("test", help="run the ruleset's example cases (tests/*.yaml)")
-        test.add_argument("path")
+        test.add_argument("path", help="a ruleset folder (its tests/*.yaml) or a .rules file")
         test.set_defaults(run=cmd_test)
     if wanted("explain"):
         explain = sub.add_parser("explain", help="render a saved JSON trace as text")
-        explain.add_argument("trace")
-        explain.add_argument("--lang")
+        explain.add_argument("trace", help="a saved trace (JSON, from `verdict eval --format json`), or - for standard input")
+        explain.add_argument("--lang", help="language of the text (en, fr, zh; default: the trace's first)")
         explain.set_defaults(run=cmd_explain)
     if wanted("verify"):
         verify = sub.add_parser("verify", help="check a saved trace's digest, consistency and signature")
-        verify.add_argument("trace")
+        verify.add_argument("trace", help="a saved trace (JSON), or - for standard input")
         verify.add_argument("--key", metavar="PUBLIC.pem", help="the signer's public key: the signature must be by it")
         verify.set_defaults(run=cmd_verify)
     if wanted("keygen"):
@@ -377,8 +378,8 @@ def build_parser(argv=None) -> argparse.ArgumentParser:
         keygen.set_defaults(run=cmd_keygen)
     if wanted("replay"):
         rep = sub.add_parser("replay", help="evaluate a saved trace again and compare")
-        rep.add_argument("trace")
-        rep.add_argument("path")
+        rep.add_argument("trace", help="a saved trace (JSON), or - for standard input")
+        rep.add_argument("path", help="the ruleset to evaluate its facts on now: a folder or a .rules file")
         rep.set_defaults(run=cmd_replay)
     for name, module in _SUBPACKAGE_COMMANDS.items():
         # a subpackage is imported for its own command, or to list every command (help, typos)

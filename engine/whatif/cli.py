@@ -7,7 +7,7 @@ import sys
 
 def register(sub) -> None:
     parser = sub.add_parser("whatif", help="the smallest changes of the facts that change an output")
-    parser.add_argument("path", metavar="PATH")
+    parser.add_argument("path", metavar="PATH", help="a ruleset folder or a .rules file")
     parser.add_argument("--facts", required=True, help="a YAML or JSON file of facts, or - for standard input")
     parser.add_argument("--output", required=True, metavar="NAME", help="the decision to change")
     parser.add_argument("--want", metavar="VALUE", help="the value wanted (default: any other value)")
@@ -15,7 +15,8 @@ def register(sub) -> None:
                         help="a fact that cannot change (nationality, birth_date…); repeatable")
     parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="the evaluation date (default: today)")
     parser.add_argument("--lang", help="language of the text (en, fr, zh)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--format", choices=("text", "json"), default="text",
+                        help="text (the changes in words, the default) or json (the regions and values)")
     parser.set_defaults(run=run)
 
 
