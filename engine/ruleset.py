@@ -5,6 +5,7 @@ import datetime as dt
 import decimal
 import functools
 import gc
+import re
 import threading
 from typing import Iterable, Mapping, Optional
 
@@ -75,8 +76,13 @@ def _as_date(value, what: str) -> dt.date:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            if _ISO_SHAPE.match(value.strip()):  # the shape is right, the day is not: say which is wrong
+                raise FactError(Diagnostic("error", "fact-type", f"{what}: expected a date YYYY-MM-DD, got {value!r} "
+                                           "(not a day of the calendar)", hint="check the month and the day")) from None
     raise FactError(Diagnostic("error", "fact-type", f"{what}: expected a date YYYY-MM-DD, got {value!r}"))
+
+
+_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 class Ruleset:

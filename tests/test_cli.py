@@ -202,7 +202,8 @@ def test_eval_bad_facts_exits_2_and_prints_nothing_on_stdout(capsys, golden_cwd,
 
 @pytest.mark.parametrize("argv, stderr", [
     (["--facts", "mini/facts.yaml", "--as-of", "2025-13-01"],
-     "error[fact-type]: as_of: expected a date YYYY-MM-DD, got '2025-13-01'\n"),
+     "error[fact-type]: as_of: expected a date YYYY-MM-DD, got '2025-13-01' (not a day of the calendar)\n"
+     "  = check the month and the day\n"),
     (["--facts", "mini/facts.yaml", "--as-of", AS_OF, "--output", "nope"],
      "error[unknown-output]: unknown decision `nope`\n  = the decisions are: band, reimbursed, patient_pays, eu_citizen\n"),
     (["--facts", "nofile.yaml"], "error[not-found]: facts file nofile.yaml: No such file or directory\n"),

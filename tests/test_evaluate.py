@@ -898,7 +898,7 @@ def test_as_of_is_required_to_be_a_date(ws):
     rs = ws.load(FEE)
     with pytest.raises(engine.FactError) as excinfo:
         rs.evaluate({}, as_of="2025-13-01")
-    assert error_of(excinfo).message == "as_of: expected a date YYYY-MM-DD, got '2025-13-01'"
+    assert error_of(excinfo).message == "as_of: expected a date YYYY-MM-DD, got '2025-13-01' (not a day of the calendar)"
     assert rs.evaluate({}, as_of=dt.date(2024, 12, 22)).outputs["r"] == D("30.00")
 
 

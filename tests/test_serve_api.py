@@ -234,7 +234,7 @@ def test_unknown_output_and_impossible_date_are_422(client):
     assert unknown["diagnostics"] == [{"severity": "error", "code": "unknown-output",
                                        "message": "unknown decision `enrolement`", "hint": "did you mean `enrolment`?"}]
     day = client.post("/evaluate", json={"facts": WANG, "as_of": "2025-02-30"})
-    assert day.status_code == 422 and error_of(day)["message"] == "as_of: expected a date YYYY-MM-DD, got '2025-02-30'"
+    assert day.status_code == 422 and error_of(day)["message"] == "as_of: expected a date YYYY-MM-DD, got '2025-02-30' (not a day of the calendar)"
 
 
 def test_a_damaged_trace_is_422(client):
