@@ -99,7 +99,7 @@ def test_unique_two_matches_names_rules_lines_and_inputs(ws):
         rs.evaluate({"age": 45, "territory": "metropole"}, as_of=AS_OF)
     diagnostic = error_of(excinfo)
     assert diagnostic.code == "not-unique"
-    assert diagnostic.message == ("`band` is a unique table but rules band#2 (line 6), band#3 (line 7) all match "
+    assert diagnostic.message == ("`band` is a unique table but rules band#2 (line 6), band#3 (line 7) both match "
                                   "age = 45, territory = metropole (as of 2025-06-01)")
     assert (diagnostic.span.file, diagnostic.span.line, diagnostic.span.column) == ("r.rules", 3, 10)
     assert diagnostic.hint == "make the rows exclusive, or use `hit first`"
@@ -115,7 +115,7 @@ def test_unique_error_uses_explicit_rule_ids(ws):
         """)
     with pytest.raises(EvaluationError) as excinfo:
         rs.evaluate({"age": 35}, as_of=AS_OF)
-    assert "rules under_41 (line 4), over_29 (line 5) all match age = 35" in error_of(excinfo).message
+    assert "rules under_41 (line 4), over_29 (line 5) both match age = 35" in error_of(excinfo).message
 
 
 def test_first_takes_the_first_matching_row(ws):

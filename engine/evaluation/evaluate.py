@@ -246,7 +246,7 @@ def not_unique(as_of, plan: VersionPlan, matched: list, inputs) -> EvaluationErr
     ids = ", ".join(f"{r.rule_id} (line {r.row.span.line})" for r in matched)
     shown = ", ".join(f"{c.title} = {format_value(v)}" for c, v in zip(plan.decl.body.inputs, inputs))
     return EvaluationError(Diagnostic(
-        "error", "not-unique", f"`{plan.name}` is a unique table but rules {ids} all match {shown} "
+        "error", "not-unique", f"`{plan.name}` is a unique table but rules {ids} {'both' if len(matched) == 2 else 'all'} match {shown} "
         f"(as of {as_of})", plan.decl.span, hint="make the rows exclusive, or use `hit first`"))
 
 
