@@ -108,7 +108,7 @@ def test_the_text_in_three_languages(student_health):
     found = counterfactuals(student_health, CSS, "css_status", want="free", fixed=("household_size",), as_of=AS_OF)
     assert render(found, student_health, "en") == (
         "Complémentaire santé solidaire: with a monthly participation as of 1\u00a0September\u00a02025.\n"
-        "Kept as they are: household_size.\n"
+        "Kept as they are: household size.\n"
         "What would make it free:\n"
         "- Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00.\n"
         "- Complémentaire santé solidaire would be “free” with territory overseas France.\n")

@@ -99,7 +99,7 @@ def render(whatif, ruleset, lang: str = "en") -> str:
 
     lines = [words["now"].format(title=title, value=value(whatif.current), day=formatting.format_date(whatif.as_of, lang))]
     if whatif.fixed:
-        lines.append(words["fixed"].format(facts=", ".join(whatif.fixed)))
+        lines.append(words["fixed"].format(facts=", ".join(_fact_name(ruleset, name, lang) for name in whatif.fixed)))
     if not whatif.single and not whatif.pairs:
         key = "none" if whatif.want is not None else "none_any"
         key += "_explored" if whatif.not_covered else ""  # not "these facts": some were not looked at
