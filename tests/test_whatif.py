@@ -364,7 +364,8 @@ def test_a_range_open_at_one_end_says_which_end_is_in_and_the_nearest_value_is_o
 
 def test_nearest_is_one_step_inside_an_open_end_for_integers_and_dates():
     from engine.whatif.pieces import Piece
-    from engine.whatif.search import _closest_in, _step
+    from engine.whatif.search import _closest_in
+    from engine.whatif.space import step_of as _step
     from engine.values import DATE, INTEGER, NUMBER
     above_ten = Piece(15, 10, False, 20, True)
     assert _closest_in(above_ten, 3, _step(INTEGER)) == 11

@@ -16,9 +16,9 @@ from typing import Optional
 import attrs
 
 from engine.errors import Diagnostic, FactError, VerdictError, suggestion_hint
-from engine.values import CENT, DATE, INTEGER, MONEY, coerce_fact, to_json_value
+from engine.values import coerce_fact, to_json_value
 from engine.whatif.pieces import Piece
-from engine.whatif.space import NO_VALUE, NotCovered, Space
+from engine.whatif.space import NO_VALUE, NotCovered, Space, step_of
 
 MAX_OPTIONS_PER_PAIR = 3
 
@@ -192,7 +192,7 @@ class Search:
         found = []
         for value, chosen in by_value.values():
             regions = _regions(chosen, pieces)
-            change = Change(var, facts[var], regions, _nearest(chosen, facts[var], _step(self.space.type_of(var))))
+            change = Change(var, facts[var], regions, _nearest(chosen, facts[var], step_of(self.space.type_of(var))))
             found.append(Counterfactual((change,), value))
         return found
 
@@ -219,7 +219,7 @@ class Search:
         options = []
         for value, change, outer_pieces in groups.values():
             first = Change(outer, self.facts[outer], _regions(outer_pieces, pieces_of[outer]),
-                           _nearest(outer_pieces, self.facts[outer], _step(self.space.type_of(outer))))
+                           _nearest(outer_pieces, self.facts[outer], step_of(self.space.type_of(outer))))
             change = attrs.evolve(change, current=self.facts[inner])
             distance = min(_distance(p, self.facts[outer]) for p in outer_pieces)
             options.append((distance, Counterfactual((first, change), value)))
@@ -278,17 +278,6 @@ def _regions(chosen: list, pieces: list) -> tuple:
 
 def _sort_key(value):
     return (str(type(value)), value)
-
-
-def _step(type_):
-    """The smallest change of a fact of this type (a cent, one, a day), or None (a number has none)."""
-    if type_ == MONEY:
-        return CENT
-    if type_ == INTEGER:
-        return 1
-    if type_ == DATE:
-        return dt.timedelta(days=1)
-    return None
 
 
 def _nearest(chosen: list, current, step=None):

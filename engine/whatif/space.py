@@ -26,11 +26,10 @@ from engine import ast
 from engine.countries import COUNTRY_CODES
 from engine.errors import EvaluationError
 from engine.evaluation.evaluate import Context
-from engine.values import ENGINE_CONTEXT, EnumType, Type
+from engine.values import CENT, ENGINE_CONTEXT, EnumType, Type
 from engine.whatif.pieces import Piece, discrete_points, on_grid, ordered_pieces
 
 ENUMERABLE = 200
-CENT = Decimal("0.01")
 MONOTONE_CALLS = ("years_between", "months_between")
 FAR = 100_000  # bisection window for monotone date functions, in days either side
 
@@ -44,6 +43,12 @@ class NoValue:
 
 NO_VALUE = NoValue()
 _FAILURES = (EvaluationError, decimal.DecimalException, OverflowError, KeyError, RecursionError)
+
+
+def step_of(type_):
+    """The smallest change of a fact of this type — a cent, a day, one — or None (a number has none)."""
+    name = type_.name if type(type_) is Type else None
+    return {"money": CENT, "date": dt.timedelta(days=1), "integer": Decimal(1)}.get(name)
 
 
 class NotCovered(Exception):
@@ -200,9 +205,8 @@ class Space:
             points = sorted({int(q) for p in points for q in discrete_points([p])})
             lo = None if lo is None else int(lo)
             hi = None if hi is None else int(hi)
-        grid = CENT if getattr(type_, "name", None) == "money" else None
         pieces = ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
-        return on_grid(pieces, grid) if grid is not None else pieces
+        return on_grid(pieces, CENT) if kind == "dense" and step_of(type_) == CENT else pieces
 
     def uses(self, var: str, within: list) -> "_Uses":
         """How `var` reaches the decisions `within` (made once: it does not depend on the facts)."""
@@ -221,7 +225,7 @@ class Space:
         lo, lo_closed, hi, hi_closed = rng.lo, rng.lo_closed, rng.hi, rng.hi_closed
         kind = kind_of(self.type_of(var))
         if kind == "discrete":
-            one = dt.timedelta(days=1) if isinstance(lo or hi, dt.date) else Decimal(1)
+            one = step_of(self.type_of(var))
             lo = None if lo is None else (lo if lo_closed else lo + one)
             hi = None if hi is None else (hi if hi_closed else hi - one)
             lo_closed = hi_closed = True
