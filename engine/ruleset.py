@@ -5,7 +5,6 @@ import datetime as dt
 import decimal
 import functools
 import gc
-import re
 import threading
 from typing import Iterable, Mapping, Optional
 
@@ -21,7 +20,7 @@ from engine.semantics.model import NO_DEFAULT, Model
 from engine.semantics.resolve import Resolver
 from engine.ruleset_files import RulesetFiles, read_ruleset
 from engine.span import Span
-from engine.values import ENGINE_CONTEXT, coerce_fact, shown_value
+from engine.values import ENGINE_CONTEXT, NOT_A_DAY, coerce_fact, iso_date, shown_value
 from engine.facts.reader import shown_text
 
 
@@ -74,15 +73,13 @@ def _as_date(value, what: str) -> dt.date:
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            if _ISO_SHAPE.match(value.strip()):  # the shape is right, the day is not: say which is wrong
+            return iso_date(value)
+        except ValueError as error:
+            if error.args == NOT_A_DAY:  # the shape is right, the day is not: say which is wrong
+                why, hint = NOT_A_DAY
                 raise FactError(Diagnostic("error", "fact-type", f"{what}: expected a date YYYY-MM-DD, got {value!r} "
-                                           "(not a day of the calendar)", hint="check the month and the day")) from None
+                                           f"({why})", hint=hint)) from None
     raise FactError(Diagnostic("error", "fact-type", f"{what}: expected a date YYYY-MM-DD, got {value!r}"))
-
-
-_ISO_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}$")
 
 
 class Ruleset:

@@ -194,6 +194,20 @@ def _to_decimal(name: str, type_: Type, raw: Any) -> Decimal:
     return value if exponent <= 0 else Decimal(int(value))  # 0E+99999999 is plain 0, 1E+5 is 100000
 
 
+NOT_A_DAY = ("not a day of the calendar", "check the month and the day")
+
+
+def iso_date(text: str) -> dt.date:
+    """The date written `YYYY-MM-DD`, or ValueError: with the arguments NOT_A_DAY when the shape
+    is right and the calendar has no such day (2025-02-30, 2025-13-01), the words to say so."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError(*NOT_A_DAY) from None
+        raise
+
+
 def coerce_fact(name: str, type_: Type, raw: Any, range_: Optional[Range] = None):
     """The engine value for a fact `raw` of declared `type_`, or a FactError naming the fact."""
     value = _coerce(name, type_, raw)
@@ -250,10 +264,10 @@ def _coerce(name: str, type_: Type, raw: Any):
             return raw
         if isinstance(raw, str):
             try:
-                return dt.date.fromisoformat(raw.strip())
-            except ValueError:
-                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
-                    raise _fail(name, type_, raw, "not a day of the calendar", "check the month and the day") from None
+                return iso_date(raw)
+            except ValueError as error:
+                if error.args == NOT_A_DAY:
+                    raise _fail(name, type_, raw, *NOT_A_DAY) from None
         raise _fail(name, type_, raw, "", "write the date as YYYY-MM-DD, e.g. 2001-03-14")
     if kind == "text":
         if not isinstance(raw, str):
