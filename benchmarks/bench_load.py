@@ -42,6 +42,33 @@ ruleset = load_ruleset_cached(sys.argv[1])
 print(json.dumps({"imports": imported - start, "load": time.perf_counter() - imported}))
 """
 RUNS = 9
+# What attrs costs inside a cached `verdict eval` (STYLE: frozen attrs classes for the AST and the
+# results): its import, then the making of each class (engine/ast.py, the models, the results),
+# timed in the command's own process: what is left of the bound once Python has started and attrs
+# has made the classes is what the rest of the command may cost.
+ATTRS_IN_EVAL = """
+import gc, json, sys, io, contextlib, time
+gc.disable()  # as engine/cli.py pauses it while its modules load
+start = time.perf_counter()
+import attrs, attr._next_gen as made
+imported = time.perf_counter() - start
+spent, classes, make = [0.0], [0], made.attrs
+def timed(*args, **kwargs):  # (engine's classes are made by attrs.frozen / define, which call this)
+    began = time.perf_counter()
+    cls = make(*args, **kwargs)
+    spent[0] += time.perf_counter() - began
+    classes[0] += 1
+    return cls
+made.attrs = timed
+gc.enable()
+from engine.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+sys.__stdout__.write(json.dumps({"import": imported, "classes": spent[0], "count": classes[0]}))
+"""
 
 
 def run(against: str = None) -> list:
@@ -61,7 +88,7 @@ def run(against: str = None) -> list:
             commands["against"] = ([against] + commands["cached"][0][1:],
                                    dict(plain, VERDICT_CACHE_DIR=os.path.join(folder, "against")))
         times = {name: [] for name in commands}
-        loads, imports = [], []
+        loads, imports, in_eval = [], [], []
         for attempt in range(RUNS + 1):
             for name, (command, env) in commands.items():
                 start = time.perf_counter()
@@ -70,13 +97,18 @@ def run(against: str = None) -> list:
                     times[name].append(time.perf_counter() - start)
             done = subprocess.run([sys.executable, "-c", LOAD, RULESET], check=True, capture_output=True, env=cached,
                                   cwd=ROOT)
+            attrs_done = subprocess.run([sys.executable, "-c", ATTRS_IN_EVAL] + commands["cached"][0][1:],
+                                        check=True, capture_output=True, env=cached, cwd=ROOT)
             if attempt:
                 found = json.loads(done.stdout)
                 loads.append(found["load"])
                 imports.append(found["imports"])
+                in_eval.append(json.loads(attrs_done.stdout))
     median = {name: statistics.median(found) for name, found in times.items()}
     load = statistics.median(loads)
     bound = 3 * median["pass"] + load
+    attrs_import = statistics.median(found["import"] for found in in_eval)
+    attrs_classes = statistics.median(found["classes"] for found in in_eval)
     return [
         Row("new process", "python -c pass", median["pass"], unit="ms"),
         Row("new process", "verdict eval (1 output), cached rules", median["cached"], unit="ms",
@@ -86,6 +118,15 @@ def run(against: str = None) -> list:
         Row("new process", "load_ruleset_cached(student_health), the call", load, unit="ms", target="≤ 50 ms",
             met=load <= 0.05),
         Row("new process", "its imports (engine.cache, engine.ruleset)", statistics.median(imports), unit="ms"),
+        Row("new process", f"attrs inside the cached verdict eval: its import, {in_eval[0]['count']} classes made",
+            attrs_import + attrs_classes, unit="ms", reference=bound - median["pass"],
+            reference_name="bound less pass",
+            note=f"attrs' import {attrs_import * 1000:.0f} ms, the engine's frozen attrs classes (the AST, the "
+                 f"models, the results) {attrs_classes * 1000:.0f} ms: the share of what the bound leaves "
+                 "beyond Python's own start that attrs takes"),
+        Row("new process", "the rest of it (engine code, standard modules, the load, the evaluation)",
+            median["cached"] - median["pass"] - attrs_import - attrs_classes, unit="ms",
+            reference=bound - median["pass"] - attrs_import - attrs_classes, reference_name="what the bound leaves"),
     ] + ([Row("new process", f"verdict eval (1 output), cached rules, {against}", median["against"], unit="ms",
               reference=bound, reference_name="3× pass + load", target="≤ 1×", met=median["against"] <= bound),
           Row("new process", "verdict eval (1 output), cached rules: this one against that one", median["cached"],
