@@ -427,7 +427,7 @@ def test_whatif_gives_the_changes_and_their_text(client):
         {"changes": [{"fact": "annual_resources", "from": "11000.00", "to": [{"min": "0", "max": "10339.00"}],
                       "nearest": "10339.00"}], "value": "free"}]
     assert answer.json()["text"].splitlines()[-1] == (
-        "- Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00.")
+        "- Complémentaire santé solidaire would be “free” if “Household resources” is up to €10,339.00.")
     refused = client.post("/whatif", json=dict(body, want="gratis"))
     assert refused.status_code == 422
     assert "wanted value of `css_status`" in error_of(refused)["message"]

@@ -370,11 +370,12 @@ def test_eval_whatif_adds_the_counterfactuals_to_the_text_and_to_the_trace(capsy
     code, out, _ = run(capsys, *argv)
     assert code == 0
     assert out.splitlines()[-5:] == [
-        "- Complémentaire santé solidaire would be “free” with household size at least 2.",
-        "- Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00.",
-        "- Complémentaire santé solidaire would be “not eligible” with annual resources above €13,957.00.",
-        "- Complémentaire santé solidaire would be “free” with territory overseas France.",
-        "- Complémentaire santé solidaire would be “not eligible” with insured in any value other than France."]
+        "- Complémentaire santé solidaire would be “free” if “Persons in the household” is at least 2.",
+        "- Complémentaire santé solidaire would be “free” if “Household resources” is up to €10,339.00.",
+        "- Complémentaire santé solidaire would be “not eligible” if “Household resources” is above €13,957.00.",
+        "- Complémentaire santé solidaire would be “free” if “Where the household lives” is overseas France.",
+        "- Complémentaire santé solidaire would be “not eligible” if “Country of health insurance” is other than "
+        "France."]
     code, out, _ = run(capsys, *argv, "--format", "json")
     trace = json.loads(out)
     assert trace["counterfactuals"]["css_status"]["single"][1] == {

@@ -108,12 +108,13 @@ def test_the_text_in_three_languages(student_health):
     found = counterfactuals(student_health, CSS, "css_status", want="free", fixed=("household_size",), as_of=AS_OF)
     assert render(found, student_health, "en") == (
         "Complémentaire santé solidaire: with a monthly participation as of 1\u00a0September\u00a02025.\n"
-        "Kept as they are: household size.\n"
+        "Kept as they are: “Persons in the household”.\n"
         "What would make it free:\n"
-        "- Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00.\n"
-        "- Complémentaire santé solidaire would be “free” with territory overseas France.\n")
-    assert render(found, student_health, "fr").splitlines()[3] == (
-        "- Complémentaire santé solidaire : gratuite avec ressources du foyer jusqu'à 10\u202f339,00\u00a0€.")
+        "- Complémentaire santé solidaire would be “free” if “Household resources” is up to €10,339.00.\n"
+        "- Complémentaire santé solidaire would be “free” if “Where the household lives” is overseas France.\n")
+    assert render(found, student_health, "fr").splitlines()[1:4:2] == [
+        "Faits gardés tels quels : « Nombre de personnes du foyer ».",
+        "- Complémentaire santé solidaire : gratuite si « Ressources du foyer » : jusqu'à 10\u202f339,00\u00a0€."]
     assert render(found, student_health, "zh").splitlines()[3] == (
         "- 若家庭收入不超过 €10,339.00，补充医疗保障（CSS）将为“免费”。")
 
@@ -350,10 +351,10 @@ def test_a_range_open_at_one_end_says_which_end_is_in_and_the_nearest_value_is_o
         ("annual_resources", "participation", "10339.01"), ("annual_resources", "not_eligible", "13957.01"),
         ("insured_in", "not_eligible", "AD")]
     lines = {lang: render(found, student_health, lang).splitlines()[2] for lang in ("en", "fr", "zh")}
-    assert lines["en"] == ("- Complémentaire santé solidaire would be “with a monthly participation” with annual "
-                           "resources above €10,339.00 and up to €13,957.00.")
-    assert lines["fr"] == ("- Complémentaire santé solidaire : avec participation financière avec ressources du foyer "
-                           "de plus de 10\u202f339,00\u00a0€ et jusqu'à 13\u202f957,00\u00a0€.")
+    assert lines["en"] == ("- Complémentaire santé solidaire would be “with a monthly participation” if “Household "
+                           "resources” is above €10,339.00 and up to €13,957.00.")
+    assert lines["fr"] == ("- Complémentaire santé solidaire : avec participation financière si « Ressources du foyer » : "
+                           "plus de 10\u202f339,00\u00a0€ et jusqu'à 13\u202f957,00\u00a0€.")
     assert lines["zh"] == "- 若家庭收入超过 €10,339.00 且不超过 €13,957.00，补充医疗保障（CSS）将为“需缴纳参保费”。"
     for cents in ("13957.00", "10339.01"):  # the ends the text puts inside the range are inside it
         assert student_health.evaluate(dict(facts, annual_resources=cents), as_of=AS_OF,
@@ -373,3 +374,23 @@ def test_nearest_is_one_step_inside_an_open_end_for_integers_and_dates():
     days = Piece(dt.date(2025, 3, 1), dt.date(2025, 1, 1), False, None, True)
     assert _closest_in(days, dt.date(2024, 6, 1), _step(DATE)) == dt.date(2025, 1, 2)
     assert _closest_in(Piece(Decimal("1.5"), Decimal(1), False, Decimal(2), True), Decimal(0), _step(NUMBER)) == Decimal("1.5")
+
+
+def test_the_text_names_each_fact_by_its_title_in_quotes_or_by_its_name_when_it_has_none(tmp_path):
+    """A title reads in the sentence whatever its grammar (a question, "Holds …"): quoted in English
+    and French; a fact with no title is named by its name, underscores as spaces."""
+    (tmp_path / "r.rules").write_text(
+        'input paid : bool "Has paid the fee"\ninput nights_booked : integer 0..100\ndecision visa : text hit first\n'
+        '  | paid  | nights_booked || visa\n  | true  | <= 10         || "short stay"\n'
+        '  | -     | -             || "refused"\n', encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "r.rules")
+    found = counterfactuals(ruleset, {"paid": False, "nights_booked": 5}, "visa", want="short stay", as_of=AS_OF)
+    assert render(found, ruleset, "en").splitlines()[1:] == [
+        "What would make it short stay:", "- visa would be “short stay” if “Has paid the fee” is true."]
+    found = counterfactuals(ruleset, {"paid": True, "nights_booked": 50}, "visa", want="short stay", as_of=AS_OF,
+                            fixed=("paid",))
+    assert render(found, ruleset, "en").splitlines()[1:] == [
+        "Kept as they are: “Has paid the fee”.", "What would make it short stay:",
+        "- visa would be “short stay” if “nights booked” is up to 10."]
+    assert render(found, ruleset, "fr").splitlines()[3] == "- visa : short stay si « nights booked » : jusqu'à 10."
+    assert render(found, ruleset, "zh").splitlines()[3] == "- 若nights booked不超过 10，visa将为“short stay”。"

@@ -1,8 +1,10 @@
 """render: a WhatIf → text a person reads, in English, French or Chinese.
 
-"Complémentaire santé solidaire would be “free” with annual resources up to €10,339.00." A region
+"Complémentaire santé solidaire would be “free” if “Household resources” is up to €10,339.00." A region
 that reaches the end of the fact's declared range is said from one side only (`money >= 0`:
-"up to €10,339.00", not "from €0.00 to €10,339.00"). Money, dates and countries are written as
+"up to €10,339.00", not "from €0.00 to €10,339.00"). A fact is named by its title, as the
+explanation names it, in quotes in English and French so that any title reads in the sentence
+("if “Holds an S1 form” is yes", "si « Formulaire S1 » : oui"), as it is in Chinese. Money, dates and countries are written as
 the explanation writes them (engine/locale/, CLDR through Babel): `13 957,00 €`, `1er septembre
 2025`, `Allemagne`, `€13,957.00`, `2025年9月1日`, `德国`.
 """
@@ -19,7 +21,7 @@ LANGS = ("en", "fr", "zh")
 
 WORDS = {
     "en": {
-        "line": "{title} would be {value} with {conditions}.", "named": "“{a}”",
+        "line": "{title} would be {value} if {conditions}.", "named": "“{a}”",
         "and": " and ", "or": " or ",
         "now": "{title}: {value} as of {day}.",
         "none": "No change of one or two of these facts gives {title} {want}.",
@@ -36,12 +38,12 @@ WORDS = {
         "le": "up to {a}", "lt": "below {a}", "ge": "at least {a}", "gt": "above {a}",
         "between": "from {a} to {b}", "open_between": "between {a} and {b} (both excluded)",
         "gt_le": "above {a} and up to {b}", "ge_lt": "from {a} to below {b}",
-        "eq": "{a}", "one_of": "one of {a}", "other_than": "any value other than {a}",
+        "eq": "{a}", "one_of": "one of {a}", "other_than": "other than {a}",
         "date_le": "on or before {a}", "date_ge": "on or after {a}", "date_between": "from {a} to {b}",
-        "fact": "{name} {condition}",
+        "fact": "“{name}” is {condition}", "fixed_name": "“{name}”",
     },
     "fr": {
-        "line": "{title} : {value} avec {conditions}.", "named": "{a}",
+        "line": "{title} : {value} si {conditions}.", "named": "{a}",
         "and": " et ", "or": " ou ",
         "now": "{title} : {value} au {day}.",
         "none": "Aucun changement d'un ou deux de ces faits ne donne {title} {want}.",
@@ -55,12 +57,12 @@ WORDS = {
         "not_covered": "Non exploré : {fact} ({why}).",
         "more": "(d'autres combinaisons de deux faits existent)",
         "no_value": "pas de réponse",
-        "le": "jusqu'à {a}", "lt": "de moins de {a}", "ge": "d'au moins {a}", "gt": "de plus de {a}",
+        "le": "jusqu'à {a}", "lt": "moins de {a}", "ge": "au moins {a}", "gt": "plus de {a}",
         "between": "de {a} à {b}", "open_between": "entre {a} et {b} (tous deux exclus)",
-        "gt_le": "de plus de {a} et jusqu'à {b}", "ge_lt": "d'au moins {a} et de moins de {b}",
+        "gt_le": "plus de {a} et jusqu'à {b}", "ge_lt": "au moins {a} et moins de {b}",
         "eq": "{a}", "one_of": "parmi {a}", "other_than": "autre que {a}",
         "date_le": "le {a} ou avant", "date_ge": "le {a} ou après", "date_between": "du {a} au {b}",
-        "fact": "{name} {condition}",
+        "fact": "« {name} » : {condition}", "fixed_name": "« {name} »",
     },
     "zh": {
         "line": "若{conditions}，{title}将为{value}。", "named": "“{a}”",
@@ -82,7 +84,7 @@ WORDS = {
         "gt_le": "超过 {a} 且不超过 {b}", "ge_lt": "不低于 {a} 且低于 {b}",
         "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的值",
         "date_le": "不晚于 {a}", "date_ge": "不早于 {a}", "date_between": "在 {a} 至 {b} 之间",
-        "fact": "{name}{condition}",
+        "fact": "{name}{condition}", "fixed_name": "{name}",
     },
 }
 
@@ -99,7 +101,8 @@ def render(whatif, ruleset, lang: str = "en") -> str:
 
     lines = [words["now"].format(title=title, value=value(whatif.current), day=formatting.format_date(whatif.as_of, lang))]
     if whatif.fixed:
-        lines.append(words["fixed"].format(facts=", ".join(_fact_name(ruleset, name, lang) for name in whatif.fixed)))
+        lines.append(words["fixed"].format(facts=", ".join(words["fixed_name"].format(name=_fact_name(ruleset, name, lang))
+                                                           for name in whatif.fixed)))
     if not whatif.single and not whatif.pairs:
         key = "none" if whatif.want is not None else "none_any"
         key += "_explored" if whatif.not_covered else ""  # not "these facts": some were not looked at
@@ -131,12 +134,10 @@ def _line(cf, space, ruleset, title, value, lang) -> str:
 
 
 def _fact_name(ruleset, name: str, lang: str) -> str:
-    """A fact as the reader knows it. English reads the name itself (`annual resources`); French
-    and Chinese read its title in messages/<lang>.yaml (lower-cased inside a French sentence)."""
-    title = ruleset.files.messages.get(lang, {}).get("titles", {}).get(name) if lang != "en" else None
-    if title:
-        return title[:1].lower() + title[1:] if lang != "zh" and not title[1:2].isupper() else title
-    return name.replace("_", " ") if lang == "en" else name
+    """A fact as the explanation names it: its title in `lang` (messages/<lang>.yaml, or the
+    declared description in the ruleset's own language), else the name, its underscores as spaces."""
+    from engine.trace.verdict import title_of
+    return title_of(ruleset, name, lang) or name.replace("_", " ")
 
 
 def _condition(change, space, ruleset, lang) -> str:
