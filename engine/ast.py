@@ -37,8 +37,8 @@ class Node:
 def shape(node):
     """A node without its positions: equal for the same text written in two places."""
     if isinstance(node, Node):
-        return (type(node).__name__,) + tuple(shape(getattr(node, f.name)) for f in node.__attrs_attrs__
-                                              if f.name != "span")
+        return (type(node).__name__,) + tuple(shape(value) for value in (getattr(node, f.name) for f in node.__attrs_attrs__)
+                                              if value.__class__ is not Span)
     if isinstance(node, tuple):
         return tuple(shape(n) for n in node)
     return node
@@ -302,6 +302,7 @@ class ParameterValue(Node):
     start: Any  # datetime.date
     value: Expr
     source: Optional[str]
+    source_span: Optional[Span] = None  # the source's name, for a message about it
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -312,6 +313,7 @@ class ParameterDecl(Declaration):
     source: Optional[str]
     checked: Any
     values: tuple
+    source_span: Optional[Span] = None
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -361,6 +363,7 @@ class Row(Node):
     source: Optional[str]
     rule_id: Optional[str]
     is_otherwise: bool
+    source_span: Optional[Span] = None  # the `source` cell, for a message about it
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -388,6 +391,7 @@ class DecisionDecl(Declaration):
     checked: Any
     body: Any  # Table | ExpressionBody
     range: Optional[DeclRange] = None  # the values the decision may give: checked at evaluation
+    source_span: Optional[Span] = None
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -427,6 +431,7 @@ class FunctionDecl(Declaration):
     valid_from: Any = None
     valid_to: Any = None
     checked: Any = None
+    source_span: Optional[Span] = None
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -128,8 +128,25 @@ def test_unknown_source_with_a_registry(ws):
         """}, ruleset_yaml="name: x\nsources:\n  guide: {title: A guide}\n")
     diagnostics, _ = engine.ruleset.check_path(folder)
     d = one(diagnostics)
-    assert where(d) == ("error", "unknown-name", "rs/r.rules", 2, 10)
+    assert where(d) == ("error", "unknown-name", "rs/r.rules", 2, 29)  # at the source's name
     assert (d.message, d.hint) == ("unknown source `guid`", "did you mean `guide`?")
+
+
+def test_an_unknown_source_is_shown_where_it_is_written(ws):
+    """In a parameter's value and in a row's `source` cell (a row can be longer than the snippet
+    shows: the caret is on the cell, not on the row's start)."""
+    folder = ws.folder({"r.rules": """
+        input age : integer
+        parameter fee : money
+          from 2024-01-01 = 30 € source guid
+        decision d hit first
+          | age || d | source
+          | -   || 1 | gide
+        """}, ruleset_yaml="name: x\nsources:\n  guide: {title: A guide}\n")
+    diagnostics, _ = engine.ruleset.check_path(folder)
+    assert sorted(where(d) + (d.message,) for d in diagnostics if d.is_error) == [
+        ("error", "unknown-name", "rs/r.rules", 3, 33, "unknown source `guid`"),
+        ("error", "unknown-name", "rs/r.rules", 6, 16, "unknown source `gide`")]
 
 
 def test_sources_are_free_without_a_registry(ws):

@@ -211,7 +211,7 @@ class Resolver(ExpressionTyper):
 
     def _parameter(self, decl: ast.ParameterDecl) -> ParameterInfo:
         type_ = self.type_of_expr(decl.type, decl.name)
-        self._check_source(decl.source, decl.span)
+        self._check_source(decl.source, decl.source_span or decl.span)
         values = []
         previous = None
         for entry in decl.values:
@@ -219,7 +219,7 @@ class Resolver(ExpressionTyper):
                 self.error("validity-overlap", f"the value from {entry.start} is listed after the value from "
                            f"{previous}; list the values of `{decl.name}` in date order, each date once", entry.span)
             previous = entry.start
-            self._check_source(entry.source, entry.span)
+            self._check_source(entry.source, entry.source_span or entry.span)
             value = self._constant(entry.value, type_, f"the value of `{decl.name}`")
             values.append(ParameterValue(entry.start, value, entry.source or decl.source, entry.span))
         return ParameterInfo(decl, type_, tuple(values), decl.checked)
@@ -335,7 +335,7 @@ class Resolver(ExpressionTyper):
                 or name in BUILTIN_NAMES)
 
     def _version(self, decl: ast.DecisionDecl) -> Version:
-        self._check_source(decl.source, decl.span)
+        self._check_source(decl.source, decl.source_span or decl.span)
         deps: list[str] = []
         decision_type = self.decision_types.get(decl.name, UNKNOWN)
         body = decl.body
@@ -374,7 +374,7 @@ class Resolver(ExpressionTyper):
                     self.error("type-mismatch", f"this cell gives {type_.describe()}; the column is "
                                f"{output_type.describe()}", expr.span)
             self._template(row.because, deps, decl.name)
-            self._check_source(row.source, row.span)
+            self._check_source(row.source, row.source_span or row.span)
         self._check_hit_policy(decl, output_types)
         return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids),
                        self._declared_range(decl.name, decl.range, decision_type))

@@ -21,9 +21,10 @@ class FunctionBuilder(Transformer):
             aside = getattr(self, "rows_aside", {})
             body = build_table(self.file, str(name), [r for line in body for r in (line, *aside.get(line.line, ()))],
                                span)
+        source, source_span = source or (None, None)
         return ast.FunctionDecl(span, str(name), params, type_, range_,
                                 _unquote(title, self._tok(title)) if title else None,
-                                hit or ast.HitPolicy(span, "unique"), source, body)
+                                hit or ast.HitPolicy(span, "unique"), source, body, source_span=source_span)
 
     def function_param(self, meta, name, type_, range_):
         return ast.FunctionParam(self._tok(name), str(name), type_, range_)

@@ -295,15 +295,18 @@ class _Builder(ListsBuilder, FunctionBuilder, DurationsBuilder, Transformer):
                       "write `a..b`, `>= a`, `> a`, `<= b` or `< b`")
 
     def parameter_decl(self, meta, name, type_, title, source, checked, *values):
+        source, source_span = source or (None, None)
         return ast.ParameterDecl(self._tok(name), str(name), type_, _unquote(title, self._tok(title)) if title else None,
-                                 source, checked, tuple(values))
+                                 source, checked, tuple(values), source_span)
 
     def parameter_value(self, meta, date, value, source):
         span = self._tok(date)
-        return ast.ParameterValue(self._span(meta), _date(date, span), value, source)
+        source, source_span = source or (None, None)
+        return ast.ParameterValue(self._span(meta), _date(date, span), value, source, source_span)
 
     def source_clause(self, meta, name):
-        return str(name)
+        """(the source's id, where it is written): the declarations keep both."""
+        return str(name), self._tok(name)
 
     def checked_clause(self, meta, date):
         return _date(date, self._tok(date))
@@ -330,8 +333,9 @@ class _Builder(ListsBuilder, FunctionBuilder, DurationsBuilder, Transformer):
             aside = getattr(self, "rows_aside", {})
             body = build_table(self.file, str(name), [r for line in body for r in (line, *aside.get(line.line, ()))],
                                span)
+        source, source_span = source or (None, None)
         return ast.DecisionDecl(span, str(name), type_, _unquote(title, self._tok(title)) if title else None, hit,
-                                valid_from, valid_to, source, checked, body, range_)
+                                valid_from, valid_to, source, checked, body, range_, source_span)
 
     def assert_decl(self, meta, assertion):
         return assertion
