@@ -109,7 +109,7 @@ def test_the_text_in_three_languages(student_health):
     assert render(found, student_health, "en") == (
         "Complémentaire santé solidaire: with a monthly participation as of 1\u00a0September\u00a02025.\n"
         "Kept as they are: “Persons in the household”.\n"
-        "What would make it free:\n"
+        "What would make it “free”:\n"
         "- Complémentaire santé solidaire would be “free” if “Household resources” is up to €10,339.00.\n"
         "- Complémentaire santé solidaire would be “free” if “Where the household lives” is overseas France.\n")
     assert render(found, student_health, "fr").splitlines()[1:4:2] == [
@@ -342,6 +342,20 @@ def test_a_fact_left_unexplored_is_not_counted_among_the_facts_that_change_nothi
         "Aucun changement d'un ou deux des faits explorés ne change visa."
 
 
+def test_the_value_wanted_is_quoted_as_each_line_quotes_it_also_when_nothing_gives_it(tmp_path):
+    (tmp_path / "r.rules").write_text('input paid : bool\ndecision visa : text\n'
+                                      '  | paid || visa\n  | true || "long stay"\n'
+                                      '  | -    || "refused"\n', encoding="utf-8")
+    ruleset = engine.load_ruleset(tmp_path / "r.rules")
+    found = counterfactuals(ruleset, {"paid": False}, "visa", want="short stay", as_of=AS_OF)
+    assert (found.single, found.pairs) == ((), ())
+    assert render(found, ruleset, "en").splitlines()[1] == \
+        "No change of one or two of these facts makes visa “short stay”."
+    assert render(found, ruleset, "fr").splitlines()[1] == \
+        "Aucun changement d'un ou deux de ces faits ne donne « short stay » pour visa."
+    assert render(found, ruleset, "zh").splitlines()[1] == "改变其中一两项事实都不能使visa为“short stay”。"
+
+
 def test_a_range_open_at_one_end_says_which_end_is_in_and_the_nearest_value_is_one_cent_inside(student_health):
     """13,957 € is still `participation` (the ceiling is included), 10,339 € is not (it is `free`):
     the text says so, and `nearest` is the first cent a change can reach."""
@@ -386,11 +400,11 @@ def test_the_text_names_each_fact_by_its_title_in_quotes_or_by_its_name_when_it_
     ruleset = engine.load_ruleset(tmp_path / "r.rules")
     found = counterfactuals(ruleset, {"paid": False, "nights_booked": 5}, "visa", want="short stay", as_of=AS_OF)
     assert render(found, ruleset, "en").splitlines()[1:] == [
-        "What would make it short stay:", "- visa would be “short stay” if “Has paid the fee” is true."]
+        "What would make it “short stay”:", "- visa would be “short stay” if “Has paid the fee” is true."]
     found = counterfactuals(ruleset, {"paid": True, "nights_booked": 50}, "visa", want="short stay", as_of=AS_OF,
                             fixed=("paid",))
     assert render(found, ruleset, "en").splitlines()[1:] == [
-        "Kept as they are: “Has paid the fee”.", "What would make it short stay:",
+        "Kept as they are: “Has paid the fee”.", "What would make it “short stay”:",
         "- visa would be “short stay” if “nights booked” is up to 10."]
     assert render(found, ruleset, "fr").splitlines()[3] == "- visa : short stay si « nights booked » : jusqu'à 10."
     assert render(found, ruleset, "zh").splitlines()[3] == "- 若nights booked不超过 10，visa将为“short stay”。"

@@ -21,12 +21,12 @@ LANGS = ("en", "fr", "zh")
 
 WORDS = {
     "en": {
-        "line": "{title} would be {value} if {conditions}.", "named": "“{a}”",
+        "line": "{title} would be {value} if {conditions}.", "named": "“{a}”", "wanted": "“{a}”",
         "and": " and ", "or": " or ",
         "now": "{title}: {value} as of {day}.",
-        "none": "No change of one or two of these facts gives {title} {want}.",
+        "none": "No change of one or two of these facts makes {title} {want}.",
         "none_any": "No change of one or two of these facts changes {title}.",
-        "none_explored": "No change of one or two of the facts explored gives {title} {want}.",
+        "none_explored": "No change of one or two of the facts explored makes {title} {want}.",
         "none_any_explored": "No change of one or two of the facts explored changes {title}.",
         "want": "What would make it {want}:",
         "any": "What would change it:",
@@ -43,12 +43,12 @@ WORDS = {
         "fact": "“{name}” is {condition}", "fixed_name": "“{name}”",
     },
     "fr": {
-        "line": "{title} : {value} si {conditions}.", "named": "{a}",
+        "line": "{title} : {value} si {conditions}.", "named": "{a}", "wanted": "« {a} »",
         "and": " et ", "or": " ou ",
         "now": "{title} : {value} au {day}.",
-        "none": "Aucun changement d'un ou deux de ces faits ne donne {title} {want}.",
+        "none": "Aucun changement d'un ou deux de ces faits ne donne {want} pour {title}.",
         "none_any": "Aucun changement d'un ou deux de ces faits ne change {title}.",
-        "none_explored": "Aucun changement d'un ou deux des faits explorés ne donne {title} {want}.",
+        "none_explored": "Aucun changement d'un ou deux des faits explorés ne donne {want} pour {title}.",
         "none_any_explored": "Aucun changement d'un ou deux des faits explorés ne change {title}.",
         "want": "Ce qui donnerait {want} :",
         "any": "Ce qui changerait le résultat :",
@@ -65,12 +65,12 @@ WORDS = {
         "fact": "« {name} » : {condition}", "fixed_name": "« {name} »",
     },
     "zh": {
-        "line": "若{conditions}，{title}将为{value}。", "named": "“{a}”",
+        "line": "若{conditions}，{title}将为{value}。", "named": "“{a}”", "wanted": "{a}",
         "and": "且", "or": "或",
         "now": "{title}：{value}（{day}）。",
-        "none": "改变其中一两项事实都不能使{title}为{want}。",
+        "none": "改变其中一两项事实都不能使{title}为“{want}”。",
         "none_any": "改变其中一两项事实都不会改变{title}。",
-        "none_explored": "改变已探索的一两项事实都不能使{title}为{want}。",
+        "none_explored": "改变已探索的一两项事实都不能使{title}为“{want}”。",
         "none_any_explored": "改变已探索的一两项事实都不会改变{title}。",
         "want": "怎样才能得到“{want}”：",
         "any": "怎样会改变结果：",
@@ -99,6 +99,9 @@ def render(whatif, ruleset, lang: str = "en") -> str:
     def value(v):
         return _value(ruleset, v, type_, lang)
 
+    def wanted(v):  # "What would make it “short stay”": a label, as each line quotes it
+        return words["wanted"].format(a=value(v)) if isinstance(v, str) else value(v)
+
     lines = [words["now"].format(title=title, value=value(whatif.current), day=formatting.format_date(whatif.as_of, lang))]
     if whatif.fixed:
         lines.append(words["fixed"].format(facts=", ".join(words["fixed_name"].format(name=_fact_name(ruleset, name, lang))
@@ -106,9 +109,9 @@ def render(whatif, ruleset, lang: str = "en") -> str:
     if not whatif.single and not whatif.pairs:
         key = "none" if whatif.want is not None else "none_any"
         key += "_explored" if whatif.not_covered else ""  # not "these facts": some were not looked at
-        lines.append(words[key].format(title=title, want=value(whatif.want)))
+        lines.append(words[key].format(title=title, want=wanted(whatif.want)))
     else:
-        lines.append(words["want"].format(want=value(whatif.want)) if whatif.want is not None else words["any"])
+        lines.append(words["want"].format(want=wanted(whatif.want)) if whatif.want is not None else words["any"])
         for cf in whatif.single:
             lines.append("- " + _line(cf, space, ruleset, title, value, lang))
         if whatif.pairs:
