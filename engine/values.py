@@ -232,7 +232,8 @@ def _coerce(name: str, type_: Type, raw: Any):
             raise _fail(name, type_, raw, "not a list")
         if len(raw) > MAX_LIST_LENGTH:
             raise _fail(name, type_, f"a list of {len(raw)} items", f"at most {MAX_LIST_LENGTH}")
-        return tuple(_coerce(f"{name}[{i}]", type_.element, item) for i, item in enumerate(raw))
+        # `household[1]` is the first, as the language's `L[1]` is: the rule's author reads one notation
+        return tuple(_coerce(f"{name}[{i}]", type_.element, item) for i, item in enumerate(raw, start=1))
     kind = type_.name
     if kind == "bool":
         if isinstance(raw, bool):

@@ -268,7 +268,7 @@ def test_list_facts(ws):
     with pytest.raises(FactError) as excinfo:
         rs.evaluate({"documents": ["pasport"]}, as_of="2025-06-01")
     assert [(d.message, d.hint) for d in excinfo.value.diagnostics] == [
-        ("fact `documents[0]`: expected {passport, visa}, got 'pasport'", "did you mean `passport`?")]
+        ("fact `documents[1]`: expected {passport, visa}, got 'pasport'", "did you mean `passport`?")]
     with pytest.raises(FactError) as excinfo:
         rs.evaluate({"documents": "passport"}, as_of="2025-06-01")
     assert [d.message for d in excinfo.value.diagnostics] == [

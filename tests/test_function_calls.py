@@ -113,8 +113,8 @@ mine: €18.00
 
 all_shares: €8.00 and €14.00
   rule     all_shares · shares.rules:15
-  calls    share(a = 20), for ages[0], gave €8.00 — rule share#1 (line 9): Aged 20: 8 €.
-           share(a = 40), for ages[1], gave €14.00 — rule share#2 (line 10): a >= 30
+  calls    share(a = 20), for ages[1], gave €8.00 — rule share#1 (line 9): Aged 20: 8 €.
+           share(a = 40), for ages[2], gave €14.00 — rule share#2 (line 10): a >= 30
 """,
     "fr": """\
 Ma part\u00a0: 18,00\u00a0€
@@ -125,8 +125,8 @@ Ma part\u00a0: 18,00\u00a0€
 
 all_shares\u00a0: 8,00\u00a0€ et 14,00\u00a0€
   règle      all_shares · shares.rules:15
-  appels     share(a = 20), pour ages[0], a donné 8,00\u00a0€ — règle share#1 (ligne 9)\u00a0: 20 ans\u00a0: 8 €.
-             share(a = 40), pour ages[1], a donné 14,00\u00a0€ — règle share#2 (ligne 10)\u00a0: a >= 30
+  appels     share(a = 20), pour ages[1], a donné 8,00\u00a0€ — règle share#1 (ligne 9)\u00a0: 20 ans\u00a0: 8 €.
+             share(a = 40), pour ages[2], a donné 14,00\u00a0€ — règle share#2 (ligne 10)\u00a0: a >= 30
 """,
     "zh": """\
 我的份额：€18.00
@@ -137,8 +137,8 @@ all_shares\u00a0: 8,00\u00a0€ et 14,00\u00a0€
 
 all_shares：€8.00和€14.00
   规则 all_shares · shares.rules:15
-  调用 share(a = 20)（ages[0]）得出 €8.00——规则 share#1（第 9 行）：20 岁：8 欧元。
-       share(a = 40)（ages[1]）得出 €14.00——规则 share#2（第 10 行）：a >= 30
+  调用 share(a = 20)（ages[1]）得出 €8.00——规则 share#1（第 9 行）：20 岁：8 欧元。
+       share(a = 40)（ages[2]）得出 €14.00——规则 share#2（第 10 行）：a >= 30
 """,
 }
 
@@ -191,8 +191,8 @@ def test_each_iteration_names_its_element_and_stops_where_the_quantifier_does(tm
                               ([{"element": 1, "of": "groups"}], 1, "g", 45, 14)]
     assert seen("literal") == [(None, 0, None, 1, 8), (None, 1, None, 40, 14)]
     text = ruleset.evaluate(facts, as_of="2025-01-01", outputs=["nested", "literal"]).explain()
-    assert "share(a = 45), for groups[1], g[1], gave 14 — rule share (line 4): if a < 30 then 8 else 14" in text
-    assert "share(a = 40), for element 1, gave 14 — rule share (line 4)" in text
+    assert "share(a = 45), for groups[2], g[2], gave 14 — rule share (line 4): if a < 30 then 8 else 14" in text
+    assert "share(a = 40), for element 2, gave 14 — rule share (line 4)" in text
 
 
 # ---------------------------------------------------------------------------- verify and replay
@@ -288,7 +288,7 @@ decision labels : list of text = for x in people return label(x)
         verdict = run(facts, as_of="2025-01-01")
         assert verdict.to_dict()["decisions"][0]["calls"][0]["fired"][0]["holes"] == {"p.name": "Li", "p.age": 12}
         assert verdict.explain().splitlines()[4:6] == [
-            "  calls    label(p = {age: 12, name: Li}), for people[0], gave minor — rule label#1 (line 6): Li is",
+            "  calls    label(p = {age: 12, name: Li}), for people[1], gave minor — rule label#1 (line 6): Li is",
             "           12."]
 
 
@@ -305,7 +305,7 @@ def test_a_call_that_finds_no_rule_says_where_it_was_called_and_for_which_elemen
     with pytest.raises(engine.EvaluationError) as raised:
         getattr(ruleset, path)({"ages": [20, 40, 70]}, as_of="2025-01-01", trace=traced)
     diagnostic, = raised.value.diagnostics
-    element = " for ages[2]" if traced else ""  # the element is counted when tracing, as the trace counts it
+    element = " for ages[3]" if traced else ""  # the element is counted when tracing, from 1 as `ages[1]` is the first
     assert (diagnostic.code, diagnostic.span.line) == ("no-match", 2)
     assert diagnostic.message == (f"no rule of `share` matches a = 70 (as of 2025-01-01), "
                                   f"called at {tmp_path / 'fn.rules'}:6:60{element}")
@@ -318,4 +318,4 @@ def test_a_partial_verdict_gives_the_failing_call_and_element_as_its_reason(tmp_
     assert main(["eval", str(tmp_path / "fn.rules"), "--facts", str(tmp_path / "f.yaml"), "--as-of", "2025-01-01"]) == 1
     words = " ".join(capsys.readouterr().out.split())  # the line is wrapped where the path makes it long
     assert f"because no rule of `share` matches a = 70 (as of 2025-01-01), called at {tmp_path / 'fn.rules'}:6:60 " \
-           "for ages[2] rule fn.rules:2" in words
+           "for ages[3] rule fn.rules:2" in words

@@ -80,9 +80,9 @@ def test_a_wrong_element_is_named_by_its_path(household):
     with pytest.raises(FactError) as raised:
         household.evaluate(facts, as_of=AS_OF)
     messages = [d.message for d in raised.value.diagnostics]
-    assert messages == ["fact `household[1].age`: expected integer, got 'x' (not a number; write a whole number, "
+    assert messages == ["fact `household[2].age`: expected integer, got 'x' (not a number; write a whole number, "
                         "e.g. 12)",
-                        "fact `ages[1]`: expected integer, got 'b' (not a number; write a whole number, e.g. 12)"]
+                        "fact `ages[2]`: expected integer, got 'b' (not a number; write a whole number, e.g. 12)"]
 
 
 def test_sum_of_a_list_of_truths_is_a_type_error_at_its_place(tmp_path):

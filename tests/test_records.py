@@ -290,11 +290,11 @@ def test_wrong_record_facts_name_the_path(people, applicant, message, hint):
 def test_a_list_of_records_names_the_element(people):
     with pytest.raises(FactError) as excinfo:
         people.evaluate(facts(household=[MARIE, {**MARIE, "age": "old"}]), as_of=AS_OF)
-    assert error_of(excinfo).message == ("fact `household[1].age`: expected integer, got 'old' "
+    assert error_of(excinfo).message == ("fact `household[2].age`: expected integer, got 'old' "
                                          "(not a number; write a whole number, e.g. 12)")
     with pytest.raises(FactError) as excinfo:
         people.evaluate(facts(household=[MARIE, "Marie"]), as_of=AS_OF)
-    assert error_of(excinfo).message == "fact `household[1]`: expected Person, got 'Marie' (not a mapping)"
+    assert error_of(excinfo).message == "fact `household[2]`: expected Person, got 'Marie' (not a mapping)"
     assert people.evaluate(facts(household=[MARIE, WANG]), as_of=AS_OF).outputs["size"] == 2
 
 
@@ -361,7 +361,7 @@ def test_the_http_api(ws):
         assert answer.json()["trace"]["outputs"] == {"band": "young local"}
         wrong = client.post("/evaluate", json={"facts": facts(household=[{**MARIE, "age": -1}]), "as_of": AS_OF})
         assert wrong.status_code == 422
-        assert "fact `household[0].age`: -1 is outside its declared range 0..130" in wrong.text
+        assert "fact `household[1].age`: -1 is outside its declared range 0..130" in wrong.text
         described = client.get(f"/rulesets/{rs.name}").json()
         applicant = next(i for i in described["inputs"] if i["name"] == "applicant")
         page = client.get("/").text
@@ -513,7 +513,7 @@ def test_a_dmn_list_of_structures_becomes_a_list_of_records():
     assert result.ruleset.evaluate({"Employees": staff}, as_of=AS_OF).outputs == {"headcount": 2}
     with pytest.raises(FactError) as excinfo:
         result.ruleset.evaluate({"Employees": [{"id": 1, "dept": 2}]}, as_of=AS_OF)
-    assert error_of(excinfo).message == "fact `Employees[0]`: missing field `name`"
+    assert error_of(excinfo).message == "fact `Employees[1]`: missing field `name`"
 
 
 # ============================================================================ the editor

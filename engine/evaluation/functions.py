@@ -252,7 +252,8 @@ def _with_the_call(error: EvaluationError, span, index: tuple) -> EvaluationErro
     the body already told is passed on as it is."""
     if getattr(error, "call_told", False):
         return error
-    where = f"called at {span.location()}" + "".join(f" for {of or 'element'}[{position}]" for position, of in index)
+    # positions shown from 1, as the language's `L[1]` and the facts' `household[1]` count
+    where = f"called at {span.location()}" + "".join(f" for {of or 'element'}[{position + 1}]" for position, of in index)
     told = EvaluationError([attrs.evolve(d, message=f"{d.message}, {where}") for d in error.diagnostics], error.sources)
     told.call_told = True
     return told

@@ -59,9 +59,10 @@ def _argument(value, code, reading) -> str:
 
 
 def _element(call: dict, w: dict) -> str:
-    """`ages[1]`, or `groups[0], members[2]` in nested iterations; `element 3` for an unnamed list."""
+    """`ages[1]`, or `groups[1], members[3]` in nested iterations; `element 3` for an unnamed list.
+    The trace counts from 0; a reader, as the language's `L[1]`, from 1."""
     steps = list(call.get("within", [])) + [call]
-    parts = [f"{s['of']}[{s['element']}]" if s.get("of") else w["element"].format(index=s.get("element"))
+    parts = [f"{s['of']}[{s['element'] + 1}]" if s.get("of") else w["element"].format(index=s.get("element") + 1)
              for s in steps]
     return ", ".join(parts)
 
