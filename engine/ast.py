@@ -364,6 +364,7 @@ class Row(Node):
     rule_id: Optional[str]
     is_otherwise: bool
     source_span: Optional[Span] = None  # the `source` cell, for a message about it
+    id_span: Optional[Span] = None      # the `id` cell, for a message about it
 
 
 @attrs.frozen(repr=False, eq=False)

@@ -322,6 +322,34 @@ def test_duplicate_decision_without_validity(ws):
                                    "give each version a `valid from … to …` clause, or rename one")
 
 
+def test_a_rule_id_given_twice_is_named_at_its_second_row_in_a_table_a_function_or_another_decision(ws):
+    """A `because` is translated by its rule id and a trace names a rule by it: two rows with one id
+    would take each other's text."""
+    folder = ws.folder({"a.rules": """
+        input age : integer
+        decision band : integer hit first
+          | age  || band | id
+          | < 30 || 1    | young
+          | -    || 2    | young
+        function share(a: integer) : integer hit first
+          | a    || share | id
+          | < 30 || 8     | young
+          | -    || 14    | other
+        decision fee : integer = share(age) + band
+        """, "b.rules": """
+        decision other_band : integer hit first
+          | age  || other_band | id
+          | -    || 3          | other
+        """})
+    diagnostics, _ = engine.ruleset.check_path(folder)
+    assert sorted((where(d), d.message) for d in diagnostics if d.code == "duplicate-name") == [
+        (("error", "duplicate-name", "rs/a.rules", 5, 20), "rule id `young` is given twice (first at rs/a.rules:4:20)"),
+        (("error", "duplicate-name", "rs/a.rules", 8, 21), "rule id `young` is given twice (first at rs/a.rules:4:20)"),
+        (("error", "duplicate-name", "rs/b.rules", 3, 26), "rule id `other` is given twice (first at rs/a.rules:9:21)")]
+    assert {d.hint for d in diagnostics if d.code == "duplicate-name"} == {
+        "give each row its own id: an explanation's translation and a trace name the rule by it"}
+
+
 def test_builtin_name_cannot_be_declared(ws):
     d = one(ws.diagnostics("input as_of : date\n"), "duplicate-name")
     assert where(d) == ("error", "duplicate-name", "r.rules", 1, 7)

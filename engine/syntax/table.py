@@ -188,9 +188,10 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         if not text:
             raise _syntax(Span.point(file, line, col), "this output cell is empty",
                           "every row gives a value to each output column")
-    because = source = rule_id = source_span = None
+    because = source = rule_id = source_span = id_span = None
     if after > output_count:
-        because, source, rule_id, source_span = _annotations(file, line, annotations, cells[divider + output_count:])
+        because, source, rule_id, source_span, id_span = _annotations(file, line, annotations,
+                                                                      cells[divider + output_count:])
     output_exprs, output_cache = [], caches[1]
     for text, col in output_cells:
         span = Span(file, line, col, line, col + len(text))
@@ -203,11 +204,12 @@ def _build_row(file, decision, token, cells, divider, inputs, outputs, annotatio
         output_exprs.append(expr or scan_expression(text, file, line, col, output_cache, span)
                             or _parse_fragment(text, "expression", file, line, col))
     return ast.Row(row_span, number, tuple(tests), tuple(output_exprs), because, source, rule_id, is_otherwise,
-                   source_span)
+                   source_span, id_span)
 
 
 def _annotations(file, line, annotations, cells) -> tuple:
-    """(because template, source, id, the source cell's span) of a row's annotation cells, each None when empty."""
+    """(because template, source, id, the source and id cells' spans) of a row's annotation cells, each None
+    when empty."""
     notes = {}
     for name, (text, col) in zip(annotations, cells):
         if text:
@@ -221,5 +223,5 @@ def _annotations(file, line, annotations, cells) -> tuple:
             text = _unquote(text, span)
         because = ast.Template(span, text)
     source, source_span = notes["source"] if "source" in notes else (None, None)
-    rule_id = notes["id"][0] if "id" in notes else None
-    return because, source, rule_id, source_span
+    rule_id, id_span = notes["id"] if "id" in notes else (None, None)
+    return because, source, rule_id, source_span, id_span
