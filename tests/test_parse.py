@@ -303,6 +303,17 @@ def test_unexpected_character_hints(char, hint):
     assert diagnostic.hint == hint
 
 
+@pytest.mark.parametrize("text, column, hint", [
+    ("decision d hit first\n  | x || d\n  | 1 || 8 euros\n", 12, "write money as a number followed by ` €`: `8 €`"),
+    ("decision d : money = 14 EUR\n", 25, "write money as a number followed by ` €`: `14 €`"),
+    ("decision d : money = €14\n", 22, "write money as a number followed by ` €`: `14 €`"),
+    ("parameter p : money\n  from 2024-01-01 = 30.50 Euro\n", 27, "write money as a number followed by ` €`: `30.50 €`"),
+])
+def test_money_written_with_a_word_or_the_sign_first_gets_the_amount_rewritten(text, column, hint):
+    diagnostic = syntax_error(text)
+    assert (diagnostic.span.line, diagnostic.span.column, diagnostic.hint) == (text.count("\n"), column, hint)
+
+
 BROKEN = [
     "input x : integer\ndecision d : integer = (x + 1\n",
     "input x : integer\ndecision d : integer = x +\n",

@@ -88,7 +88,7 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
         if error.char == "\t":
             pass
         elif error.char in "€$£":
-            hint = "write money as a number followed by ` €`, e.g. `25 €`"
+            hint = _money_hint()
         elif error.char == '"':
             hint = 'a quoted text ends with `"` on the same line; write \\" for a quote inside it'
         elif not error.char.isprintable():
@@ -106,6 +106,10 @@ def describe_unexpected(error, text: str, fragment: str = "") -> tuple[str, str 
     if token is not None and getattr(token, "type", "") == "NAME" and str(token).lower() in UNIT_LOOKALIKES \
             and _after_a_number(token, text):
         hint = DURATION_UNIT_HINT + (": a week is `7 days`" if str(token).lower().startswith("week") else "")
+    if token is not None and str(token).lower() in MONEY_LOOKALIKES and _after_a_number(token, text):
+        hint = _money_hint(_number_before(token, text))  # `8 euros`, `14 EUR`
+    elif token is not None and str(token) == "€" and not _after_a_number(token, text):
+        hint = _money_hint(_number_after(token, text))  # `€14`
     if _bracketed_declared_range(token, text, fragment):
         hint = DECLARED_RANGE_HINT
     if fragment == "unary_tests":
@@ -151,6 +155,26 @@ def _bracketed_declared_range(token, text: str, fragment: str) -> bool:
     if not 0 < token.line <= len(lines):
         return False
     return bool(_DECLARATION_WITH_BRACKET.match(lines[token.line - 1][:token.column - 1]))
+
+
+MONEY_LOOKALIKES = frozenset({"euro", "euros", "eur"})
+
+
+def _money_hint(amount: str = "") -> str:
+    written = "write money as a number followed by ` €`"
+    return f"{written}: `{amount} €`" if amount else f"{written}, e.g. `25 €`"
+
+
+def _number_before(token, source: str) -> str:
+    start = getattr(token, "start_pos", None)
+    found = re.search(r"[0-9][0-9.]*$", source[:start].rstrip()) if start is not None else None
+    return found.group() if found else ""
+
+
+def _number_after(token, source: str) -> str:
+    end = getattr(token, "end_pos", None)
+    found = re.match(r"\s*([0-9][0-9.]*)", source[end:]) if end is not None else None
+    return found.group(1) if found else ""
 
 
 def _after_a_number(token, source: str) -> bool:
