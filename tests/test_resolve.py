@@ -154,6 +154,18 @@ def test_sources_are_free_without_a_registry(ws):
     assert ws.diagnostics("input age : integer\ndecision d : integer source anything = age\n") == []
 
 
+@pytest.mark.parametrize("column, declared, code, message", [
+    ("nationality", "input nationality : country", "unknown-symbol",
+     "`otherwize` is not an ISO 3166-1 alpha-2 country code"),
+    ("t", "type T = {a, b}\ninput t : T", "unknown-symbol", "`otherwize` is not a value of T {a, b}"),
+    ("age", "input age : integer 0..130", "unknown-name", "unknown name `otherwize`"),
+])
+def test_a_misspelt_otherwise_is_named_whatever_the_column(ws, column, declared, code, message):
+    d = one(ws.diagnostics(f"{declared}\ndecision d : integer hit first\n  | {column} || d\n  | otherwize || 1\n"))
+    assert (d.code, d.span.line, d.span.column, d.message, d.hint) == (
+        code, declared.count("\n") + 4, 5, message, "did you mean `otherwise`?")
+
+
 def test_cyrillic_lookalike_is_named(ws):
     d = one(ws.diagnostics("input age : integer\ndecision d : integer = \u0430ge\n"))
     assert where(d) == ("error", "unknown-name", "r.rules", 2, 24)
