@@ -314,6 +314,20 @@ def test_money_written_with_a_word_or_the_sign_first_gets_the_amount_rewritten(t
     assert (diagnostic.span.line, diagnostic.span.column, diagnostic.hint) == (text.count("\n"), column, hint)
 
 
+@pytest.mark.parametrize("row, column, width", [
+    ('| "unterminated || "b"', 5, len('"unterminated || "')),  # no `||` left outside the texts
+    ('| "a | "c" || "b"', 5, len('"a | "')),                  # an input cell short
+    ('| "a" || "b', 12, len('"b')),                          # the last text open: nothing taken in
+])
+def test_a_quoted_text_left_open_in_a_row_is_named_where_the_row_went_wrong(row, column, width):
+    diagnostic = syntax_error(f'input x : text\ninput y : text\ndecision d : text hit first\n  | x | y || d\n  {row}\n')
+    assert (diagnostic.span.line, diagnostic.span.column, diagnostic.span.end_column - diagnostic.span.column) == (
+        5, column, width)
+    assert diagnostic.message == ('a quoted text of this row is not closed: its `"` pairs with the next one, and '
+                                  'the `|` between them are read as text')
+    assert diagnostic.hint == 'end each text with `"` before the next `|`'
+
+
 BROKEN = [
     "input x : integer\ndecision d : integer = (x + 1\n",
     "input x : integer\ndecision d : integer = x +\n",

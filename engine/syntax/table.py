@@ -144,12 +144,39 @@ def _output_type(text: str, file: str, line: int, column: int) -> ast.TypeExpr:
     raise _syntax(span, f"`{text}` is not a type", "write a type name such as money, or `list of T`")
 
 
+def _refuse_an_unclosed_text(file, line, token) -> None:
+    """A row with a quote missing: from it on, the quotes pair wrongly and `|`s are read as text. Which
+    quote is missing cannot be known; the first text that took in a `|` is where the row went wrong."""
+    text = str(token).rstrip()
+    texts, opened, escape = [], None, False  # (start, end) of each quoted text, and the one still open
+    for i, char in enumerate(text):
+        if opened is not None:
+            if escape:
+                escape = False
+            elif char == "\\":
+                escape = True
+            elif char == '"':
+                texts.append((opened, i + 1))
+                opened = None
+        elif char == '"':
+            opened = i
+    if opened is None:
+        return
+    texts.append((opened, len(text)))
+    start, end = next(((a, b) for a, b in texts if "|" in text[a:b]), texts[-1])
+    raise _syntax(Span.point(file, line, token.column + start, end - start),
+                  'a quoted text of this row is not closed: its `"` pairs with the next one, and the `|` '
+                  "between them are read as text", 'end each text with `"` before the next `|`')
+
+
 def _build_row(file, decision, token, cells, divider, inputs, outputs, annotations, number, caches=None) -> ast.Row:
     """One data row. A table's rows are most of a large rule file: the common case (a cell read
     before, through `caches`) makes its nodes and nothing else."""
     caches = caches or ({}, {})
     line = token.line
     row_span = Span(file, line, token.column, line, token.column + len(token.rstrip()))
+    if divider is None or divider != len(inputs):
+        _refuse_an_unclosed_text(file, line, token)  # its `|`s were read as text: say so, not "no `||`"
     if divider is None:
         raise _syntax(row_span, f"this row of `{decision}` has no `||` between its input and output cells",
                       "write `| inputs… || outputs… |`, like the header")
