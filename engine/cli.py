@@ -55,7 +55,8 @@ def _read_input(path: str, what: str, limit: int | None = None) -> str:
 def read_facts(path: str) -> dict:
     """Facts from a YAML or JSON file (JSON is YAML); plain data only (engine/facts/reader.py)."""
     from engine.facts.reader import read_facts_text
-    return read_facts_text(_read_input(path, "facts file", MAX_FACTS_FILE_BYTES), f"facts file {path}")
+    return read_facts_text(_read_input(path, "facts file", MAX_FACTS_FILE_BYTES), f"facts file {path}",
+                           None if path == "-" else path)
 
 
 def cmd_check(args) -> int:

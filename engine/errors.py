@@ -73,6 +73,18 @@ def _source_lines(text: str) -> list:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+class YamlSyntaxError(ValueError):
+    """A YAML document that cannot be read, at a place: `problem`, and its `line` and `column` from 1
+    (None when the place is not known). The text says all of it, for a caller that only shows it."""
+
+    def __init__(self, what: str, problem: str, line: int | None = None, column: int | None = None,
+                 within: str | None = None):
+        self.problem, self.line, self.column = problem, line, column
+        self.within = within  # "in the list `[…]` that starts at line 3, column 7": where the problem began
+        where = f" at line {line}, column {column}" if line is not None else ""
+        super().__init__(f"{what}: {problem}{where}")
+
+
 class VerdictError(Exception):
     """Base of every error the engine raises on purpose; `diagnostics` says what and where."""
 

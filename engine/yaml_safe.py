@@ -14,6 +14,28 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
+from engine.errors import YamlSyntaxError
+
+def _at(what: str, problem: str, mark) -> YamlSyntaxError:
+    problem = problem.replace("'<stream end>'", "the end of the file").replace(
+        "found unexpected end of stream", "the file ends here")
+    return YamlSyntaxError(what, problem, mark.line + 1, mark.column + 1) if mark else YamlSyntaxError(what, problem)
+
+
+_CONTEXTS = {"a flow sequence": "the list `[…]`", "a flow mapping": "the mapping `{…}`",
+             "a quoted scalar": "the quoted text", "a block mapping": "the mapping", "a block collection": "the list",
+             "a simple key": "the name"}
+
+
+def _within(error) -> str | None:
+    """PyYAML's context ("while parsing a flow sequence", at its `[`) in a reader's words."""
+    context, mark = error.context or "", error.context_mark
+    if not (error.problem and mark and context.startswith(("while parsing ", "while scanning "))):
+        return None
+    thing = context.split(" ", 2)[2]
+    return f"in {_CONTEXTS.get(thing, thing)} that starts at line {mark.line + 1}, column {mark.column + 1}"
+
+
 class SafeLoader(yaml.SafeLoader):
     """YAML without Python tags, without duplicate keys and with a bound on aliases."""
 
@@ -128,24 +150,22 @@ def load_yaml(text: str, what: str):
         _check_expanded_size(node, what)
         return loader.construct_document(node)
     except yaml.constructor.ConstructorError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = error.problem or error.context or ""
         if problem.startswith("could not determine a constructor for the tag"):
             tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
             problem = (f"the YAML tag `{tag}` is not allowed; write plain values (text, numbers, true/false, "
                        f"dates, lists and mappings)")
-        raise ValueError(f"{what}: {problem}{where}") from None
+        raise _at(what, problem, error.problem_mark or error.context_mark) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ValueError(f"{what}: {error.problem or error.context}{where}") from None
+        found = _at(what, error.problem or error.context, error.problem_mark or error.context_mark)
+        found.within = _within(error)
+        raise found from None
     except yaml.reader.ReaderError as error:
         line = text.count("\n", 0, error.position) + 1
         column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
         code = error.character if isinstance(error.character, int) else ord(str(error.character)[:1] or "?")
-        raise ValueError(f"{what}: the control character U+{code:04X} at line {line}, column {column} "
-                         f"is not allowed; delete it") from None
+        error = YamlSyntaxError(what, f"the control character U+{code:04X} is not allowed; delete it", line, column)
+        raise error from None
     except yaml.YAMLError as error:
         raise ValueError(f"{what}: {error}") from None
     except RecursionError:

@@ -250,8 +250,9 @@ def test_a_partial_verdict_in_json_is_a_trace_with_statuses(capsys, golden_cwd, 
 
 @pytest.mark.parametrize("content, message", [
     ("- 1\n- 2\n", "error[fact-type]: facts file {path}: expected a mapping of fact name → value, got list\n"),
-    ("age: [1\n", "error[fact-type]: facts file {path}: expected ',' or ']', but got '<stream end>' at line 2, column 1\n"),
-    ("age: 1\nage: 2\n", "error[fact-type]: facts file {path}: duplicate key `age` at line 2, column 1\n"),
+    ("age: [1\n", "{path}:2:1: error[fact-type]: facts file: expected ',' or ']', but got the end of the file\n"
+                  "   2 | \n     | ^\n  = in the list `[…]` that starts at line 1, column 6\n"),
+    ("age: 1\nage: 2\n", "{path}:2:1: error[fact-type]: facts file: duplicate key `age`\n   2 | age: 2\n     | ^\n"),
 ])
 def test_eval_unreadable_facts_file_exits_2(capsys, golden_cwd, tmp_path, content, message):
     facts = tmp_path / "f.yaml"

@@ -240,8 +240,8 @@ def test_a_leading_zero_is_decimal_as_yaml_1_2_says(tmp_path, number_rules):
 
 
 @pytest.mark.parametrize("written, message", [
-    ("0x1F", "`0x1F` is a hexadecimal number (31 in decimal digits); write numbers in decimal digits, "
-             "or in quotes (\"0x1F\") if it is a text at line 1, column 6"),
+    ("0x1F", "facts.yaml:1:6: error[fact-type]: facts file: `0x1F` is a hexadecimal number (31 in decimal digits); "
+             "write numbers in decimal digits, or in quotes (\"0x1F\") if it is a text\n"),
     ("0b101", "`0b101` is a binary number (5 in decimal digits)"),
     ("0o17", "`0o17` is an octal number (15 in decimal digits)"),
 ])

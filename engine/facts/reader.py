@@ -17,9 +17,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import Diagnostic, FactError
+from engine.errors import Diagnostic, FactError, YamlSyntaxError
 from engine.facts.plain import read_plain
 from engine.ruleset_files import load_yaml
+from engine.span import Span
 from engine.values import SURROGATE
 
 MAX_INT_DIGITS = 4000  # under Python's own limit (4,300), whose error message speaks of sys.set_int_max_str_digits
@@ -34,12 +35,19 @@ class FactsSyntaxError(ValueError):
         self.not_json = not_json
 
 
-def read_facts_text(text: str, what: str) -> dict:
-    """A YAML (or JSON) document of facts → {name: raw value}; an empty document is no facts."""
+def read_facts_text(text: str, what: str, path: str | None = None) -> dict:
+    """A YAML (or JSON) document of facts → {name: raw value}; an empty document is no facts. With
+    the `path` of the file, an error at a place is told there (`facts.yaml:2:1`, the line shown)."""
     facts = read_plain(text)  # `name: value` lines, read without PyYAML (engine/facts/plain.py)
     try:
         if facts is None:
             facts = load_yaml(text, what)
+    except YamlSyntaxError as error:
+        if path is None or error.line is None:
+            raise FactError(Diagnostic("error", "fact-type", str(error))) from None
+        span = Span.point(path, error.line, error.column)
+        raise FactError(Diagnostic("error", "fact-type", f"facts file: {error.problem}", span, hint=error.within),
+                        sources={path: text}) from None
     except ValueError as error:
         raise FactError(Diagnostic("error", "fact-type", str(error))) from None
     if facts is None:
