@@ -148,7 +148,7 @@ def test_a_missing_fact_is_said_in_words(browser, url):
     # a partial verdict: the question is shown as not evaluated, with the facts it still needs
     assert submit_and_wait(browser) == "verdict"
     text = browser.find_element("id", "explanation").text
-    assert "Affiliation à l'Assurance Maladie : non évalué" in text
+    assert "Affiliation à l'Assurance Maladie : pas encore de réponse" in text
     assert "Inscription dans l'enseignement supérieur français et CEAM valable" in text
     browser.save_screenshot(str(SHOTS / "error-fr.png"))
 

@@ -38,7 +38,7 @@ WORDS = {
            "stale": "cette valeur a été vérifiée pour la dernière fois le {checked}\u202f; au {as_of}, un montant plus récent peut s'appliquer (source {source}).",
            "stale_unsourced": "cette valeur a été vérifiée pour la dernière fois le {checked}\u202f; au {as_of}, un montant plus récent peut s'appliquer.",
            "status": {"OFFICIAL": "OFFICIELLE", "SECONDARY": "SECONDAIRE", "DERIVED": "CALCULÉE", "SEED": "GUIDE"},
-           "missing": "manque", "note": "note", "no_answer": "pas de réponse", "not_evaluated": "non évalué",
+           "missing": "il manque", "note": "note", "no_answer": "pas de réponse", "not_evaluated": "pas encore de réponse",
            "stopped_at": "{decision}, qui n'a pas de réponse",
            "partial": "Questions encore sans réponse\u00a0: {count} sur {total}.",
            "stopped": {
