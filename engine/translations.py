@@ -5,6 +5,7 @@ reaches a student with a wrong key, a `{hole}` that names nothing, or silently i
   enumeration symbol: error `unknown-name` (with "did you mean");
 - a `{name}` in a translated text that is no input, parameter or decision: error `unknown-name`;
 - an explanation with no translation in a declared language: warning `missing-translation`;
+- a top-level key of messages/<lang>.yaml that is no section (`titels:`): error `unknown-section`;
 - a key of ruleset.yaml the engine does not read: warning `unknown-setting`.
 """
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
 from engine.semantics.records import path_problem
+from engine.ruleset_files import MESSAGE_SECTIONS
 from engine.semantics.resolve import BUILTIN_NAMES, TEMPLATE_HOLE
 from engine.span import Span
 
@@ -21,13 +23,15 @@ SETTINGS = ("name", "title", "version", "language", "languages", "outputs", "sou
 SHOWN_MISSING = 5
 
 
-def _span_of(path: str, text: str, key: str, within: str = "") -> Span:
-    """Where `key:` is written in a YAML file (after the `within:` section when given)."""
+def _span_of(path: str, text: str, key: str, within: str = "", top: bool = False) -> Span:
+    """Where `key:` is written in a YAML file (after the `within:` section when given; at the
+    start of a line, not indented under another key, when `top`)."""
     lines = text.split("\n")
     start = 0
     if within:
         start = next((i for i, line in enumerate(lines) if re.match(rf"^{re.escape(within)}\s*:", line)), 0)
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*:")
+    indent = "" if top else r"\s*"
+    pattern = re.compile(rf"^{indent}[\"']?{re.escape(key)}[\"']?\s*:")
     for number in range(start, len(lines)):
         if pattern.match(lines[number]):
             column = len(lines[number]) - len(lines[number].lstrip()) + 1
@@ -57,6 +61,12 @@ def check_translations(ruleset) -> list[Diagnostic]:
         s for info in model.decisions.values() if hasattr(info.type, "symbols") for s in info.type.symbols}
     for lang, messages in sorted(files.messages.items()):
         path, text = files.message_texts.get(lang, (f"messages/{lang}.yaml", ""))
+        for key in files.message_sections.get(lang, ()):
+            if key not in MESSAGE_SECTIONS:  # `titels:` would leave every title in the default language
+                found.append(Diagnostic("error", "unknown-section", f"the section `{key}` is not one the engine "
+                                        "reads, so nothing in it is used", _span_of(path, text, key, top=True),
+                                        hint=suggestion_hint(key, MESSAGE_SECTIONS) or
+                                        "the sections are `because`, `titles` and `symbols`"))
         for section, known, what in (("because", rule_ids, "rule"), ("titles", set(model.decisions) | set(model.inputs) | set(model.parameters),
                                       "decision, input or parameter"),
                                      ("symbols", symbols, "symbol")):

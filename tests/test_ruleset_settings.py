@@ -1,0 +1,65 @@
+"""ruleset.yaml and messages/<lang>.yaml as a new user misspells them: a section of a messages file
+that is none (`titels:`), a source status that is none (`OFICIAL`), a messages file that
+`languages` does not list (a misspelt `langauges:`). Each is reported by `verdict check` where it
+is written; tests/diagnostics/ has the rendered examples of docs/errors.md."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.cli import main
+from engine.ruleset import check_path
+
+RULES = """\
+input age : integer 0..130
+
+decision fee : money hit unique source tarifs
+  | age   || fee | because                     | id
+  | < 18  || 0 € | "Free under 18."            | fee_minor
+  | >= 18 || 5 € | "Adults pay {fee} a visit." | fee_adult
+"""
+FRENCH = """\
+because:
+  fee_minor: "Gratuit avant 18 ans."
+  fee_adult: "Les adultes paient {fee} par visite."
+"""
+
+
+def ruleset(ws, settings: str, messages: dict | None = None):
+    files = {"fees.rules": RULES}
+    files.update({f"messages/{lang}.yaml": text for lang, text in (messages or {}).items()})
+    return ws.folder(files, settings)
+
+
+def found(path) -> list:
+    """(location, severity, code, message, hint) of every diagnostic but the tables' analysis."""
+    return [(d.span.location() if d.span else None, d.severity, d.code, d.message, d.hint)
+            for d in check_path(path)[0]]
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---------------------------------------------------------------------------- messages sections
+
+def test_an_unknown_section_of_a_messages_file_is_an_error_at_its_key(ws, capsys):
+    path = ruleset(ws, 'languages: [en, fr]\nsources: {tarifs: {title: Tarifs}}\n',
+                   {"fr": FRENCH + "titels:\n  fee: Tarif\n"})
+    assert found(path) == [("rs/messages/fr.yaml:4:1", "error", "unknown-section",
+                            "the section `titels` is not one the engine reads, so nothing in it is used",
+                            "did you mean `titles`?")]
+    code, out, _ = run(capsys, "check", path, "--strict")
+    assert code == 1 and out.endswith("1 error(s), 0 warning(s)\n")
+
+
+def test_a_section_nothing_like_one_lists_the_sections(ws):
+    # the key is found at the start of a line, not where `fee:` is written under another key
+    path = ruleset(ws, 'languages: [en, fr]\nsources: {tarifs: {title: Tarifs}}\n',
+                   {"fr": "titles:\n  fee: Tarif\nfee: Tarif\n" + FRENCH})
+    assert found(path) == [("rs/messages/fr.yaml:3:1", "error", "unknown-section",
+                            "the section `fee` is not one the engine reads, so nothing in it is used",
+                            "the sections are `because`, `titles` and `symbols`")]
