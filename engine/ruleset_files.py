@@ -12,6 +12,7 @@ from engine.errors import Diagnostic, RuleError
 from engine.span import Span
 
 MAX_RULE_FILE_BYTES = 2_000_000
+SOURCE_STATUSES = ("OFFICIAL", "SECONDARY", "DERIVED", "SEED")  # a source's `status` (docs/language.md)
 MESSAGE_SECTIONS = ("because", "titles", "symbols")            # the sections of messages/<lang>.yaml
 
 

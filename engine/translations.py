@@ -6,7 +6,8 @@ reaches a student with a wrong key, a `{hole}` that names nothing, or silently i
 - a `{name}` in a translated text that is no input, parameter or decision: error `unknown-name`;
 - an explanation with no translation in a declared language: warning `missing-translation`;
 - a top-level key of messages/<lang>.yaml that is no section (`titels:`): error `unknown-section`;
-- a key of ruleset.yaml the engine does not read: warning `unknown-setting`.
+- a key of ruleset.yaml the engine does not read: warning `unknown-setting`;
+- a source `status` that is not OFFICIAL, SECONDARY, DERIVED or SEED: error `unknown-status`.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import re
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
 from engine.semantics.records import path_problem
-from engine.ruleset_files import MESSAGE_SECTIONS
+from engine.ruleset_files import MESSAGE_SECTIONS, SOURCE_STATUSES
 from engine.semantics.resolve import BUILTIN_NAMES, TEMPLATE_HOLE
 from engine.span import Span
 
@@ -101,7 +102,36 @@ def check_translations(ruleset) -> list[Diagnostic]:
             found.append(Diagnostic("warning", "unknown-setting", f"the setting `{key}` is not one the engine reads",
                                     _span_of(files.settings_path, files.settings_text, str(key)),
                                     hint=suggestion_hint(str(key), SETTINGS) or f"the settings are {', '.join(SETTINGS)}"))
+    found.extend(_unknown_statuses(files))
     return found
+
+
+def _unknown_statuses(files) -> list[Diagnostic]:
+    """A source's `status` is shown beside every citation of it, translated: it must be one of
+    SOURCE_STATUSES (docs/language.md), which the explanations know."""
+    found = []
+    for source in files.sources.values():
+        if source.status and source.status not in SOURCE_STATUSES:
+            found.append(Diagnostic(
+                "error", "unknown-status", f"the status `{source.status}` of source `{source.id}` is not one of "
+                f"{', '.join(SOURCE_STATUSES[:-1])} or {SOURCE_STATUSES[-1]}", _status_span(files, source),
+                hint=suggestion_hint(source.status.upper(), SOURCE_STATUSES) or  # (written in capitals)
+                "give one of these, or leave `status` out"))
+    return found
+
+
+def _status_span(files, source) -> Span:
+    """Where a source's status value is written: the first `status: VALUE` from the source's own
+    line on (then anywhere, for a list of sources whose `id` comes after its `status`)."""
+    path, text = files.settings_path or "ruleset.yaml", files.settings_text
+    lines = text.split("\n")
+    own = _span_of(path, text, source.id, "sources")
+    pattern = re.compile(rf"(?<![\w-])[\"']?status[\"']?\s*:\s*[\"']?({re.escape(source.status)})(?![\w-])")
+    for number in [*range(own.line - 1, len(lines)), *range(0, own.line - 1)]:
+        match = pattern.search(lines[number])
+        if match and not lines[number].lstrip().startswith("#"):
+            return Span.point(path, number + 1, match.start(1) + 1, len(source.status))
+    return own
 
 
 def _function_rules(model, rule_ids: set, explained: list) -> dict:

@@ -63,3 +63,32 @@ def test_a_section_nothing_like_one_lists_the_sections(ws):
     assert found(path) == [("rs/messages/fr.yaml:3:1", "error", "unknown-section",
                             "the section `fee` is not one the engine reads, so nothing in it is used",
                             "the sections are `because`, `titles` and `symbols`")]
+
+
+# ---------------------------------------------------------------------------- source status
+
+@pytest.mark.parametrize("sources, where, status, hint", [
+    ("sources:\n  tarifs:\n    title: Tarifs\n    status: OFICIAL\n", "4:13", "OFICIAL", "did you mean `OFFICIAL`?"),
+    ('sources:\n  tarifs: {title: "Tarifs", status: seed}\n', "2:37", "seed", "did you mean `SEED`?"),
+    ("sources:\n  tarifs:\n    status: \"primary\"   # by whom?\n", "3:14", "primary",
+     "give one of these, or leave `status` out"),
+    ("sources:\n  - id: other\n    status: OFFICIAL\n  - status: Derivd\n    id: tarifs\n", "4:13", "Derivd",
+     "did you mean `DERIVED`?"),
+])
+def test_a_source_status_must_be_one_of_the_four(ws, sources, where, status, hint):
+    path = ruleset(ws, sources)
+    assert found(path) == [(f"rs/ruleset.yaml:{where}", "error", "unknown-status",
+                            f"the status `{status}` of source `tarifs` is not one of OFFICIAL, SECONDARY, "
+                            "DERIVED or SEED", hint)]
+
+
+def test_the_caret_is_on_the_status_of_the_source_named(ws):
+    path = ruleset(ws, "sources:\n  a: {title: A, status: SEDE}\n  tarifs: {title: T, status: SEDE}\n")
+    assert [(where, message.split("of source ")[1]) for where, _, _, message, _ in found(path)] == [
+        ("rs/ruleset.yaml:2:25", "`a` is not one of OFFICIAL, SECONDARY, DERIVED or SEED"),
+        ("rs/ruleset.yaml:3:30", "`tarifs` is not one of OFFICIAL, SECONDARY, DERIVED or SEED")]
+
+
+def test_every_status_of_the_bundled_ruleset_is_known(capsys):
+    code, out, _ = run(capsys, "check", "rulesets/student_health", "--format", "json")
+    assert code == 0 and json.loads(out)["diagnostics"] == []
