@@ -114,6 +114,10 @@ def cmd_eval(args) -> int:
         error.sources = error.sources or ruleset.files.rule_texts  # show the rule's line under the message
         raise
     if args.lang and args.lang not in ruleset.files.languages:
+        if args.lang in ruleset.files.messages:  # the file is there: say why it is not read
+            from engine.translations import unlisted_language
+            raise VerdictError(Diagnostic("error", "unknown-language", f"this verdict has no explanation in "
+                                          f"`{args.lang}`", hint=unlisted_language(ruleset.files, args.lang)))
         verdict.explain(args.lang)  # the unknown-language error, before anything is written
     import datetime as dt
     as_of = dt.date.fromisoformat(verdict.to_dict()["as_of"])

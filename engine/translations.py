@@ -6,6 +6,7 @@ reaches a student with a wrong key, a `{hole}` that names nothing, or silently i
 - a `{name}` in a translated text that is no input, parameter or decision: error `unknown-name`;
 - an explanation with no translation in a declared language: warning `missing-translation`;
 - a top-level key of messages/<lang>.yaml that is no section (`titels:`): error `unknown-section`;
+- a messages/<lang>.yaml whose language `languages` does not list (so it is never used): warning `unused`;
 - a key of ruleset.yaml the engine does not read: warning `unknown-setting`;
 - a source `status` that is not OFFICIAL, SECONDARY, DERIVED or SEED: error `unknown-status`.
 """
@@ -97,13 +98,35 @@ def check_translations(ruleset) -> list[Diagnostic]:
             found.append(Diagnostic("warning", "missing-translation",
                                     f"`{lang}` is declared in ruleset.yaml but there is no messages/{lang}.yaml",
                                     Span.point(files.settings_path or "ruleset.yaml", 1, 1)))
+    found.extend(_unlisted_languages(files))
     for key in files.settings:
         if key not in SETTINGS:
             found.append(Diagnostic("warning", "unknown-setting", f"the setting `{key}` is not one the engine reads",
-                                    _span_of(files.settings_path, files.settings_text, str(key)),
+                                    _span_of(files.settings_path, files.settings_text, str(key), top=True),
                                     hint=suggestion_hint(str(key), SETTINGS) or f"the settings are {', '.join(SETTINGS)}"))
     found.extend(_unknown_statuses(files))
     return found
+
+
+def _unlisted_languages(files) -> list[Diagnostic]:
+    """A messages/<lang>.yaml that `languages` does not list is never read by `eval --lang`: say
+    so on the file, and which `languages` would use it (a misspelt `langauges:` is one cause)."""
+    unlisted = [lang for lang in sorted(files.messages) if lang != files.language and lang not in files.languages]
+    found = []
+    for lang in unlisted:
+        path = files.message_texts.get(lang, (f"messages/{lang}.yaml", ""))[0]
+        found.append(Diagnostic("warning", "unused", unlisted_language(files, lang),
+                                Span.point(path, 1, 1),
+                                hint=f"list `{lang}` in ruleset.yaml: `languages: [{', '.join(files.languages + tuple(unlisted))}]`"))
+    return found
+
+
+def unlisted_language(files, lang: str) -> str:
+    """Why messages/<lang>.yaml, which exists, is not used (also `eval --lang`'s hint)."""
+    why = (f"`languages` in ruleset.yaml does not list `{lang}` (it lists {', '.join(files.languages)})"
+           if "languages" in files.settings else
+           f"ruleset.yaml has no `languages`, so the only language is `{files.language}`")
+    return f"messages/{lang}.yaml is not used: {why}"
 
 
 def _unknown_statuses(files) -> list[Diagnostic]:

@@ -92,3 +92,45 @@ def test_the_caret_is_on_the_status_of_the_source_named(ws):
 def test_every_status_of_the_bundled_ruleset_is_known(capsys):
     code, out, _ = run(capsys, "check", "rulesets/student_health", "--format", "json")
     assert code == 0 and json.loads(out)["diagnostics"] == []
+
+
+# ---------------------------------------------------------------------------- languages
+
+def test_a_misspelt_languages_warns_that_the_messages_file_is_not_used(ws, capsys):
+    path = ruleset(ws, "langauges: [en, fr]\nsources: {tarifs: {title: Tarifs}}\n", {"fr": FRENCH})
+    assert found(path) == [
+        ("rs/messages/fr.yaml:1:1", "warning", "unused",
+         "messages/fr.yaml is not used: ruleset.yaml has no `languages`, so the only language is `en`",
+         "list `fr` in ruleset.yaml: `languages: [en, fr]`"),
+        ("rs/ruleset.yaml:1:1", "warning", "unknown-setting", "the setting `langauges` is not one the engine reads",
+         "did you mean `languages`?")]
+    (ws.root / "facts.json").write_text('{"age": 30}', encoding="utf-8")
+    code, out, err = run(capsys, "eval", path, "--facts", "facts.json", "--as-of", "2025-06-01", "--lang", "fr")
+    assert (code, out) == (2, "")
+    assert err == ("error[unknown-language]: this verdict has no explanation in `fr`\n"
+                   "  = messages/fr.yaml is not used: ruleset.yaml has no `languages`, so the only language is `en`\n")
+
+
+def test_a_language_left_out_of_languages_names_what_it_lists(ws, capsys):
+    path = ruleset(ws, "languages: [en, zh]\nsources: {tarifs: {title: Tarifs}}\n",
+                   {"fr": FRENCH, "zh": FRENCH, "de": FRENCH})
+    unused = [d for d in found(path) if d[2] == "unused"]
+    assert unused == [
+        ("rs/messages/de.yaml:1:1", "warning", "unused",
+         "messages/de.yaml is not used: `languages` in ruleset.yaml does not list `de` (it lists en, zh)",
+         "list `de` in ruleset.yaml: `languages: [en, zh, de, fr]`"),
+        ("rs/messages/fr.yaml:1:1", "warning", "unused",
+         "messages/fr.yaml is not used: `languages` in ruleset.yaml does not list `fr` (it lists en, zh)",
+         "list `fr` in ruleset.yaml: `languages: [en, zh, de, fr]`")]
+    (ws.root / "facts.json").write_text('{"age": 30}', encoding="utf-8")
+    code, out, err = run(capsys, "eval", path, "--facts", "facts.json", "--as-of", "2025-06-01", "--lang", "it")
+    assert (code, out, err) == (2, "", "error[unknown-language]: this verdict has no explanation in `it`\n"
+                                       "  = its languages are: en, zh\n")
+
+
+def test_an_unknown_setting_is_found_at_the_start_of_a_line(ws):
+    # `note:` is written under a source first: the unknown top-level `note:` is the one on line 4
+    path = ruleset(ws, "sources:\n  tarifs:\n    note: a source's note\nnote: not a setting\n")
+    assert found(path) == [("rs/ruleset.yaml:4:1", "warning", "unknown-setting",
+                            "the setting `note` is not one the engine reads",
+                            "the settings are name, title, version, language, languages, outputs, sources")]
