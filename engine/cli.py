@@ -115,6 +115,10 @@ def cmd_eval(args) -> int:
         error.sources = error.sources or ruleset.files.rule_texts  # show the rule's line under the message
         raise
     if args.lang and args.lang not in ruleset.files.languages:
+        if args.lang in ruleset.files.messages:  # the file is there: say why it is not read
+            from engine.translations import unlisted_language
+            raise VerdictError(Diagnostic("error", "unknown-language", f"this verdict has no explanation in "
+                                          f"`{args.lang}`", hint=unlisted_language(ruleset.files, args.lang)))
         verdict.explain(args.lang)  # the unknown-language error, before anything is written
     import datetime as dt
     as_of = dt.date.fromisoformat(verdict.to_dict()["as_of"])
@@ -235,33 +239,45 @@ def cmd_verify(args) -> int:
     """Exit 0: the trace is whole, consistent and (if signed, or if --key is given) validly signed;
     1: it is not; 2: it cannot be read as a trace, or the key cannot be read."""
     from engine.errors import TraceError
-    from engine.trace.signing import check_signature
+    from engine.trace.signing import check_signature, read_public_key
     from engine.trace.check import check_trace, parse_trace
     trace = parse_trace(_read_input(args.trace, "trace"), args.trace)
+    if args.key is not None:  # a key that cannot be read is exit 2, before any line is printed
+        read_public_key(args.key)
+    # The report is written at the end: should anything else fail (exit 2), nothing is on stdout.
+    report = []
     ruleset = trace.get("ruleset") if isinstance(trace.get("ruleset"), dict) else {}
-    print(f"trace {args.trace}: {ruleset.get('name', '?')} {ruleset.get('version', '?')}, as of {trace.get('as_of', '?')}")
+    report.append(f"trace {args.trace}: {ruleset.get('name', '?')} {ruleset.get('version', '?')}, "
+                  f"as of {trace.get('as_of', '?')}")
+    code = _verify_report(trace, args, report, TraceError, check_trace, check_signature)
+    print("\n".join(report))
+    return code
+
+
+def _verify_report(trace, args, report: list, TraceError, check_trace, check_signature) -> int:
+    """cmd_verify's lines after the first, appended to `report`; the exit status."""
     try:
         check_trace(trace, args.trace, signature=False)
     except TraceError as error:
-        print(f"refused: {error.diagnostics[0].message}")
+        report.append(f"refused: {error.diagnostics[0].message}")
         return 1
     statuses = trace["status"].values()
     answered = sum(1 for s in statuses if s["status"] == "answered")
-    print(f"digest: ok (sha256 {trace['digest']['sha256'][:16]}…)")
-    print(f"content: consistent ({answered} of {len(trace['requested'])} outputs answered, "
-          f"{len(trace['decisions'])} decision records)")
+    report.append(f"digest: ok (sha256 {trace['digest']['sha256'][:16]}…)")
+    report.append(f"content: consistent ({answered} of {len(trace['requested'])} outputs answered, "
+                  f"{len(trace['decisions'])} decision records)")
     result = check_signature(trace, args.key)
     if not result.signed:
-        print("signature: none" + (" — a key was given, so a signature was required" if args.key else ""))
+        report.append("signature: none" + (" — a key was given, so a signature was required" if args.key else ""))
         return 0 if result.valid else 1
     if not result.valid:
-        print(f"signature: INVALID: {result.message}")
+        report.append(f"signature: INVALID: {result.message}")
         return 1
     if result.trusted:
-        print(f"signature: valid, by key {result.key_id} (the key given)")
+        report.append(f"signature: valid, by key {result.key_id} (the key given)")
     else:
-        print(f"signature: valid, by key {result.key_id} carried in the trace; pass --key PUBLIC.pem to check "
-              "that it is the signer's key")
+        report.append(f"signature: valid, by key {result.key_id} carried in the trace; pass --key PUBLIC.pem "
+                      "to check that it is the signer's key")
     return 0
 
 

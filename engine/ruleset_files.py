@@ -12,6 +12,8 @@ from engine.errors import Diagnostic, RuleError
 from engine.span import Span
 
 MAX_RULE_FILE_BYTES = 2_000_000
+SOURCE_STATUSES = ("OFFICIAL", "SECONDARY", "DERIVED", "SEED")  # a source's `status` (docs/language.md)
+MESSAGE_SECTIONS = ("because", "titles", "symbols")            # the sections of messages/<lang>.yaml
 
 
 @frozen
@@ -46,6 +48,8 @@ class RulesetFiles:
     messages: dict                # lang -> {"because": {}, "titles": {}, "symbols": {}}
     sha256: str
     message_texts: dict = attrs.field(factory=dict)  # lang -> (display path, text) of messages/<lang>.yaml
+    message_sections: dict = attrs.field(factory=dict)  # lang -> its top-level keys as written (the checker
+                                                        # reports those that are no section)
     settings: dict = attrs.field(factory=dict)       # ruleset.yaml as read (the checker warns of unknown keys)
     settings_path: str = ""
     settings_text: str = ""
@@ -158,7 +162,7 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         text = read_folder_file(rule_path, display, inside)
         rule_texts[display] = text
         hashed.append((rule_path.name, text.encode()))
-    messages, message_texts = {}, {}
+    messages, message_texts, message_sections = {}, {}, {}
     messages_dir = folder / "messages"
     if not single and messages_dir.is_dir():
         for message_path in _entries(messages_dir, "*.yaml"):
@@ -169,6 +173,7 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             except ValueError as error:
                 raise RuleError(Diagnostic("error", "syntax", str(error))) from None
             messages[message_path.stem] = _messages(data, message_path)
+            message_sections[message_path.stem] = tuple(str(key) for key in data)
             display = str(Path(path) / "messages" / message_path.name)
             message_texts[message_path.stem] = (display, text)
     digest = hashlib.sha256()
@@ -185,6 +190,7 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         outputs=tuple(str(x) for x in _names(meta.get("outputs") or (), "outputs", meta_path)),
         sources=sources, has_registry=has_registry,
         rule_texts=rule_texts, messages=messages, sha256=digest.hexdigest(), message_texts=message_texts,
+        message_sections=message_sections,
         settings=meta, settings_path=str(meta_path) if meta else "", settings_text=meta_text if meta else "")
 
 
@@ -210,7 +216,7 @@ def _messages(data, path: Path) -> dict:
         raise RuleError(Diagnostic("error", "syntax", f"{path}: expected a mapping with `because`, `titles` "
                                    f"and `symbols`"))
     out = {}
-    for section in ("because", "titles", "symbols"):
+    for section in MESSAGE_SECTIONS:
         entries = data.get(section) or {}
         if not isinstance(entries, dict):
             raise RuleError(Diagnostic("error", "syntax", f"{path}: `{section}` must be a mapping of name → text"))

@@ -116,3 +116,22 @@ def test_a_line_that_is_not_json_stops_a_batch_written_column_by_column(tmp_path
         "error[batch-line]: line 2: not a JSON line (Expecting property name enclosed in double quotes)\n"
         "  = a batch written column by column (--out, or a Parquet file) needs every line: fix the line, "
         "or leave out --out to have one error line for it\n")
+
+
+def test_an_out_file_of_another_format_is_refused_before_anything_is_read(tmp_path):
+    # the format goes by the extension (README): `o.csv` used to get JSON Lines, with exit 0
+    cases = tmp_path / "cases.jsonl"
+    cases.write_text('{"household_size": 1}\n', encoding="utf-8")
+    for name, why in (("o.csv", "not .csv"), ("o.json", "not .json"), ("results", "and this name has none")):
+        out = tmp_path / name
+        base = out.with_suffix("") if out.suffix else out
+        done = verdict("eval", RULESET_PATH, "--batch", cases, "--out", out, "--as-of", "2025-09-01")
+        assert (done.returncode, done.stdout) == (2, "")
+        assert done.stderr == (
+            f"error[usage]: --out {out}: the batch writes .parquet or .jsonl files (the format goes by the "
+            f"extension), {why}\n"
+            f"  = write {base}.parquet (a table, one column per output) or {base}.jsonl (one JSON verdict per line)\n")
+        assert not out.exists()
+    # before the ruleset or the batch is read: neither needs to exist for the refusal
+    done = verdict("eval", tmp_path / "none", "--batch", tmp_path / "none.jsonl", "--out", tmp_path / "o.csv")
+    assert done.returncode == 2 and done.stderr.startswith(f"error[usage]: --out {tmp_path / 'o.csv'}: ")

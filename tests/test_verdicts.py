@@ -236,8 +236,42 @@ def test_verify_an_unsigned_trace(capsys, tmp_path, trace):
     path.write_text(json.dumps(trace), encoding="utf-8")
     code, out, _ = run(capsys, "verify", path)
     assert (code, out.splitlines()[-1]) == (0, "signature: none")
-    code, out, _ = run(capsys, "verify", path, "--key", path)
+    from engine.trace.signing import generate_key
+    generate_key(str(tmp_path / "k.pem"))
+    code, out, _ = run(capsys, "verify", path, "--key", tmp_path / "k.pub.pem")
     assert (code, out.splitlines()[-1]) == (1, "signature: none — a key was given, so a signature was required")
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_verify_with_a_key_that_cannot_be_read_prints_only_the_error(capsys, tmp_path, trace, signed):
+    """Exit 2 prints nothing on stdout (docs/errors.md): the key is read before the first line of
+    the report, whether the trace is signed or not."""
+    from engine.trace.signing import generate_key, sign_trace
+    generate_key(str(tmp_path / "k.pem"))
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(sign_trace(trace, str(tmp_path / "k.pem")) if signed else trace), encoding="utf-8")
+    (tmp_path / "junk.pem").write_text("not a key\n", encoding="utf-8")
+    code, out, err = run(capsys, "verify", path, "--key", tmp_path / "nokey.pem")
+    assert (code, out, err) == (2, "", f"error[not-found]: public key {tmp_path / 'nokey.pem'}: No such file or directory\n")
+    code, out, err = run(capsys, "verify", path, "--key", tmp_path / "junk.pem")
+    assert (code, out, err) == (2, "", f"error[usage]: public key {tmp_path / 'junk.pem'}: not a PEM public key\n"
+                                       "  = give the .pub.pem file that `verdict keygen` wrote beside the private key\n")
+    code, out, err = run(capsys, "verify", path, "--key", tmp_path / "k.pem")
+    assert (code, out, err) == (2, "", f"error[usage]: public key {tmp_path / 'k.pem'}: a private key, not a public key\n"
+                                       "  = give the .pub.pem file that `verdict keygen` wrote beside the private key\n")
+
+
+def test_signing_with_a_public_key_says_so(capsys, tmp_path):
+    from engine.trace.signing import generate_key
+    generate_key(str(tmp_path / "k.pem"))
+    facts = tmp_path / "f.json"
+    facts.write_text(json.dumps(ENROLMENT_FACTS), encoding="utf-8")
+    code, out, err = run(capsys, "eval", RULESET, "--facts", facts, "--as-of", AS_OF, "--output", "enrolment",
+                         "--format", "json", "--sign", tmp_path / "k.pub.pem")
+    assert code == 2
+    assert json.loads(out)["error"]["message"] == f"private key {tmp_path / 'k.pub.pem'}: a public key, not a private key"
+    assert err.endswith("  = sign with the private key that `verdict keygen` wrote beside it (KEY.pem, not "
+                        "KEY.pub.pem)\n")
 
 
 def test_keygen_never_overwrites(capsys, tmp_path):

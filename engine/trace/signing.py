@@ -40,16 +40,28 @@ def _read_key(path: str, private: bool):
     try:
         key = (serialization.load_pem_private_key(data, password=None) if private
                else serialization.load_pem_public_key(data))
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError):  # (cryptography's own message is about its parser, with a link)
         hint = ("make one with `verdict keygen KEY.pem`" if private else
                 "give the .pub.pem file that `verdict keygen` wrote beside the private key")
-        raise VerdictError(Diagnostic("error", "usage", f"{what} {path}: not a PEM {what} ({error})",
-                                      hint=hint)) from None
+        if not private and b"PRIVATE KEY-----" in data:
+            problem = "a private key, not a public key"
+        elif private and b"PUBLIC KEY-----" in data:
+            problem = "a public key, not a private key"
+            hint = "sign with the private key that `verdict keygen` wrote beside it (KEY.pem, not KEY.pub.pem)"
+        else:
+            problem = f"not a PEM {what}"
+        raise VerdictError(Diagnostic("error", "usage", f"{what} {path}: {problem}", hint=hint)) from None
     expected = ed25519.Ed25519PrivateKey if private else ed25519.Ed25519PublicKey
     if not isinstance(key, expected):
         raise VerdictError(Diagnostic("error", "usage", f"{what} {path}: not an Ed25519 key",
                                       hint="make one with `verdict keygen KEY.pem`"))
     return key
+
+
+def read_public_key(path: str):
+    """The Ed25519 public key in the PEM file at `path`; a VerdictError (exit 2) naming the file
+    if it cannot be read or is not one (`verdict verify` checks it before printing anything)."""
+    return _read_key(path, private=False)
 
 
 def _raw_public(public_key) -> bytes:

@@ -3,7 +3,8 @@
     verdict eval rulesets/student_health --batch cases.parquet --out verdicts.parquet --as-of 2025-09-01
 
 The format goes by the file's extension: `.parquet` is a table whose columns are inputs; anything
-else is JSON Lines (one object of facts per line, as `--batch` reads them). The Parquet output has
+else is JSON Lines (one object of facts per line, as `--batch` reads them). `--out` is `.parquet` or
+`.jsonl`; any other extension is refused before anything is read. The Parquet output has
 one column per output (decimal128 money, dictionary symbols), then `<output>_status` and
 `<output>_error`; a JSON Lines output has one line per case, as `--batch` writes them.
 Exit 0 when every case is answered, 1 when some are not, 2 when the files cannot be read.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from decimal import Decimal
 
@@ -24,12 +26,31 @@ def add_arguments(parser) -> None:
                         "input or output is evaluated column by column (engine/vector)")
 
 
+OUT_EXTENSIONS = (".parquet", ".jsonl")  # what --out can write; its format goes by the extension
+
+
+def check_out(path: str) -> None:
+    """--out names a file this batch can write, by its extension: anything else is refused before
+    the ruleset is even loaded (`o.csv` would otherwise get JSON Lines)."""
+    stem, extension = os.path.splitext(path)
+    if extension in OUT_EXTENSIONS:
+        return
+    base = stem if extension else path
+    raise VerdictError(Diagnostic("error", "usage", f"--out {path}: the batch writes "
+                                  f"{' or '.join(OUT_EXTENSIONS)} files (the format goes by the extension), "
+                                  + (f"not {extension}" if extension else "and this name has none"),
+                                  hint=f"write {base}.parquet (a table, one column per output) or {base}.jsonl "
+                                       "(one JSON verdict per line)"))
+
+
 def wanted(args) -> bool:
     """Whether this batch goes column by column: a Parquet file in, or any --out."""
     return args.out is not None or str(args.batch).endswith(".parquet")
 
 
 def run(args, load_ruleset) -> int:
+    if args.out is not None:
+        check_out(args.out)
     from engine.vector import require
     require()
     import pyarrow.parquet as pq
