@@ -84,6 +84,15 @@ class YamlSyntaxError(ValueError):
         where = f" at line {line}, column {column}" if line is not None else ""
         super().__init__(f"{what}: {problem}{where}")
 
+    def diagnostic(self, code: str, path: str | None, lead: str) -> "Diagnostic":
+        """The error told at its place in the file `path` (`lead: problem`, the place as the prefix),
+        or as its text alone when the place or the file is not known (standard input)."""
+        from engine.span import Span
+        if path is None or self.line is None:
+            return Diagnostic("error", code, str(self))
+        return Diagnostic("error", code, f"{lead}: {self.problem}", Span.point(path, self.line, self.column),
+                          hint=self.within)
+
 
 class VerdictError(Exception):
     """Base of every error the engine raises on purpose; `diagnostics` says what and where."""

@@ -8,7 +8,7 @@ import stat
 import attrs
 
 from engine.attrs_repr import frozen
-from engine.errors import Diagnostic, RuleError
+from engine.errors import Diagnostic, RuleError, YamlSyntaxError
 from engine.span import Span
 
 MAX_RULE_FILE_BYTES = 2_000_000
@@ -152,6 +152,9 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
         hashed.append(("ruleset.yaml", meta_text.encode()))
         try:
             meta = load_yaml(meta_text, str(meta_path)) or {}
+        except YamlSyntaxError as error:
+            raise RuleError(error.diagnostic("syntax", str(meta_path), "ruleset.yaml"),
+                            {str(meta_path): meta_text}) from None
         except ValueError as error:
             raise RuleError(Diagnostic("error", "syntax", str(error))) from None
         if not isinstance(meta, dict):
@@ -170,6 +173,9 @@ def read_ruleset(path: str | Path) -> RulesetFiles:
             hashed.append((f"messages/{message_path.name}", text.encode()))
             try:
                 data = load_yaml(text, str(message_path)) or {}
+            except YamlSyntaxError as error:
+                raise RuleError(error.diagnostic("syntax", str(message_path), f"messages/{message_path.name}"),
+                                {str(message_path): text}) from None
             except ValueError as error:
                 raise RuleError(Diagnostic("error", "syntax", str(error))) from None
             messages[message_path.stem] = _messages(data, message_path)

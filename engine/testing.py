@@ -27,7 +27,7 @@ from typing import Optional
 import attrs
 
 from engine.durations import DurationTextError, is_duration, parse_text as parse_duration
-from engine.errors import RuleError, VerdictError, did_you_mean
+from engine.errors import RuleError, VerdictError, YamlSyntaxError, did_you_mean
 from engine.trace.calls import fired_in_calls
 from engine.ruleset import Ruleset, load_ruleset
 from engine.ruleset_files import load_yaml, read_folder_file
@@ -92,7 +92,8 @@ class Report:
             lines.extend(f"  {u}" for u in self.unexercised)
         else:
             lines.append("every rule is exercised by at least one case")
-        lines.append(f"{passed} passed, {failed} failed")
+        unread = f", {len(self.errors)} case file(s) not read" if self.errors else ""
+        lines.append(f"{passed} passed, {failed} failed{unread}")
         return "\n".join(lines) + "\n"
 
 
@@ -287,6 +288,10 @@ def run_cases(path) -> Report:
     for file in case_files(path):
         try:
             cases = read_cases(file)
+        except YamlSyntaxError as error:  # at its place, as `check` tells a rule file's
+            within = f" ({error.within})" if error.within else ""
+            errors.append(f"{file}:{error.line}:{error.column}: {error.problem}{within}" if error.line else str(error))
+            continue
         except (ValueError, OSError) as error:
             errors.append(str(error))
             continue

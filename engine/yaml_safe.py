@@ -16,9 +16,19 @@ import yaml
 
 from engine.errors import YamlSyntaxError
 
+# PyYAML's words for the mistakes people make most, in a policy editor's
+_PLAIN_WORDS = {
+    "expected <block end>, but found '<scalar>'":
+        "more text after a value: a line holds one `name: value` (a text with quotes inside goes in other quotes)",
+    "mapping values are not allowed here":
+        "a `:` is not expected here: a text that contains `: ` goes in quotes, and a `name:` line is "
+        "indented only inside a mapping",
+    "found unexpected end of stream": "the file ends here",
+}
+
+
 def _at(what: str, problem: str, mark) -> YamlSyntaxError:
-    problem = problem.replace("'<stream end>'", "the end of the file").replace(
-        "found unexpected end of stream", "the file ends here")
+    problem = _PLAIN_WORDS.get(problem, problem).replace("'<stream end>'", "the end of the file")
     return YamlSyntaxError(what, problem, mark.line + 1, mark.column + 1) if mark else YamlSyntaxError(what, problem)
 
 

@@ -134,3 +134,22 @@ def test_an_unknown_setting_is_found_at_the_start_of_a_line(ws):
     assert found(path) == [("rs/ruleset.yaml:4:1", "warning", "unknown-setting",
                             "the setting `note` is not one the engine reads",
                             "the settings are name, title, version, language, languages, outputs, sources")]
+
+
+@pytest.mark.parametrize("file, text, place, message, hint", [
+    ("messages/fr.yaml", 'because:\n  fee_minor: "Gratuit." "oops"\n', "messages/fr.yaml:2:25",
+     "messages/fr.yaml: more text after a value: a line holds one `name: value` (a text with quotes inside goes "
+     "in other quotes)", "in the mapping that starts at line 2, column 3"),
+    ("ruleset.yaml", "name: fees\nlanguages: [en, fr\n", "ruleset.yaml:3:1",
+     "ruleset.yaml: expected ',' or ']', but got the end of the file", "in the list `[…]` that starts at line 2, column 12"),
+])
+def test_a_settings_or_messages_file_that_is_not_yaml_is_told_at_its_place(ws, capsys, file, text, place, message,
+                                                                          hint):
+    settings = text if file == "ruleset.yaml" else "name: fees\nlanguages: [en, fr]\n"
+    path = ws.folder({"fees.rules": RULES, **({} if file == "ruleset.yaml" else {file: text})}, settings)
+    assert [(location.split("/", 1)[1], severity, code, said, told) for location, severity, code, said, told
+            in found(path)] == [(place, "error", "syntax", message, hint)]
+    assert main(["check", str(path)]) == 1
+    head, line, caret = capsys.readouterr().out.splitlines()[:3]
+    assert head.endswith(f"{place}: error[syntax]: {message}") and caret.endswith("^")
+    assert line.split(" | ", 1)[0].strip() == place.split(":")[1]  # the line is shown, the caret under it

@@ -82,6 +82,17 @@ def test_a_malformed_case_file_is_reported(tmp_path):
                                "a case needs `as_of`, the date the rules are applied on (e.g. as_of: 2025-09-01)")
 
 
+def test_a_case_file_that_is_not_yaml_is_told_at_its_place_and_counted(tmp_path, capsys):
+    folder = write(tmp_path, CASES)
+    (folder / "tests" / "broken.yaml").write_text("- name: x\n  facts: {a: 1\n", encoding="utf-8")
+    assert main(["test", str(folder)]) == 1
+    assert capsys.readouterr().out == (
+        f"ERROR {folder}/tests/broken.yaml:3:1: expected ',' or '}}', but got the end of the file "
+        "(in the mapping `{…}` that starts at line 2, column 10)\n"
+        f"1 rule(s) no case exercises:\n  d#2 ({folder}/r.rules:7)\n"
+        "3 passed, 0 failed, 1 case file(s) not read\n")
+
+
 DURATIONS = """input arrival : date
 input cover : duration in months
 decision waited : duration = as_of - arrival

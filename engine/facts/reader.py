@@ -20,7 +20,6 @@ from typing import Any
 from engine.errors import Diagnostic, FactError, YamlSyntaxError
 from engine.facts.plain import read_plain
 from engine.ruleset_files import load_yaml
-from engine.span import Span
 from engine.values import SURROGATE
 
 MAX_INT_DIGITS = 4000  # under Python's own limit (4,300), whose error message speaks of sys.set_int_max_str_digits
@@ -43,11 +42,7 @@ def read_facts_text(text: str, what: str, path: str | None = None) -> dict:
         if facts is None:
             facts = load_yaml(text, what)
     except YamlSyntaxError as error:
-        if path is None or error.line is None:
-            raise FactError(Diagnostic("error", "fact-type", str(error))) from None
-        span = Span.point(path, error.line, error.column)
-        raise FactError(Diagnostic("error", "fact-type", f"facts file: {error.problem}", span, hint=error.within),
-                        sources={path: text}) from None
+        raise FactError(error.diagnostic("fact-type", path, "facts file"), sources={path: text}) from None
     except ValueError as error:
         raise FactError(Diagnostic("error", "fact-type", str(error))) from None
     if facts is None:
