@@ -77,10 +77,10 @@ PROFILES = [
     ("the CEAM exemption, nationality fixed", CN, "enrolment", "exempt_ceam", ("nationality",), []),
     ("participation by age: birth_date moves age_on_1_january", dict(CSS, birth_date="1990-06-01"),
      "css_monthly_participation", None, (), [
-        "birth_date [{'max': '1955-01-01'}] -> 30.00",
+        "birth_date [{'min': '1894-01-02', 'max': '1955-01-01'}] -> 30.00",  # age 0..130 bounds it
         "birth_date [{'min': '1955-01-02', 'max': '1965-01-01'}] -> 25.00",
         "birth_date [{'min': '1965-01-02', 'max': '1975-01-01'}] -> 21.00",
-        "birth_date [{'min': '1995-01-02'}] -> 8.00",
+        "birth_date [{'min': '1995-01-02', 'max': '2025-12-31'}] -> 8.00",
         "household_size [{'min': 2, 'max': 20}] -> 0.00",
         "annual_resources [{'min': '0', 'max': '10339.00'}, {'above': '13957.00'}] -> 0.00",
         "territory [{'values': ['outre_mer']}] -> 0.00",
@@ -264,6 +264,36 @@ def test_a_refuted_property_is_an_error_with_its_counterexample(tmp_path):
     assert found[0].message.startswith("property refuted: `band = low implies amount < 100 €` fails for amount = 100")
     assert found[1].example["x"] == [5, 6]
     assert found[1].message.endswith("x = 5 gives e = 5, but x = 6 gives 4")
+
+
+AGES = """input birth_date : date
+decision age : integer = years_between(birth_date, as_of)
+decision ranged_age : integer 0..130 = years_between(birth_date, as_of)
+"""
+
+
+@pytest.mark.parametrize("claim, holds", [
+    ("age <= 20", False), ("age >= 0", False), ("ranged_age <= 128", False),  # only the claim compares them
+    ("ranged_age >= 0", True), ("ranged_age <= 130", True),
+])
+def test_a_claim_s_own_comparison_of_a_date_s_carrier_divides_the_dates(tmp_path, claim, holds):
+    """The rules compare neither age: the claim's bound alone must cut the birth dates (one sample of
+    every date proved `age <= 20`), and a declared range must not leave a date sampled as a number."""
+    path = tmp_path / "p.rules"
+    path.write_text(AGES + f"assert {claim}\n", encoding="utf-8")
+    found = [d for d in engine.load_ruleset(path).check(properties=True) if d.code != "unused"]
+    assert [d.code for d in found] == ([] if holds else ["property-refuted"])
+    if not holds:
+        given = dt.date.fromisoformat(found[0].example["birth_date"])
+        as_of = dt.date.fromisoformat(found[0].example["as_of"])
+        name = claim.split()[0]
+        verdict = engine.load_ruleset(path).evaluate({"birth_date": given}, as_of=as_of, outputs=[name])
+        assert not claim_holds(claim, verdict.outputs[name])  # the counterexample is one
+
+
+def claim_holds(claim: str, value: int) -> bool:
+    name, op, bound = claim.split()
+    return {"<=": value <= int(bound), ">=": value >= int(bound)}[op]
 
 
 def test_a_property_that_is_not_a_condition_is_a_type_error(tmp_path):

@@ -177,8 +177,9 @@ class _Prover:
         return days
 
     def run(self) -> None:
+        claims = () if self.decl.kind == "monotone" else (self.decl.claim, self.decl.condition)
         for day in self.days():
-            space = Space(self.ruleset, day)
+            space = Space(self.ruleset, day, claims)
             within = space.cone(self.names())
             if self.decl.kind == "monotone" and self._abstract(space, within, day):
                 continue

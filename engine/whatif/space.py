@@ -71,10 +71,13 @@ def kind_of(type_) -> str:
 class Space:
     """Evaluation and pieces over one ruleset on one day."""
 
-    def __init__(self, ruleset, day: dt.date):
+    def __init__(self, ruleset, day: dt.date, claims: tuple = ()):
         self.ruleset = ruleset
         self.model = ruleset.model
         self.day = day
+        # A property's own comparisons (`assert age <= 20`) divide the facts as the rules' do: a
+        # piece is cut there too, or a claim would be judged on one value of a whole stretch.
+        self.claims = tuple(claim for claim in claims if claim is not None)
         self.compiler = ruleset.plans.compiler
         self._reads: dict = {}
         self._uses: dict = {}
@@ -205,7 +208,10 @@ class Space:
             points = sorted({int(q) for p in points for q in discrete_points([p])})
             lo = None if lo is None else int(lo)
             hi = None if hi is None else int(hi)
-        pieces = ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), facts.get(var))
+        current = facts.get(var)
+        if current is None and getattr(type_, "name", None) == "date":
+            current = self.day  # a date's one piece, when nothing divides it, is sampled on a day, not at 0
+        pieces = ordered_pieces(points, kind, (lo, lo_closed, hi, hi_closed), current)
         return on_grid(pieces, CENT) if kind == "dense" and step_of(type_) == CENT else pieces
 
     def uses(self, var: str, within: list) -> "_Uses":
@@ -309,6 +315,8 @@ class _Uses:
             if name in self.carriers and self.carriers[name] is not None:
                 continue
             self._scan(name)
+        for claim in space.claims:
+            self._scan_expr(claim)
 
     def _fail(self, why: str) -> None:
         if self.supported:
@@ -455,17 +463,42 @@ class _Uses:
             return self.space.value(trial, carrier, _without(cut, carrier))
 
         a, b = f(lo), f(hi)
+        edges = set()
         if a is NO_VALUE or b is NO_VALUE:
-            return set()
+            # The carrier has no value far off (`age : integer 0..130` for a birth date 200 years
+            # away): search where it has one, and count where it stops having one as a threshold too.
+            middle = centre.toordinal()
+            if f(middle) is NO_VALUE:
+                return set()
+            if a is NO_VALUE:
+                lo = self._last_without_value(f, lo, middle)
+                edges |= {dt.date.fromordinal(lo), dt.date.fromordinal(lo + 1)}
+                lo, a = lo + 1, f(lo + 1)
+            if b is NO_VALUE:
+                hi = self._last_without_value(f, hi, middle)
+                edges |= {dt.date.fromordinal(hi), dt.date.fromordinal(hi - 1)}
+                hi, b = hi - 1, f(hi - 1)
         if (a >= step) == (b >= step):
-            return set()
+            return edges
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if (f(mid) >= step) == (a >= step):
                 lo = mid
             else:
                 hi = mid
-        return {dt.date.fromordinal(lo), dt.date.fromordinal(hi)}
+        return edges | {dt.date.fromordinal(lo), dt.date.fromordinal(hi)}
+
+    @staticmethod
+    def _last_without_value(f, without: int, within: int) -> int:
+        """Between an ordinal where f has no value and one where it has, the last without one
+        (the values are taken to lie in one stretch, as a declared range makes them)."""
+        while abs(within - without) > 1:
+            mid = (without + within) // 2
+            if f(mid) is NO_VALUE:
+                without = mid
+            else:
+                within = mid
+        return without
 
 
 def _without(cut, name):
