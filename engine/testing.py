@@ -243,7 +243,7 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
         same = (_same_duration(expected, verdict.outputs[name], type_) if is_duration(type_)
                 else _same(expected, actual))
         if not same:
-            problems.append(f"{name}: expected {_shown(expected)}, got {_shown(actual)}")
+            problems.append(f"{name}: expected {_shown(expected)}, got {_shown(actual)}" + _not_a_value(expected, type_))
     # the rows of functions the decisions called count as fired too (`fired: [share#4]`)
     fired = tuple(f["rule"] for d in trace["decisions"]
                   for f in d["fired"] + fired_in_calls(d.get("calls", ())))
@@ -257,6 +257,16 @@ def run_case(ruleset: Ruleset, case: Case) -> CaseResult:
         if missing:
             problems.append(f"expected rule(s) {', '.join(missing)} to fire; fired: {', '.join(fired)}")
     return CaseResult(case, tuple(problems), fired)
+
+
+def _not_a_value(expected, type_) -> str:
+    """` ("fre" is not a value of CssStatus: did you mean `free`?)`: the case, not the rules, is wrong."""
+    symbols = getattr(type_, "symbols", None)
+    if symbols is None or not isinstance(expected, str) or expected in symbols:
+        return ""
+    meant = did_you_mean(expected, symbols)
+    return (f" (`{expected}` is not a value of {type_.describe()}"
+            + (f": did you mean `{meant}`?)" if meant else ")"))
 
 
 def all_rules(ruleset: Ruleset) -> list[tuple[str, str]]:

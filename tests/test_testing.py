@@ -67,6 +67,20 @@ def test_a_failing_case_says_what_differs(tmp_path, capsys):
     assert out.endswith("every rule is exercised by at least one case\n3 passed, 3 failed\n")
 
 
+def test_an_expected_value_that_is_none_of_the_type_s_says_so(tmp_path, capsys):
+    (tmp_path / "r.rules").write_text("type Band = {low, high}\ninput a : integer\n"
+                                      "decision b : Band = if a < 3 then low else high\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "c.yaml").write_text("- {name: typo, as_of: 2020-01-01, facts: {a: 1}, expected: {b: lwo}}\n"
+                                               "- {name: other, as_of: 2020-01-01, facts: {a: 1}, expected: {b: mid}}\n",
+                                               encoding="utf-8")
+    assert main(["test", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert ('     b: expected "lwo", got "low" (`lwo` is not a value of Band {low, high}: did you mean `low`?)\n'
+            in out)
+    assert '     b: expected "mid", got "low" (`mid` is not a value of Band {low, high})\n' in out
+
+
 def test_no_cases_is_a_failure(tmp_path, capsys):
     (tmp_path / "r.rules").write_text(RULES, encoding="utf-8")
     assert main(["test", str(tmp_path)]) == 1
