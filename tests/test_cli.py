@@ -436,3 +436,18 @@ def test_failures_in_a_subprocess_have_no_traceback(golden_cwd, tmp_path, argv, 
     no_traceback(done.stderr)
     if code == 2:
         assert done.stdout == "" and done.stderr.startswith(("error[", str(bad)))
+
+
+def test_checking_one_file_of_a_ruleset_says_its_unknown_names_may_be_in_the_others(capsys, tmp_path):
+    (tmp_path / "inputs.rules").write_text("input age : integer 0..130\n", encoding="utf-8")
+    (tmp_path / "adult.rules").write_text("decision adult : bool = age >= 18\n", encoding="utf-8")
+    assert "one-file" not in run(capsys, "check", str(tmp_path / "adult.rules"))[1]  # no ruleset.yaml: not a ruleset
+    (tmp_path / "ruleset.yaml").write_text("name: adults\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(tmp_path / "adult.rules"))
+    assert code == 1
+    assert out.endswith(f"note[one-file] 2/2: 1 of the names unknown here are declared in other files of {tmp_path}, "
+                        "which share one namespace with this one: `age` (inputs.rules)\n"
+                        f"  = check the folder: verdict check {tmp_path}\n\n1 error(s), 0 warning(s)\n")
+    assert run(capsys, "check", str(tmp_path))[:2] == (0, "0 error(s), 0 warning(s)\n")
+    (tmp_path / "inputs.rules").unlink()  # a file alone: its unknown names are just unknown
+    assert "one-file" not in run(capsys, "check", str(tmp_path / "adult.rules"))[1]
