@@ -41,6 +41,13 @@ def _span_of(path: str, text: str, key: str, within: str = "", top: bool = False
     return Span.point(path, 1, 1)
 
 
+def _hole_span(text: str, key_span: Span, hole: str) -> Span:
+    """The `{hole}` on its key's line (a value written on one line, as most are), else the key."""
+    line = text.split("\n")[key_span.line - 1] if key_span.line <= text.count("\n") + 1 else ""
+    column = line.find(hole, key_span.column)
+    return Span.point(key_span.file, key_span.line, column + 1, len(hole)) if column >= 0 else key_span
+
+
 def check_translations(ruleset) -> list[Diagnostic]:
     files, model = ruleset.files, ruleset.model
     found = []
@@ -82,10 +89,11 @@ def check_translations(ruleset) -> list[Diagnostic]:
                     head = hole.group(1).strip().split(".")[0]
                     if head not in names and head not in parameters_of.get(key, ()):
                         found.append(Diagnostic("error", "unknown-name", f"unknown name `{head}` in the "
-                                                f"translation of `{key}`", span, hint=suggestion_hint(head, names)))
+                                                f"translation of `{key}`", _hole_span(text, span, hole.group(0)),
+                                                hint=suggestion_hint(head, names)))
                     elif path_problem(model, hole.group(1)):  # `{applicant.agee}` (records, h16-records)
                         found.append(Diagnostic("error", "unknown-name", f"{path_problem(model, hole.group(1))} in "
-                                                f"the translation of `{key}`", span))
+                                                f"the translation of `{key}`", _hole_span(text, span, hole.group(0))))
         if lang != files.language and lang in files.languages:
             missing = [rule_id for rule_id in explained if rule_id not in messages.get("because", {})]
             if missing:
