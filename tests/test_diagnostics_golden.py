@@ -149,3 +149,40 @@ def test_the_examples_in_errors_md_are_the_golden_files(regen):
         assert block.group("body") == expected(block.group("kind")), \
             f"the example of `{block.group('kind')}` in docs/errors.md differs from its golden file"
     assert {b.group("kind") for b in blocks} == set(kinds())
+
+
+SECTION = re.compile(r"^### `(?P<kind>[\w-]+)`\n\n(?P<first>[^\n]*)\n", re.M)
+PRINTED = re.compile(r"(?:error|warning)\[[a-z-]+\]")
+
+
+def printed_codes(kind: str) -> list[str]:
+    """`error[code]`/`warning[code]` as KIND.expected prints them, in the order they first appear."""
+    seen: list[str] = []
+    for code in PRINTED.findall((DIAGNOSTICS / f"{kind}.expected").read_text(encoding="utf-8")):
+        if code not in seen:
+            seen.append(code)
+    return seen
+
+
+def test_a_section_not_named_after_its_code_says_the_code_printed():
+    """Searching docs/errors.md for a printed `error[code]` lands on the sections that show it: a
+    section whose name is not its code starts with "Printed as `error[code]`." (the anchor keeps
+    the section's name); and the table of codes lists every section of each code."""
+    doc = ERRORS_DOC.read_text(encoding="utf-8")
+    sections = {m.group("kind"): m.group("first") for m in SECTION.finditer(doc)}
+    assert set(sections) == set(kinds())
+    table: dict[str, set[str]] = {}
+    for row in re.finditer(r"^\| `([a-z-]+)` \| ((?:\[`[\w-]+`\]\(#[\w-]+\)(?:, )?)+) \|$", doc, re.M):
+        table[row.group(1)] = set(re.findall(r"\[`([\w-]+)`\]", row.group(2)))
+    by_code: dict[str, set[str]] = {}
+    for kind, first in sections.items():
+        codes = printed_codes(kind)
+        names = {re.sub(r"^\w+\[|\]$", "", c) for c in codes}
+        if names == {kind}:
+            assert not first.startswith("Printed as"), kind
+        else:
+            assert first == "Printed as " + " and ".join(f"`{c}`" for c in codes) + ".", \
+                f"the section `{kind}` of docs/errors.md does not begin with the code it prints: {codes}"
+        for name in names:
+            by_code.setdefault(name, set()).add(kind)
+    assert table == by_code

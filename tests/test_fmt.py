@@ -137,6 +137,19 @@ def test_fmt_diff_prints_a_unified_diff_and_writes_nothing(tmp_path, capsys):
     assert path.read_text(encoding="utf-8") == "input   x : integer\n"
 
 
+def test_fmt_exit_status_of_each_mode_is_as_docs_editors_md_says(tmp_path, capsys):
+    """--diff exits 0 even when there are changes; --check (with --diff or not) exits 1 then."""
+    path = tmp_path / "d.rules"
+    path.write_text("input   x : integer\n", encoding="utf-8")
+    assert _run(capsys, "fmt", str(path), "--diff")[0] == 0
+    code, out, _ = _run(capsys, "fmt", str(path), "--check", "--diff")
+    assert code == 1 and out.startswith(f"--- {path}\n") and out.endswith("1 of 1 file(s) would be reformatted\n")
+    assert path.read_text(encoding="utf-8") == "input   x : integer\n"
+    assert _run(capsys, "fmt", str(path))[0] == 0
+    assert _run(capsys, "fmt", str(path), "--check", "--diff") == (0, "0 of 1 file(s) would be reformatted\n", "")
+    assert _run(capsys, "fmt", str(path), "--diff") == (0, "", "")
+
+
 def test_fmt_refuses_a_file_with_a_syntax_error_and_writes_nothing(tmp_path, capsys):
     good, bad = tmp_path / "a.rules", tmp_path / "b.rules"
     good.write_text("input   x : integer\n", encoding="utf-8")

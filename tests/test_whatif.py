@@ -438,3 +438,22 @@ def test_the_text_names_each_fact_by_its_title_in_quotes_or_by_its_name_when_it_
         "- visa would be “short stay” if “nights booked” is up to 10."]
     assert render(found, ruleset, "fr").splitlines()[3] == "- visa : short stay si « nights booked » : jusqu'à 10."
     assert render(found, ruleset, "zh").splitlines()[3] == "- 若nights booked不超过 10，visa将为“short stay”。"
+
+
+def test_the_documented_python_of_whatif_md_runs(capsys, monkeypatch):
+    """The Python example of docs/whatif.md (the façade's `v.counterfactuals`, and the supported
+    `engine.whatif.counterfactuals` and `render`) runs, and its comments say what it gives."""
+    import re
+    from pathlib import Path
+
+    import yaml
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    block, = re.findall(r"```python\n(.*?)```", (root / "docs" / "whatif.md").read_text(encoding="utf-8"), re.S)
+    namespace = {"wang": yaml.safe_load(WANG_YAML)}
+    exec(compile(block, "docs/whatif.md", "exec"), namespace)
+    found = namespace["found"]
+    assert found.to_dict()["single"][0]["changes"][0]["to"] == [{"min": "0", "max": "10339.00"}]
+    assert found == counterfactuals(namespace["rs"], namespace["wang"], "css_status", want="free",
+                                    fixed=["household_size"], as_of=AS_OF)
+    assert "would be “free” if “Household resources” is up to €10,339.00." in capsys.readouterr().out
