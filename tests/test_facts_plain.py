@@ -154,3 +154,10 @@ def test_what_it_reads_of_json_pyyaml_reads_the_same(facts, indent, separators, 
                           not (type(v) is int and len(str(v)) > 100) for k, v in facts.items())
     if plainly_written:  # read here, not left to PyYAML: the comparison above was made
         assert plain is not None
+
+
+def test_a_json_integer_too_long_for_this_reader_is_left_to_pyyaml():
+    """(Found by the property above: the marker of "not plain" was kept as the fact's value.)"""
+    text = '{"fired": -1' + "0" * 100 + "}"
+    assert read_plain(text) is None
+    assert load_yaml(text, "facts") == {"fired": -int("1" + "0" * 100)}

@@ -82,7 +82,10 @@ def _json_object(text: str):
         found = _JSON_PAIR.match(text, position)
         if found is None or found.group("name") in facts:
             return None  # `{}`, nested values, escapes, a duplicate: PyYAML's to read
-        facts[found.group("name")] = _value(found.group("double"), None, found.group("plain"))
+        value = _value(found.group("double"), None, found.group("plain"))
+        if value is _NOT_PLAIN:  # an integer too long to be read here, say: PyYAML's to read, as a line's is
+            return None
+        facts[found.group("name")] = value
         position = found.end()
         if found.group("next") == "}":
             return None if text[position:].strip(" \n") else facts
