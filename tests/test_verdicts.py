@@ -159,7 +159,7 @@ def test_a_status_that_contradicts_the_outputs_is_refused(trace):
         read_trace(json.dumps(redigest(trace)), "t.json")
 
 
-def test_a_forged_explanation_is_never_printed_as_stored_and_replay_catches_it(trace, health):
+def test_a_forged_explanation_is_printed_as_stored_and_replay_catches_it(trace, health):
     entry = next(d for d in trace["decisions"] if d["name"] == "css_status")
     entry["fired"][0]["because"]["en"] = "You are rich: no CSS for you."
     forged = redigest(trace)
@@ -169,6 +169,26 @@ def test_a_forged_explanation_is_never_printed_as_stored_and_replay_catches_it(t
     assert not result.same
     assert result.differences == ("css_status: the trace's explanation is not the one this ruleset gives "
                                   "(the trace was edited)",)
+
+
+def test_replay_catches_edited_words_a_reader_is_shown_labels_sources_and_version(trace, health):
+    """A digest made again hides an edit from `verify`; the unchanged ruleset gives other words."""
+    trace["labels"]["en"]["symbols"]["free"] = "refused"
+    trace["ruleset"]["version"] = "2027.1"
+    entry = next(d for d in trace["decisions"] if d["name"] == "css_status")
+    entry["sources"][0]["url"] = "https://example.org/forged"
+    result = engine.replay(redigest(trace), health)
+    assert not result.same
+    assert result.differences == (
+        'the trace names the ruleset\'s version "2027.1", the ruleset\'s is "2026.1" (the trace was edited)',
+        'the trace\'s en label of `free` is "refused", the ruleset\'s "free" (the trace was edited)',
+        f"css_status: the trace's source `{entry['sources'][0]['id']}` differs from the ruleset's in its url "
+        "(the trace was edited)")
+
+
+def test_replay_of_an_older_engine_s_trace_compares_only_the_labels_both_have(trace, health):
+    del trace["labels"]["en"]["titles"]["css_status"]  # written by an engine that gave fewer titles
+    assert engine.replay(redigest(trace), health).same
 
 
 def test_replay_diffs_show_the_values_compared(trace, health, tmp_path):

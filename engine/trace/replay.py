@@ -128,8 +128,39 @@ def replay(trace: dict, ruleset) -> Replay:
         causes.append(f"{name}: {before_text} from {old.get('effective_from')} → {after_text} from "
                       f"{now.get('effective_from')}  (read by {', '.join(readers)})")
     differences = causes + differences
+    if not hash_changed:  # the same ruleset gives the same words: any other was written into the trace
+        differences.extend(_edited_words(trace, new, before, after))
     # Explanations follow the outputs: worth listing only when the outputs did not change.
     return Replay(not differences, hash_changed, tuple(differences), () if differences else tuple(notes))
+
+
+def _edited_words(trace: dict, new: dict, before: dict, after: dict) -> list:
+    """What a reader of the trace is shown and the unchanged ruleset gives otherwise: its version
+    and title, the titles and symbol labels, the sources cited. Only what both hold is compared: an
+    older engine wrote fewer labels, not other ones."""
+    found = []
+    said, now = trace.get("ruleset", {}), new.get("ruleset", {})
+    for key in ("version", "title"):
+        if key in said and key in now and said[key] != now[key]:
+            found.append(f"the trace names the ruleset's {key} {plain_json(said[key])}, the ruleset's is "
+                         f"{plain_json(now[key])} (the trace was edited)")
+    old_labels, new_labels = trace.get("labels") or {}, new.get("labels") or {}
+    for lang in sorted(set(old_labels) & set(new_labels)):
+        for part in ("titles", "symbols"):
+            mine, theirs = old_labels[lang].get(part) or {}, new_labels[lang].get(part) or {}
+            for name in sorted(set(mine) & set(theirs)):
+                if mine[name] != theirs[name]:
+                    found.append(f"the trace's {lang} label of `{name}` is {plain_json(mine[name])}, the ruleset's "
+                                 f"{plain_json(theirs[name])} (the trace was edited)")
+    for name in [n for n in after if n in before]:  # in the order of evaluation
+        mine = {s.get("id"): s for s in before[name].get("sources") or ()}
+        theirs = {s.get("id"): s for s in after[name].get("sources") or ()}
+        for source in sorted(set(mine) & set(theirs), key=str):
+            fields = [f for f in sorted(set(mine[source]) & set(theirs[source])) if mine[source][f] != theirs[source][f]]
+            if fields:
+                found.append(f"{name}: the trace's source `{source}` differs from the ruleset's in its "
+                             f"{', '.join(fields)} (the trace was edited)")
+    return found
 
 
 def _replay_old(trace: dict, new: dict, hash_changed: bool) -> Replay:
