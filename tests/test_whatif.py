@@ -104,6 +104,17 @@ def test_exact_counterfactuals_of_real_profiles(student_health, name, facts, out
     assert found.not_covered == ()
 
 
+def test_amounts_and_other_countries_read_as_each_language_writes_them(student_health):
+    facts = dict(CSS, birth_date="2001-03-14", insured_in="FR")
+    found = counterfactuals(student_health, facts, "css_monthly_participation", as_of=AS_OF)
+    zh, fr = render(found, student_health, "zh").splitlines(), render(found, student_health, "fr").splitlines()
+    assert zh[1] == "以下变化会改变结果："
+    assert "- 若家庭收入不超过 €10,339.00 或超过 €13,957.00，补充医疗保障每人每月参保费将为 €0.00。" in zh
+    assert "- 若医保所属国家为法国以外的国家，补充医疗保障每人每月参保费将为 €0.00。" in zh
+    assert fr[-1] == ("- Participation mensuelle à la Complémentaire santé solidaire, par personne : 0,00\u00a0€ si "
+                      "« Pays d'assurance maladie » : hors France.")
+
+
 def test_the_text_in_three_languages(student_health):
     found = counterfactuals(student_health, CSS, "css_status", want="free", fixed=("household_size",), as_of=AS_OF)
     assert render(found, student_health, "en") == (

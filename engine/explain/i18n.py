@@ -62,7 +62,7 @@ WORDS = {
            "valid_from": "{date}起适用", "from": "{date}起生效", "no_row": "没有适用的规则",
            "stale": "该数值最后核实于{checked}；截至{as_of}，可能已有更新的标准（来源 {source}）。",
            "stale_unsourced": "该数值最后核实于{checked}；截至{as_of}，可能已有更新的标准。",
-           "status": {"OFFICIAL": "官方来源", "SECONDARY": "二手来源", "DERIVED": "推算值", "SEED": "原始指南"},
+           "status": {"OFFICIAL": "官方来源", "SECONDARY": "二手资料", "DERIVED": "推算值", "SEED": "原始指南"},
            "missing": "缺少", "note": "说明", "no_answer": "无法作答", "not_evaluated": "未计算",
            "stopped_at": "{decision}（无法作答）",
            "partial": "尚无答案的问题：{count}/{total}。",

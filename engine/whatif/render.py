@@ -21,7 +21,7 @@ LANGS = ("en", "fr", "zh")
 
 WORDS = {
     "en": {
-        "line": "{title} would be {value} if {conditions}.", "named": "“{a}”", "wanted": "“{a}”",
+        "line": "{title} would be {value} if {conditions}.", "named": "“{a}”", "wanted": "“{a}”", "unnamed": "{a}",
         "and": " and ", "or": " or ",
         "now": "{title}: {value} as of {day}.",
         "none": "No change of one or two of these facts makes {title} {want}.",
@@ -38,12 +38,12 @@ WORDS = {
         "le": "up to {a}", "lt": "below {a}", "ge": "at least {a}", "gt": "above {a}",
         "between": "from {a} to {b}", "open_between": "between {a} and {b} (both excluded)",
         "gt_le": "above {a} and up to {b}", "ge_lt": "from {a} to below {b}",
-        "eq": "{a}", "one_of": "one of {a}", "other_than": "other than {a}",
+        "eq": "{a}", "one_of": "one of {a}", "other_than": "other than {a}", "other_country": "other than {a}",
         "date_le": "on or before {a}", "date_ge": "on or after {a}", "date_between": "from {a} to {b}",
         "fact": "“{name}” is {condition}", "fixed_name": "“{name}”",
     },
     "fr": {
-        "line": "{title} : {value} si {conditions}.", "named": "{a}", "wanted": "« {a} »",
+        "line": "{title} : {value} si {conditions}.", "named": "{a}", "wanted": "« {a} »", "unnamed": "{a}",
         "and": " et ", "or": " ou ",
         "now": "{title} : {value} au {day}.",
         "none": "Aucun changement d'un ou deux de ces faits ne donne {want} pour {title}.",
@@ -60,12 +60,12 @@ WORDS = {
         "le": "jusqu'à {a}", "lt": "moins de {a}", "ge": "au moins {a}", "gt": "plus de {a}",
         "between": "de {a} à {b}", "open_between": "entre {a} et {b} (tous deux exclus)",
         "gt_le": "plus de {a} et jusqu'à {b}", "ge_lt": "au moins {a} et moins de {b}",
-        "eq": "{a}", "one_of": "parmi {a}", "other_than": "autre que {a}",
+        "eq": "{a}", "one_of": "parmi {a}", "other_than": "autre que {a}", "other_country": "hors {a}",
         "date_le": "le {a} ou avant", "date_ge": "le {a} ou après", "date_between": "du {a} au {b}",
         "fact": "« {name} » : {condition}", "fixed_name": "« {name} »",
     },
     "zh": {
-        "line": "若{conditions}，{title}将为{value}。", "named": "“{a}”", "wanted": "{a}",
+        "line": "若{conditions}，{title}将为{value}。", "named": "“{a}”", "wanted": "{a}", "unnamed": " {a}",
         "and": "且", "or": "或",
         "now": "{title}：{value}（{day}）。",
         "none": "改变其中一两项事实都不能使{title}为“{want}”。",
@@ -73,16 +73,16 @@ WORDS = {
         "none_explored": "改变已探索的一两项事实都不能使{title}为“{want}”。",
         "none_any_explored": "改变已探索的一两项事实都不会改变{title}。",
         "want": "怎样才能得到“{want}”：",
-        "any": "怎样会改变结果：",
+        "any": "以下变化会改变结果：",
         "pairs": "同时改变两项事实：",
         "fixed": "保持不变的事实：{facts}。",
         "not_covered": "未探索：{fact}（{why}）。",
         "more": "（还有其他两项事实的组合）",
         "no_value": "无答案",
-        "le": "不超过 {a}", "lt": "低于 {a}", "ge": "至少 {a}", "gt": "超过 {a}",
+        "le": "不超过 {a}", "lt": "低于 {a}", "ge": "至少为 {a}", "gt": "超过 {a}",
         "between": "在 {a} 至 {b} 之间", "open_between": "在 {a} 与 {b} 之间（两端均不含）",
         "gt_le": "超过 {a} 且不超过 {b}", "ge_lt": "不低于 {a} 且低于 {b}",
-        "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的值",
+        "eq": "为{a}", "one_of": "为{a}之一", "other_than": "为{a}以外的值", "other_country": "为{a}以外的国家",
         "date_le": "不晚于 {a}", "date_ge": "不早于 {a}", "date_between": "在 {a} 至 {b} 之间",
         "fact": "{name}{condition}", "fixed_name": "{name}",
     },
@@ -127,12 +127,14 @@ def render(whatif, ruleset, lang: str = "en") -> str:
 
 def _line(cf, space, ruleset, title, value, lang) -> str:
     words = WORDS[lang]
-    conditions = words["and"].join(
+    conditions = _join(words["and"], [
         words["fact"].format(name=_fact_name(ruleset, c.fact, lang), condition=_condition(c, space, ruleset, lang))
-        for c in cf.changes)
+        for c in cf.changes])
     shown = value(cf.value)
     if isinstance(cf.value, str) and cf.value is not NO_VALUE:
         shown = words["named"].format(a=shown)  # "would be “not eligible”": a label, not an adjective of the sentence
+    else:
+        shown = words["unnamed"].format(a=shown)  # "将为 €30.00": a space between Chinese and an amount
     return words["line"].format(title=title, value=shown, conditions=conditions)
 
 
@@ -156,8 +158,9 @@ def _condition(change, space, ruleset, lang) -> str:
                 text.append(words["eq" if len(shown) == 1 else "one_of"].format(a=", ".join(shown)))
             if region.others:
                 excluded = ", ".join(_value(ruleset, v, type_, lang) for v in region.excluded)
-                text.append(words["other_than"].format(a=excluded))
-            parts.append(words["or"].join(text))
+                other = "other_country" if getattr(type_, "name", None) == "country" else "other_than"
+                text.append(words[other].format(a=excluded))  # "hors France", "法国以外的国家"
+            parts.append(_join(words["or"], text))
             continue
         lo = None if region.lo is None or region.lo == lo_end else region.lo
         hi = None if region.hi is None or region.hi == hi_end else region.hi
@@ -180,7 +183,20 @@ def _condition(change, space, ruleset, lang) -> str:
             parts.append(words["date_ge" if dated else "ge" if region.lo_closed else "gt"].format(a=fmt(lo)))
         else:
             parts.append(words["eq"].format(a=fmt(region.lo if region.lo is not None else region.hi)))
-    return words["or"].join(parts)
+    return _join(words["or"], parts)
+
+
+def _join(word: str, parts: list) -> str:
+    """Parts joined by `word`; a word written without spaces (Chinese 或, 且) takes one beside a
+    Latin letter or a digit ("不超过 €10,339.00 或超过 €13,957.00"), as the Chinese texts space them."""
+    if not parts or word != word.strip():
+        return word.join(parts)
+    text = parts[0]
+    for part in parts[1:]:
+        before = " " if text[-1:].isascii() and text[-1:].isalnum() else ""
+        after = " " if part[:1].isascii() and part[:1].isalnum() else ""
+        text += before + word + after + part
+    return text
 
 
 def _ordered(change) -> bool:
