@@ -220,6 +220,12 @@ def cmd_batch(args) -> int:
             hint="save a line's trace (--trace) and render it with `verdict explain`"))
     if vector_batch.wanted(args):  # Parquet, or --out: column by column (engine/vector/parquet.py)
         return vector_batch.run(args, load_ruleset)
+    kind = os.path.splitext(args.batch)[1].lower()
+    if args.batch != "-" and kind in (".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx", ".xls"):
+        # read as JSON Lines it would fail on every line: say what a batch is, once, before any work
+        raise VerdictError(Diagnostic("error", "usage", f"--batch {args.batch}: a batch is JSON Lines (.jsonl, one JSON "
+                                      f"object of facts a line) or Parquet (.parquet, a column a fact), not {kind}",
+                                      hint="a single case goes with --facts FILE; a table can be saved as Parquet"))
     ruleset = load_ruleset(args.path)
     if args.as_of is not None:  # a bad default date is one error, not one per line
         from engine.ruleset import _as_date

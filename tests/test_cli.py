@@ -451,3 +451,14 @@ def test_checking_one_file_of_a_ruleset_says_its_unknown_names_may_be_in_the_oth
     assert run(capsys, "check", str(tmp_path))[:2] == (0, "0 error(s), 0 warning(s)\n")
     (tmp_path / "inputs.rules").unlink()  # a file alone: its unknown names are just unknown
     assert "one-file" not in run(capsys, "check", str(tmp_path / "adult.rules"))[1]
+
+
+@pytest.mark.parametrize("name", ["cases.csv", "cases.json", "cases.XLSX"])
+def test_a_batch_file_that_is_no_json_lines_is_refused_once_before_any_work(capsys, golden_cwd, tmp_path, name):
+    batch = tmp_path / name
+    batch.write_text("nationality,age\nCN,24\n", encoding="utf-8")
+    suffix = "." + name.rsplit(".", 1)[1].lower()
+    assert run(capsys, "eval", "nowhere", "--batch", str(batch)) == (2, "", (
+        f"error[usage]: --batch {batch}: a batch is JSON Lines (.jsonl, one JSON object of facts a line) or "
+        f"Parquet (.parquet, a column a fact), not {suffix}\n"
+        "  = a single case goes with --facts FILE; a table can be saved as Parquet\n"))

@@ -19,7 +19,7 @@ def register(sub) -> None:
     fmt.add_argument("paths", nargs="+", metavar="PATH",
                      help="a .rules file, or a folder: every .rules file in it and below (hidden folders aside)")
     fmt.add_argument("--check", action="store_true", help="change nothing; list the files that would change, exit 1 if any")
-    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a unified diff")
+    fmt.add_argument("--diff", action="store_true", help="change nothing; print what would change as a unified diff (exit 0; with --check, exit 1 if any)")
     fmt.set_defaults(run=cmd_fmt)
 
 
