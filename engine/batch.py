@@ -24,7 +24,7 @@ import sys
 import time
 from typing import BinaryIO, Optional, TextIO
 
-from engine.errors import VerdictError
+from engine.errors import Diagnostic, VerdictError
 from engine.facts.reader import FactsSyntaxError, read_json
 from engine.values import to_json_value
 
@@ -256,3 +256,13 @@ class _Progress:
 def progress_stream():
     """Standard error when it is a terminal (a progress bar there), else None."""
     return sys.stderr if sys.stderr.isatty() else None
+
+
+def refuse_a_file_that_is_no_batch(path: str) -> None:
+    """A batch is JSON Lines (or Parquet, engine/vector/parquet.py): a table or a document of another
+    kind would fail on every line, so it is refused once, before any work."""
+    kind = os.path.splitext(path)[1].lower()
+    if path != "-" and kind in (".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx", ".xls"):
+        raise VerdictError(Diagnostic("error", "usage", f"--batch {path}: a batch is JSON Lines (.jsonl, one JSON "
+                                      f"object of facts a line) or Parquet (.parquet, a column a fact), not {kind}",
+                                      hint="a single case goes with --facts FILE; a table can be saved as Parquet"))

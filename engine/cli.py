@@ -78,7 +78,8 @@ def cmd_check(args) -> int:
         if diff and sys.stdout.isatty():
             sys.stderr.write(f"to apply it: verdict check {args.path} --suggest | patch -p0\n")
         return 0
-    diagnostics = diagnostics + _one_file_of_a_ruleset(args.path, diagnostics)
+    from engine.checker.one_file import one_file_of_a_ruleset
+    diagnostics = diagnostics + one_file_of_a_ruleset(args.path, diagnostics)
     errors = sum(1 for d in diagnostics if d.is_error)
     warnings = sum(1 for d in diagnostics if d.severity == "warning")  # a note is neither
     if args.format == "json":
@@ -96,33 +97,6 @@ def cmd_check(args) -> int:
                   f"compare with inputs or decisions, known only when evaluating: {shown}")
         print(f"{errors} error(s), {warnings} warning(s)" + (" (--strict: warnings fail)" if args.strict and warnings else ""))
     return 1 if errors or (args.strict and warnings) else 0
-
-
-def _one_file_of_a_ruleset(path: str, diagnostics: list) -> list:
-    """A note when one .rules file of a ruleset folder (one with a ruleset.yaml) is checked alone and
-    the names it does not know are declared in the folder's other files (which share one namespace)."""
-    import re
-    unknown = {m.group(1) for d in diagnostics if d.code == "unknown-name"
-               for m in [re.match(r"unknown name `([^`]+)`", d.message)] if m}
-    folder = os.path.dirname(path) or "."
-    # (a folder with a ruleset.yaml: a folder of unrelated one-file examples is not a ruleset)
-    if not (unknown and os.path.isfile(path) and os.path.isfile(os.path.join(folder, "ruleset.yaml"))):
-        return []
-    declared = re.compile(r"^[ \t]*(?:input|decision|parameter|type|function)[ \t]+([A-Za-z_]\w*)", re.M)
-    where: dict = {}
-    for name in sorted(os.listdir(folder)):
-        other = os.path.join(folder, name)
-        if name.endswith(".rules") and name != os.path.basename(path) and os.path.getsize(other) < 10_000_000:
-            with open(other, encoding="utf-8", errors="replace") as file:
-                for found in declared.findall(file.read()):
-                    if found in unknown:
-                        where.setdefault(found, name)
-    if not where:
-        return []
-    shown = ", ".join(f"`{n}` ({where[n]})" for n in sorted(where)[:3]) + (", …" if len(where) > 3 else "")
-    return [Diagnostic("note", "one-file", f"{len(where)} of the names unknown here are declared in other files of "
-                       f"{folder}, which share one namespace with this one: {shown}",
-                       hint=f"check the folder: verdict check {folder}")]
 
 
 def cmd_eval(args) -> int:
@@ -220,12 +194,7 @@ def cmd_batch(args) -> int:
             hint="save a line's trace (--trace) and render it with `verdict explain`"))
     if vector_batch.wanted(args):  # Parquet, or --out: column by column (engine/vector/parquet.py)
         return vector_batch.run(args, load_ruleset)
-    kind = os.path.splitext(args.batch)[1].lower()
-    if args.batch != "-" and kind in (".csv", ".tsv", ".json", ".yaml", ".yml", ".xlsx", ".xls"):
-        # read as JSON Lines it would fail on every line: say what a batch is, once, before any work
-        raise VerdictError(Diagnostic("error", "usage", f"--batch {args.batch}: a batch is JSON Lines (.jsonl, one JSON "
-                                      f"object of facts a line) or Parquet (.parquet, a column a fact), not {kind}",
-                                      hint="a single case goes with --facts FILE; a table can be saved as Parquet"))
+    batch.refuse_a_file_that_is_no_batch(args.batch)
     ruleset = load_ruleset(args.path)
     if args.as_of is not None:  # a bad default date is one error, not one per line
         from engine.ruleset import _as_date
@@ -272,9 +241,9 @@ def cmd_explain(args) -> int:
 def cmd_verify(args) -> int:
     """Exit 0: the trace is whole, consistent and (if signed, or if --key is given) validly signed;
     1: it is not; 2: it cannot be read as a trace, or the key cannot be read."""
-    from engine.errors import TraceError
-    from engine.trace.signing import check_signature, read_public_key
-    from engine.trace.check import check_trace, parse_trace
+    from engine.trace.check import parse_trace
+    from engine.trace.signing import read_public_key
+    from engine.trace.verify import verify_report
     trace = parse_trace(_read_input(args.trace, "trace"), args.trace)
     if args.key is not None:  # a key that cannot be read is exit 2, before any line is printed
         read_public_key(args.key)
@@ -283,36 +252,9 @@ def cmd_verify(args) -> int:
     ruleset = trace.get("ruleset") if isinstance(trace.get("ruleset"), dict) else {}
     report.append(f"trace {args.trace}: {ruleset.get('name', '?')} {ruleset.get('version', '?')}, "
                   f"as of {trace.get('as_of', '?')}")
-    code = _verify_report(trace, args, report, TraceError, check_trace, check_signature)
+    code = verify_report(trace, args.trace, args.key, report)
     print("\n".join(report))
     return code
-
-
-def _verify_report(trace, args, report: list, TraceError, check_trace, check_signature) -> int:
-    """cmd_verify's lines after the first, appended to `report`; the exit status."""
-    try:
-        check_trace(trace, args.trace, signature=False)
-    except TraceError as error:
-        report.append(f"refused: {error.diagnostics[0].message}")
-        return 1
-    statuses = trace["status"].values()
-    answered = sum(1 for s in statuses if s["status"] == "answered")
-    report.append(f"digest: ok (sha256 {trace['digest']['sha256'][:16]}…)")
-    report.append(f"content: consistent ({answered} of {len(trace['requested'])} outputs answered, "
-                  f"{len(trace['decisions'])} decision records)")
-    result = check_signature(trace, args.key)
-    if not result.signed:
-        report.append("signature: none" + (" — a key was given, so a signature was required" if args.key else ""))
-        return 0 if result.valid else 1
-    if not result.valid:
-        report.append(f"signature: INVALID: {result.message}")
-        return 1
-    if result.trusted:
-        report.append(f"signature: valid, by key {result.key_id} (the key given)")
-    else:
-        report.append(f"signature: valid, by key {result.key_id} carried in the trace; pass --key PUBLIC.pem "
-                      "to check that it is the signer's key")
-    return 0
 
 
 def cmd_keygen(args) -> int:

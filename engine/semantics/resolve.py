@@ -12,11 +12,11 @@ import attrs
 
 from engine import ast
 from engine.errors import Diagnostic, suggestion_hint
-from engine.span import Span
 from engine.semantics.functions import builtin_clash, declare_functions, resolve_functions
 from engine.semantics.graph import post_order
 from engine.semantics.model import (NO_DEFAULT, DecisionInfo, InputInfo, Model, ParameterInfo,
                                     ParameterValue, Version)
+from engine.semantics.rule_ids import check_rule_ids
 from engine.semantics.records import DeclaredRecordType, check_record_columns, check_template_path, declare_record_types
 from engine.semantics.typecheck import BUILTIN_NAMES, UNKNOWN, ExpressionTyper, _lookalike_hint, _Unknown, is_symbol_of
 from engine.values import (INTEGER, MONEY, NUMBER, PRIMITIVES, EnumType, ListType, Range, RecordType, Type,
@@ -74,25 +74,9 @@ class Resolver(ExpressionTyper):
             decisions[name] = DecisionInfo(name, self.decision_types.get(name, UNKNOWN), versions)
             self._check_validity(name, versions)
         functions = resolve_functions(self)
-        self._check_rule_ids()
+        check_rule_ids(self)
         self._check_unused()
         return Model(self.types, self.inputs, self.parameters, decisions, self.symbols, functions)
-
-    def _check_rule_ids(self):
-        """No two rows of the ruleset share an `id`: messages/<lang>.yaml translates a `because` by it and
-        a trace names the rule by it. Each row after the first, in the files' order, is reported."""
-        first: dict[str, Span] = {}
-        for file in self.files:
-            for decl in file.declarations:
-                body = getattr(decl, "body", None)
-                for row in body.rows if isinstance(body, ast.Table) else ():
-                    if row.rule_id is None:
-                        continue
-                    place = row.id_span or row.span
-                    if first.setdefault(row.rule_id, place) is not place:
-                        self.error("duplicate-name", f"rule id `{row.rule_id}` is given twice (first at "
-                                   f"{first[row.rule_id].location()})", place,
-                                   "give each row its own id: an explanation's translation and a trace name the rule by it")
 
     def _collect_declarations(self):
         seen: dict[str, ast.Declaration] = {}

@@ -136,3 +136,15 @@ def _in_domain(p, domain) -> bool:
     except TypeError:
         return False
     return True
+
+
+def last_without(has_value, without: int, within: int) -> int:
+    """Between a point where `has_value` is false and one where it is true, the last where it is
+    false (the values taken to lie in one stretch, as a declared range makes them): a bisection."""
+    while abs(within - without) > 1:
+        middle = (without + within) // 2
+        if has_value(middle):
+            within = middle
+        else:
+            without = middle
+    return without

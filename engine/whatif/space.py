@@ -27,7 +27,7 @@ from engine.countries import COUNTRY_CODES
 from engine.errors import EvaluationError
 from engine.evaluation.evaluate import Context
 from engine.values import CENT, ENGINE_CONTEXT, EnumType, Type
-from engine.whatif.pieces import Piece, discrete_points, on_grid, ordered_pieces
+from engine.whatif.pieces import Piece, discrete_points, last_without, on_grid, ordered_pieces
 
 ENUMERABLE = 200
 MONOTONE_CALLS = ("years_between", "months_between")
@@ -468,14 +468,15 @@ class _Uses:
             # The carrier has no value far off (`age : integer 0..130` for a birth date 200 years
             # away): search where it has one, and count where it stops having one as a threshold too.
             middle = centre.toordinal()
-            if f(middle) is NO_VALUE:
+            has_value = lambda ordinal: f(ordinal) is not NO_VALUE  # noqa: E731
+            if not has_value(middle):
                 return set()
             if a is NO_VALUE:
-                lo = self._last_without_value(f, lo, middle)
+                lo = last_without(has_value, lo, middle)
                 edges |= {dt.date.fromordinal(lo), dt.date.fromordinal(lo + 1)}
                 lo, a = lo + 1, f(lo + 1)
             if b is NO_VALUE:
-                hi = self._last_without_value(f, hi, middle)
+                hi = last_without(has_value, hi, middle)
                 edges |= {dt.date.fromordinal(hi), dt.date.fromordinal(hi - 1)}
                 hi, b = hi - 1, f(hi - 1)
         if (a >= step) == (b >= step):
@@ -488,17 +489,6 @@ class _Uses:
                 hi = mid
         return edges | {dt.date.fromordinal(lo), dt.date.fromordinal(hi)}
 
-    @staticmethod
-    def _last_without_value(f, without: int, within: int) -> int:
-        """Between an ordinal where f has no value and one where it has, the last without one
-        (the values are taken to lie in one stretch, as a declared range makes them)."""
-        while abs(within - without) > 1:
-            mid = (without + within) // 2
-            if f(mid) is NO_VALUE:
-                without = mid
-            else:
-                within = mid
-        return without
 
 
 def _without(cut, name):
