@@ -43,8 +43,8 @@ def _span_of(path: str, text: str, key: str, within: str = "", top: bool = False
 
 def _hole_span(text: str, key_span: Span, hole: str) -> Span:
     """The `{hole}` on its key's line (a value written on one line, as most are), else the key."""
-    line = text.split("\n")[key_span.line - 1] if key_span.line <= text.count("\n") + 1 else ""
-    column = line.find(hole, key_span.column)
+    lines = text.split("\n")
+    column = lines[key_span.line - 1].find(hole, key_span.column) if key_span.line <= len(lines) else -1
     return Span.point(key_span.file, key_span.line, column + 1, len(hole)) if column >= 0 else key_span
 
 

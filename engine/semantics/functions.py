@@ -202,8 +202,8 @@ class FunctionTyper(ExpressionTyper):
                 self._fits(element, type_, expr, f"this cell gives {type_.describe()}; `{decl.name}` gives "
                            f"{element.describe()}")
             self._template(row.because)
-            resolver._check_source(row.source, row.source_span or row.span)
-        resolver._check_source(decl.source, decl.source_span or decl.span)
+            resolver._check_source(row)
+        resolver._check_source(decl)
         resolver._check_hit_policy(decl, [element])
         aggregate = resolver._aggregate(element, decl.hit)
         if element is not UNKNOWN and result is not UNKNOWN and not self.compatible(result, aggregate):

@@ -213,7 +213,7 @@ class Resolver(ExpressionTyper):
 
     def _parameter(self, decl: ast.ParameterDecl) -> ParameterInfo:
         type_ = self.type_of_expr(decl.type, decl.name)
-        self._check_source(decl.source, decl.source_span or decl.span)
+        self._check_source(decl)
         values = []
         previous = None
         for entry in decl.values:
@@ -221,14 +221,16 @@ class Resolver(ExpressionTyper):
                 self.error("validity-overlap", f"the value from {entry.start} is listed after the value from "
                            f"{previous}; list the values of `{decl.name}` in date order, each date once", entry.span)
             previous = entry.start
-            self._check_source(entry.source, entry.source_span or entry.span)
+            self._check_source(entry)
             value = self._constant(entry.value, type_, f"the value of `{decl.name}`")
             values.append(ParameterValue(entry.start, value, entry.source or decl.source, entry.span))
         return ParameterInfo(decl, type_, tuple(values), decl.checked)
 
-    def _check_source(self, source_id, span):
+    def _check_source(self, node):
+        """The `source` a declaration, a parameter's value or a row cites, shown where it is written."""
+        source_id = node.source
         if source_id and self.has_registry and source_id not in self.sources:
-            self.error("unknown-name", f"unknown source `{source_id}`", span,
+            self.error("unknown-name", f"unknown source `{source_id}`", node.source_span or node.span,
                        suggestion_hint(source_id, self.sources) or "add it to `sources` in ruleset.yaml")
 
     # ------------------------------------------------------------------ decisions
@@ -337,7 +339,7 @@ class Resolver(ExpressionTyper):
                 or name in BUILTIN_NAMES)
 
     def _version(self, decl: ast.DecisionDecl) -> Version:
-        self._check_source(decl.source, decl.source_span or decl.span)
+        self._check_source(decl)
         deps: list[str] = []
         decision_type = self.decision_types.get(decl.name, UNKNOWN)
         body = decl.body
@@ -376,7 +378,7 @@ class Resolver(ExpressionTyper):
                     self.error("type-mismatch", f"this cell gives {type_.describe()}; the column is "
                                f"{output_type.describe()}", expr.span)
             self._template(row.because, deps, decl.name)
-            self._check_source(row.source, row.source_span or row.span)
+            self._check_source(row)
         self._check_hit_policy(decl, output_types)
         return Version(decl, tuple(column_types), tuple(output_types), tuple(deps), tuple(rule_ids),
                        self._declared_range(decl.name, decl.range, decision_type))

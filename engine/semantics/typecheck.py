@@ -99,14 +99,14 @@ class ExpressionTyper:
             return UNKNOWN  # a country code against a field path already reported (records, h16-records)
         if not report:
             raise _Unknown()
-        # `otherwize` in a table's cell was meant as the row for every other case, not as a value
-        otherwise = suggestion_hint(name, ["otherwise"])
+        # (each hint below also offers `otherwise`: `otherwize` in a cell meant the row for every other case)
         if isinstance(expected, EnumType):
             hint = suggestion_hint(name, list(expected.symbols) + ["otherwise"] + self._all_names())
             self.error("unknown-symbol", f"`{name}` is not a value of {expected.describe()}", expr.span,
                        hint or f"use one of: {', '.join(expected.symbols)}")
         elif expected == COUNTRY:
-            hint = f"did you mean `{name.upper()}`?" if name.upper() in ISO_3166_ALPHA2 else otherwise
+            hint = (f"did you mean `{name.upper()}`?" if name.upper() in ISO_3166_ALPHA2
+                    else suggestion_hint(name, ["otherwise"]))
             self.error("unknown-symbol", f"`{name}` is not an ISO 3166-1 alpha-2 country code", expr.span,
                        hint or "write an upper-case two-letter code such as CN, DE or FR")
         else:

@@ -126,22 +126,32 @@ def _syntax_error(error, file: str, text: str, line_offset: int = 0, fragment: s
     return RuleSyntaxError(Diagnostic("error", "syntax", message, span, hint=hint))
 
 
-def quoted_mask(line: str) -> list[bool]:
-    """For each character of a line, whether it belongs to a quoted text ("…", quotes included;
-    a backslash escapes the next character). Brackets, pipes and `#` there are just text."""
-    mask, in_string, escape = [], False, False
-    for char in line:
-        if in_string:
-            mask.append(True)
+def quoted_texts(line: str) -> tuple[list, bool]:
+    """The (start, end) of each quoted text of a line ("…", quotes included; a backslash escapes
+    the next character), and whether the last is still open at the end of the line (it ends there)."""
+    texts, opened, escape = [], None, False
+    for index, char in enumerate(line):
+        if opened is not None:
             if escape:
                 escape = False
             elif char == "\\":
                 escape = True
             elif char == '"':
-                in_string = False
-        else:
-            in_string = char == '"'
-            mask.append(in_string)
+                texts.append((opened, index + 1))
+                opened = None
+        elif char == '"':
+            opened = index
+    if opened is not None:
+        texts.append((opened, len(line)))
+    return texts, opened is not None
+
+
+def quoted_mask(line: str) -> list[bool]:
+    """For each character of a line, whether it belongs to a quoted text (quoted_texts). Brackets,
+    pipes and `#` there are just text."""
+    mask = [False] * len(line)
+    for start, end in quoted_texts(line)[0]:
+        mask[start:end] = [True] * (end - start)
     return mask
 
 

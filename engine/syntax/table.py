@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from engine import ast
-from engine.syntax.parse import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, _parse_fragment, _syntax, _unquote, quoted_mask
+from engine.syntax.parse import (MAX_TABLE_COLUMNS, MAX_TABLE_ROWS, _parse_fragment, _syntax, _unquote,
+                                 quoted_mask, quoted_texts)
 from engine.syntax.cell import scan_expression, scan_tests
 from engine.span import Span
 
@@ -148,21 +149,9 @@ def _refuse_an_unclosed_text(file, line, token) -> None:
     """A row with a quote missing: from it on, the quotes pair wrongly and `|`s are read as text. Which
     quote is missing cannot be known; the first text that took in a `|` is where the row went wrong."""
     text = str(token).rstrip()
-    texts, opened, escape = [], None, False  # (start, end) of each quoted text, and the one still open
-    for i, char in enumerate(text):
-        if opened is not None:
-            if escape:
-                escape = False
-            elif char == "\\":
-                escape = True
-            elif char == '"':
-                texts.append((opened, i + 1))
-                opened = None
-        elif char == '"':
-            opened = i
-    if opened is None:
+    texts, still_open = quoted_texts(text)
+    if not still_open:
         return
-    texts.append((opened, len(text)))
     start, end = next(((a, b) for a, b in texts if "|" in text[a:b]), texts[-1])
     raise _syntax(Span.point(file, line, token.column + start, end - start),
                   'a quoted text of this row is not closed: its `"` pairs with the next one, and the `|` '
